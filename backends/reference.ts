@@ -1,0 +1,216 @@
+/**
+ * The readable float64 reference of the model and its training step, micrograd-sized: the
+ * network exactly as the authors wrote it (concat(E_a, E_b) → Linear → SiLU → Linear → SiLU →
+ * Linear, mean cross-entropy) with hand-written backward passes and PyTorch's AdamW. It uses no
+ * factorisation and no SIMD, so it is an independent oracle for the fast backends; its gradients
+ * are checked against finite differences in `reference_test.ts`.
+ *
+ * @module
+ */
+import { paramLayout, type ParamLayout, part } from "../protocol/layout.ts";
+import { testIdsFor } from "../protocol/task.ts";
+import type { Backend, KernelSpec, StepStats, TrainingKernel } from "./kernel.ts";
+import { fourierNorms } from "../analysis/fourier.ts";
+
+const BETA1 = 0.9, BETA2 = 0.999, EPS = 1e-8;
+
+/** Loss, accuracy and (optionally) the gradient of the mean cross-entropy over `ids`. */
+export interface LossAndGrad {
+  loss: number;
+  acc: number;
+  /** d loss / d params in the fused layout (only when asked). */
+  grad?: Float64Array;
+}
+
+const silu = (z: number) => z / (1 + Math.exp(-z));
+const siluPrime = (z: number) => {
+  const s = 1 / (1 + Math.exp(-z));
+  return s * (1 + z * (1 - s));
+};
+
+/**
+ * Mean cross-entropy over the pairs `ids`, its accuracy and, with `withGrad`, its gradient.
+ *
+ * @example
+ * ```ts
+ * import { lossAndGrad } from "./reference.ts";
+ * import { paramLayout } from "../protocol/layout.ts";
+ * const L = paramLayout(3, 2, 4);
+ * const r = lossAndGrad(new Float64Array(L.total), L, Int32Array.from([0, 1]), true);
+ * console.log(r.loss.toFixed(4)); // 1.0986 = ln 3 with all-zero parameters
+ * ```
+ */
+export function lossAndGrad(
+  params: Float64Array,
+  L: ParamLayout,
+  ids: ArrayLike<number>,
+  withGrad: boolean,
+): LossAndGrad {
+  const { p, d, hidden: h } = L;
+  const E = part(params, L.embedding), W0 = part(params, L.w0), B0 = part(params, L.b0);
+  const W1 = part(params, L.w1), B1 = part(params, L.b1);
+  const W2 = part(params, L.w2), B2 = part(params, L.b2);
+  const grad = withGrad ? new Float64Array(L.total) : undefined;
+  const x = new Float64Array(2 * d), z1 = new Float64Array(h), h1 = new Float64Array(h);
+  const z2 = new Float64Array(h), h2 = new Float64Array(h), logits = new Float64Array(p);
+  const dz1 = new Float64Array(h), dz2 = new Float64Array(h), dlog = new Float64Array(p);
+  let loss = 0, correct = 0;
+  const n = ids.length;
+  for (const id of Array.from(ids)) {
+    const a = id % p, b = Math.floor(id / p), label = (a + b) % p;
+    for (let i = 0; i < d; i++) {
+      x[i] = E[a * d + i];
+      x[d + i] = E[b * d + i];
+    }
+    for (let j = 0; j < h; j++) {
+      let s = B0[j];
+      for (let i = 0; i < 2 * d; i++) s += W0[j * 2 * d + i] * x[i];
+      z1[j] = s;
+      h1[j] = silu(s);
+    }
+    for (let j = 0; j < h; j++) {
+      let s = B1[j];
+      for (let i = 0; i < h; i++) s += W1[j * h + i] * h1[i];
+      z2[j] = s;
+      h2[j] = silu(s);
+    }
+    let max = -Infinity, arg = 0;
+    for (let k = 0; k < p; k++) {
+      let s = B2[k];
+      for (let i = 0; i < h; i++) s += W2[k * h + i] * h2[i];
+      logits[k] = s;
+      if (s > max) [max, arg] = [s, k];
+    }
+    let sum = 0;
+    for (let k = 0; k < p; k++) sum += Math.exp(logits[k] - max);
+    loss += Math.log(sum) + max - logits[label];
+    if (arg === label) correct++;
+    if (!grad) continue;
+    // Backward of the mean: d loss/d logits = (softmax − onehot) / n.
+    for (let k = 0; k < p; k++) dlog[k] = (Math.exp(logits[k] - max) / sum - (k === label ? 1 : 0)) / n;
+    const gW2 = part(grad, L.w2), gB2 = part(grad, L.b2);
+    dz2.fill(0);
+    for (let k = 0; k < p; k++) {
+      gB2[k] += dlog[k];
+      for (let i = 0; i < h; i++) {
+        gW2[k * h + i] += dlog[k] * h2[i];
+        dz2[i] += dlog[k] * W2[k * h + i];
+      }
+    }
+    for (let i = 0; i < h; i++) dz2[i] *= siluPrime(z2[i]);
+    const gW1 = part(grad, L.w1), gB1 = part(grad, L.b1);
+    dz1.fill(0);
+    for (let j = 0; j < h; j++) {
+      gB1[j] += dz2[j];
+      for (let i = 0; i < h; i++) {
+        gW1[j * h + i] += dz2[j] * h1[i];
+        dz1[i] += dz2[j] * W1[j * h + i];
+      }
+    }
+    for (let i = 0; i < h; i++) dz1[i] *= siluPrime(z1[i]);
+    const gW0 = part(grad, L.w0), gB0 = part(grad, L.b0), gE = part(grad, L.embedding);
+    for (let j = 0; j < h; j++) {
+      gB0[j] += dz1[j];
+      for (let i = 0; i < 2 * d; i++) gW0[j * 2 * d + i] += dz1[j] * x[i];
+      for (let i = 0; i < d; i++) {
+        gE[a * d + i] += dz1[j] * W0[j * 2 * d + i];
+        gE[b * d + i] += dz1[j] * W0[j * 2 * d + d + i];
+      }
+    }
+  }
+  return { loss: loss / n, acc: correct / n, grad };
+}
+
+/** PyTorch's AdamW state for one parameter vector (`torch.optim.AdamW`, foreach=False). */
+export class AdamW {
+  readonly m: Float64Array;
+  readonly v: Float64Array;
+  t = 0;
+  constructor(size: number, readonly lr: number, readonly wd: number) {
+    this.m = new Float64Array(size);
+    this.v = new Float64Array(size);
+  }
+
+  /** One update of `params[from, to)` (the whole vector when omitted): decay, then Adam. */
+  update(params: Float64Array, grad: Float64Array, from = 0, to = params.length): void {
+    const { lr, wd, m, v } = this;
+    const bc1 = 1 - BETA1 ** this.t, bc2 = 1 - BETA2 ** this.t;
+    const stepSize = lr / bc1, bc2Sqrt = Math.sqrt(bc2);
+    for (let i = from; i < to; i++) {
+      params[i] *= 1 - lr * wd;
+      m[i] = m[i] * BETA1 + grad[i] * (1 - BETA1);
+      v[i] = v[i] * BETA2 + grad[i] * grad[i] * (1 - BETA2);
+      params[i] += -stepSize * (m[i] / (Math.sqrt(v[i]) / bc2Sqrt + EPS));
+    }
+  }
+}
+
+/** The reference kernel: float64, plain loops. Slow (seconds per step at p = 59). */
+class ReferenceKernel implements TrainingKernel {
+  readonly backend = "ref";
+  readonly #L: ParamLayout;
+  readonly #params: Float64Array;
+  readonly #train: Int32Array;
+  readonly #test: Int32Array;
+  readonly #opt: AdamW;
+  readonly #freeze: boolean;
+  #lastGradE: Float64Array;
+
+  constructor(spec: KernelSpec) {
+    const c = spec.config;
+    this.#L = paramLayout(c.p, c.d, c.hidden);
+    this.#params = Float64Array.from(spec.params);
+    this.#train = Int32Array.from(spec.trainIds);
+    this.#test = testIdsFor(c.p, spec.trainIds);
+    this.#opt = new AdamW(this.#L.total, c.lr, c.wd);
+    this.#freeze = c.freezeEmbedding;
+    this.#lastGradE = new Float64Array(c.p * c.d);
+  }
+
+  step(): StepStats {
+    const tr = lossAndGrad(this.#params, this.#L, this.#train, true);
+    const te = lossAndGrad(this.#params, this.#L, this.#test, false);
+    const g = tr.grad!;
+    this.#lastGradE = Float64Array.from(part(g, this.#L.embedding));
+    this.#opt.t++;
+    const from = this.#freeze ? this.#L.w0[0] : 0;
+    this.#opt.update(this.#params, g, from);
+    return { trainLoss: tr.loss, testLoss: te.loss, trainAcc: tr.acc, testAcc: te.acc };
+  }
+  signals(out: Float64Array): void {
+    out.set(fourierNorms(part(this.#params, this.#L.embedding), this.#L.p, this.#L.d));
+  }
+  gradSignals(out: Float64Array): void {
+    out.set(fourierNorms(this.#lastGradE, this.#L.p, this.#L.d));
+  }
+  embedding(out: Float64Array): void {
+    out.set(part(this.#params, this.#L.embedding));
+  }
+  params(): Float64Array {
+    return Float64Array.from(this.#params);
+  }
+  paramNorm(): number {
+    let s = 0;
+    for (const v of this.#params) s += v * v;
+    return Math.sqrt(s);
+  }
+  dispose(): void {}
+}
+
+/**
+ * The float64 reference backend.
+ *
+ * @example
+ * ```ts
+ * import { referenceBackend } from "./reference.ts";
+ * import { makeConfig } from "../protocol/config.ts";
+ * import { initialTrial } from "../protocol/init.ts";
+ * const config = makeConfig({ p: 5, d: 4, hidden: 8, steps: 1 });
+ * const k = referenceBackend.create({ config, ...initialTrial(config) });
+ * console.log(k.step().trainLoss > 0); // true
+ * ```
+ */
+export const referenceBackend: Backend = {
+  name: "ref",
+  create: (spec) => new ReferenceKernel(spec),
+};

@@ -1,0 +1,127 @@
+/**
+ * The configuration of one training trial, its defaults (SPEC.md's standard run) and its
+ * validation. Every bad value is rejected with a one-line {@linkcode ConfigError} that names the
+ * value and what is allowed; the CLIs turn it into exit code 2.
+ *
+ * @module
+ */
+
+/** How the initial parameters are drawn from the seeds (SPEC.md "seeds"). */
+export type InitMode = "default" | "fix-embedding" | "fix-mlp";
+
+/** The modes, in the order the CLI lists them. */
+export const INIT_MODES: readonly InitMode[] = ["default", "fix-embedding", "fix-mlp"];
+
+/** One trial of the modular-addition model. */
+export interface TrialConfig {
+  /** The modulus, an integer ≥ 3. */
+  p: number;
+  /** The embedding dimension d ≥ 1. */
+  d: number;
+  /** Width of both hidden layers (100 in the paper). */
+  hidden: number;
+  /** AdamW weight decay ≥ 0. */
+  wd: number;
+  /** AdamW learning rate (0.01). */
+  lr: number;
+  /** Full-batch steps ≥ 0. */
+  steps: number;
+  /** Trial seed: MLP and split (default), or the part that varies (fix-* modes). */
+  seed: number;
+  /** How the seeds combine. */
+  mode: InitMode;
+  /** The seed of the fixed part in the fix-* modes. */
+  initSeed: number;
+  /** Train the MLP only; the embedding is neither updated nor decayed. */
+  freezeEmbedding: boolean;
+  /** Fraction of the p² pairs in the training set (int(frac·p²) pairs; 0.8). */
+  trainFraction: number;
+}
+
+/** SPEC.md's standard run. */
+export const DEFAULT_CONFIG: Readonly<TrialConfig> = Object.freeze({
+  p: 59,
+  d: 128,
+  hidden: 100,
+  wd: 0.5,
+  lr: 0.01,
+  steps: 30000,
+  seed: 0,
+  mode: "default",
+  initSeed: 0,
+  freezeEmbedding: false,
+  trainFraction: 0.8,
+});
+
+/** A bad configuration value (one line, names the value and what is allowed). */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+const MAX_SEED = 0xffffffff;
+
+function integerIn(name: string, v: unknown, min: number, max: number): number {
+  if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
+    const allowed = max === Number.MAX_SAFE_INTEGER
+      ? `an integer >= ${min}`
+      : `an integer in ${min}..${max}`;
+    throw new ConfigError(`${name} ${JSON.stringify(v) ?? String(v)}: allowed is ${allowed}`);
+  }
+  return v;
+}
+
+/**
+ * Fill defaults and validate. Throws {@linkcode ConfigError} on the first bad value.
+ *
+ * @example
+ * ```ts
+ * import { makeConfig } from "./config.ts";
+ * const cfg = makeConfig({ p: 23, d: 32, steps: 400 });
+ * console.log(cfg.wd); // 0.5
+ * ```
+ */
+export function makeConfig(partial: Partial<TrialConfig> = {}): TrialConfig {
+  const c: TrialConfig = { ...DEFAULT_CONFIG, ...partial };
+  // p ≤ 4096 keeps p² pairs addressable by the int32 ids of the kernels.
+  integerIn("p", c.p, 3, 4096);
+  integerIn("dim", c.d, 1, 65536);
+  integerIn("hidden", c.hidden, 1, 65536);
+  integerIn("steps", c.steps, 0, Number.MAX_SAFE_INTEGER);
+  integerIn("seed", c.seed, 0, MAX_SEED);
+  integerIn("init-seed", c.initSeed, 0, MAX_SEED);
+  if (typeof c.wd !== "number" || !Number.isFinite(c.wd) || c.wd < 0) {
+    throw new ConfigError(`wd ${c.wd}: allowed is a finite number >= 0`);
+  }
+  if (typeof c.lr !== "number" || !Number.isFinite(c.lr) || c.lr <= 0) {
+    throw new ConfigError(`lr ${c.lr}: allowed is a finite number > 0`);
+  }
+  if (!INIT_MODES.includes(c.mode)) {
+    throw new ConfigError(`mode ${JSON.stringify(c.mode)}: allowed are ${INIT_MODES.join(", ")}`);
+  }
+  if (typeof c.freezeEmbedding !== "boolean") {
+    throw new ConfigError(`freeze-embedding ${c.freezeEmbedding}: allowed is true or false`);
+  }
+  const n = Math.trunc(c.trainFraction * c.p * c.p);
+  if (!(c.trainFraction > 0 && c.trainFraction < 1) || n < 1 || n >= c.p * c.p) {
+    throw new ConfigError(
+      `train-fraction ${c.trainFraction}: allowed is a number in (0, 1) leaving both sets non-empty`,
+    );
+  }
+  return c;
+}
+
+/**
+ * Parse a number from a command-line string strictly (no trailing junk, no empty string).
+ *
+ * @example
+ * ```ts
+ * import { parseNumber } from "./config.ts";
+ * console.log(parseNumber("wd", "0.5")); // 0.5
+ * ```
+ */
+export function parseNumber(name: string, text: string): number {
+  const t = text.trim();
+  const v = t === "" ? NaN : Number(t);
+  if (Number.isNaN(v)) throw new ConfigError(`${name} ${JSON.stringify(text)}: allowed is a number`);
+  return v;
+}
