@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { paramLayout, type ParamLayout, part } from "../protocol/layout.ts";
+import { type ParamLayout, paramLayout, part } from "../protocol/layout.ts";
 import { testIdsFor } from "../protocol/task.ts";
 import type { Backend, KernelSpec, StepStats, TrainingKernel } from "./kernel.ts";
 import { fourierNorms } from "../analysis/fourier.ts";
@@ -87,7 +87,9 @@ export function lossAndGrad(
     if (arg === label) correct++;
     if (!grad) continue;
     // Backward of the mean: d loss/d logits = (softmax − onehot) / n.
-    for (let k = 0; k < p; k++) dlog[k] = (Math.exp(logits[k] - max) / sum - (k === label ? 1 : 0)) / n;
+    for (let k = 0; k < p; k++) {
+      dlog[k] = (Math.exp(logits[k] - max) / sum - (k === label ? 1 : 0)) / n;
+    }
     const gW2 = part(grad, L.w2), gB2 = part(grad, L.b2);
     dz2.fill(0);
     for (let k = 0; k < p; k++) {

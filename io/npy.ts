@@ -151,7 +151,9 @@ export function encodeNpy(array: NpyArray): Uint8Array {
   const { dtype, shape, data } = array;
   const count = shape.reduce((a, b) => a * b, 1);
   if (data.length !== count) {
-    throw new NpyError(`encodeNpy: ${data.length} elements do not fill shape ${JSON.stringify(shape)}`);
+    throw new NpyError(
+      `encodeNpy: ${data.length} elements do not fill shape ${JSON.stringify(shape)}`,
+    );
   }
   const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(", ")})`;
   let header = `{'descr': '${dtype}', 'fortran_order': False, 'shape': ${shapeText}, }`;

@@ -122,6 +122,8 @@ export function makeConfig(partial: Partial<TrialConfig> = {}): TrialConfig {
 export function parseNumber(name: string, text: string): number {
   const t = text.trim();
   const v = t === "" ? NaN : Number(t);
-  if (Number.isNaN(v)) throw new ConfigError(`${name} ${JSON.stringify(text)}: allowed is a number`);
+  if (Number.isNaN(v)) {
+    throw new ConfigError(`${name} ${JSON.stringify(text)}: allowed is a number`);
+  }
   return v;
 }

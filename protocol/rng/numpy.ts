@@ -55,7 +55,9 @@ export class NumpyRandomState {
 
   /** `choice(n, size, replace=False)` without probabilities. */
   choice(n: number, size: number): Int32Array {
-    if (size > n) throw new RangeError(`choice size ${size}: allowed is at most the population ${n}`);
+    if (size > n) {
+      throw new RangeError(`choice size ${size}: allowed is at most the population ${n}`);
+    }
     return this.permutation(n).slice(0, size);
   }
 }

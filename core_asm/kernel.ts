@@ -1,0 +1,251 @@
+/**
+ * The AssemblyScript SIMD backend ("asm"): loads `build/core.wasm` once, runs one instance per
+ * trial, and converts between the authors' fused float64 parameters and the core's padded f32
+ * layout (see the header of `assembly/core.ts`).
+ *
+ * @module
+ */
+import type { Backend, KernelSpec, StepStats, TrainingKernel } from "../backends/kernel.ts";
+import { paramLayout, part } from "../protocol/layout.ts";
+import { testIdsFor } from "../protocol/task.ts";
+
+/** The core's exports. */
+interface CoreExports {
+  memory: WebAssembly.Memory;
+  setup(p: number, d: number, h: number, nt: number): void;
+  addr(which: number): number;
+  offset(which: number): number;
+  refreshTransposes(): void;
+  step(lr: number, wd: number, stepSize: number, bc2sqrt: number, freeze: number): void;
+  evaluate(): void;
+  signals(which: number): void;
+  paramSquares(): number;
+}
+
+let modulePromise: Promise<WebAssembly.Module> | undefined;
+
+/** The wasm bytes' location (overridable for bundles and workers). */
+export const CORE_WASM_URL = new URL("build/core.wasm", import.meta.url);
+
+/**
+ * Compile the core once per process (or take a module compiled elsewhere, e.g. sent to a Worker).
+ *
+ * @example
+ * ```ts ignore
+ * import { coreModule } from "./kernel.ts";
+ * const mod = await coreModule();
+ * ```
+ */
+export function coreModule(module?: WebAssembly.Module): Promise<WebAssembly.Module> {
+  if (module) modulePromise = Promise.resolve(module);
+  modulePromise ??= (async () => {
+    let bytes: Uint8Array;
+    try {
+      bytes = await Deno.readFile(CORE_WASM_URL);
+    } catch {
+      throw new Error(
+        `${CORE_WASM_URL.pathname} is missing: build it with 'deno task build:asm'`,
+      );
+    }
+    return await WebAssembly.compile(bytes);
+  })();
+  return modulePromise;
+}
+
+const BETA1 = 0.9, BETA2 = 0.999;
+
+/** One trial on one instance of the core. */
+export class AsmKernel implements TrainingKernel {
+  readonly backend = "asm";
+  readonly #x: CoreExports;
+  readonly #p: number;
+  readonly #d: number;
+  readonly #h: number;
+  readonly #nt: number;
+  readonly #lr: number;
+  readonly #wd: number;
+  readonly #freeze: boolean;
+  #t = 0;
+  readonly #dp: number;
+  readonly #hp: number;
+  readonly #pp: number;
+
+  constructor(instance: WebAssembly.Instance, spec: KernelSpec) {
+    const { p, d, hidden, lr, wd, freezeEmbedding } = spec.config;
+    const x = instance.exports as unknown as CoreExports;
+    this.#x = x;
+    [this.#p, this.#d, this.#h, this.#lr, this.#wd, this.#freeze] = [
+      p,
+      d,
+      hidden,
+      lr,
+      wd,
+      freezeEmbedding,
+    ];
+    const train = spec.trainIds, test = testIdsFor(p, train);
+    this.#nt = train.length;
+    x.setup(p, d, hidden, train.length);
+    this.#dp = x.offset(9);
+    this.#hp = x.offset(10);
+    this.#pp = x.offset(11);
+    // Pairs: train rows first (drawing order), then the sorted test rows.
+    const ia = this.#i32(4, p * p), ib = this.#i32(5, p * p), lbl = this.#i32(6, p * p);
+    let r = 0;
+    for (const ids of [train, test]) {
+      for (const n of ids) {
+        ia[r] = n % p;
+        ib[r] = Math.floor(n / p);
+        lbl[r] = (ia[r] + ib[r]) % p;
+        r++;
+      }
+    }
+    // DFT tables: F_k = Σ_n (cos − i·sin)(2π·kn/p) E_n; the imaginary part's sign does not
+    // matter for the norm.
+    const cs = this.#f32(7, p * p), sn = this.#f32(8, p * p);
+    for (let k = 0; k < p; k++) {
+      for (let n = 0; n < p; n++) {
+        const ang = (2 * Math.PI * ((k * n) % p)) / p;
+        cs[k * p + n] = Math.cos(ang);
+        sn[k * p + n] = Math.sin(ang);
+      }
+    }
+    const mask = this.#f32(9, this.#pp);
+    for (let k = 0; k < p; k++) mask[k] = 1;
+    this.setParams(spec.params);
+  }
+
+  #f32(which: number, n: number): Float32Array {
+    return new Float32Array(this.#x.memory.buffer, this.#x.addr(which), n);
+  }
+  #i32(which: number, n: number): Int32Array {
+    return new Int32Array(this.#x.memory.buffer, this.#x.addr(which), n);
+  }
+
+  /** Load fused float64 parameters into the core's padded in×out layout. */
+  setParams(fused: Float64Array): void {
+    const [p, d, h, dp, hp, pp] = [this.#p, this.#d, this.#h, this.#dp, this.#hp, this.#pp];
+    const L = paramLayout(p, d, h);
+    const x = this.#x;
+    const blk = this.#f32(0, x.offset(8));
+    blk.fill(0);
+    const E = part(fused, L.embedding), W0 = part(fused, L.w0), B0 = part(fused, L.b0);
+    const W1 = part(fused, L.w1), B1 = part(fused, L.b1), W2 = part(fused, L.w2);
+    const B2 = part(fused, L.b2);
+    const [oE, oW0a, oW0b, oB0, oW1, oB1, oW2, oB2] = [0, 1, 2, 3, 4, 5, 6, 7].map((i) =>
+      x.offset(i)
+    );
+    for (let t = 0; t < p; t++) for (let i = 0; i < d; i++) blk[oE + t * dp + i] = E[t * d + i];
+    for (let j = 0; j < h; j++) {
+      for (let i = 0; i < d; i++) {
+        blk[oW0a + i * hp + j] = W0[j * 2 * d + i];
+        blk[oW0b + i * hp + j] = W0[j * 2 * d + d + i];
+      }
+      blk[oB0 + j] = B0[j];
+      blk[oB1 + j] = B1[j];
+      for (let i = 0; i < h; i++) blk[oW1 + i * hp + j] = W1[j * h + i];
+    }
+    for (let k = 0; k < p; k++) {
+      for (let i = 0; i < h; i++) blk[oW2 + i * pp + k] = W2[k * h + i];
+      blk[oB2 + k] = B2[k];
+    }
+    x.refreshTransposes();
+  }
+
+  step(): StepStats {
+    this.#t++;
+    const bc1 = 1 - BETA1 ** this.#t, bc2 = 1 - BETA2 ** this.#t;
+    this.#x.step(this.#lr, this.#wd, this.#lr / bc1, Math.sqrt(bc2), this.#freeze ? 1 : 0);
+    return this.#stats();
+  }
+
+  /** Losses and accuracies of the current parameters without updating them. */
+  evaluate(): StepStats {
+    this.#x.evaluate();
+    return this.#stats();
+  }
+
+  #stats(): StepStats {
+    const s = new Float64Array(this.#x.memory.buffer, this.#x.addr(11), 4);
+    const nTest = this.#p * this.#p - this.#nt;
+    return {
+      trainLoss: s[0] / this.#nt,
+      trainAcc: s[1] / this.#nt,
+      testLoss: s[2] / nTest,
+      testAcc: s[3] / nTest,
+    };
+  }
+
+  signals(out: Float64Array): void {
+    this.#x.signals(0);
+    out.set(new Float64Array(this.#x.memory.buffer, this.#x.addr(10), this.#p));
+  }
+  gradSignals(out: Float64Array): void {
+    this.#x.signals(1);
+    out.set(new Float64Array(this.#x.memory.buffer, this.#x.addr(10), this.#p));
+  }
+  embedding(out: Float64Array): void {
+    const [p, d, dp] = [this.#p, this.#d, this.#dp];
+    const blk = this.#f32(0, p * dp);
+    for (let t = 0; t < p; t++) for (let i = 0; i < d; i++) out[t * d + i] = blk[t * dp + i];
+  }
+  params(): Float64Array {
+    const [p, d, h, dp, hp, pp] = [this.#p, this.#d, this.#h, this.#dp, this.#hp, this.#pp];
+    const L = paramLayout(p, d, h);
+    const x = this.#x;
+    const blk = this.#f32(0, x.offset(8));
+    const out = new Float64Array(L.total);
+    const E = part(out, L.embedding), W0 = part(out, L.w0), B0 = part(out, L.b0);
+    const W1 = part(out, L.w1), B1 = part(out, L.b1), W2 = part(out, L.w2);
+    const B2 = part(out, L.b2);
+    const [oE, oW0a, oW0b, oB0, oW1, oB1, oW2, oB2] = [0, 1, 2, 3, 4, 5, 6, 7].map((i) =>
+      x.offset(i)
+    );
+    for (let t = 0; t < p; t++) for (let i = 0; i < d; i++) E[t * d + i] = blk[oE + t * dp + i];
+    for (let j = 0; j < h; j++) {
+      for (let i = 0; i < d; i++) {
+        W0[j * 2 * d + i] = blk[oW0a + i * hp + j];
+        W0[j * 2 * d + d + i] = blk[oW0b + i * hp + j];
+      }
+      B0[j] = blk[oB0 + j];
+      B1[j] = blk[oB1 + j];
+      for (let i = 0; i < h; i++) W1[j * h + i] = blk[oW1 + i * hp + j];
+    }
+    for (let k = 0; k < p; k++) {
+      for (let i = 0; i < h; i++) W2[k * h + i] = blk[oW2 + i * pp + k];
+      B2[k] = blk[oB2 + k];
+    }
+    return out;
+  }
+  paramNorm(): number {
+    return Math.sqrt(this.#x.paramSquares());
+  }
+  dispose(): void {}
+}
+
+/**
+ * The AssemblyScript SIMD backend.
+ *
+ * @example
+ * ```ts ignore
+ * import { asmBackend } from "./kernel.ts";
+ * import { makeConfig } from "../protocol/config.ts";
+ * import { initialTrial } from "../protocol/init.ts";
+ * const config = makeConfig({ p: 23, d: 32 });
+ * const k = await asmBackend.create({ config, ...initialTrial(config) });
+ * console.log(k.step().trainLoss);
+ * ```
+ */
+export const asmBackend: Backend = {
+  name: "asm",
+  async create(spec: KernelSpec): Promise<AsmKernel> {
+    const mod = await coreModule();
+    const instance = await WebAssembly.instantiate(mod, {
+      env: {
+        abort(_msg: number, _file: number, line: number, col: number) {
+          throw new Error(`core.wasm aborted at ${line}:${col}`);
+        },
+      },
+    });
+    return new AsmKernel(instance, spec);
+  },
+};
