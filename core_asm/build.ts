@@ -56,6 +56,7 @@ export async function buildCore(force = false): Promise<string> {
 }
 
 if (import.meta.main) {
+  const t0 = performance.now();
   const path = await buildCore(Deno.args.includes("--force"));
-  console.error(`core_asm: ${path}`);
+  if (performance.now() - t0 > 100) console.error(`core_asm: built ${path}`);
 }

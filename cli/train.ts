@@ -1,0 +1,81 @@
+/**
+ * `deno task train`: train one run of the authors' protocol and print its summary, or with
+ * `--out DIR` write its records in the reference fixtures' format (see io/run_dir.ts).
+ *
+ * @module
+ */
+import { asmBackend } from "../core_asm/kernel.ts";
+import { referenceBackend } from "../backends/reference.ts";
+import { train } from "../train/trainer.ts";
+import { isFreeDir, summarize, writeRunDir } from "../io/run_dir.ts";
+import {
+  backendFrom,
+  configFrom,
+  initFrom,
+  parse,
+  progressLine,
+  recordOptionsFrom,
+  runCli,
+  TRAIN_OPTIONS,
+  UsageError,
+} from "./options.ts";
+
+export const TRAIN_HELP = `deno task train [options]   train one run of the authors' protocol
+
+  --p N                 modulus, integer >= 3                      (59)
+  --dim N               embedding dimension d >= 1                 (128)
+  --wd X                AdamW weight decay >= 0                    (0.5)
+  --lr X                AdamW learning rate > 0                    (0.01)
+  --steps N             full-batch steps >= 0                      (30000)
+  --seed N              trial seed, 0..2^32-1                      (0)
+  --mode M              default | fix-embedding | fix-mlp          (default)
+  --init-seed N         seed of the fixed part in fix-* modes      (0)
+  --freeze-embedding    train the MLP only (embedding neither updated nor decayed)
+  --init-params F.npy   start from these fused float64 parameters (the authors' layout)
+  --train-ids F.npy     use these training pair ids (int64); the test set is the rest
+  --backend B           auto | asm | ref                           (auto = asm on the CPU)
+  --out DIR             write float64 .npy records + run.json into DIR (must be new or empty)
+  --params-every N      also record all parameters every N steps (Fig. 8)
+  --embeddings-until N  also record the embedding after each of the first N steps (Figs. 7, 9)
+  --grad-signals        also record the Fourier norms of dL/dE per step (Fig. 13)
+  -h, --help            this text
+
+Bad values exit with code 2 and a one-line message, before anything is written.`;
+
+if (import.meta.main) {
+  await runCli("train", async () => {
+    const { values } = parse(Deno.args, TRAIN_OPTIONS);
+    if (values.help) {
+      console.log(TRAIN_HELP);
+      return;
+    }
+    const config = configFrom(values);
+    const backendName = backendFrom(values);
+    const recOpts = recordOptionsFrom(values);
+    const init = await initFrom(values, config);
+    const out = values.out as string | undefined;
+    if (out !== undefined && !(await isFreeDir(out))) {
+      throw new UsageError(
+        `out ${out}: exists and is not empty; allowed is a new or empty directory`,
+      );
+    }
+    const backend = backendName === "ref" ? referenceBackend : asmBackend;
+    const rec = await train(backend, { config, ...init }, {
+      ...recOpts,
+      onProgress: progressLine(`train p=${config.p} d=${config.d} seed=${config.seed}`),
+    });
+    const summary = summarize(config, rec);
+    if (out !== undefined) await writeRunDir(out, rec, summary);
+    const f = (v: number | null) => (v === null ? "-" : v.toExponential(4));
+    console.log(
+      `p=${config.p} d=${config.d} wd=${config.wd} mode=${config.mode} seed=${config.seed} ` +
+        `steps=${config.steps} backend=${rec.backend}: ${rec.msPerStep.toFixed(2)} ms/step`,
+    );
+    console.log(
+      `train loss ${f(summary.finalTrainLoss)}  test loss ${f(summary.finalTestLoss)}  ` +
+        `train acc ${summary.finalTrainAcc ?? "-"}  test acc ${summary.finalTestAcc ?? "-"}`,
+    );
+    console.log(`surviving circles: ${summary.circles.length} [${summary.circles.join(", ")}]`);
+    if (out !== undefined) console.log(`records written to ${out}`);
+  });
+}

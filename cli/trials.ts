@@ -1,0 +1,153 @@
+/**
+ * `deno task trials`: many independent trials of one configuration over a list of seeds, spread
+ * over every core. With `--out DIR`, each trial is written to `DIR/seed-S/` as soon as it
+ * finishes (the `train --out` format), and trials already there are skipped: an interrupted
+ * sweep resumes where it stopped.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { runTrials, type TrialJob } from "../train/pool.ts";
+import { summarize, writeRunDir } from "../io/run_dir.ts";
+import {
+  configFrom,
+  parse,
+  recordOptionsFrom,
+  runCli,
+  TRAIN_OPTIONS,
+  UsageError,
+} from "./options.ts";
+import { makeConfig } from "../protocol/config.ts";
+
+export const TRIALS_HELP = `deno task trials --seeds SPEC [train options] [--workers N] [--out DIR]
+
+  --seeds SPEC     seeds to run: "0..49" (inclusive), "1,4,9" or a mix ("0..3,10")
+  --workers N      Workers to use (default: every core)
+  --out DIR        write DIR/seed-S/ per finished trial; existing ones are skipped (resume)
+  all options of 'deno task train' except --init-params, --train-ids and --backend (asm only)
+
+Prints one line per trial (seed, surviving circles, final test loss) and the circle counts.`;
+
+/**
+ * Parse a seed list: ranges "a..b" (inclusive) and single seeds, comma-separated.
+ *
+ * @example
+ * ```ts
+ * import { parseSeeds } from "./trials.ts";
+ * console.log(parseSeeds("0..2,7")); // [0, 1, 2, 7]
+ * ```
+ */
+export function parseSeeds(spec: string): number[] {
+  const out: number[] = [];
+  for (const part of spec.split(",")) {
+    const m = /^\s*(\d+)\s*(?:\.\.\s*(\d+)\s*)?$/.exec(part);
+    if (!m) {
+      throw new UsageError(
+        `seeds ${JSON.stringify(spec)}: allowed are "a..b" ranges and integers, comma-separated`,
+      );
+    }
+    const a = Number(m[1]), b = m[2] === undefined ? a : Number(m[2]);
+    if (b < a) {
+      throw new UsageError(`seeds ${JSON.stringify(part)}: a range must not run backwards`);
+    }
+    if (b - a > 1_000_000) {
+      throw new UsageError(`seeds ${JSON.stringify(part)}: at most 10^6 seeds`);
+    }
+    for (let s = a; s <= b; s++) out.push(s);
+  }
+  if (new Set(out).size !== out.length) {
+    throw new UsageError(`seeds ${JSON.stringify(spec)}: a seed is listed twice`);
+  }
+  return out;
+}
+
+if (import.meta.main) {
+  await runCli("trials", async () => {
+    const opts = {
+      ...TRAIN_OPTIONS,
+      seeds: { type: "string" },
+      workers: { type: "string" },
+    } as const;
+    const { values } = parse(Deno.args, opts);
+    if (values.help) {
+      console.log(TRIALS_HELP);
+      return;
+    }
+    for (const o of ["init-params", "train-ids"]) {
+      if (values[o] !== undefined) {
+        throw new UsageError(`${o}: not available in trials (use train)`);
+      }
+    }
+    if (values.backend !== undefined && values.backend !== "asm" && values.backend !== "auto") {
+      throw new UsageError(`backend ${values.backend}: allowed for trials are auto, asm`);
+    }
+    if (values.seeds === undefined) throw new UsageError(`seeds: missing; e.g. --seeds 0..9`);
+    const seeds = parseSeeds(String(values.seeds));
+    const base = configFrom(values);
+    const records = recordOptionsFrom(values);
+    let workers: number | undefined;
+    if (values.workers !== undefined) {
+      workers = Number(values.workers);
+      if (!Number.isInteger(workers) || workers < 1 || workers > 256) {
+        throw new UsageError(`workers ${values.workers}: allowed is an integer in 1..256`);
+      }
+    }
+    const out = values.out as string | undefined;
+    const dirOf = (seed: number) => join(out!, `seed-${seed}`);
+    const todo: number[] = [];
+    for (const seed of seeds) {
+      if (out !== undefined) {
+        try {
+          await Deno.stat(join(dirOf(seed), "run.json"));
+          continue; // finished earlier
+        } catch { /* not yet */ }
+      }
+      todo.push(seed);
+    }
+    if (out !== undefined && todo.length < seeds.length) {
+      console.error(
+        `trials: ${seeds.length - todo.length} of ${seeds.length} already in ${out}, skipped`,
+      );
+    }
+    const jobs: TrialJob[] = todo.map((seed) => ({
+      config: makeConfig({ ...base, seed }),
+      records,
+    }));
+    const tty = Deno.stderr.isTerminal();
+    const enc = new TextEncoder();
+    const t0 = performance.now();
+    const counts = new Map<number, number>();
+    await runTrials(jobs, {
+      workers,
+      onProgress: ({ done, total, finished, trials }) => {
+        if (!tty) return;
+        const el = (performance.now() - t0) / 1000;
+        const eta = done > 0 ? (el / done) * (total - done) : 0;
+        Deno.stderr.writeSync(
+          enc.encode(
+            `\rtrials ${finished}/${trials} done, ${
+              (100 * done / Math.max(1, total)).toFixed(1)
+            }% of steps, ${el.toFixed(0)}s elapsed, ~${eta.toFixed(0)}s left `,
+          ),
+        );
+      },
+      onResult: async (i, rec) => {
+        const s = summarize(jobs[i].config, rec);
+        if (out !== undefined) await writeRunDir(dirOf(jobs[i].config.seed), rec, s);
+        counts.set(s.circles.length, (counts.get(s.circles.length) ?? 0) + 1);
+        if (tty) Deno.stderr.writeSync(enc.encode("\r\x1b[K"));
+        console.log(
+          `seed ${jobs[i].config.seed}: circles ${s.circles.length} [${s.circles.join(", ")}]  ` +
+            `test loss ${s.finalTestLoss?.toExponential(3) ?? "-"}  ${
+              rec.msPerStep.toFixed(2)
+            } ms/step`,
+        );
+      },
+    });
+    const wall = (performance.now() - t0) / 1000;
+    const hist = [...counts.entries()].sort((a, b) => a[0] - b[0]).map(([k, v]) => `${k}: ${v}`);
+    console.log(
+      `${jobs.length} trials in ${wall.toFixed(1)} s; circle counts {${hist.join(", ")}}`,
+    );
+  });
+}

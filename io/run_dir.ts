@@ -1,0 +1,136 @@
+/**
+ * A run directory: the records of one trial as float64 `.npy` files with the names and meaning
+ * of the authors' reference fixtures, plus `run.json`. Written atomically (a temporary sibling
+ * renamed into place), so a directory either holds a whole run or does not exist.
+ *
+ * @module
+ */
+import { basename, dirname, join } from "node:path";
+import type { TrialConfig } from "../protocol/config.ts";
+import type { TrialRecords } from "../train/trainer.ts";
+import { encodeNpy, type NpyArray } from "./npy.ts";
+import { survivingCircles } from "../analysis/fourier.ts";
+
+/** The version written into every run.json. */
+export const VERSION = "0.1.0";
+
+/** What run.json holds. */
+export interface RunSummary {
+  version: string;
+  backend: string;
+  config: TrialConfig;
+  /** Surviving circles of the final embedding (SPEC.md's code rule). */
+  circles: number[];
+  finalTrainLoss: number | null;
+  finalTestLoss: number | null;
+  finalTrainAcc: number | null;
+  finalTestAcc: number | null;
+  msPerStep: number;
+  /** Which optional records were written. */
+  records: string[];
+  finishedAt: string;
+}
+
+/** The summary of a finished run. */
+export function summarize(config: TrialConfig, rec: TrialRecords): RunSummary {
+  const p = rec.p, last = rec.steps - 1;
+  const finalSignals = rec.signals.subarray(rec.steps * p, (rec.steps + 1) * p);
+  const at = (a: Float64Array) => (rec.steps > 0 ? a[last] : null);
+  return {
+    version: VERSION,
+    backend: rec.backend,
+    config,
+    circles: survivingCircles(finalSignals),
+    finalTrainLoss: at(rec.trainLoss),
+    finalTestLoss: at(rec.testLoss),
+    finalTrainAcc: at(rec.trainAcc),
+    finalTestAcc: at(rec.testAcc),
+    msPerStep: rec.msPerStep,
+    records: [
+      ...(rec.gradSignals ? ["grad_signals"] : []),
+      ...(rec.embeddings ? ["embeddings"] : []),
+      ...(rec.paramSnapshots ? ["param_snapshots"] : []),
+    ],
+    finishedAt: new Date().toISOString(),
+  };
+}
+
+const f8 = (shape: number[], data: Float64Array): NpyArray => ({ dtype: "<f8", shape, data });
+
+/** The `.npy` files of a run, by file stem. */
+export function runArrays(rec: TrialRecords): Record<string, NpyArray> {
+  const { p, d, steps } = rec;
+  const out: Record<string, NpyArray> = {
+    init_params: f8([rec.initParams.length], rec.initParams),
+    train_ids: {
+      dtype: "<i8",
+      shape: [rec.trainIds.length],
+      data: Float64Array.from(rec.trainIds),
+    },
+    train_loss: f8([steps], rec.trainLoss),
+    test_loss: f8([steps], rec.testLoss),
+    train_acc: f8([steps], rec.trainAcc),
+    test_acc: f8([steps], rec.testAcc),
+    param_norm: f8([steps], rec.paramNorm),
+    signals: f8([steps + 1, p], rec.signals),
+    final_params: f8([rec.finalParams.length], rec.finalParams),
+  };
+  if (rec.gradSignals) out.grad_signals = f8([steps, p], rec.gradSignals);
+  if (rec.embeddings) out.embeddings = f8([rec.embeddings.length / (p * d), p, d], rec.embeddings);
+  if (rec.paramSnapshots) {
+    const s = rec.paramSnapshots;
+    out.param_snapshots = f8([s.steps.length, rec.finalParams.length], s.data);
+    out.param_snapshot_steps = {
+      dtype: "<i8",
+      shape: [s.steps.length],
+      data: Float64Array.from(s.steps),
+    };
+  }
+  return out;
+}
+
+/** Is `dir` absent or an empty directory? */
+export async function isFreeDir(dir: string): Promise<boolean> {
+  try {
+    for await (const _ of Deno.readDir(dir)) return false;
+    return true;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return true;
+    throw e;
+  }
+}
+
+/**
+ * Write a run directory atomically.
+ *
+ * @example
+ * ```ts ignore
+ * import { writeRunDir, summarize } from "./run_dir.ts";
+ * await writeRunDir("runs/seed0", rec, summarize(config, rec));
+ * ```
+ */
+export async function writeRunDir(
+  dir: string,
+  rec: TrialRecords,
+  summary: RunSummary,
+): Promise<void> {
+  const parent = dirname(dir);
+  await Deno.mkdir(parent, { recursive: true });
+  const tmp = join(parent, `.${basename(dir)}.tmp-${Deno.pid}-${Date.now()}`);
+  await Deno.mkdir(tmp);
+  try {
+    for (const [stem, arr] of Object.entries(runArrays(rec))) {
+      await Deno.writeFile(join(tmp, `${stem}.npy`), encodeNpy(arr));
+    }
+    await Deno.writeTextFile(join(tmp, "run.json"), JSON.stringify(summary, null, 2) + "\n");
+    try {
+      await Deno.remove(dir); // an empty directory only
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+    }
+    await Deno.rename(tmp, dir);
+  } catch (e) {
+    await Deno.remove(tmp, { recursive: true }).catch(() => {});
+    throw e;
+  }
+}

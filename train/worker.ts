@@ -1,0 +1,41 @@
+/**
+ * A trial worker: receives jobs from {@linkcode runTrials}, trains them on the asm backend and
+ * posts the records back (their buffers transferred, not copied).
+ *
+ * @module
+ */
+/// <reference lib="deno.worker" />
+import { asmBackend, coreModule } from "../core_asm/kernel.ts";
+import { initialTrial } from "../protocol/init.ts";
+import { train, type TrialRecords } from "./trainer.ts";
+import type { WorkerReply, WorkerRequest } from "./pool.ts";
+
+function buffersOf(rec: TrialRecords): ArrayBuffer[] {
+  const out: ArrayBuffer[] = [];
+  for (const v of Object.values(rec)) {
+    if (ArrayBuffer.isView(v)) out.push(v.buffer as ArrayBuffer);
+  }
+  if (rec.paramSnapshots) out.push(rec.paramSnapshots.data.buffer as ArrayBuffer);
+  return out;
+}
+
+self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
+  const msg = ev.data;
+  if (msg.kind === "module") {
+    await coreModule(msg.module);
+    return;
+  }
+  const { job } = msg;
+  try {
+    const init = job.init ?? initialTrial(job.config);
+    const rec = await train(asmBackend, { config: job.config, ...init }, {
+      ...job.records,
+      progressEvery: 250,
+      onProgress: (done, total) =>
+        self.postMessage({ kind: "progress", index: msg.index, done, total } as WorkerReply),
+    });
+    self.postMessage({ kind: "done", index: msg.index, rec } as WorkerReply, buffersOf(rec));
+  } catch (e) {
+    self.postMessage({ kind: "error", index: msg.index, message: String(e) } as WorkerReply);
+  }
+};
