@@ -39,7 +39,7 @@ export const CORE_WASM_URL = new URL("build/core.wasm", import.meta.url);
 export function coreModule(module?: WebAssembly.Module): Promise<WebAssembly.Module> {
   if (module) modulePromise = Promise.resolve(module);
   modulePromise ??= (async () => {
-    let bytes: Uint8Array;
+    let bytes: Uint8Array<ArrayBuffer>;
     try {
       bytes = await Deno.readFile(CORE_WASM_URL);
     } catch {
@@ -189,10 +189,20 @@ export class AsmKernel implements TrainingKernel {
     for (let t = 0; t < p; t++) for (let i = 0; i < d; i++) out[t * d + i] = blk[t * dp + i];
   }
   params(): Float64Array {
+    return this.#unpack(0);
+  }
+
+  /** The gradient of the last step (weight decay excluded), in the fused layout. */
+  gradient(): Float64Array {
+    return this.#unpack(1);
+  }
+
+  /** Block `which` (0: parameters, 1: gradients) in the authors' fused float64 layout. */
+  #unpack(which: number): Float64Array {
     const [p, d, h, dp, hp, pp] = [this.#p, this.#d, this.#h, this.#dp, this.#hp, this.#pp];
     const L = paramLayout(p, d, h);
     const x = this.#x;
-    const blk = this.#f32(0, x.offset(8));
+    const blk = this.#f32(which, x.offset(8));
     const out = new Float64Array(L.total);
     const E = part(out, L.embedding), W0 = part(out, L.w0), B0 = part(out, L.b0);
     const W1 = part(out, L.w1), B1 = part(out, L.b1), W2 = part(out, L.w2);

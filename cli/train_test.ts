@@ -1,0 +1,119 @@
+import { deepEqual, equal } from "node:assert/strict";
+import { decodeNpy, encodeNpy } from "../io/npy.ts";
+
+const TRAIN = new URL("./train.ts", import.meta.url).pathname;
+
+async function run(args: string[]) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-read", "--allow-write", "--allow-env", "--allow-sys", TRAIN, ...args],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return {
+    code: out.code,
+    stdout: new TextDecoder().decode(out.stdout),
+    stderr: new TextDecoder().decode(out.stderr),
+  };
+}
+
+Deno.test("train: every bad input is one line on stderr, exit 2, nothing written", async () => {
+  const tmp = await Deno.makeTempDir();
+  const notNpy = `${tmp}/garbage.npy`;
+  await Deno.writeTextFile(notNpy, "this is not numpy");
+  const wrongShape = `${tmp}/wrong.npy`;
+  await Deno.writeFile(
+    wrongShape,
+    encodeNpy({ dtype: "<f8", shape: [5], data: new Float64Array(5) }),
+  );
+  const badIds = `${tmp}/ids.npy`;
+  await Deno.writeFile(
+    badIds,
+    encodeNpy({ dtype: "<i8", shape: [3], data: Float64Array.from([0, 1, 9999]) }),
+  );
+  const nanParams = `${tmp}/nan.npy`;
+  const total = 14921; // p=13, d=16
+  const nan = new Float64Array(total);
+  nan[7] = NaN;
+  await Deno.writeFile(nanParams, encodeNpy({ dtype: "<f8", shape: [total], data: nan }));
+  const cases: [string[], string][] = [
+    [["--p", "2"], "p 2"],
+    [["--p", "5.5"], "p 5.5"],
+    [["--p", "abc"], 'p "abc"'],
+    [["--dim", "0"], "dim 0"],
+    [["--wd", "-0.1"], "wd -0.1"],
+    [["--wd", "nan"], "wd"],
+    [["--steps", "-1"], "steps -1"],
+    [["--seed", "-3"], "seed -3"],
+    [["--seed", "1.5"], "seed 1.5"],
+    [["--init-seed", "x"], "init-seed"],
+    [["--mode", "fixed"], 'mode "fixed"'],
+    [["--backend", "cuda"], 'backend "cuda"'],
+    [["--bogus"], "bogus"],
+    [["--init-params", notNpy], "not a .npy"],
+    [["--init-params", wrongShape], "shape [5]"],
+    [["--init-params", `${tmp}/missing.npy`], "cannot be read"],
+    [["--p", "13", "--dim", "16", "--init-params", nanParams], "NaN"],
+    [["--p", "13", "--train-ids", badIds], "9999"],
+  ];
+  for (const [args, mention] of cases) {
+    const out = `${tmp}/out-${args.join("_").replace(/[^\w-]/g, "")}`;
+    const steps = args.includes("--steps") ? [] : ["--steps", "2"];
+    const r = await run([...args, ...steps, "--out", out]);
+    equal(r.code, 2, `${args.join(" ")}: exit ${r.code}, stderr ${r.stderr}`);
+    const lines = r.stderr.trim().split("\n");
+    equal(lines.length, 1, `${args.join(" ")}: ${lines.length} lines of stderr: ${r.stderr}`);
+    equal(
+      lines[0].includes(mention),
+      true,
+      `${args.join(" ")}: "${lines[0]}" does not name ${mention}`,
+    );
+    let exists = true;
+    try {
+      await Deno.stat(out);
+    } catch {
+      exists = false;
+    }
+    equal(exists, false, `${args.join(" ")}: wrote ${out}`);
+  }
+  await Deno.remove(tmp, { recursive: true });
+});
+
+Deno.test("train --out writes the fixtures' format and refuses a non-empty directory", async () => {
+  const tmp = await Deno.makeTempDir();
+  const dir = `${tmp}/run`;
+  const r = await run([
+    "--p",
+    "7",
+    "--dim",
+    "4",
+    "--steps",
+    "5",
+    "--seed",
+    "3",
+    "--out",
+    dir,
+    "--grad-signals",
+    "--embeddings-until",
+    "2",
+    "--params-every",
+    "2",
+  ]);
+  equal(r.code, 0, r.stderr);
+  const shape = async (f: string) => decodeNpy(await Deno.readFile(`${dir}/${f}.npy`)).shape;
+  const total = 7 * 4 + 100 * 8 + 100 + 100 * 100 + 100 + 7 * 100 + 7;
+  deepEqual(await shape("init_params"), [total]);
+  deepEqual(await shape("final_params"), [total]);
+  deepEqual(await shape("train_ids"), [39]);
+  deepEqual(await shape("train_loss"), [5]);
+  deepEqual(await shape("signals"), [6, 7]);
+  deepEqual(await shape("grad_signals"), [5, 7]);
+  deepEqual(await shape("embeddings"), [3, 7, 4]);
+  deepEqual(await shape("param_snapshots"), [3, total]);
+  const meta = JSON.parse(await Deno.readTextFile(`${dir}/run.json`));
+  equal(meta.backend, "asm");
+  equal(meta.config.seed, 3);
+  equal(Array.isArray(meta.circles), true);
+  const again = await run(["--p", "7", "--dim", "4", "--steps", "1", "--out", dir]);
+  equal(again.code, 2, "a second run into the same directory must be refused");
+  await Deno.remove(tmp, { recursive: true });
+});

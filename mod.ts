@@ -1,0 +1,44 @@
+/**
+ * circle-survival: a reproduction suite for "Survival of the Fittest Representation: A Case Study
+ * with Modular Addition" (Ding et al. 2024). The pipeline, folder by folder:
+ *
+ * - `protocol/`: the task, configuration, the authors' seeds (PyTorch's and NumPy's generators
+ *   reproduced), the fused parameter layout;
+ * - `backends/` and `core_asm/`: training kernels behind one interface — a float64 reference and
+ *   the AssemblyScript SIMD core (`gpu/` holds the WebGPU path);
+ * - `train/`: the training protocol and the multi-core trial pool;
+ * - `analysis/`: Fourier signals and the surviving-circle rule;
+ * - `io/`: `.npy` and run directories in the reference fixtures' format.
+ *
+ * @example
+ * ```ts ignore
+ * import { asmBackend, initialTrial, makeConfig, survivingCircles, train } from "./mod.ts";
+ * const config = makeConfig({ p: 59, d: 128, steps: 3000, seed: 0 });
+ * const rec = await train(asmBackend, { config, ...initialTrial(config) });
+ * console.log(survivingCircles(rec.signals.subarray(config.steps * config.p)));
+ * ```
+ *
+ * @module
+ */
+export {
+  ConfigError,
+  DEFAULT_CONFIG,
+  INIT_MODES,
+  type InitMode,
+  makeConfig,
+  type TrialConfig,
+} from "./protocol/config.ts";
+export { initialTrial, type TrialInit } from "./protocol/init.ts";
+export { type ParamLayout, paramLayout, part } from "./protocol/layout.ts";
+export { pair, splitTrainIds, testIdsFor, trainCount } from "./protocol/task.ts";
+export { MT19937 } from "./protocol/rng/mt19937.ts";
+export { TorchGenerator } from "./protocol/rng/torch.ts";
+export { NumpyRandomState } from "./protocol/rng/numpy.ts";
+export type { Backend, KernelSpec, StepStats, TrainingKernel } from "./backends/kernel.ts";
+export { AdamW, lossAndGrad, referenceBackend } from "./backends/reference.ts";
+export { asmBackend, AsmKernel, coreModule } from "./core_asm/kernel.ts";
+export { type RecordOptions, train, type TrialRecords } from "./train/trainer.ts";
+export { type PoolOptions, runTrials, type TrialJob } from "./train/pool.ts";
+export { fourierNorms, survivingCircles } from "./analysis/fourier.ts";
+export { decodeNpy, encodeNpy, type NpyArray, NpyError, readNpy, writeNpy } from "./io/npy.ts";
+export { type RunSummary, summarize, writeRunDir } from "./io/run_dir.ts";

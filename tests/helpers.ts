@@ -1,0 +1,87 @@
+/**
+ * Test helpers: the copied reference fixtures (the authors' float64 PyTorch runs), and array
+ * comparisons that, like llm.c's checks, report the first mismatches and the largest error.
+ *
+ * @module
+ */
+import { readNpy } from "../io/npy.ts";
+import { makeConfig, type TrialConfig } from "../protocol/config.ts";
+
+const FIXTURES = new URL("./fixtures/", import.meta.url);
+
+/** The training fixtures and the configuration each was made with (shared/reference/README). */
+export const TRAINING_FIXTURES: { name: string; config: TrialConfig }[] = [
+  { name: "p23_d32_seed0", config: makeConfig({ p: 23, d: 32, steps: 400, seed: 0 }) },
+  { name: "p23_d32_seed2_wd1.0", config: makeConfig({ p: 23, d: 32, steps: 100, seed: 2, wd: 1 }) },
+  {
+    name: "p23_d32_fixemb_init0_seed3",
+    config: makeConfig({ p: 23, d: 32, steps: 50, seed: 3, mode: "fix-embedding", initSeed: 0 }),
+  },
+  { name: "p59_d128_seed1", config: makeConfig({ p: 59, d: 128, steps: 100, seed: 1 }) },
+  {
+    name: "p59_d128_fixmlp_init0_seed4",
+    config: makeConfig({ p: 59, d: 128, steps: 20, seed: 4, mode: "fix-mlp", initSeed: 0 }),
+  },
+  { name: "p59_d128_seed2_init", config: makeConfig({ p: 59, d: 128, steps: 0, seed: 2 }) },
+  { name: "p13_d16_seed7", config: makeConfig({ p: 13, d: 16, steps: 300, seed: 7 }) },
+];
+
+/** A fixture's array as float64 (ids included). */
+export async function fixture(name: string, array: string): Promise<Float64Array> {
+  const a = await readNpy(new URL(`${name}/${array}.npy`, FIXTURES).pathname);
+  return Float64Array.from(a.data);
+}
+
+/** Largest |a − b| and the places where it exceeds `atol + rtol·|b|`. */
+export function compare(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  { atol = 0, rtol = 0 }: { atol?: number; rtol?: number },
+): { maxAbs: number; maxRel: number; bad: number[] } {
+  if (actual.length !== expected.length) {
+    throw new Error(`length ${actual.length} where ${expected.length} was expected`);
+  }
+  let maxAbs = 0, maxRel = 0;
+  const bad: number[] = [];
+  for (let i = 0; i < expected.length; i++) {
+    const e = Math.abs(actual[i] - expected[i]);
+    if (!(e <= atol + rtol * Math.abs(expected[i]))) bad.push(i);
+    maxAbs = Math.max(maxAbs, Number.isNaN(e) ? Infinity : e);
+    if (expected[i] !== 0) maxRel = Math.max(maxRel, e / Math.abs(expected[i]));
+  }
+  return { maxAbs, maxRel, bad };
+}
+
+/** Throw, listing the first mismatches and the max error, unless all are within tolerance. */
+export function assertClose(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  tol: { atol?: number; rtol?: number },
+  what: string,
+): void {
+  const r = compare(actual, expected, tol);
+  if (r.bad.length === 0) return;
+  const first = r.bad.slice(0, 5).map((i) => `[${i}] ${actual[i]} vs ${expected[i]}`).join("; ");
+  throw new Error(
+    `${what}: ${r.bad.length}/${expected.length} outside atol ${tol.atol ?? 0} + rtol ${
+      tol.rtol ?? 0
+    }; max abs err ${r.maxAbs.toExponential(3)}, max rel err ${
+      r.maxRel.toExponential(3)
+    }; first: ${first}`,
+  );
+}
+
+/** Assert that `fn` throws an instance of `cls`; returns the error. */
+export function assertThrows<E extends Error>(
+  fn: () => unknown,
+  cls: new (...args: never[]) => E,
+  what: string,
+): E {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof cls) return e;
+    throw new Error(`${what}: threw ${e} where ${cls.name} was expected`);
+  }
+  throw new Error(`${what}: did not throw ${cls.name}`);
+}
