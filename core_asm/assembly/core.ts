@@ -51,6 +51,7 @@ let pSN: usize = 0;
 let pRE: usize = 0;
 let pIM: usize = 0;
 let pMASK: usize = 0;
+let pNEG: usize = 0;
 let pPACK: usize = 0;
 let pSIG: usize = 0;
 let pSTATS: usize = 0;
@@ -123,6 +124,8 @@ export function setup(p: i32, d: i32, h: i32, nt: i32): void {
   pRE = alloc(<usize>(P * DP) << 2);
   pIM = alloc(<usize>(P * DP) << 2);
   pMASK = alloc(<usize>PP << 2);
+  pNEG = alloc(<usize>PP << 2);
+  for (let j = P; j < PP; j++) store<f32>(pNEG + (<usize>j << 2), -3.0e38);
   const kmax = max(max(max(HP, PP), DP), P);
   pPACK = alloc(<usize>(6 * kmax) << 2);
   pSIG = alloc(<usize>P << 3);
@@ -176,10 +179,15 @@ export function offset(which: i32): i32 {
 }
 
 // exp(x) for f32 lanes: Cephes expf's range reduction and polynomial (≤ 2 ulp on [-87, 88]).
+// n = round(x·log2 e) by adding 1.5·2^23 (the sum's low mantissa bits are n), which also gives
+// 2^n's exponent bits by an integer add and shift: no round or float→int conversion, each of
+// which costs several instructions on x86-64.
 // @ts-ignore: decorator
 @inline function vexp(x0: v128): v128 {
   const x = f32x4.min(f32x4.max(x0, f32x4.splat(-87.0)), f32x4.splat(88.0));
-  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(1.44269504088896341)));
+  const magic = f32x4.splat(12582912.0); // 1.5 · 2^23
+  const t = madd(x, f32x4.splat(1.44269504088896341), magic);
+  const n = f32x4.sub(t, magic);
   let r = madd(n, f32x4.splat(-0.693359375), x);
   r = madd(n, f32x4.splat(2.12194440e-4), r);
   let y = f32x4.splat(1.9875691500e-4);
@@ -189,7 +197,8 @@ export function offset(which: i32): i32 {
   y = madd(y, r, f32x4.splat(1.6666665459e-1));
   y = madd(y, r, f32x4.splat(5.0000001201e-1));
   y = madd(y, f32x4.mul(r, r), f32x4.add(r, f32x4.splat(1.0)));
-  const e = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  // bits(t) = bits(magic) + n, so (bits(t) − bits(magic) + 127) << 23 = bits(2^n)
+  const e = i32x4.shl(i32x4.add(t, i32x4.splat(127 - 0x4b400000)), 23);
   return f32x4.mul(y, e);
 }
 
@@ -404,23 +413,31 @@ function forward(): void {
   const pb = <usize>PP << 2;
   for (let r = 0; r < R; r++) {
     const row = pLG + <usize>r * pb;
-    let mx = load<f32>(row);
+    // max over the p logits (padding lanes pushed down by NEG), then the first index holding it
+    let vmax = f32x4.add(v128.load(row), v128.load(pNEG));
+    for (let j: usize = 16; j < pb; j += 16) {
+      vmax = f32x4.max(vmax, f32x4.add(v128.load(row + j), v128.load(pNEG + j)));
+    }
+    const mx = max(
+      max(f32x4.extract_lane(vmax, 0), f32x4.extract_lane(vmax, 1)),
+      max(f32x4.extract_lane(vmax, 2), f32x4.extract_lane(vmax, 3)),
+    );
+    const vmx = f32x4.splat(mx);
     let am = 0;
-    for (let j = 1; j < P; j++) {
-      const v = load<f32>(row + (<usize>j << 2));
-      if (v > mx) {
-        mx = v;
-        am = j;
+    for (let j: usize = 0; j < pb; j += 16) {
+      const bits = i32x4.bitmask(f32x4.eq(v128.load(row + j), vmx));
+      if (bits != 0) {
+        am = <i32>(j >> 2) + ctz(bits);
+        break;
       }
     }
     const lbl = load<i32>(pLBL + (<usize>r << 2));
     const pl = row + (<usize>lbl << 2);
     const xl = <f64>load<f32>(pl);
-    const vm = f32x4.splat(mx);
     let acc = f32x4.splat(0);
     const isTrain = r < NT;
     for (let j: usize = 0; j < pb; j += 16) {
-      const e = f32x4.mul(vexp(f32x4.sub(v128.load(row + j), vm)), v128.load(pMASK + j));
+      const e = f32x4.mul(vexp(f32x4.sub(v128.load(row + j), vmx)), v128.load(pMASK + j));
       acc = f32x4.add(acc, e);
       if (isTrain) v128.store(row + j, e);
     }

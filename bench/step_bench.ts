@@ -1,0 +1,31 @@
+// deno bench: one training step per backend (deno task bench).
+import { asmBackend, type AsmKernel } from "../core_asm/kernel.ts";
+import { referenceBackend } from "../backends/reference.ts";
+import { makeConfig } from "../protocol/config.ts";
+import { initialTrial } from "../protocol/init.ts";
+
+const paper = makeConfig({ p: 59, d: 128, seed: 0 });
+const asm = (await asmBackend.create({ config: paper, ...initialTrial(paper) })) as AsmKernel;
+const sig = new Float64Array(paper.p);
+
+Deno.bench("asm step p=59 d=128 (1 core)", { group: "step p=59", baseline: true }, () => {
+  asm.step();
+});
+Deno.bench("asm forward only p=59 d=128", { group: "parts p=59" }, () => {
+  asm.evaluate();
+});
+Deno.bench("asm signals p=59 d=128", { group: "parts p=59" }, () => {
+  asm.signals(sig);
+});
+
+const small = makeConfig({ p: 23, d: 32, seed: 0 });
+const asmSmall = await asmBackend.create({ config: small, ...initialTrial(small) });
+const refSmall = referenceBackend.create({ config: small, ...initialTrial(small) }) as Awaited<
+  ReturnType<typeof referenceBackend.create>
+>;
+Deno.bench("asm step p=23 d=32", { group: "step p=23", baseline: true }, () => {
+  asmSmall.step();
+});
+Deno.bench("ref (float64 TypeScript) step p=23 d=32", { group: "step p=23" }, () => {
+  refSmall.step();
+});
