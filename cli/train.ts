@@ -40,7 +40,9 @@ export const TRAIN_HELP = `deno task train [options]   train one run of the auth
   --grad-signals        also record the Fourier norms of dL/dE per step (Fig. 13)
   -h, --help            this text
 
-Bad values exit with code 2 and a one-line message, before anything is written.`;
+Bad values exit with code 2 and a one-line message, before anything is written.
+Ctrl-C (or SIGTERM) stops after the current step; with --out the steps done are written and
+run.json says "interrupted": true (exit code 130).`;
 
 if (import.meta.main) {
   await runCli("train", async () => {
@@ -60,12 +62,24 @@ if (import.meta.main) {
       );
     }
     const backend = backendName === "ref" ? referenceBackend : asmBackend;
+    // Ctrl-C or SIGTERM stops the run after the current step; with --out the steps done are
+    // written (run.json says "interrupted": true), so finished work is never lost.
+    const stop = new AbortController();
+    const onSignal = () => {
+      if (stop.signal.aborted) Deno.exit(130);
+      console.error(`\ntrain: interrupted, saving the steps done (again to quit at once)`);
+      stop.abort();
+    };
+    const signals: Deno.Signal[] = ["SIGINT", "SIGTERM"];
+    for (const s of signals) Deno.addSignalListener(s, onSignal);
     const rec = await train(backend, { config, ...init }, {
       ...recOpts,
+      signal: stop.signal,
       onProgress: progressLine(`train p=${config.p} d=${config.d} seed=${config.seed}`),
     });
     const summary = summarize(config, rec);
     if (out !== undefined) await writeRunDir(out, rec, summary);
+    for (const s of signals) Deno.removeSignalListener(s, onSignal);
     const f = (v: number | null) => (v === null ? "-" : v.toExponential(4));
     console.log(
       `p=${config.p} d=${config.d} wd=${config.wd} mode=${config.mode} seed=${config.seed} ` +
@@ -76,6 +90,8 @@ if (import.meta.main) {
         `train acc ${summary.finalTrainAcc ?? "-"}  test acc ${summary.finalTestAcc ?? "-"}`,
     );
     console.log(`surviving circles: ${summary.circles.length} [${summary.circles.join(", ")}]`);
+    if (rec.interrupted) console.log(`interrupted after ${rec.steps} of ${config.steps} steps`);
     if (out !== undefined) console.log(`records written to ${out}`);
+    if (rec.interrupted) Deno.exit(130);
   });
 }

@@ -117,3 +117,40 @@ Deno.test("train --out writes the fixtures' format and refuses a non-empty direc
   equal(again.code, 2, "a second run into the same directory must be refused");
   await Deno.remove(tmp, { recursive: true });
 });
+
+Deno.test("train --out interrupted by SIGTERM writes the steps done, marked interrupted", async () => {
+  const tmp = await Deno.makeTempDir();
+  const dir = `${tmp}/run`;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-read",
+      "--allow-write",
+      "--allow-env",
+      "--allow-sys",
+      TRAIN,
+      "--p",
+      "23",
+      "--dim",
+      "32",
+      "--steps",
+      "1000000",
+      "--out",
+      dir,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  await new Promise((r) => setTimeout(r, 1500)); // ~1 000 steps at ~1 ms/step
+  child.kill("SIGTERM");
+  const res = await child.output();
+  equal(res.code, 130, new TextDecoder().decode(res.stderr));
+  const meta = JSON.parse(await Deno.readTextFile(`${dir}/run.json`));
+  equal(meta.interrupted, true);
+  const n = meta.stepsDone;
+  equal(n > 0 && n < 1000000, true, `stepsDone ${n}`);
+  const shape = async (f: string) => decodeNpy(await Deno.readFile(`${dir}/${f}.npy`)).shape;
+  deepEqual(await shape("train_loss"), [n]);
+  deepEqual(await shape("signals"), [n + 1, 23]);
+  await Deno.remove(tmp, { recursive: true });
+});

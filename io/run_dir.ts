@@ -21,6 +21,9 @@ export interface RunSummary {
   config: TrialConfig;
   /** Surviving circles of the final embedding (SPEC.md's code rule). */
   circles: number[];
+  /** Steps completed; less than config.steps when the run was interrupted. */
+  stepsDone: number;
+  interrupted: boolean;
   finalTrainLoss: number | null;
   finalTestLoss: number | null;
   finalTrainAcc: number | null;
@@ -41,6 +44,8 @@ export function summarize(config: TrialConfig, rec: TrialRecords): RunSummary {
     backend: rec.backend,
     config,
     circles: survivingCircles(finalSignals),
+    stepsDone: rec.steps,
+    interrupted: rec.interrupted,
     finalTrainLoss: at(rec.trainLoss),
     finalTestLoss: at(rec.testLoss),
     finalTrainAcc: at(rec.trainAcc),

@@ -24,6 +24,22 @@ export const TRAINING_FIXTURES: { name: string; config: TrialConfig }[] = [
   },
   { name: "p59_d128_seed2_init", config: makeConfig({ p: 59, d: 128, steps: 0, seed: 2 }) },
   { name: "p13_d16_seed7", config: makeConfig({ p: 13, d: 16, steps: 300, seed: 7 }) },
+  // made for this project with the same script (tests/fixtures/README.md)
+  { name: "extra_p3_d1_seed0_init", config: makeConfig({ p: 3, d: 1, steps: 0, seed: 0 }) },
+  { name: "extra_p5_d3_seed4_init", config: makeConfig({ p: 5, d: 3, steps: 0, seed: 4 }) },
+  { name: "extra_p7_d3_seed5", config: makeConfig({ p: 7, d: 3, steps: 60, seed: 5 }) },
+  {
+    name: "extra_p11_d5_fixemb_init2_seed6_init",
+    config: makeConfig({ p: 11, d: 5, steps: 0, seed: 6, mode: "fix-embedding", initSeed: 2 }),
+  },
+  {
+    name: "extra_p17_d9_fixmlp_init3_seed8_init",
+    config: makeConfig({ p: 17, d: 9, steps: 0, seed: 8, mode: "fix-mlp", initSeed: 3 }),
+  },
+  {
+    name: "extra_p31_d20_seed9_wd0.1",
+    config: makeConfig({ p: 31, d: 20, steps: 150, seed: 9, wd: 0.1 }),
+  },
 ];
 
 /** A fixture's array as float64 (ids included). */

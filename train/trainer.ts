@@ -20,13 +20,18 @@ export interface RecordOptions {
   /** Called every `progressEvery` steps (default 100) with the steps done. */
   onProgress?: (done: number, total: number) => void;
   progressEvery?: number;
+  /** Stop early when aborted: the records then hold the steps completed (`steps` says how many). */
+  signal?: AbortSignal;
 }
 
 /** Everything a run records. Arrays are float64, step-major. */
 export interface TrialRecords {
   p: number;
   d: number;
+  /** Steps completed (fewer than configured when the run was aborted). */
   steps: number;
+  /** True when `signal` stopped the run early. */
+  interrupted: boolean;
   backend: string;
   trainLoss: Float64Array;
   testLoss: Float64Array;
@@ -75,6 +80,7 @@ export async function train(
       p,
       d,
       steps,
+      interrupted: false,
       backend: kernel.backend,
       trainLoss: new Float64Array(steps),
       testLoss: new Float64Array(steps),
@@ -103,7 +109,20 @@ export async function train(
     kernel.signals(rec.signals.subarray(0, p));
     const progressEvery = opts.progressEvery ?? 100;
     const t0 = performance.now();
+    let done = steps;
+    let lastYield = t0;
     for (let t = 0; t < steps; t++) {
+      if (opts.signal) {
+        // let signal handlers run (the loop is otherwise synchronous): ~every 250 ms
+        if (performance.now() - lastYield > 250) {
+          await new Promise((r) => setTimeout(r, 0));
+          lastYield = performance.now();
+        }
+        if (opts.signal.aborted) {
+          done = t;
+          break;
+        }
+      }
       const s = kernel.step();
       rec.trainLoss[t] = s.trainLoss;
       rec.testLoss[t] = s.testLoss;
@@ -123,8 +142,9 @@ export async function train(
         opts.onProgress(t + 1, steps);
       }
     }
-    rec.msPerStep = steps > 0 ? (performance.now() - t0) / steps : 0;
+    rec.msPerStep = done > 0 ? (performance.now() - t0) / done : 0;
     rec.finalParams = kernel.params();
+    if (done < steps) truncate(rec, done, embUntil);
     if (every > 0) {
       const n = rec.finalParams.length;
       const data = new Float64Array(snaps.length * n);
@@ -134,5 +154,22 @@ export async function train(
     return rec;
   } finally {
     kernel.dispose();
+  }
+}
+
+/** Cut the per-step arrays of an aborted run to the `done` steps completed. */
+function truncate(rec: TrialRecords, done: number, embUntil: number): void {
+  const { p, d } = rec;
+  rec.interrupted = true;
+  rec.steps = done;
+  rec.trainLoss = rec.trainLoss.slice(0, done);
+  rec.testLoss = rec.testLoss.slice(0, done);
+  rec.trainAcc = rec.trainAcc.slice(0, done);
+  rec.testAcc = rec.testAcc.slice(0, done);
+  rec.paramNorm = rec.paramNorm.slice(0, done);
+  rec.signals = rec.signals.slice(0, (done + 1) * p);
+  if (rec.gradSignals) rec.gradSignals = rec.gradSignals.slice(0, done * p);
+  if (rec.embeddings) {
+    rec.embeddings = rec.embeddings.slice(0, (Math.min(done, embUntil) + 1) * p * d);
   }
 }
