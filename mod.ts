@@ -7,7 +7,8 @@
  * - `backends/` and `core_asm/`: training kernels behind one interface — a float64 reference and
  *   the AssemblyScript SIMD core (`gpu/` holds the WebGPU path);
  * - `train/`: the training protocol and the multi-core trial pool;
- * - `analysis/`: Fourier signals and the surviving-circle rule;
+ * - `analysis/`: Fourier signals, circles and surgeries, circularity, PCA, the linear ODE
+ *   (Lasso / OLS / R² / rollout / closed form), statistics (Pearson, t-test, SVM, CIs);
  * - `io/`: `.npy` and run directories in the reference fixtures' format.
  *
  * @example
@@ -39,6 +40,44 @@ export { AdamW, lossAndGrad, referenceBackend } from "./backends/reference.ts";
 export { asmBackend, AsmKernel, coreModule } from "./core_asm/kernel.ts";
 export { type RecordOptions, train, type TrialRecords } from "./train/trainer.ts";
 export { type PoolOptions, runTrials, type TrialJob } from "./train/pool.ts";
-export { fourierNorms, survivingCircles } from "./analysis/fourier.ts";
+export {
+  AnalysisError,
+  circlePlane,
+  dft,
+  fourierNorms,
+  idftReal,
+  keepFrequencies,
+  projectOnto,
+  scaleFrequencies,
+  type Spectrum,
+  spectrumNorms,
+  survivingCircles,
+  survivorsAbove,
+} from "./analysis/fourier.ts";
+export { circularities, circularity } from "./analysis/circularity.ts";
+export { type Pca, pca } from "./analysis/pca.ts";
+export {
+  closedForm,
+  expm,
+  integrate,
+  lasso,
+  type LassoOptions,
+  type LinearFit,
+  linspace,
+  odeData,
+  ols,
+  predict,
+  r2Score,
+  rollout,
+} from "./analysis/linear_ode.ts";
+export {
+  linearSvc,
+  meanInterval,
+  pearson,
+  rateInterval,
+  trainTestSplit,
+  tTest,
+} from "./analysis/stats.ts";
+export { type AnalysisReport, analyzeEmbedding, analyzeRun } from "./analysis/report.ts";
 export { decodeNpy, encodeNpy, type NpyArray, NpyError, readNpy, writeNpy } from "./io/npy.ts";
 export { type RunSummary, summarize, writeRunDir } from "./io/run_dir.ts";

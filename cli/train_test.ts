@@ -1,19 +1,11 @@
 import { deepEqual, equal } from "node:assert/strict";
 import { decodeNpy, encodeNpy } from "../io/npy.ts";
+import { runScript } from "../tests/helpers.ts";
 
 const TRAIN = new URL("./train.ts", import.meta.url).pathname;
 
-async function run(args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-read", "--allow-write", "--allow-env", "--allow-sys", TRAIN, ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return {
-    code: out.code,
-    stdout: new TextDecoder().decode(out.stdout),
-    stderr: new TextDecoder().decode(out.stderr),
-  };
+function run(args: string[]) {
+  return runScript(TRAIN, args);
 }
 
 Deno.test("train: every bad input is one line on stderr, exit 2, nothing written", async () => {

@@ -1,7 +1,7 @@
 /**
  * Reading and writing NumPy `.npy` files (format versions 1.0–3.0), so that users can bring the
  * authors' arrays and take ours back to NumPy. Supported element types: little-endian float64,
- * float32, int64, int32 and uint8; C order only. Anything else is rejected with a one-line
+ * float32, int64, int32 and uint8; C or Fortran order (read as C order). Anything else is rejected with a one-line
  * {@linkcode NpyError} that names the file and the problem.
  *
  * @module
@@ -61,9 +61,6 @@ export function decodeNpy(bytes: Uint8Array, name = "array"): NpyArray {
   if (descr === undefined || fortran === undefined || shapeText === undefined) {
     throw new NpyError(`${name}: malformed .npy header ${JSON.stringify(header.trim())}`);
   }
-  if (fortran === "True") {
-    throw new NpyError(`${name}: Fortran-ordered .npy is not supported (save with C order)`);
-  }
   const shape = shapeText.split(",").map((s) => s.trim()).filter((s) => s.length > 0).map(
     (s) => {
       const v = Number(s.replace(/L$/, ""));
@@ -114,7 +111,27 @@ export function decodeNpy(bytes: Uint8Array, name = "array"): NpyArray {
       break;
     }
   }
+  if (fortran === "True" && shape.length > 1) data = fortranToC(data, shape);
   return { dtype, shape, data };
+}
+
+/** Reorder column-major (Fortran) data to row-major. */
+function fortranToC<T extends NpyArray["data"]>(data: T, shape: number[]): T {
+  const out = new (data.constructor as new (n: number) => T)(data.length);
+  const nd = shape.length;
+  const fStride = new Array(nd).fill(1);
+  for (let i = 1; i < nd; i++) fStride[i] = fStride[i - 1] * shape[i - 1];
+  const idx = new Array(nd).fill(0);
+  for (let c = 0; c < data.length; c++) {
+    let f = 0;
+    for (let i = 0; i < nd; i++) f += idx[i] * fStride[i];
+    out[c] = data[f];
+    for (let i = nd - 1; i >= 0; i--) {
+      if (++idx[i] < shape[i]) break;
+      idx[i] = 0;
+    }
+  }
+  return out;
 }
 
 function normaliseDescr(descr: string, name: string): NpyDtype {

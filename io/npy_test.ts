@@ -50,3 +50,13 @@ Deno.test("malformed npy files are one-line NpyErrors", () => {
     assertEquals(e.message.includes("\n"), false, `${what}: multi-line message`);
   }
 });
+
+Deno.test("Fortran-ordered npy files are read in C order", () => {
+  // numpy: np.asfortranarray(np.arange(6.).reshape(2, 3)) stores 0, 3, 1, 4, 2, 5
+  const f = encodeNpy({ dtype: "<f8", shape: [2, 3], data: Float64Array.from([0, 3, 1, 4, 2, 5]) });
+  const header = new TextDecoder().decode(f.subarray(0, 128));
+  const at = header.indexOf("False");
+  const bytes = f.slice();
+  bytes.set(new TextEncoder().encode("True "), at);
+  assertEquals(Array.from(decodeNpy(bytes).data), [0, 1, 2, 3, 4, 5]);
+});

@@ -101,3 +101,18 @@ export function assertThrows<E extends Error>(
   }
   throw new Error(`${what}: did not throw ${cls.name}`);
 }
+
+/** Run a Deno script in a subprocess with the given permissions; capture its exit and output. */
+export async function runScript(
+  script: string,
+  args: string[],
+  perms = ["--allow-read", "--allow-write", "--allow-env", "--allow-sys"],
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", ...perms, script, ...args],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}

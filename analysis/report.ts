@@ -1,0 +1,196 @@
+/**
+ * The analysis of one run directory (the `train --out` format, equal to the reference
+ * fixtures') or of a single (p, d) embedding: surviving circles, signals, circularity at init,
+ * and the linear-ODE fits of Section 4. Used by `deno task analyze`.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { expectShape, NpyError, readNpy } from "../io/npy.ts";
+import { paramLayout } from "../protocol/layout.ts";
+import { AnalysisError, fourierNorms, survivingCircles, survivorsAbove } from "./fourier.ts";
+import { circularities } from "./circularity.ts";
+import { lasso, odeData, ols, predict, r2Score } from "./linear_ode.ts";
+import { trainTestSplit } from "./stats.ts";
+
+/** What `analyze` reports. */
+export interface AnalysisReport {
+  source: string;
+  p: number;
+  d: number;
+  /** Surviving circles of the final (or only) embedding, SPEC.md's code rule. */
+  circles: number[];
+  /** Frequencies with final signal > 10 (Fig. 7's rule). */
+  survivorsAbove10: number[];
+  /** Final signals of k = 0..p−1. */
+  signals: number[];
+  /** Circularity of k = 1..⌊(p−1)/2⌋ of the initial (or only) embedding. */
+  circularity: { values: number[]; mean: number; max: number };
+  /** The ODE fits, when a signal trajectory of ≥ 3 rows is there. */
+  ode?: {
+    steps: number;
+    frequencies: number[];
+    lasso: { alpha: number; score: number; nonzero: number; notConverged: number };
+    lasso0: { score: number; notConverged: number };
+    ols: { score: number | null; error?: string };
+    holdout?: { lasso: number; lasso0: number; ols: number | null };
+  };
+}
+
+/** Options of {@linkcode analyzeRun}. */
+export interface AnalyzeOptions {
+  /** Steps of the trajectory the ODE is fitted on (1000, the paper's). */
+  odeSteps?: number;
+  /** Lasso α (0.01). */
+  alpha?: number;
+  /** Also score on an 80/20 split (the text's), sklearn's train_test_split(random_state=0). */
+  holdout?: boolean;
+}
+
+function mean(a: number[]) {
+  return a.reduce((s, v) => s + v, 0) / a.length;
+}
+
+function embeddingReport(
+  source: string,
+  E0: Float64Array,
+  Efinal: Float64Array,
+  p: number,
+  d: number,
+) {
+  const s = fourierNorms(Efinal, p, d);
+  const circ = Array.from(circularities(E0, p, d));
+  const finiteCirc = circ.filter(Number.isFinite);
+  return {
+    source,
+    p,
+    d,
+    circles: survivingCircles(s),
+    survivorsAbove10: survivorsAbove(s, 10),
+    signals: Array.from(s),
+    circularity: {
+      values: circ,
+      mean: finiteCirc.length ? mean(finiteCirc) : NaN,
+      max: finiteCirc.length ? Math.max(...finiteCirc) : NaN,
+    },
+  };
+}
+
+/**
+ * Analyse a single (p, d) embedding `.npy`.
+ *
+ * @example
+ * ```ts ignore
+ * import { analyzeEmbedding } from "./report.ts";
+ * const r = await analyzeEmbedding("embedding.npy");
+ * console.log(r.circles);
+ * ```
+ */
+export async function analyzeEmbedding(path: string): Promise<AnalysisReport> {
+  const arr = await readNpy(path);
+  if (arr.shape.length !== 2) {
+    throw new NpyError(
+      `${path}: shape ${JSON.stringify(arr.shape)} where an embedding (p, d) is needed`,
+    );
+  }
+  const [p, d] = arr.shape;
+  if (p < 3 || d < 1) {
+    throw new AnalysisError(
+      `${path}: embedding of shape (${p}, ${d}); p >= 3 and d >= 1 are needed`,
+    );
+  }
+  const E = Float64Array.from(arr.data);
+  return embeddingReport(path, E, E, p, d);
+}
+
+/**
+ * Analyse a run directory: signals.npy (steps+1, p), init_params.npy and final_params.npy.
+ *
+ * @example
+ * ```ts ignore
+ * import { analyzeRun } from "./report.ts";
+ * const r = await analyzeRun("runs/seed1");
+ * console.log(r.ode?.lasso.score);
+ * ```
+ */
+export async function analyzeRun(dir: string, opts: AnalyzeOptions = {}): Promise<AnalysisReport> {
+  const { odeSteps = 1000, alpha = 0.01, holdout = false } = opts;
+  const sigArr = await readNpy(join(dir, "signals.npy"));
+  if (sigArr.shape.length !== 2 || sigArr.shape[0] < 1) {
+    throw new NpyError(
+      `${join(dir, "signals.npy")}: shape ${
+        JSON.stringify(sigArr.shape)
+      } where (steps+1, p) is needed`,
+    );
+  }
+  const [rows, p] = sigArr.shape;
+  if (p < 3) throw new AnalysisError(`${dir}: p ${p} from signals.npy; allowed is p >= 3`);
+  const init = await readNpy(join(dir, "init_params.npy"));
+  const total = init.shape[0] ?? 0;
+  let d = 0;
+  for (let dd = 1; dd <= 65536 && !d; dd++) if (paramLayout(p, dd).total === total) d = dd;
+  if (!d) {
+    throw new NpyError(
+      `${join(dir, "init_params.npy")}: ${total} parameters fit no d for p = ${p} (hidden 100)`,
+    );
+  }
+  const fin = await readNpy(join(dir, "final_params.npy"));
+  expectShape(fin, [total], join(dir, "final_params.npy"));
+  const signals = Float64Array.from(sigArr.data);
+  for (let i = 0; i < signals.length; i++) {
+    if (!Number.isFinite(signals[i])) {
+      throw new AnalysisError(`${dir}/signals.npy: value ${i} is ${signals[i]}`);
+    }
+  }
+  const report: AnalysisReport = embeddingReport(
+    dir,
+    Float64Array.from(init.data).subarray(0, p * d),
+    Float64Array.from(fin.data).subarray(0, p * d),
+    p,
+    d,
+  );
+  if (rows >= 3) {
+    const { x, y, n, m, ks } = odeData(signals, p, { steps: odeSteps });
+    const fL = lasso(x, y, n, m, m, { alpha });
+    const f0 = lasso(x, y, n, m, m, { alpha: 0 });
+    let olsScore: number | null = null, olsError: string | undefined;
+    try {
+      olsScore = r2Score(y, predict(ols(x, y, n, m, m), x, n), n, m);
+    } catch (e) {
+      olsError = (e as Error).message;
+    }
+    report.ode = {
+      steps: n,
+      frequencies: ks,
+      lasso: {
+        alpha,
+        score: r2Score(y, predict(fL, x, n), n, m),
+        nonzero: fL.coef.filter((v) => v !== 0).length,
+        notConverged: fL.notConverged!.length,
+      },
+      lasso0: { score: r2Score(y, predict(f0, x, n), n, m), notConverged: f0.notConverged!.length },
+      ols: olsError ? { score: null, error: olsError } : { score: olsScore },
+    };
+    if (holdout && n >= 10) {
+      const { train, test } = trainTestSplit(n, 0.2, 0);
+      const pick = (a: Float64Array, ids: Int32Array) => {
+        const out = new Float64Array(ids.length * m);
+        ids.forEach((t, i) => out.set(a.subarray(t * m, (t + 1) * m), i * m));
+        return out;
+      };
+      const [xtr, ytr, xte, yte] = [pick(x, train), pick(y, train), pick(x, test), pick(y, test)];
+      const sc = (f: ReturnType<typeof lasso>) =>
+        r2Score(yte, predict(f, xte, test.length), test.length, m);
+      let holdOls: number | null = null;
+      try {
+        holdOls = sc(ols(xtr, ytr, train.length, m, m));
+      } catch { /* rank-deficient */ }
+      report.ode.holdout = {
+        lasso: sc(lasso(xtr, ytr, train.length, m, m, { alpha })),
+        lasso0: sc(lasso(xtr, ytr, train.length, m, m, { alpha: 0 })),
+        ols: holdOls,
+      };
+    }
+  }
+  return report;
+}

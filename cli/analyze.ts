@@ -1,0 +1,103 @@
+/**
+ * `deno task analyze RUN_DIR | EMBEDDING.npy [--json]`: surviving circles, signals, circularity
+ * at init and the linear-ODE fits of a run directory (`train --out`'s format, which is the
+ * reference fixtures'), or circles, signals and circularity of one (p, d) embedding.
+ *
+ * @module
+ */
+import { type AnalysisReport, analyzeEmbedding, analyzeRun } from "../analysis/report.ts";
+import { AnalysisError } from "../analysis/fourier.ts";
+import { parse, runCli, UsageError } from "./options.ts";
+import { parseNumber } from "../protocol/config.ts";
+
+export const ANALYZE_HELP = `deno task analyze RUN_DIR | EMBEDDING.npy [options]
+
+  RUN_DIR            a run directory (signals.npy, init_params.npy, final_params.npy)
+  EMBEDDING.npy      one embedding of shape (p, d)
+  --json             print one JSON object instead of the text report
+  --ode-steps N      fit the ODE on the first N steps (1000)
+  --alpha X          Lasso alpha (0.01)
+  --holdout          also score the fits on an 80/20 split (the paper's text)
+  -h, --help         this text`;
+
+function text(r: AnalysisReport): string {
+  const f = (v: number | null) => (v === null ? "-" : v.toFixed(4));
+  const half = Math.floor((r.p - 1) / 2);
+  const lines = [
+    `${r.source}: p=${r.p} d=${r.d}`,
+    `surviving circles (2·mean rule): ${r.circles.length} [${r.circles.join(", ")}]`,
+    `signal > 10 (Fig. 7 rule): [${r.survivorsAbove10.join(", ")}]`,
+    `signals k=1..${half}: ${r.signals.slice(1, half + 1).map((v) => v.toFixed(2)).join(" ")}`,
+    `circularity at init: mean ${f(r.circularity.mean)}, max ${f(r.circularity.max)}`,
+  ];
+  if (r.ode) {
+    const o = r.ode;
+    lines.push(
+      `linear ODE on ${o.steps} steps of k=${o.frequencies[0]}..${o.frequencies.at(-1)}: ` +
+        `Lasso(α=${o.lasso.alpha}) R² ${f(o.lasso.score)} (${o.lasso.nonzero}/${
+          o.frequencies.length ** 2
+        } nonzero)` +
+        `, Lasso(α=0) R² ${f(o.lasso0.score)}, OLS R² ${
+          o.ols.error ? `- (${o.ols.error})` : f(o.ols.score)
+        }`,
+    );
+    if (o.holdout) {
+      lines.push(
+        `  held-out 20 %: Lasso ${f(o.holdout.lasso)}, Lasso(α=0) ${f(o.holdout.lasso0)}, OLS ${
+          f(o.holdout.ols)
+        }`,
+      );
+    }
+  } else {
+    lines.push(`linear ODE: needs a signal trajectory of at least 3 rows`);
+  }
+  return lines.join("\n");
+}
+
+if (import.meta.main) {
+  await runCli("analyze", async () => {
+    const { values, positionals } = parse(Deno.args, {
+      json: { type: "boolean" },
+      "ode-steps": { type: "string" },
+      alpha: { type: "string" },
+      holdout: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    }, true);
+    if (values.help) {
+      console.log(ANALYZE_HELP);
+      return;
+    }
+    if (positionals.length !== 1) {
+      throw new UsageError(
+        `${positionals.length} paths given: allowed is one run directory or one .npy embedding`,
+      );
+    }
+    const path = positionals[0];
+    const steps = values["ode-steps"] === undefined
+      ? 1000
+      : parseNumber("ode-steps", String(values["ode-steps"]));
+    if (!Number.isInteger(steps) || steps < 2) {
+      throw new UsageError(`ode-steps ${steps}: allowed is an integer >= 2`);
+    }
+    const alpha = values.alpha === undefined ? 0.01 : parseNumber("alpha", String(values.alpha));
+    if (!(alpha >= 0) || !Number.isFinite(alpha)) {
+      throw new UsageError(`alpha ${alpha}: allowed is a finite number >= 0`);
+    }
+    let info: Deno.FileInfo;
+    try {
+      info = await Deno.stat(path);
+    } catch {
+      throw new UsageError(`${path}: not found; allowed is a run directory or a .npy embedding`);
+    }
+    let report: AnalysisReport;
+    try {
+      report = info.isDirectory
+        ? await analyzeRun(path, { odeSteps: steps, alpha, holdout: values.holdout === true })
+        : await analyzeEmbedding(path);
+    } catch (e) {
+      if (e instanceof AnalysisError) throw new UsageError(e.message);
+      throw e;
+    }
+    console.log(values.json ? JSON.stringify(report) : text(report));
+  });
+}
