@@ -1,0 +1,109 @@
+/**
+ * `deno task reproduce figN|all [--scale quick|paper|tiny] [--out DIR] [--store FILE] [--fresh]
+ * [--workers N] [--backend auto|asm]`: rebuild a figure of the paper, check its claims, write its
+ * panels and data; `all` also writes DIR/index.html. Exit 1 when a claim fails, 2 on bad input.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { figureById, FIGURES } from "../paper/mod.ts";
+import { type Scale, SCALES } from "../paper/figure.ts";
+import { ResultsStore } from "../store/store.ts";
+import { type FigureReport, gitCommit, indexHtml, reproduceFigure } from "../report/reproduce.ts";
+import { parse, runCli, UsageError } from "./options.ts";
+
+export const REPRODUCE_HELP = `deno task reproduce FIGURE|all [options]
+
+  FIGURE            ${FIGURES.map((f) => f.id).join(", ")}
+  --scale S         quick (default: a 2-core laptop, minutes) | paper (SPEC.md's protocol) | tiny (seconds)
+  --out DIR         where panels, data and index.html go (results)
+  --store FILE      the results store (DIR/store.sqlite); finished trials are reused
+  --fresh           ignore stored trials and run them again
+  --workers N       Workers for the trials (default: every core)
+  --backend B       auto | asm (the WebGPU backends are not built yet)
+  -h, --help        this text
+
+Prints the claims table of each figure; exit code 1 when a claim fails, 2 on bad input.`;
+
+if (import.meta.main) {
+  await runCli("reproduce", async () => {
+    const { values, positionals } = parse(Deno.args, {
+      scale: { type: "string" },
+      out: { type: "string" },
+      store: { type: "string" },
+      fresh: { type: "boolean" },
+      workers: { type: "string" },
+      backend: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    }, true);
+    if (values.help) {
+      console.log(REPRODUCE_HELP);
+      return;
+    }
+    if (positionals.length !== 1) {
+      throw new UsageError(
+        `${positionals.length} figures named: allowed is one of ${
+          FIGURES.map((f) => f.id).join(", ")
+        }, all`,
+      );
+    }
+    const which = positionals[0];
+    const figs = which === "all" ? FIGURES : [figureById(which)].filter((f) => f !== undefined);
+    if (figs.length === 0) {
+      throw new UsageError(
+        `figure ${JSON.stringify(which)}: allowed are ${FIGURES.map((f) => f.id).join(", ")}, all`,
+      );
+    }
+    const scale = (values.scale as string | undefined) ?? "quick";
+    if (!(SCALES as readonly string[]).includes(scale)) {
+      throw new UsageError(`scale ${JSON.stringify(scale)}: allowed are ${SCALES.join(", ")}`);
+    }
+    const backend = (values.backend as string | undefined) ?? "auto";
+    if (backend !== "auto" && backend !== "asm") {
+      throw new UsageError(`backend ${JSON.stringify(backend)}: allowed are auto, asm`);
+    }
+    let workers: number | undefined;
+    if (values.workers !== undefined) {
+      workers = Number(values.workers);
+      if (!Number.isInteger(workers) || workers < 1 || workers > 256) {
+        throw new UsageError(`workers ${values.workers}: allowed is an integer in 1..256`);
+      }
+    }
+    const outDir = (values.out as string | undefined) ?? "results";
+    const store = await ResultsStore.open(
+      (values.store as string | undefined) ?? join(outDir, "store.sqlite"),
+    );
+    const t0 = performance.now();
+    const reports: FigureReport[] = [];
+    for (const fig of figs) {
+      reports.push(
+        await reproduceFigure(fig, {
+          scale: scale as Scale,
+          store,
+          outDir,
+          backend: "asm",
+          workers,
+          fresh: values.fresh === true,
+        }),
+      );
+    }
+    store.close();
+    if (which === "all") {
+      const html = indexHtml(reports, {
+        scale: scale as Scale,
+        backend: "asm",
+        commit: await gitCommit(),
+        wallSeconds: (performance.now() - t0) / 1000,
+      });
+      await Deno.writeTextFile(join(outDir, "index.html"), html);
+      console.log(`\nreport: ${join(outDir, "index.html")}`);
+    }
+    const failed = reports.flatMap((r) =>
+      r.claims.filter((c) => c.verdict === "FAIL").map((c) => `${r.id}: ${c.name}`)
+    );
+    if (failed.length > 0) {
+      console.error(`${failed.length} claim(s) failed: ${failed.join("; ")}`);
+      Deno.exit(1);
+    }
+  });
+}

@@ -1,0 +1,185 @@
+/**
+ * Figure 2 — a few circles survive. SPEC.md: a fix-MLP run (MLP and split from init seed 0,
+ * embedding from seed 10); signals of k = 1..29 every step on a log step axis; projections of a
+ * dead (k = 1) and a surviving (k = 2) frequency at steps 0, 15 000, 30 000 onto the final
+ * Fourier planes. Claim: a few (3–5) circles survive, the rest decay towards 0; the survivor
+ * draws a clear circle, the dead one collapses to its centre. The authors' run: 5 survivors,
+ * k = 2, 8, 22, 23, 3.
+ *
+ * @module
+ */
+import { circlePlane, dft, projectOnto, survivingCircles } from "../analysis/fourier.ts";
+import { circularity } from "../analysis/circularity.ts";
+import { atLeast, atMost, between, holds, onlyAt } from "./claims.ts";
+import type { Figure } from "./figure.ts";
+import { csv, fig2Run, logSteps, median } from "./runs.ts";
+import type { TrialResult } from "./trials.ts";
+
+const PAPER_SURVIVORS = [2, 3, 8, 22, 23];
+
+/** The embedding at a stored snapshot step. */
+export function embeddingAt(run: TrialResult, step: number): Float64Array {
+  const s = run.paramSnapshots!;
+  const i = s.steps.indexOf(step);
+  if (i < 0) throw new Error(`no parameter snapshot at step ${step}`);
+  const n = s.data.length / s.steps.length;
+  const { p, d } = run.config;
+  return s.data.slice(i * n, i * n + p * d);
+}
+
+/** RMS distance of points (n, 2) from their centroid. */
+function spread(xy: Float64Array): number {
+  const n = xy.length / 2;
+  let cx = 0, cy = 0;
+  for (let i = 0; i < n; i++) [cx, cy] = [cx + xy[2 * i] / n, cy + xy[2 * i + 1] / n];
+  let s = 0;
+  for (let i = 0; i < n; i++) s += (xy[2 * i] - cx) ** 2 + (xy[2 * i + 1] - cy) ** 2;
+  return Math.sqrt(s / n);
+}
+
+export const fig02: Figure<{ scale: "paper" | "quick" | "tiny" }> = {
+  id: "fig2",
+  title: "Figure 2: a few circles survive, the rest decay",
+  spec:
+    "fix-MLP run (MLP and split from init seed 0, embedding from seed 10), p=59, d=128, wd 0.5; signals of k=1..29 every step; projections of a dead (k=1) and a surviving (k=2) frequency at steps 0, T/2, T onto the final Fourier planes",
+  claim:
+    "a few (3–5) circles survive, the rest decay towards 0; the survivor draws a clear circle, the dead one collapses to its centre (authors: 5 survivors, k = 2, 8, 22, 23, 3)",
+  params: { paper: { scale: "paper" }, quick: { scale: "quick" }, tiny: { scale: "tiny" } },
+  requests: ({ scale }) => [fig2Run(scale)],
+  compute({ scale }, [run]) {
+    const { p, d, steps } = run.config;
+    const final = run.signalsAt(steps), init = run.signalsAt(0);
+    const survivors = survivingCircles(final).sort((a, b) => a - b);
+    const half = Math.floor((p - 1) / 2);
+    const dead = Array.from({ length: half }, (_, i) => i + 1).filter((k) =>
+      !survivors.includes(k)
+    );
+    const kSurv = survivors.includes(2)
+      ? 2
+      : [...survivors].sort((a, b) => final[b] - final[a])[0] ?? 2;
+    const kDead = dead.includes(1) ? 1 : dead[0] ?? 1;
+    const Efinal = run.finalEmbedding();
+    const S = dft(Efinal, p, d);
+    const snapSteps = [0, steps / 2, steps].filter((s) => run.paramSnapshots!.steps.includes(s));
+    const proj = (k: number) =>
+      snapSteps.map((s) => ({
+        step: s,
+        xy: projectOnto(embeddingAt(run, s), p, d, circlePlane(S, k)),
+      }));
+    const projDead = proj(kDead), projSurv = proj(kSurv);
+    const ts = logSteps(steps);
+    const decided = scale !== "tiny";
+    const why = "tiny scale: too few steps for survival to be decided";
+    const decayRatio = median(dead.map((k) => final[k] / init[k]));
+    const circ = circularity(Efinal, p, d, kSurv, S);
+    const collapse = spread(projDead.at(-1)!.xy) / spread(projDead[0].xy);
+    const sameAsPaper = survivors.length === PAPER_SURVIVORS.length &&
+      survivors.every((k, i) => k === PAPER_SURVIVORS[i]);
+    const projPanel = (k: number, pr: typeof projDead, what: string) => ({
+      kind: "line" as const,
+      equalAxes: true,
+      file: `projection_k${k}.png`,
+      title: `${what} k=${k}: embedding on the final Fourier plane of k`,
+      xLabel: "Re F_k direction",
+      yLabel: "Im F_k direction",
+      series: pr.map((x, i) => ({
+        label: `step ${x.step}`,
+        x: Array.from({ length: p }, (_, n) => x.xy[2 * n]),
+        y: Array.from({ length: p }, (_, n) => x.xy[2 * n + 1]),
+        points: true,
+        pointLabels: i === pr.length - 1
+          ? Array.from({ length: p }, (_, n) => String(n))
+          : undefined,
+      })),
+    });
+    return {
+      data: {
+        survivors,
+        paperSurvivors: PAPER_SURVIVORS,
+        finalSignals: Array.from(final),
+        initialSignals: Array.from(init),
+        kSurviving: kSurv,
+        kDead,
+        circularityOfSurvivor: circ,
+        deadSignalRatioMedian: decayRatio,
+        deadSpreadRatio: collapse,
+        projections: {
+          dead: projDead.map((x) => ({ step: x.step, xy: Array.from(x.xy) })),
+          surviving: projSurv.map((x) => ({ step: x.step, xy: Array.from(x.xy) })),
+        },
+      },
+      csv: {
+        "signals.csv": csv(
+          ["step", ...Array.from({ length: half }, (_, i) => `k${i + 1}`)],
+          [0, ...ts].map((
+            t,
+          ) => [t, ...Array.from({ length: half }, (_, i) => run.signals[t * p + i + 1])]),
+        ),
+      },
+      panels: [
+        {
+          kind: "line",
+          file: "signals.png",
+          title: `Signals ‖F_k‖ of k = 1..${half} (survivors: ${survivors.join(", ")})`,
+          xLabel: "step",
+          yLabel: "‖F_k‖",
+          xLog: true,
+          legend: false,
+          series: Array.from({ length: half }, (_, i) => ({
+            label: `k=${i + 1}`,
+            x: ts,
+            y: ts.map((t) => run.signals[t * p + i + 1]),
+            dashed: !survivors.includes(i + 1),
+          })),
+        },
+        projPanel(kDead, projDead, "dead"),
+        projPanel(kSurv, projSurv, "surviving"),
+      ],
+      claims: [
+        onlyAt(decided, between("surviving circles", survivors.length, 3, 5, "5"), why),
+        onlyAt(
+          decided,
+          holds(
+            "survivors are the authors' (seed-compatible run)",
+            sameAsPaper,
+            `{${survivors.join(", ")}}`,
+            "= {2, 3, 8, 22, 23}",
+            "k = 2, 8, 22, 23, 3",
+          ),
+          why,
+        ),
+        onlyAt(
+          decided,
+          atMost(
+            "dead frequencies decay: median final/initial signal",
+            decayRatio,
+            0.1,
+            "decay towards 0",
+          ),
+          why,
+        ),
+        onlyAt(
+          decided,
+          atLeast(`survivor k=${kSurv} draws a circle: circularity`, circ, 0.9, "a clear circle"),
+          why,
+        ),
+        onlyAt(
+          decided,
+          atMost(
+            `dead k=${kDead} collapses: spread final/initial`,
+            collapse,
+            0.1,
+            "collapses to its centre",
+          ),
+          why,
+        ),
+      ],
+      notes: [
+        `Steps: ${steps} (${scale} scale); projections at steps ${
+          snapSteps.join(", ")
+        } onto the final planes.`,
+        `Dead frequencies are drawn dashed in the signal panel.`,
+      ],
+    };
+  },
+};

@@ -1,0 +1,44 @@
+/**
+ * What a figure module is: its SPEC.md row, its protocol at three scales — `paper` (exactly
+ * SPEC.md's), `quick` (a 2-core laptop in ≤ 10 minutes) and `tiny` (seconds, for the tests) — the
+ * trials it needs, and the analysis that turns their records into data, panels and claims.
+ *
+ * @module
+ */
+import type { Claim } from "./claims.ts";
+import type { Panel } from "../report/plot.ts";
+import type { TrialRequest, TrialResult } from "./trials.ts";
+
+/** The scales a figure runs at. */
+export type Scale = "paper" | "quick" | "tiny";
+
+/** The scales, in the order the CLI lists them. */
+export const SCALES: readonly Scale[] = ["paper", "quick", "tiny"];
+
+/** What a figure's analysis produces. */
+export interface FigureOutput {
+  /** Everything plotted and asserted, as JSON-able values. */
+  data: Record<string, unknown>;
+  /** CSV files by name (header line first). */
+  csv?: Record<string, string>;
+  panels: Panel[];
+  claims: Claim[];
+  /** Remarks for the report (protocol choices, findings). */
+  notes?: string[];
+}
+
+/** A figure of the paper. */
+export interface Figure<P = unknown> {
+  /** "fig2", "fig9", ... */
+  id: string;
+  title: string;
+  /** The protocol, as SPEC.md states it. */
+  spec: string;
+  /** SPEC.md's claim to check. */
+  claim: string;
+  params: Record<Scale, P>;
+  /** The trials this figure needs at these parameters. */
+  requests(p: P): TrialRequest[];
+  /** The analysis: results come in the order of `requests`. */
+  compute(p: P, results: TrialResult[], scale: Scale): FigureOutput | Promise<FigureOutput>;
+}

@@ -1,0 +1,52 @@
+import { equal } from "node:assert/strict";
+import { figureById, FIGURES } from "./mod.ts";
+import { ResultsStore } from "../store/store.ts";
+import { reproduceFigure } from "../report/reproduce.ts";
+
+const PNG = [0x89, 0x50, 0x4e, 0x47];
+
+Deno.test("every figure's pipeline runs at tiny scale: trials, analysis, claims, PNG panels", async () => {
+  const out = await Deno.makeTempDir();
+  const store = await ResultsStore.open(`${out}/store.sqlite`);
+  for (const fig of FIGURES) {
+    const r = await reproduceFigure(fig, {
+      scale: "tiny",
+      store,
+      outDir: out,
+      workers: 2,
+      verbose: false,
+    });
+    if (r.claims.length === 0) throw new Error(`${fig.id}: no claims`);
+    for (const c of r.claims) {
+      if (!["PASS", "FAIL", "UNTESTED"].includes(c.verdict)) {
+        throw new Error(`${fig.id}: verdict ${c.verdict}`);
+      }
+      if (c.verdict === "UNTESTED" && !c.note) {
+        throw new Error(`${fig.id}: ${c.name} is UNTESTED without a reason`);
+      }
+    }
+    if (r.panels.length === 0) throw new Error(`${fig.id}: no panels`);
+    for (const p of r.panels) {
+      const bytes = await Deno.readFile(`${out}/${fig.id}/${p}`);
+      equal(PNG.every((b, i) => bytes[i] === b), true, `${fig.id}/${p} is not a PNG`);
+    }
+    JSON.parse(await Deno.readTextFile(`${out}/${fig.id}/data.json`));
+  }
+  // the shared Fig. 2 run was trained once for Figs. 2, 3, 8 and 13
+  const again = await reproduceFigure(figureById("fig8")!, {
+    scale: "tiny",
+    store,
+    outDir: out,
+    verbose: false,
+  });
+  equal(again.trialsRun, 0, "a rerun must reuse the stored trial");
+  store.close();
+  await Deno.remove(out, { recursive: true });
+});
+
+Deno.test("figure ids resolve in every spelling", () => {
+  equal(figureById("fig9")?.id, "fig9");
+  equal(figureById("fig09")?.id, "fig9");
+  equal(figureById("9")?.id, "fig9");
+  equal(figureById("fig99"), undefined);
+});

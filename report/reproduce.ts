@@ -1,0 +1,218 @@
+/**
+ * Reproduce a figure: resolve its trials through the store (running what is missing on every
+ * core), run its analysis, write its panels (PNG), data (JSON, CSV) and claims, and print the
+ * claims table. `reproduceAll` does every figure and writes `index.html`.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import type { Figure, Scale } from "../paper/figure.ts";
+import { type Claim, claimsTable } from "../paper/claims.ts";
+import { resolveTrials } from "../paper/trials.ts";
+import type { ResultsStore } from "../store/store.ts";
+import { renderPanel } from "./plot.ts";
+import { VERSION } from "../io/run_dir.ts";
+
+/** What one figure's reproduction produced. */
+export interface FigureReport {
+  id: string;
+  title: string;
+  spec: string;
+  claim: string;
+  scale: Scale;
+  backend: string;
+  wallSeconds: number;
+  trials: number;
+  trialsRun: number;
+  claims: Claim[];
+  panels: string[];
+  notes: string[];
+  commit: string;
+  version: string;
+}
+
+/** Options of {@linkcode reproduceFigure}. */
+export interface ReproduceOptions {
+  scale: Scale;
+  store: ResultsStore;
+  outDir: string;
+  backend?: string;
+  workers?: number;
+  fresh?: boolean;
+  /** Print progress and the claims table (default true). */
+  verbose?: boolean;
+}
+
+/** The project's git commit, or "unknown". */
+export async function gitCommit(): Promise<string> {
+  try {
+    const out = await new Deno.Command("git", {
+      args: ["rev-parse", "--short=12", "HEAD"],
+      cwd: new URL("..", import.meta.url).pathname,
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+    const dirty = await new Deno.Command("git", {
+      args: ["status", "--porcelain", "--untracked-files=no"],
+      cwd: new URL("..", import.meta.url).pathname,
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+    const c = new TextDecoder().decode(out.stdout).trim();
+    if (!out.success || !c) return "unknown";
+    return new TextDecoder().decode(dirty.stdout).trim() ? `${c}+dirty` : c;
+  } catch {
+    return "unknown";
+  }
+}
+
+async function writeAtomic(path: string, data: Uint8Array | string): Promise<void> {
+  const tmp = `${path}.tmp-${Deno.pid}`;
+  if (typeof data === "string") await Deno.writeTextFile(tmp, data);
+  else await Deno.writeFile(tmp, data);
+  await Deno.rename(tmp, path);
+}
+
+/**
+ * Reproduce one figure into `outDir/<id>/`.
+ *
+ * @example
+ * ```ts ignore
+ * const report = await reproduceFigure(fig09, { scale: "quick", store, outDir: "results" });
+ * ```
+ */
+export async function reproduceFigure(
+  // deno-lint-ignore no-explicit-any
+  fig: Figure<any>,
+  opts: ReproduceOptions,
+): Promise<FigureReport> {
+  const verbose = opts.verbose ?? true;
+  const t0 = performance.now();
+  const params = fig.params[opts.scale];
+  const reqs = fig.requests(params);
+  const before = opts.store.count();
+  const tty = verbose && Deno.stderr.isTerminal();
+  const enc = new TextEncoder();
+  if (verbose) console.error(`${fig.id} (${opts.scale}): ${reqs.length} trials`);
+  const results = await resolveTrials(reqs, {
+    store: opts.store,
+    backend: opts.backend,
+    workers: opts.workers,
+    fresh: opts.fresh,
+    onProgress: ({ done, total, finished, trials }) => {
+      if (!tty) return;
+      const el = (performance.now() - t0) / 1000;
+      const eta = done > 0 ? (el / done) * (total - done) : 0;
+      Deno.stderr.writeSync(
+        enc.encode(
+          `\r${fig.id}: trials ${finished}/${trials}, ${
+            (100 * done / Math.max(1, total)).toFixed(1)
+          }% of steps, ${el.toFixed(0)}s, ~${eta.toFixed(0)}s left \x1b[K`,
+        ),
+      );
+    },
+  });
+  if (tty) Deno.stderr.writeSync(enc.encode("\r\x1b[K"));
+  const out = await fig.compute(params, results, opts.scale);
+  const dir = join(opts.outDir, fig.id);
+  await Deno.mkdir(dir, { recursive: true });
+  const panels: string[] = [];
+  for (const panel of out.panels) {
+    await writeAtomic(join(dir, panel.file), renderPanel(panel));
+    panels.push(panel.file);
+  }
+  for (const [name, text] of Object.entries(out.csv ?? {})) {
+    await writeAtomic(join(dir, name), text);
+  }
+  const report: FigureReport = {
+    id: fig.id,
+    title: fig.title,
+    spec: fig.spec,
+    claim: fig.claim,
+    scale: opts.scale,
+    backend: results[0]?.backend ?? opts.backend ?? "asm",
+    wallSeconds: (performance.now() - t0) / 1000,
+    trials: reqs.length,
+    trialsRun: opts.store.count() - before,
+    claims: out.claims,
+    panels,
+    notes: out.notes ?? [],
+    commit: await gitCommit(),
+    version: VERSION,
+  };
+  await writeAtomic(
+    join(dir, "data.json"),
+    JSON.stringify({ report, data: out.data }, null, 1) + "\n",
+  );
+  await writeAtomic(join(dir, "report.json"), JSON.stringify(report, null, 2) + "\n");
+  if (verbose) {
+    console.log(
+      `\n${fig.title} — ${opts.scale} scale, ${
+        report.wallSeconds.toFixed(1)
+      } s, ${report.trials} trials (${report.trialsRun} run now)`,
+    );
+    console.log(claimsTable(out.claims));
+    console.log(`panels and data: ${dir}/`);
+  }
+  return report;
+}
+
+const esc = (s: string) =>
+  s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
+
+/** The one-page report of several figures. */
+export function indexHtml(
+  reports: FigureReport[],
+  meta: { scale: Scale; backend: string; commit: string; wallSeconds: number },
+): string {
+  const count = (v: string) =>
+    reports.reduce((n, r) => n + r.claims.filter((c) => c.verdict === v).length, 0);
+  const figs = reports.map((r) => `
+<section id="${r.id}">
+<h2>${esc(r.title)}</h2>
+<p class="meta">scale <b>${r.scale}</b> · backend ${esc(r.backend)} · ${
+    r.wallSeconds.toFixed(1)
+  } s · ${r.trials} trials · commit ${esc(r.commit)}</p>
+<p><b>Protocol</b> (SPEC.md): ${esc(r.spec)}</p>
+<p><b>Claim</b>: ${esc(r.claim)}</p>
+<table><tr><th>verdict</th><th>claim</th><th>measured</th><th>threshold</th><th>paper</th><th>note</th></tr>
+${
+    r.claims.map((c) =>
+      `<tr class="${c.verdict}"><td>${c.verdict}</td><td>${esc(c.name)}</td><td>${
+        esc(c.measured)
+      }</td><td>${esc(c.threshold)}</td><td>${esc(c.paper)}</td><td>${esc(c.note ?? "")}</td></tr>`
+    ).join("\n")
+  }
+</table>
+${r.notes.map((n) => `<p class="note">${esc(n)}</p>`).join("\n")}
+<div class="panels">${
+    r.panels.map((p) => `<a href="${r.id}/${p}"><img src="${r.id}/${p}" alt="${esc(p)}"></a>`).join(
+      "",
+    )
+  }</div>
+<p><a href="${r.id}/data.json">data.json</a></p>
+</section>`).join("\n");
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>circle-survival: reproduction report</title>
+<style>
+body{font-family:system-ui,sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222}
+table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:.25em .5em;font-size:.9em;text-align:left}
+tr.PASS td:first-child{background:#d4f7d4}tr.FAIL td:first-child{background:#f7d4d4}tr.UNTESTED td:first-child{background:#eee}
+.panels img{width:380px;margin:4px;border:1px solid #ddd}.meta,.note{color:#555;font-size:.9em}
+</style></head><body>
+<h1>Survival of the Fittest Representation — reproduction report</h1>
+<p>${reports.length} figures at <b>${meta.scale}</b> scale, backend ${esc(meta.backend)}, commit ${
+    esc(meta.commit)
+  }, ${meta.wallSeconds.toFixed(0)} s in all.
+Claims: <b>${count("PASS")} PASS</b>, <b>${count("FAIL")} FAIL</b>, ${
+    count("UNTESTED")
+  } UNTESTED at this scale.</p>
+<ul>${
+    reports.map((r) =>
+      `<li><a href="#${r.id}">${esc(r.title)}</a>: ${r.claims.map((c) => c.verdict).join(" ")}</li>`
+    ).join("")
+  }</ul>
+${figs}
+</body></html>
+`;
+}
