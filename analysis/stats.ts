@@ -120,7 +120,7 @@ async function libsvm() {
   const desc = Object.getOwnPropertyDescriptor(g, "self");
   delete g.self;
   try {
-    SVMClass = (await import("libsvm-js/asm")).default;
+    SVMClass = (await import("npm:libsvm-js@0.2.1/asm.js")).default;
   } finally {
     if (desc) Object.defineProperty(g, "self", desc);
   }

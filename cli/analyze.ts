@@ -54,9 +54,10 @@ function text(r: AnalysisReport): string {
   return lines.join("\n");
 }
 
-if (import.meta.main) {
-  await runCli("analyze", async () => {
-    const { values, positionals } = parse(Deno.args, {
+/** Run `analyze` with these command-line arguments. */
+export function analyzeMain(args: string[]): Promise<void> {
+  return runCli("analyze", async () => {
+    const { values, positionals } = parse(args, {
       json: { type: "boolean" },
       "ode-steps": { type: "string" },
       alpha: { type: "string" },
@@ -101,3 +102,5 @@ if (import.meta.main) {
     console.log(values.json ? JSON.stringify(report) : text(report));
   });
 }
+
+if (import.meta.main) await analyzeMain(Deno.args);

@@ -25,9 +25,10 @@ export const REPRODUCE_HELP = `deno task reproduce FIGURE|all [options]
 
 Prints the claims table of each figure; exit code 1 when a claim fails, 2 on bad input.`;
 
-if (import.meta.main) {
-  await runCli("reproduce", async () => {
-    const { values, positionals } = parse(Deno.args, {
+/** Run `reproduce` with these command-line arguments. */
+export function reproduceMain(args: string[]): Promise<void> {
+  return runCli("reproduce", async () => {
+    const { values, positionals } = parse(args, {
       scale: { type: "string" },
       out: { type: "string" },
       store: { type: "string" },
@@ -107,3 +108,5 @@ if (import.meta.main) {
     }
   });
 }
+
+if (import.meta.main) await reproduceMain(Deno.args);

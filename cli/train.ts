@@ -44,9 +44,10 @@ Bad values exit with code 2 and a one-line message, before anything is written.
 Ctrl-C (or SIGTERM) stops after the current step; with --out the steps done are written and
 run.json says "interrupted": true (exit code 130).`;
 
-if (import.meta.main) {
-  await runCli("train", async () => {
-    const { values } = parse(Deno.args, TRAIN_OPTIONS);
+/** Run `train` with these command-line arguments. */
+export function trainMain(args: string[]): Promise<void> {
+  return runCli("train", async () => {
+    const { values } = parse(args, TRAIN_OPTIONS);
     if (values.help) {
       console.log(TRAIN_HELP);
       return;
@@ -95,3 +96,5 @@ if (import.meta.main) {
     if (rec.interrupted) Deno.exit(130);
   });
 }
+
+if (import.meta.main) await trainMain(Deno.args);

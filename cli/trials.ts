@@ -8,6 +8,7 @@
  */
 import { join } from "node:path";
 import { runTrials, type TrialJob } from "../train/pool.ts";
+import { sweepProgress } from "../train/progress.ts";
 import { summarize, writeRunDir } from "../io/run_dir.ts";
 import {
   configFrom,
@@ -61,14 +62,15 @@ export function parseSeeds(spec: string): number[] {
   return out;
 }
 
-if (import.meta.main) {
-  await runCli("trials", async () => {
+/** Run `trials` with these command-line arguments. */
+export function trialsMain(args: string[]): Promise<void> {
+  return runCli("trials", async () => {
     const opts = {
       ...TRAIN_OPTIONS,
       seeds: { type: "string" },
       workers: { type: "string" },
     } as const;
-    const { values } = parse(Deno.args, opts);
+    const { values } = parse(args, opts);
     if (values.help) {
       console.log(TRIALS_HELP);
       return;
@@ -119,18 +121,7 @@ if (import.meta.main) {
     const counts = new Map<number, number>();
     await runTrials(jobs, {
       workers,
-      onProgress: ({ done, total, finished, trials }) => {
-        if (!tty) return;
-        const el = (performance.now() - t0) / 1000;
-        const eta = done > 0 ? (el / done) * (total - done) : 0;
-        Deno.stderr.writeSync(
-          enc.encode(
-            `\rtrials ${finished}/${trials} done, ${
-              (100 * done / Math.max(1, total)).toFixed(1)
-            }% of steps, ${el.toFixed(0)}s elapsed, ~${eta.toFixed(0)}s left `,
-          ),
-        );
-      },
+      onProgress: sweepProgress("trials"),
       onResult: async (i, rec) => {
         const s = summarize(jobs[i].config, rec);
         if (out !== undefined) await writeRunDir(dirOf(jobs[i].config.seed), rec, s);
@@ -151,3 +142,5 @@ if (import.meta.main) {
     );
   });
 }
+
+if (import.meta.main) await trialsMain(Deno.args);

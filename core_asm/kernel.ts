@@ -8,6 +8,7 @@
 import type { Backend, KernelSpec, StepStats, TrainingKernel } from "../backends/kernel.ts";
 import { paramLayout, part } from "../protocol/layout.ts";
 import { testIdsFor } from "../protocol/task.ts";
+import { CORE_WASM_BASE64 } from "./build/core_wasm.ts";
 
 /** The core's exports. */
 interface CoreExports {
@@ -24,11 +25,10 @@ interface CoreExports {
 
 let modulePromise: Promise<WebAssembly.Module> | undefined;
 
-/** The wasm bytes' location (overridable for bundles and workers). */
-export const CORE_WASM_URL = new URL("build/core.wasm", import.meta.url);
-
 /**
  * Compile the core once per process (or take a module compiled elsewhere, e.g. sent to a Worker).
+ * The bytes come inlined (build/core_wasm.ts, generated with build/core.wasm by the build), so
+ * the core works the same from the source tree, a bundle or a compiled binary.
  *
  * @example
  * ```ts ignore
@@ -38,17 +38,9 @@ export const CORE_WASM_URL = new URL("build/core.wasm", import.meta.url);
  */
 export function coreModule(module?: WebAssembly.Module): Promise<WebAssembly.Module> {
   if (module) modulePromise = Promise.resolve(module);
-  modulePromise ??= (async () => {
-    let bytes: Uint8Array<ArrayBuffer>;
-    try {
-      bytes = await Deno.readFile(CORE_WASM_URL);
-    } catch {
-      throw new Error(
-        `${CORE_WASM_URL.pathname} is missing: build it with 'deno task build:asm'`,
-      );
-    }
-    return await WebAssembly.compile(bytes);
-  })();
+  modulePromise ??= WebAssembly.compile(
+    Uint8Array.from(atob(CORE_WASM_BASE64), (c) => c.charCodeAt(0)),
+  );
   return modulePromise;
 }
 

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { createCanvas } from "@napi-rs/canvas";
+// A native addon: imported by full specifier so the single-file bundle can keep it external.
+import { createCanvas } from "npm:@napi-rs/canvas@1.1.1";
 import { Chart, registerables } from "chart.js";
 
 Chart.register(...registerables);

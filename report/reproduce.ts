@@ -11,6 +11,7 @@ import { type Claim, claimsTable } from "../paper/claims.ts";
 import { resolveTrials } from "../paper/trials.ts";
 import type { ResultsStore } from "../store/store.ts";
 import { renderPanel } from "./plot.ts";
+import { sweepProgress } from "../train/progress.ts";
 import { VERSION } from "../io/run_dir.ts";
 
 /** What one figure's reproduction produced. */
@@ -99,18 +100,7 @@ export async function reproduceFigure(
     backend: opts.backend,
     workers: opts.workers,
     fresh: opts.fresh,
-    onProgress: ({ done, total, finished, trials }) => {
-      if (!tty) return;
-      const el = (performance.now() - t0) / 1000;
-      const eta = done > 0 ? (el / done) * (total - done) : 0;
-      Deno.stderr.writeSync(
-        enc.encode(
-          `\r${fig.id}: trials ${finished}/${trials}, ${
-            (100 * done / Math.max(1, total)).toFixed(1)
-          }% of steps, ${el.toFixed(0)}s, ~${eta.toFixed(0)}s left \x1b[K`,
-        ),
-      );
-    },
+    onProgress: verbose ? sweepProgress(fig.id) : undefined,
   });
   if (tty) Deno.stderr.writeSync(enc.encode("\r\x1b[K"));
   const out = await fig.compute(params, results, opts.scale);

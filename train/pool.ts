@@ -10,6 +10,13 @@ import type { TrialInit } from "../protocol/init.ts";
 import type { RecordOptions, TrialRecords } from "./trainer.ts";
 import { coreModule } from "../core_asm/kernel.ts";
 
+let workerScript = new URL("./worker_entry.ts", import.meta.url).href;
+
+/** Use another Worker script (the single-file bundle spawns itself; see main.ts). */
+export function setWorkerScript(url: string): void {
+  workerScript = url;
+}
+
 /** One trial to run. */
 export interface TrialJob {
   config: TrialConfig;
@@ -68,7 +75,7 @@ export async function runTrials(jobs: TrialJob[], opts: PoolOptions = {}): Promi
         }
       };
       for (let i = 0; i < n; i++) {
-        const w = new Worker(new URL("./worker.ts", import.meta.url).href, { type: "module" });
+        const w = new Worker(workerScript, { type: "module" });
         workers.push(w);
         w.postMessage({ kind: "module", module } as WorkerRequest);
         w.onerror = (e) => {

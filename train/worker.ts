@@ -1,6 +1,7 @@
 /**
- * A trial worker: receives jobs from {@linkcode runTrials}, trains them on the asm backend and
- * posts the records back (their buffers transferred, not copied).
+ * The trial worker's message handler: receives jobs from `runTrials`, trains them on the asm
+ * backend and posts the records back (their buffers transferred, not copied). Installed by
+ * `worker_entry.ts`, or by `main.ts` when the single-file bundle runs as its own Worker.
  *
  * @module
  */
@@ -19,7 +20,12 @@ function buffersOf(rec: TrialRecords): ArrayBuffer[] {
   return out;
 }
 
-self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
+/** Handle trial jobs on this Worker's global scope. */
+export function installTrialWorker(): void {
+  self.onmessage = onMessage;
+}
+
+async function onMessage(ev: MessageEvent<WorkerRequest>): Promise<void> {
   const msg = ev.data;
   if (msg.kind === "module") {
     await coreModule(msg.module);
@@ -38,4 +44,4 @@ self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
   } catch (e) {
     self.postMessage({ kind: "error", index: msg.index, message: String(e) } as WorkerReply);
   }
-};
+}

@@ -1,0 +1,48 @@
+/**
+ * The command-line entry of circle-survival as one program (what `deno task compile` builds and
+ * the single-file bundle runs): `circle-survival reproduce fig9`, `... train ...`,
+ * `... trials ...`, `... analyze ...`. Run as a Worker, the same file serves the trial pool.
+ *
+ * @module
+ */
+import { installTrialWorker } from "./train/worker.ts";
+import { setWorkerScript } from "./train/pool.ts";
+import { trainMain } from "./cli/train.ts";
+import { trialsMain } from "./cli/trials.ts";
+import { analyzeMain } from "./cli/analyze.ts";
+import { reproduceMain } from "./cli/reproduce.ts";
+
+const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
+  reproduce: reproduceMain,
+  train: trainMain,
+  trials: trialsMain,
+  analyze: analyzeMain,
+};
+
+const USAGE = `circle-survival COMMAND [options]   (COMMAND --help for its options)
+
+  reproduce FIGURE|all   rebuild a figure of the paper and check its claims
+  train                  train one run
+  trials                 many trials over seeds on every core
+  analyze PATH           analyse a run directory or an embedding .npy`;
+
+// deno-lint-ignore no-explicit-any
+const scope = globalThis as any;
+if (typeof scope.WorkerGlobalScope !== "undefined" && self instanceof scope.WorkerGlobalScope) {
+  installTrialWorker();
+} else if (import.meta.main) {
+  setWorkerScript(import.meta.url);
+  const [cmd, ...rest] = Deno.args;
+  if (cmd === undefined || cmd === "--help" || cmd === "-h") {
+    console.log(USAGE);
+  } else if (!(cmd in COMMANDS)) {
+    console.error(
+      `circle-survival: command ${JSON.stringify(cmd)}: allowed are ${
+        Object.keys(COMMANDS).join(", ")
+      }`,
+    );
+    Deno.exit(2);
+  } else {
+    await COMMANDS[cmd](rest);
+  }
+}

@@ -1,0 +1,4 @@
+// The Worker script of the trial pool (see worker.ts).
+import { installTrialWorker } from "./worker.ts";
+
+installTrialWorker();
