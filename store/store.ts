@@ -12,7 +12,7 @@ import { dirname } from "node:path";
 import { decodeNpy, encodeNpy, type NpyArray } from "../io/npy.ts";
 
 /** The training semantics' version: bump it when a change alters what a trial computes. */
-export const TRAINING_VERSION = "1";
+export const TRAINING_VERSION = "2"; // 2: cancellation-free cross-entropy in the asm core
 
 /** One stored trial. */
 export interface StoredTrial {

@@ -434,17 +434,23 @@ function forward(): void {
     const lbl = load<i32>(pLBL + (<usize>r << 2));
     const pl = row + (<usize>lbl << 2);
     const xl = <f64>load<f32>(pl);
-    let acc = f32x4.splat(0);
-    const isTrain = r < NT;
+    // e_j = exp(x_j − max), kept in the row (padding lanes are 0)
     for (let j: usize = 0; j < pb; j += 16) {
-      const e = f32x4.mul(vexp(f32x4.sub(v128.load(row + j), vmx)), v128.load(pMASK + j));
-      acc = f32x4.add(acc, e);
-      if (isTrain) v128.store(row + j, e);
+      v128.store(row + j, f32x4.mul(vexp(f32x4.sub(v128.load(row + j), vmx)), v128.load(pMASK + j)));
     }
-    const sum = <f64>(f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1)) +
+    // The loss and the label's gradient without cancellation: with rest = Σ_{j≠l} e_j,
+    // −log softmax_l = log1p(rest / e_l) and softmax_l − 1 = −rest / Σe. (Summing all e_j and
+    // subtracting 1 loses everything below f32's 6e-8 once the loss is that small, and Adam then
+    // turns the rounding noise into full-size steps: a loss spike near 1e-7.)
+    const el = <f64>load<f32>(pl);
+    store<f32>(pl, 0);
+    let acc = f32x4.splat(0);
+    for (let j: usize = 0; j < pb; j += 16) acc = f32x4.add(acc, v128.load(row + j));
+    const rest = <f64>(f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1)) +
       <f64>(f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3));
-    const loss = Math.log(sum) + <f64>mx - xl;
-    if (isTrain) {
+    const sum = el + rest;
+    const loss = el > 1e-30 ? Math.log1p(rest / el) : Math.log(sum) + <f64>mx - xl;
+    if (r < NT) {
       trainLoss += loss;
       if (am == lbl) trainOk++;
       // d loss/d logits = (softmax − onehot) / NT, in place
@@ -452,7 +458,7 @@ function forward(): void {
       for (let j: usize = 0; j < pb; j += 16) {
         v128.store(row + j, f32x4.mul(v128.load(row + j), scale));
       }
-      store<f32>(pl, load<f32>(pl) - <f32>(1.0 / <f64>NT));
+      store<f32>(pl, <f32>(-rest / (sum * <f64>NT)));
     } else {
       testLoss += loss;
       if (am == lbl) testOk++;
