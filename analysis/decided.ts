@@ -20,10 +20,17 @@ export interface DecidedRule {
 }
 
 /** The defaults: checks every 100 steps from step 2 000, stable over 2 000 steps, ratio ≥ 4. */
-export const DEFAULT_DECIDED: DecidedRule = { every: 100, minSteps: 2000, window: 2000, separation: 4 };
+export const DEFAULT_DECIDED: DecidedRule = {
+  every: 100,
+  minSteps: 2000,
+  window: 2000,
+  separation: 4,
+};
 
 /** Signals of one step → (circles as a key, separation ratio). */
-export function verdictAt(signals: ArrayLike<number>): { circles: number[]; key: string; ratio: number } {
+export function verdictAt(
+  signals: ArrayLike<number>,
+): { circles: number[]; key: string; ratio: number } {
   const circles = survivingCircles(signals).sort((a, b) => a - b);
   const half = Math.floor((signals.length - 1) / 2);
   let weakest = Infinity, strongest = 0;
@@ -32,7 +39,11 @@ export function verdictAt(signals: ArrayLike<number>): { circles: number[]; key:
     if (circles.includes(k) || circles.includes(signals.length - k)) weakest = Math.min(weakest, s);
     else strongest = Math.max(strongest, s);
   }
-  return { circles, key: circles.join(","), ratio: circles.length ? weakest / Math.max(strongest, 1e-12) : 0 };
+  return {
+    circles,
+    key: circles.join(","),
+    ratio: circles.length ? weakest / Math.max(strongest, 1e-12) : 0,
+  };
 }
 
 /**
@@ -70,7 +81,11 @@ export class DecidedTracker {
  * Replay the rule on a stored trajectory ((steps+1, p) signals): the step at which it would have
  * stopped, or null.
  */
-export function decidedStep(signals: ArrayLike<number>, p: number, rule: Partial<DecidedRule> = {}): number | null {
+export function decidedStep(
+  signals: ArrayLike<number>,
+  p: number,
+  rule: Partial<DecidedRule> = {},
+): number | null {
   const t = new DecidedTracker(p, rule);
   const steps = signals.length / p - 1;
   for (let s = 1; s <= steps; s++) {

@@ -11,6 +11,60 @@ import { type Scale, SCALES } from "../paper/figure.ts";
 import { ResultsStore } from "../store/store.ts";
 import { type FigureReport, gitCommit, indexHtml, reproduceFigure } from "../report/reproduce.ts";
 import { parse, runCli, UsageError } from "./options.ts";
+import { type Figure } from "../paper/figure.ts";
+import { requestKey, resolveTrials } from "../paper/trials.ts";
+import { sweepProgress } from "../train/progress.ts";
+
+/**
+ * `--shard i/n`, or Slurm's array variables when no --shard is given.
+ *
+ * @example
+ * ```ts
+ * import { parseShard } from "./reproduce.ts";
+ * console.log(parseShard("2/8")); // { index: 2, count: 8 }
+ * ```
+ */
+export function parseShard(text: string | undefined): { index: number; count: number } | undefined {
+  if (text === undefined) {
+    const id = Deno.env.get("SLURM_ARRAY_TASK_ID"), count = Deno.env.get("SLURM_ARRAY_TASK_COUNT");
+    if (id === undefined || count === undefined) return undefined;
+    const min = Number(Deno.env.get("SLURM_ARRAY_TASK_MIN") ?? "0");
+    text = `${Number(id) - min}/${count}`;
+  }
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const [i, n] = m ? [Number(m[1]), Number(m[2])] : [NaN, NaN];
+  if (!m || n < 1 || i >= n) {
+    throw new UsageError(`shard ${JSON.stringify(text)}: allowed is i/n with 0 <= i < n`);
+  }
+  return { index: i, count: n };
+}
+
+/** Run a figure's trials of one shard: those whose rank among the sorted keys ≡ i (mod n). */
+async function runShard(
+  // deno-lint-ignore no-explicit-any
+  fig: Figure<any>,
+  scale: Scale,
+  shard: { index: number; count: number },
+  store: ResultsStore,
+  workers: number | undefined,
+  untilDecided: boolean,
+): Promise<number> {
+  const reqs = fig.requests(fig.params[scale]).map((r) =>
+    untilDecided && fig.sweep ? { ...r, records: { ...r.records, untilDecided: true } } : r
+  );
+  const keyed = await Promise.all(reqs.map(async (r) => ({ r, key: await requestKey(r) })));
+  const unique = [...new Map(keyed.map((x) => [x.key, x.r])).entries()].sort((
+    a,
+    b,
+  ) => (a[0] < b[0] ? -1 : 1));
+  const mine = unique.filter((_, i) => i % shard.count === shard.index).map(([, r]) => r);
+  await resolveTrials(mine, {
+    store,
+    workers,
+    onProgress: sweepProgress(`${fig.id} shard ${shard.index}/${shard.count}`),
+  });
+  return mine.length;
+}
 
 export const REPRODUCE_HELP = `deno task reproduce FIGURE|all [options]
 
@@ -21,6 +75,10 @@ export const REPRODUCE_HELP = `deno task reproduce FIGURE|all [options]
   --fresh           ignore stored trials and run them again
   --workers N       Workers for the trials (default: every core)
   --backend B       auto | asm (the WebGPU backends are not built yet)
+  --shard i/n       run only the i-th of n deterministic parts of the trials into this store
+                    (0 <= i < n; Slurm job arrays: SLURM_ARRAY_TASK_ID / _COUNT are used when set),
+                    no analysis; then 'deno task merge' the shard stores and reproduce with --store
+  --until-decided   stop each sweep trial once its circles are decided (analysis/decided.ts)
   -h, --help        this text
 
 Prints the claims table of each figure; exit code 1 when a claim fails, 2 on bad input.`;
@@ -35,6 +93,8 @@ export function reproduceMain(args: string[]): Promise<void> {
       fresh: { type: "boolean" },
       workers: { type: "string" },
       backend: { type: "string" },
+      shard: { type: "string" },
+      "until-decided": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     }, true);
     if (values.help) {
@@ -70,11 +130,30 @@ export function reproduceMain(args: string[]): Promise<void> {
         throw new UsageError(`workers ${values.workers}: allowed is an integer in 1..256`);
       }
     }
+    const shard = parseShard(values.shard as string | undefined);
     const outDir = (values.out as string | undefined) ?? "results";
     const store = await ResultsStore.open(
       (values.store as string | undefined) ?? join(outDir, "store.sqlite"),
     );
     const t0 = performance.now();
+    if (shard) {
+      let n = 0;
+      for (const fig of figs) {
+        n += await runShard(
+          fig,
+          scale as Scale,
+          shard,
+          store,
+          workers,
+          values["until-decided"] === true,
+        );
+      }
+      console.log(
+        `shard ${shard.index}/${shard.count}: ${n} trials in ${store.path} (${store.count()} stored)`,
+      );
+      store.close();
+      return;
+    }
     const reports: FigureReport[] = [];
     for (const fig of figs) {
       reports.push(
@@ -85,6 +164,7 @@ export function reproduceMain(args: string[]): Promise<void> {
           backend: "asm",
           workers,
           fresh: values.fresh === true,
+          untilDecided: values["until-decided"] === true,
         }),
       );
     }

@@ -24,6 +24,8 @@ export interface RunSummary {
   /** Steps completed; less than config.steps when the run was interrupted. */
   stepsDone: number;
   interrupted: boolean;
+  /** The step at which --until-decided stopped the run, or null. */
+  decidedAt: number | null;
   finalTrainLoss: number | null;
   finalTestLoss: number | null;
   finalTrainAcc: number | null;
@@ -46,6 +48,7 @@ export function summarize(config: TrialConfig, rec: TrialRecords): RunSummary {
     circles: survivingCircles(finalSignals),
     stepsDone: rec.steps,
     interrupted: rec.interrupted,
+    decidedAt: rec.decidedAt,
     finalTrainLoss: at(rec.trainLoss),
     finalTestLoss: at(rec.testLoss),
     finalTrainAcc: at(rec.trainAcc),

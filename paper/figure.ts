@@ -37,6 +37,9 @@ export interface Figure<P = unknown> {
   /** SPEC.md's claim to check. */
   claim: string;
   params: Record<Scale, P>;
+  /** A sweep figure: its trials need only their final circles, so `--until-decided` may stop
+   * them early. */
+  sweep?: boolean;
   /** The trials this figure needs at these parameters. */
   requests(p: P): TrialRequest[];
   /** The analysis: results come in the order of `requests`. */

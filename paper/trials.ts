@@ -12,11 +12,20 @@ import type { TrialRecords } from "../train/trainer.ts";
 import { runArrays, summarize } from "../io/run_dir.ts";
 import { type ResultsStore, trialKey } from "../store/store.ts";
 import { paramLayout } from "../protocol/layout.ts";
+import type { EmbeddingSpec } from "../protocol/embedding.ts";
 
 /** What a figure asks to be trained. */
 export interface TrialRequest {
   config: TrialConfig;
-  records?: { paramsEvery?: number; embeddingsUntil?: number; gradSignals?: boolean };
+  records?: {
+    paramsEvery?: number;
+    embeddingsUntil?: number;
+    gradSignals?: boolean;
+    /** Stop when the circles are decided (the early verdict of analysis/decided.ts). */
+    untilDecided?: boolean;
+  };
+  /** Replace the seeds' initial embedding. */
+  embedding?: EmbeddingSpec;
 }
 
 /** A stored trial's records, read back. */
@@ -39,6 +48,10 @@ export interface TrialResult {
   finalEmbedding(): Float64Array;
   /** The signals row after `step` updates. */
   signalsAt(step: number): Float64Array;
+  /** Steps actually trained (fewer than config.steps when stopped by the early verdict). */
+  stepsDone: number;
+  /** The final signals row. */
+  finalSignals(): Float64Array;
 }
 
 /** How to run what is missing. */
@@ -53,7 +66,10 @@ export interface ResolveOptions {
 
 /** The key of a request. */
 export function requestKey(req: TrialRequest, backend = "asm"): Promise<string> {
-  return trialKey({ config: req.config, records: req.records ?? {} }, backend);
+  return trialKey(
+    { config: req.config, records: req.records ?? {}, embedding: req.embedding },
+    backend,
+  );
 }
 
 /**
@@ -77,7 +93,11 @@ export async function resolveTrials(
   });
   if (todo.size > 0) {
     const entries = [...todo.entries()];
-    const jobs: TrialJob[] = entries.map(([, r]) => ({ config: r.config, records: r.records }));
+    const jobs: TrialJob[] = entries.map(([, r]) => ({
+      config: r.config,
+      records: r.records,
+      embedding: r.embedding,
+    }));
     await runTrials(jobs, {
       workers: opts.workers,
       onProgress: opts.onProgress,
@@ -103,7 +123,7 @@ function storeRecords(
   delete arrays.train_ids;
   store.put({
     key,
-    request: { config: req.config, records: req.records ?? {} },
+    request: { config: req.config, records: req.records ?? {}, embedding: req.embedding },
     backend: rec.backend,
     summary: { ...s, config: undefined },
   }, arrays);
@@ -140,5 +160,7 @@ export function loadResult(store: ResultsStore, key: string): TrialResult {
     paramSnapshots: snaps && snapSteps ? { steps: Array.from(snapSteps), data: snaps } : undefined,
     finalEmbedding: () => finalParams.slice(0, L.embedding[1]),
     signalsAt: (step: number) => signals.slice(step * p, (step + 1) * p),
+    stepsDone: signals.length / p - 1,
+    finalSignals: () => signals.slice(signals.length - p),
   };
 }

@@ -68,7 +68,11 @@ export function constructEmbedding(
  * applyEmbedding({ kind: "keep", ks: [1] }, config, params);
  * ```
  */
-export function applyEmbedding(spec: EmbeddingSpec, config: TrialConfig, params: Float64Array): Float64Array {
+export function applyEmbedding(
+  spec: EmbeddingSpec,
+  config: TrialConfig,
+  params: Float64Array,
+): Float64Array {
   const { p, d } = config;
   const E = params.subarray(0, p * d);
   let out: Float64Array;

@@ -40,6 +40,8 @@ export interface ReproduceOptions {
   backend?: string;
   workers?: number;
   fresh?: boolean;
+  /** Stop sweep trials once their circles are decided. */
+  untilDecided?: boolean;
   /** Print progress and the claims table (default true). */
   verbose?: boolean;
 }
@@ -90,7 +92,9 @@ export async function reproduceFigure(
   const verbose = opts.verbose ?? true;
   const t0 = performance.now();
   const params = fig.params[opts.scale];
-  const reqs = fig.requests(params);
+  const reqs = fig.requests(params).map((r) =>
+    opts.untilDecided && fig.sweep ? { ...r, records: { ...r.records, untilDecided: true } } : r
+  );
   const before = opts.store.count();
   const tty = verbose && Deno.stderr.isTerminal();
   const enc = new TextEncoder();

@@ -181,6 +181,64 @@ export class ResultsStore {
     return (this.#db.prepare("SELECT COUNT(*) AS n FROM trials").get() as { n: number }).n;
   }
 
+  /** Copy every trial of another store file that this one lacks (same key = same trial: the
+   * training is deterministic). Returns how many were added. */
+  mergeFrom(path: string): number {
+    const src = new DatabaseSync(path, { readOnly: true });
+    const db = this.#db;
+    const before = this.count();
+    try {
+      const keys = (src.prepare("SELECT key FROM trials ORDER BY key").all() as { key: string }[])
+        .map((r) => r.key);
+      const getTrial = src.prepare("SELECT * FROM trials WHERE key = ?");
+      const getArrays = src.prepare("SELECT name, npy FROM arrays WHERE key = ?");
+      const insTrial = db.prepare(
+        "INSERT INTO trials (key, request, backend, version, summary, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+      );
+      const insArray = db.prepare("INSERT INTO arrays (key, name, npy) VALUES (?, ?, ?)");
+      for (const key of keys) {
+        if (this.has(key)) continue;
+        const t = getTrial.get(key) as Record<string, string>;
+        db.exec("BEGIN IMMEDIATE");
+        try {
+          insTrial.run(t.key, t.request, t.backend, t.version, t.summary, t.created_at);
+          for (const a of getArrays.all(key) as { name: string; npy: Uint8Array }[]) {
+            insArray.run(key, a.name, a.npy);
+          }
+          db.exec("COMMIT");
+        } catch (e) {
+          db.exec("ROLLBACK");
+          throw e;
+        }
+      }
+    } finally {
+      src.close();
+    }
+    return this.count() - before;
+  }
+
+  /** A digest of everything stored (keys, summaries, arrays): equal stores have equal digests. */
+  async digest(): Promise<string> {
+    const parts: string[] = [];
+    for (const key of this.keys()) {
+      const t = this.get(key)!;
+      parts.push(key, canonicalJson(t.request), t.backend, t.version);
+      const rows = this.#db.prepare("SELECT name, npy FROM arrays WHERE key = ? ORDER BY name").all(
+        key,
+      ) as {
+        name: string;
+        npy: Uint8Array;
+      }[];
+      for (const r of rows) {
+        parts.push(
+          r.name,
+          await sha256(Array.from(r.npy, (b) => String.fromCharCode(b)).join("")),
+        );
+      }
+    }
+    return sha256(parts.join("\n"));
+  }
+
   close(): void {
     this.#db.close();
   }

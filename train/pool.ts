@@ -7,6 +7,7 @@
  */
 import type { TrialConfig } from "../protocol/config.ts";
 import type { TrialInit } from "../protocol/init.ts";
+import type { EmbeddingSpec } from "../protocol/embedding.ts";
 import type { RecordOptions, TrialRecords } from "./trainer.ts";
 import { coreModule } from "../core_asm/kernel.ts";
 
@@ -22,7 +23,9 @@ export interface TrialJob {
   config: TrialConfig;
   /** Start from these instead of the seeds' draws. */
   init?: TrialInit;
-  records?: Omit<RecordOptions, "onProgress" | "progressEvery">;
+  /** Replace the seeds' initial embedding (applied in the worker). */
+  embedding?: EmbeddingSpec;
+  records?: Omit<RecordOptions, "onProgress" | "progressEvery" | "signal">;
 }
 
 /** @internal messages to a worker */

@@ -8,6 +8,7 @@
  * @module
  */
 import type { Backend, KernelSpec } from "../backends/kernel.ts";
+import { type DecidedRule, DecidedTracker } from "../analysis/decided.ts";
 
 /** Optional records. */
 export interface RecordOptions {
@@ -22,6 +23,8 @@ export interface RecordOptions {
   progressEvery?: number;
   /** Stop early when aborted: the records then hold the steps completed (`steps` says how many). */
   signal?: AbortSignal;
+  /** Stop once the surviving circles are decided (analysis/decided.ts); `true` = default rule. */
+  untilDecided?: boolean | Partial<DecidedRule>;
 }
 
 /** Everything a run records. Arrays are float64, step-major. */
@@ -32,6 +35,8 @@ export interface TrialRecords {
   steps: number;
   /** True when `signal` stopped the run early. */
   interrupted: boolean;
+  /** The step at which `untilDecided` stopped the run (null: it ran all its steps). */
+  decidedAt: number | null;
   backend: string;
   trainLoss: Float64Array;
   testLoss: Float64Array;
@@ -81,6 +86,7 @@ export async function train(
       d,
       steps,
       interrupted: false,
+      decidedAt: null,
       backend: kernel.backend,
       trainLoss: new Float64Array(steps),
       testLoss: new Float64Array(steps),
@@ -111,6 +117,9 @@ export async function train(
     const t0 = performance.now();
     let done = steps;
     let lastYield = t0;
+    const tracker = opts.untilDecided
+      ? new DecidedTracker(p, opts.untilDecided === true ? {} : opts.untilDecided)
+      : undefined;
     for (let t = 0; t < steps; t++) {
       if (opts.signal) {
         // let signal handlers run (the loop is otherwise synchronous): ~every 250 ms
@@ -141,10 +150,17 @@ export async function train(
       if (opts.onProgress && ((t + 1) % progressEvery === 0 || t + 1 === steps)) {
         opts.onProgress(t + 1, steps);
       }
+      if (
+        tracker?.observe(t + 1, rec.signals.subarray((t + 1) * p, (t + 2) * p)) && t + 1 < steps
+      ) {
+        rec.decidedAt = t + 1;
+        done = t + 1;
+        break;
+      }
     }
     rec.msPerStep = done > 0 ? (performance.now() - t0) / done : 0;
     rec.finalParams = kernel.params();
-    if (done < steps) truncate(rec, done, embUntil);
+    if (done < steps) truncate(rec, done, embUntil, rec.decidedAt === null);
     if (every > 0) {
       const n = rec.finalParams.length;
       const data = new Float64Array(snaps.length * n);
@@ -157,10 +173,10 @@ export async function train(
   }
 }
 
-/** Cut the per-step arrays of an aborted run to the `done` steps completed. */
-function truncate(rec: TrialRecords, done: number, embUntil: number): void {
+/** Cut the per-step arrays of a run stopped early to the `done` steps completed. */
+function truncate(rec: TrialRecords, done: number, embUntil: number, interrupted: boolean): void {
   const { p, d } = rec;
-  rec.interrupted = true;
+  rec.interrupted = interrupted;
   rec.steps = done;
   rec.trainLoss = rec.trainLoss.slice(0, done);
   rec.testLoss = rec.testLoss.slice(0, done);

@@ -8,6 +8,7 @@
 /// <reference lib="deno.worker" />
 import { asmBackend, coreModule } from "../core_asm/kernel.ts";
 import { initialTrial } from "../protocol/init.ts";
+import { applyEmbedding } from "../protocol/embedding.ts";
 import { train, type TrialRecords } from "./trainer.ts";
 import type { WorkerReply, WorkerRequest } from "./pool.ts";
 
@@ -34,6 +35,7 @@ async function onMessage(ev: MessageEvent<WorkerRequest>): Promise<void> {
   const { job } = msg;
   try {
     const init = job.init ?? initialTrial(job.config);
+    if (job.embedding) applyEmbedding(job.embedding, job.config, init.params);
     const rec = await train(asmBackend, { config: job.config, ...init }, {
       ...job.records,
       progressEvery: 250,
