@@ -42,6 +42,9 @@ export interface Figure<P = unknown> {
   sweep?: boolean;
   /** The trials this figure needs at these parameters. */
   requests(p: P): TrialRequest[];
+  /** Trials that depend on the first ones' results (e.g. Fig. 12's ablations of the frequencies
+   * the unablated run kept); their results follow the first ones' in `compute`. */
+  followUp?(p: P, first: TrialResult[]): TrialRequest[];
   /** The analysis: results come in the order of `requests`. */
   compute(p: P, results: TrialResult[], scale: Scale): FigureOutput | Promise<FigureOutput>;
 }

@@ -99,13 +99,20 @@ export async function reproduceFigure(
   const tty = verbose && Deno.stderr.isTerminal();
   const enc = new TextEncoder();
   if (verbose) console.error(`${fig.id} (${opts.scale}): ${reqs.length} trials`);
-  const results = await resolveTrials(reqs, {
-    store: opts.store,
-    backend: opts.backend,
-    workers: opts.workers,
-    fresh: opts.fresh,
-    onProgress: verbose ? sweepProgress(fig.id) : undefined,
-  });
+  const resolve = (rs: typeof reqs) =>
+    resolveTrials(rs, {
+      store: opts.store,
+      backend: opts.backend,
+      workers: opts.workers,
+      fresh: opts.fresh,
+      onProgress: verbose ? sweepProgress(fig.id) : undefined,
+    });
+  const results = await resolve(reqs);
+  if (fig.followUp) {
+    const more = fig.followUp(params, results);
+    reqs.push(...more);
+    results.push(...await resolve(more));
+  }
   if (tty) Deno.stderr.writeSync(enc.encode("\r\x1b[K"));
   const out = await fig.compute(params, results, opts.scale);
   const dir = join(opts.outDir, fig.id);

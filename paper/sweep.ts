@@ -1,0 +1,98 @@
+/**
+ * Circle-count sweeps (Figs. 5, 10, 14): #surviving circles over trials at each value of one
+ * parameter, with the mean, a 95 % t interval, and a trend test.
+ *
+ * @module
+ */
+import { survivingCircles } from "../analysis/fourier.ts";
+import { meanInterval, pearson } from "../analysis/stats.ts";
+import type { TrialConfig } from "../protocol/config.ts";
+import type { TrialRequest, TrialResult } from "./trials.ts";
+import type { Panel } from "../report/plot.ts";
+import { csv } from "./runs.ts";
+
+/** One value of the swept parameter and its trials' circle counts. */
+export interface SweepPoint {
+  value: number;
+  counts: number[];
+  mean: number;
+  low: number;
+  high: number;
+  /** Fraction of trials whose final test accuracy is ≥ 0.99 (grokked). */
+  grokked: number;
+}
+
+/** Requests for `values × trials`, in that order. */
+export function sweepRequests(
+  values: number[],
+  trials: number,
+  make: (value: number, trial: number) => TrialConfig,
+): TrialRequest[] {
+  return values.flatMap((v) => Array.from({ length: trials }, (_, t) => ({ config: make(v, t) })));
+}
+
+/** Summaries of a sweep's results (in the order of {@linkcode sweepRequests}). */
+export function sweepPoints(
+  values: number[],
+  trials: number,
+  results: TrialResult[],
+): SweepPoint[] {
+  return values.map((value, i) => {
+    const rs = results.slice(i * trials, (i + 1) * trials);
+    const counts = rs.map((r) => survivingCircles(r.finalSignals()).length);
+    const ci = counts.length > 1 && new Set(counts).size > 1
+      ? meanInterval(counts)
+      : { mean: counts[0] ?? NaN, low: counts[0] ?? NaN, high: counts[0] ?? NaN };
+    const grokked = rs.filter((r) => r.testAcc[r.testAcc.length - 1] >= 0.99).length / rs.length;
+    return { value, counts, mean: ci.mean, low: ci.low, high: ci.high, grokked };
+  });
+}
+
+/** Pearson r (and p) of mean circle count against the parameter. */
+export function trend(
+  points: SweepPoint[],
+  transform = (v: number) => v,
+): { r: number; p: number } {
+  if (points.length < 3 || new Set(points.map((p) => p.mean)).size < 2) return { r: NaN, p: NaN };
+  return pearson(points.map((pt) => transform(pt.value)), points.map((pt) => pt.mean));
+}
+
+/** A panel: mean #circles with its 95 % interval. */
+export function sweepPanel(
+  file: string,
+  title: string,
+  xLabel: string,
+  points: SweepPoint[],
+  xLog = false,
+): Panel {
+  const x = points.map((p) => p.value);
+  return {
+    kind: "line",
+    file,
+    title,
+    xLabel,
+    yLabel: "# surviving circles",
+    xLog,
+    series: [
+      { label: "mean", x, y: points.map((p) => p.mean), radius: 4, color: "#1f77b4" },
+      { label: "95 % CI", x, y: points.map((p) => p.low), dashed: true, color: "#9ecae1" },
+      { label: "", x, y: points.map((p) => p.high), dashed: true, color: "#9ecae1" },
+    ],
+  };
+}
+
+/** CSV of a sweep. */
+export function sweepCsv(name: string, points: SweepPoint[]): string {
+  return csv(
+    [name, "mean_circles", "ci_low", "ci_high", "trials", "grokked_fraction", "counts"],
+    points.map((p) => [
+      p.value,
+      p.mean,
+      p.low,
+      p.high,
+      p.counts.length,
+      p.grokked,
+      p.counts.join(" "),
+    ]),
+  );
+}
