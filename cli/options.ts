@@ -44,8 +44,7 @@ export const TRAIN_OPTIONS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
-/** The backends the CPU path offers (WebGPU ones join in gpu/). */
-export const BACKENDS = ["asm", "ref"] as const;
+import { BACKEND_NAMES, type BackendName } from "../gpu/select.ts";
 
 type Values = Record<string, string | boolean | undefined>;
 
@@ -113,14 +112,13 @@ export function configFrom(values: Values): TrialConfig {
   return makeConfig(partial);
 }
 
-/** The backend named by --backend (default asm). */
-export function backendFrom(values: Values): (typeof BACKENDS)[number] {
-  const b = (values.backend as string | undefined) ?? "asm";
-  if (b === "auto") return "asm";
-  if (!(BACKENDS as readonly string[]).includes(b)) {
-    throw new UsageError(`backend ${JSON.stringify(b)}: allowed are auto, ${BACKENDS.join(", ")}`);
+/** The backend named by --backend (default auto). */
+export function backendFrom(values: Values): BackendName {
+  const b = (values.backend as string | undefined) ?? "auto";
+  if (!(BACKEND_NAMES as readonly string[]).includes(b)) {
+    throw new UsageError(`backend ${JSON.stringify(b)}: allowed are ${BACKEND_NAMES.join(", ")}`);
   }
-  return b as (typeof BACKENDS)[number];
+  return b as BackendName;
 }
 
 /** Record options from the options. */

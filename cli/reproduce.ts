@@ -14,6 +14,7 @@ import { parse, runCli, UsageError } from "./options.ts";
 import { type Figure } from "../paper/figure.ts";
 import { requestKey, resolveTrials } from "../paper/trials.ts";
 import { sweepProgress } from "../train/progress.ts";
+import { resolveBackend } from "../gpu/select.ts";
 
 /**
  * `--shard i/n`, or Slurm's array variables when no --shard is given.
@@ -48,11 +49,14 @@ async function runShard(
   store: ResultsStore,
   workers: number | undefined,
   untilDecided: boolean,
+  backend: string,
 ): Promise<number> {
   const reqs = fig.requests(fig.params[scale]).map((r) =>
     untilDecided && fig.sweep ? { ...r, records: { ...r.records, untilDecided: true } } : r
   );
-  const keyed = await Promise.all(reqs.map(async (r) => ({ r, key: await requestKey(r) })));
+  const keyed = await Promise.all(
+    reqs.map(async (r) => ({ r, key: await requestKey(r, backend) })),
+  );
   const unique = [...new Map(keyed.map((x) => [x.key, x.r])).entries()].sort((
     a,
     b,
@@ -74,7 +78,7 @@ export const REPRODUCE_HELP = `deno task reproduce FIGURE|all [options]
   --store FILE      the results store (DIR/store.sqlite); finished trials are reused
   --fresh           ignore stored trials and run them again
   --workers N       Workers for the trials (default: every core)
-  --backend B       auto | asm (the WebGPU backends are not built yet)
+  --backend B       auto (webgpu on a hardware adapter, else asm) | asm | webgpu
   --shard i/n       run only the i-th of n deterministic parts of the trials into this store
                     (0 <= i < n; Slurm job arrays: SLURM_ARRAY_TASK_ID / _COUNT are used when set),
                     no analysis; then 'deno task merge' the shard stores and reproduce with --store
@@ -119,9 +123,9 @@ export function reproduceMain(args: string[]): Promise<void> {
     if (!(SCALES as readonly string[]).includes(scale)) {
       throw new UsageError(`scale ${JSON.stringify(scale)}: allowed are ${SCALES.join(", ")}`);
     }
-    const backend = (values.backend as string | undefined) ?? "auto";
-    if (backend !== "auto" && backend !== "asm") {
-      throw new UsageError(`backend ${JSON.stringify(backend)}: allowed are auto, asm`);
+    const named = (values.backend as string | undefined) ?? "auto";
+    if (!["auto", "asm", "webgpu"].includes(named)) {
+      throw new UsageError(`backend ${JSON.stringify(named)}: allowed are auto, asm, webgpu`);
     }
     let workers: number | undefined;
     if (values.workers !== undefined) {
@@ -132,6 +136,9 @@ export function reproduceMain(args: string[]): Promise<void> {
     }
     const shard = parseShard(values.shard as string | undefined);
     const outDir = (values.out as string | undefined) ?? "results";
+    const chosen = await resolveBackend(named as "auto" | "asm" | "webgpu");
+    if (chosen.note) console.error(`reproduce: ${chosen.note}`);
+    const backend = chosen.backend === "webgpu" ? "webgpu" : "asm";
     const store = await ResultsStore.open(
       (values.store as string | undefined) ?? join(outDir, "store.sqlite"),
     );
@@ -146,6 +153,7 @@ export function reproduceMain(args: string[]): Promise<void> {
           store,
           workers,
           values["until-decided"] === true,
+          backend,
         );
       }
       console.log(
@@ -161,7 +169,7 @@ export function reproduceMain(args: string[]): Promise<void> {
           scale: scale as Scale,
           store,
           outDir,
-          backend: "asm",
+          backend,
           workers,
           fresh: values.fresh === true,
           untilDecided: values["until-decided"] === true,
@@ -172,7 +180,7 @@ export function reproduceMain(args: string[]): Promise<void> {
     if (which === "all") {
       const html = indexHtml(reports, {
         scale: scale as Scale,
-        backend: "asm",
+        backend,
         commit: await gitCommit(),
         wallSeconds: (performance.now() - t0) / 1000,
       });

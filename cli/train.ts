@@ -6,7 +6,9 @@
  */
 import { asmBackend } from "../core_asm/kernel.ts";
 import { referenceBackend } from "../backends/reference.ts";
-import { train } from "../train/trainer.ts";
+import { train, type TrialRecords } from "../train/trainer.ts";
+import { resolveBackend } from "../gpu/select.ts";
+import { trainBatchGpu } from "../gpu/fused.ts";
 import { isFreeDir, summarize, writeRunDir } from "../io/run_dir.ts";
 import {
   backendFrom,
@@ -33,7 +35,7 @@ export const TRAIN_HELP = `deno task train [options]   train one run of the auth
   --freeze-embedding    train the MLP only (embedding neither updated nor decayed)
   --init-params F.npy   start from these fused float64 parameters (the authors' layout)
   --train-ids F.npy     use these training pair ids (int64); the test set is the rest
-  --backend B           auto | asm | ref                           (auto = asm on the CPU)
+  --backend B           auto | asm | webgpu | ref   (auto: webgpu on a hardware adapter, else asm)
   --out DIR             write float64 .npy records + run.json into DIR (must be new or empty)
   --params-every N      also record all parameters every N steps (Fig. 8)
   --embeddings-until N  also record the embedding after each of the first N steps (Figs. 7, 9)
@@ -62,7 +64,16 @@ export function trainMain(args: string[]): Promise<void> {
         `out ${out}: exists and is not empty; allowed is a new or empty directory`,
       );
     }
-    const backend = backendName === "ref" ? referenceBackend : asmBackend;
+    const chosen = await resolveBackend(backendName);
+    if (chosen.note) console.error(`train: ${chosen.note}`);
+    if (chosen.backend === "webgpu" && (recOpts.paramsEvery || recOpts.embeddingsUntil)) {
+      throw new UsageError(
+        `${
+          recOpts.paramsEvery ? "params-every" : "embeddings-until"
+        }: not recorded by the webgpu backend; allowed with --backend asm`,
+      );
+    }
+    const backend = chosen.backend === "ref" ? referenceBackend : asmBackend;
     // Ctrl-C or SIGTERM stops the run after the current step; with --out the steps done are
     // written (run.json says "interrupted": true), so finished work is never lost.
     const stop = new AbortController();
@@ -73,11 +84,17 @@ export function trainMain(args: string[]): Promise<void> {
     };
     const signals: Deno.Signal[] = ["SIGINT", "SIGTERM"];
     for (const s of signals) Deno.addSignalListener(s, onSignal);
-    const rec = await train(backend, { config, ...init }, {
-      ...recOpts,
-      signal: stop.signal,
-      onProgress: progressLine(`train p=${config.p} d=${config.d} seed=${config.seed}`),
-    });
+    const progress = progressLine(`train p=${config.p} d=${config.d} seed=${config.seed}`);
+    const rec: TrialRecords = chosen.backend === "webgpu"
+      ? (await trainBatchGpu([{ config, ...init }], {
+        gradSignals: recOpts.gradSignals,
+        onProgress: progress,
+      }))[0]
+      : await train(backend, { config, ...init }, {
+        ...recOpts,
+        signal: stop.signal,
+        onProgress: progress,
+      });
     const summary = summarize(config, rec);
     if (out !== undefined) await writeRunDir(out, rec, summary);
     for (const s of signals) Deno.removeSignalListener(s, onSignal);

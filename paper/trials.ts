@@ -12,7 +12,9 @@ import type { TrialRecords } from "../train/trainer.ts";
 import { runArrays, summarize } from "../io/run_dir.ts";
 import { type ResultsStore, trialKey } from "../store/store.ts";
 import { paramLayout } from "../protocol/layout.ts";
-import type { EmbeddingSpec } from "../protocol/embedding.ts";
+import { applyEmbedding, type EmbeddingSpec } from "../protocol/embedding.ts";
+import { initialTrial } from "../protocol/init.ts";
+import { trainBatchGpu } from "../gpu/fused.ts";
 
 /** What a figure asks to be trained. */
 export interface TrialRequest {
@@ -27,6 +29,9 @@ export interface TrialRequest {
   /** Replace the seeds' initial embedding. */
   embedding?: EmbeddingSpec;
 }
+
+/** Trials per GPU batch. */
+export const GPU_BATCH = 64;
 
 /** A stored trial's records, read back. */
 export interface TrialResult {
@@ -91,6 +96,36 @@ export async function resolveTrials(
   reqs.forEach((r, i) => {
     if ((opts.fresh || !opts.store.has(keys[i])) && !todo.has(keys[i])) todo.set(keys[i], r);
   });
+  if (backend === "webgpu") {
+    // GPU batches: trials of one shape together; records the GPU path does not keep go to asm
+    const groups = new Map<string, [string, TrialRequest][]>();
+    for (const [key, r] of todo) {
+      const rec = r.records ?? {};
+      if (rec.paramsEvery || rec.embeddingsUntil || rec.untilDecided) continue;
+      const c = r.config;
+      const shape = [c.p, c.d, c.hidden, c.steps, c.trainFraction, rec.gradSignals ? 1 : 0].join(
+        "/",
+      );
+      groups.set(shape, [...(groups.get(shape) ?? []), [key, r]]);
+      todo.delete(key);
+    }
+    const total = [...groups.values()].reduce((s, g) => s + g.length, 0);
+    let finished = 0;
+    for (const group of groups.values()) {
+      for (let i = 0; i < group.length; i += GPU_BATCH) {
+        const part = group.slice(i, i + GPU_BATCH);
+        const specs = part.map(([, r]) => {
+          const init = initialTrial(r.config);
+          if (r.embedding) applyEmbedding(r.embedding, r.config, init.params);
+          return { config: r.config, ...init };
+        });
+        const recs = await trainBatchGpu(specs, { gradSignals: part[0][1].records?.gradSignals });
+        part.forEach(([key, r], j) => storeRecords(opts.store, key, r, recs[j]));
+        finished += part.length;
+        opts.onProgress?.({ done: finished, total, finished, trials: total });
+      }
+    }
+  }
   if (todo.size > 0) {
     const entries = [...todo.entries()];
     const jobs: TrialJob[] = entries.map(([, r]) => ({

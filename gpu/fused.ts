@@ -1,0 +1,508 @@
+/**
+ * The fused WebGPU backend: B trials of equal (p, d, width) trained together, one set of
+ * kernels per step for the whole batch (gpu/shaders.ts), everything resident on the device, the
+ * per-step records written to a ring on the device and read back every `chunk` steps. The first
+ * layer is factorised as in the asm core (PA = E·W0aᵀ, PB = E·W0bᵀ, gathered per pair), and the
+ * test forward shares the pass over all p² pairs.
+ *
+ * @module
+ */
+import type { KernelSpec } from "../backends/kernel.ts";
+import { paramLayout } from "../protocol/layout.ts";
+import { testIdsFor } from "../protocol/task.ts";
+import type { RecordOptions, TrialRecords } from "../train/trainer.ts";
+import { ADAM, ADVANCE, COLSUM, GEMM, LAYER1, RECORD, SCATTER, SOFTMAX } from "./shaders.ts";
+
+/** A one-line error when no WebGPU adapter can be had. */
+export class NoAdapterError extends Error {
+  override name = "NoAdapterError";
+}
+
+let devicePromise: Promise<{ device: GPUDevice; adapter: GPUAdapter }> | undefined;
+
+/** The process's WebGPU device (requested once). */
+export function gpuDevice(): Promise<{ device: GPUDevice; adapter: GPUAdapter }> {
+  devicePromise ??= (async () => {
+    const adapter = typeof navigator !== "undefined" && navigator.gpu
+      ? await navigator.gpu.requestAdapter({ powerPreference: "high-performance" })
+      : null;
+    if (!adapter) {
+      throw new NoAdapterError(
+        "no WebGPU adapter found (install a GPU driver, or mesa-vulkan-drivers for lavapipe)",
+      );
+    }
+    const device = await adapter.requestDevice({
+      requiredLimits: {
+        maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
+        maxBufferSize: adapter.limits.maxBufferSize,
+        maxStorageBuffersPerShaderStage: Math.min(
+          10,
+          adapter.limits.maxStorageBuffersPerShaderStage,
+        ),
+      },
+    });
+    return { device, adapter };
+  })();
+  return devicePromise;
+}
+
+/** Is the adapter a software one (llvmpipe, lavapipe, SwiftShader)? */
+export function isSoftwareAdapter(adapter: GPUAdapter): boolean {
+  const d = `${adapter.info.description} ${adapter.info.device} ${adapter.info.vendor}`
+    .toLowerCase();
+  return adapter.info.isFallbackAdapter || /llvmpipe|lavapipe|swiftshader|softpipe/.test(d);
+}
+
+const BETA1 = 0.9, BETA2 = 0.999;
+const USAGE = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC;
+
+/** Options of {@linkcode trainBatchGpu}. */
+export interface GpuTrainOptions
+  extends Pick<RecordOptions, "gradSignals" | "onProgress" | "progressEvery"> {
+  /** Steps per submission and readback (default 200). */
+  chunk?: number;
+}
+
+/**
+ * Train a batch of trials of equal shape on the GPU; records as `train()` gives them.
+ *
+ * @example
+ * ```ts ignore
+ * const recs = await trainBatchGpu(specs, { gradSignals: true });
+ * ```
+ */
+export async function trainBatchGpu(
+  specs: KernelSpec[],
+  opts: GpuTrainOptions = {},
+): Promise<TrialRecords[]> {
+  if (specs.length === 0) return [];
+  const c0 = specs[0].config;
+  const { p, d, hidden: H } = c0;
+  const steps = c0.steps;
+  const NT = specs[0].trainIds.length;
+  for (const s of specs) {
+    const c = s.config;
+    if (c.p !== p || c.d !== d || c.hidden !== H || c.steps !== steps || s.trainIds.length !== NT) {
+      throw new Error("a GPU batch needs trials of equal p, d, width, steps and training-set size");
+    }
+  }
+  const { device } = await gpuDevice();
+  const B = specs.length, R = p * p;
+  const L = paramLayout(p, d, H);
+  const TP = L.total;
+  const gradSig = opts.gradSignals ? 1 : 0;
+  const width = 5 + p * (1 + gradSig);
+  const chunk = Math.max(1, Math.min(opts.chunk ?? 200, steps || 1));
+
+  const buf = (size: number, usage = USAGE) =>
+    device.createBuffer({ size: Math.max(16, size * 4), usage });
+  const upload = (data: Float32Array | Uint32Array, usage = USAGE) => {
+    const b = device.createBuffer({
+      size: Math.max(16, data.byteLength),
+      usage,
+      mappedAtCreation: true,
+    });
+    new (data.constructor as Float32ArrayConstructor)(b.getMappedRange()).set(data as Float32Array);
+    b.unmap();
+    return b;
+  };
+
+  // inputs
+  const params0 = new Float32Array(B * TP);
+  specs.forEach((s, b) => params0.set(s.params, b * TP));
+  const rowPair = new Uint32Array(B * R);
+  const offA = new Uint32Array(B * (p + 1)), offB = new Uint32Array(B * (p + 1));
+  const rowsA = new Uint32Array(B * NT), rowsB = new Uint32Array(B * NT);
+  specs.forEach((s, b) => {
+    const test = testIdsFor(p, s.trainIds);
+    rowPair.set(s.trainIds, b * R);
+    rowPair.set(test, b * R + NT);
+    for (
+      const [off, rows, token] of [[offA, rowsA, (n: number) => n % p], [
+        offB,
+        rowsB,
+        (n: number) => Math.floor(n / p),
+      ]] as const
+    ) {
+      const count = new Uint32Array(p);
+      for (let r = 0; r < NT; r++) count[token(s.trainIds[r])]++;
+      let acc = 0;
+      for (let t = 0; t < p; t++) {
+        off[b * (p + 1) + t] = acc;
+        acc += count[t];
+      }
+      off[b * (p + 1) + p] = acc;
+      const fill = new Uint32Array(p);
+      for (let r = 0; r < NT; r++) {
+        const t = token(s.trainIds[r]);
+        rows[b * NT + off[b * (p + 1) + t] + fill[t]++] = r;
+      }
+    }
+  });
+  const hyper = new ArrayBuffer(B * 16);
+  specs.forEach((s, b) => {
+    new Float32Array(hyper, b * 16, 2).set([s.config.lr, s.config.wd]);
+    new Uint32Array(hyper, b * 16 + 8, 1)[0] = s.config.freezeEmbedding ? 1 : 0;
+  });
+  const tw = new Float32Array(2 * p);
+  for (let j = 0; j < p; j++) {
+    [tw[2 * j], tw[2 * j + 1]] = [
+      Math.cos((2 * Math.PI * j) / p),
+      -Math.sin((2 * Math.PI * j) / p),
+    ];
+  }
+
+  const shapes = new Uint32Array([
+    B,
+    p,
+    d,
+    H,
+    R,
+    NT,
+    TP,
+    width,
+    ...[L.embedding, L.w0, L.b0, L.w1, L.b1, L.w2, L.b2].map((x) => x[0]),
+    gradSig,
+  ]);
+  const uShapes = upload(shapes, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+  const bParams = upload(params0), bGrad = buf(B * TP), bM = buf(B * TP), bV = buf(B * TP);
+  const bRowPair = upload(rowPair);
+  const bOffA = upload(offA), bOffB = upload(offB), bRowsA = upload(rowsA), bRowsB = upload(rowsB);
+  const bHyper = upload(new Float32Array(hyper));
+  const bTw = upload(tw);
+  const bPA = buf(B * p * H), bPB = buf(B * p * H), bDPA = buf(B * p * H), bDPB = buf(B * p * H);
+  const bH1 = buf(B * R * H), bG1 = buf(B * R * H), bH2 = buf(B * R * H), bG2 = buf(B * R * H);
+  const bLG = buf(B * R * p), bDZ2 = buf(B * R * H), bDZ1 = buf(B * R * H);
+  const bLoss = buf(B * R), bOk = buf(B * R);
+  const bCounter = buf(1);
+  const bStep = buf(2 * chunk);
+  const bRing = buf(chunk * B * width);
+  const bRead = device.createBuffer({
+    size: chunk * B * width * 4,
+    usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+  });
+
+  const pipe = (code: string) =>
+    device.createComputePipeline({
+      layout: "auto",
+      compute: { module: device.createShaderModule({ code }), entryPoint: "main" },
+    });
+  const [pGemm, pL1, pSm, pCs, pSc, pAd, pRec, pAdv] = [
+    GEMM,
+    LAYER1,
+    SOFTMAX,
+    COLSUM,
+    SCATTER,
+    ADAM,
+    RECORD,
+    ADVANCE,
+  ].map(pipe);
+  const group = (pipeline: GPUComputePipeline, buffers: GPUBuffer[]) =>
+    device.createBindGroup({
+      layout: pipeline.getBindGroupLayout(0),
+      entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
+    });
+
+  type Pass = {
+    pipeline: GPUComputePipeline;
+    bind: GPUBindGroup;
+    groups: [number, number, number];
+  };
+  const passes: Pass[] = [];
+  const wg = (n: number, s: number) => Math.ceil(n / s);
+  const dummy = buf(4), dummyW = buf(4); // unused bias (read) and G (read_write) bindings
+  const gemm = (
+    g: { M: number; N: number; K: number; mode: number },
+    a: [GPUBuffer, number, number, number, number],
+    bm: [GPUBuffer, number, number, number, number],
+    c: [GPUBuffer, number, number, number, number],
+    bias: [GPUBuffer, number, number] = [dummy, 0, 0],
+    gb: [GPUBuffer, number, number] = [dummyW, 0, 0],
+  ) => {
+    const u = upload(
+      new Uint32Array([
+        g.M,
+        g.N,
+        g.K,
+        g.mode,
+        a[1],
+        a[2],
+        a[3],
+        a[4],
+        bm[1],
+        bm[2],
+        bm[3],
+        bm[4],
+        c[1],
+        c[2],
+        c[3],
+        c[4],
+        bias[1],
+        bias[2],
+        gb[1],
+        gb[2],
+      ]),
+      GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+    );
+    passes.push({
+      pipeline: pGemm,
+      bind: group(pGemm, [u, a[0], bm[0], c[0], bias[0], gb[0]]),
+      groups: [wg(g.N, 16), wg(g.M, 16), B],
+    });
+  };
+  const twoD = 2 * d;
+  // forward: PA = E·W0[:, :d]ᵀ, PB = E·W0[:, d:]ᵀ
+  gemm({ M: p, N: H, K: d, mode: 0 }, [bParams, L.embedding[0], TP, d, 1], [
+    bParams,
+    L.w0[0],
+    TP,
+    1,
+    twoD,
+  ], [bPA, 0, p * H, H, 1]);
+  gemm({ M: p, N: H, K: d, mode: 0 }, [bParams, L.embedding[0], TP, d, 1], [
+    bParams,
+    L.w0[0] + d,
+    TP,
+    1,
+    twoD,
+  ], [bPB, 0, p * H, H, 1]);
+  passes.push({
+    pipeline: pL1,
+    bind: group(pL1, [uShapes, bParams, bPA, bPB, bRowPair, bH1, bG1]),
+    groups: [wg(H, 64), R, B],
+  });
+  gemm(
+    { M: R, N: H, K: H, mode: 2 },
+    [bH1, 0, R * H, H, 1],
+    [bParams, L.w1[0], TP, 1, H],
+    [bH2, 0, R * H, H, 1],
+    [bParams, L.b1[0], TP],
+    [bG2, 0, R * H],
+  );
+  gemm({ M: R, N: p, K: H, mode: 3 }, [bH2, 0, R * H, H, 1], [bParams, L.w2[0], TP, 1, H], [
+    bLG,
+    0,
+    R * p,
+    p,
+    1,
+  ], [bParams, L.b2[0], TP]);
+  passes.push({
+    pipeline: pSm,
+    bind: group(pSm, [uShapes, bRowPair, bLG, bLoss, bOk]),
+    groups: [wg(R, 64), B, 1],
+  });
+  // backward
+  gemm({ M: p, N: H, K: NT, mode: 0 }, [bLG, 0, R * p, 1, p], [bH2, 0, R * H, H, 1], [
+    bGrad,
+    L.w2[0],
+    TP,
+    H,
+    1,
+  ]);
+  const colsum = (x: GPUBuffer, W: number, off: number) => {
+    const u = upload(
+      new Uint32Array([W, off, 0, 0]),
+      GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+    );
+    passes.push({
+      pipeline: pCs,
+      bind: group(pCs, [uShapes, u, x, bGrad]),
+      groups: [wg(W, 64), B, 1],
+    });
+  };
+  colsum(bLG, p, L.b2[0]);
+  gemm(
+    { M: NT, N: H, K: p, mode: 4 },
+    [bLG, 0, R * p, p, 1],
+    [bParams, L.w2[0], TP, H, 1],
+    [bDZ2, 0, R * H, H, 1],
+    undefined,
+    [bG2, 0, R * H],
+  );
+  gemm({ M: H, N: H, K: NT, mode: 0 }, [bDZ2, 0, R * H, 1, H], [bH1, 0, R * H, H, 1], [
+    bGrad,
+    L.w1[0],
+    TP,
+    H,
+    1,
+  ]);
+  colsum(bDZ2, H, L.b1[0]);
+  gemm(
+    { M: NT, N: H, K: H, mode: 4 },
+    [bDZ2, 0, R * H, H, 1],
+    [bParams, L.w1[0], TP, H, 1],
+    [bDZ1, 0, R * H, H, 1],
+    undefined,
+    [bG1, 0, R * H],
+  );
+  colsum(bDZ1, H, L.b0[0]);
+  passes.push({
+    pipeline: pSc,
+    bind: group(pSc, [uShapes, bDZ1, bOffA, bRowsA, bOffB, bRowsB, bDPA, bDPB]),
+    groups: [wg(H, 64), p, B],
+  });
+  gemm({ M: H, N: d, K: p, mode: 0 }, [bDPA, 0, p * H, 1, H], [bParams, L.embedding[0], TP, d, 1], [
+    bGrad,
+    L.w0[0],
+    TP,
+    twoD,
+    1,
+  ]);
+  gemm({ M: H, N: d, K: p, mode: 0 }, [bDPB, 0, p * H, 1, H], [bParams, L.embedding[0], TP, d, 1], [
+    bGrad,
+    L.w0[0] + d,
+    TP,
+    twoD,
+    1,
+  ]);
+  gemm({ M: p, N: d, K: H, mode: 0 }, [bDPA, 0, p * H, H, 1], [bParams, L.w0[0], TP, twoD, 1], [
+    bGrad,
+    L.embedding[0],
+    TP,
+    d,
+    1,
+  ]);
+  gemm({ M: p, N: d, K: H, mode: 1 }, [bDPB, 0, p * H, H, 1], [bParams, L.w0[0] + d, TP, twoD, 1], [
+    bGrad,
+    L.embedding[0],
+    TP,
+    d,
+    1,
+  ]);
+  passes.push({
+    pipeline: pAd,
+    bind: group(pAd, [uShapes, bHyper, bStep, bCounter, bGrad, bParams, bM, bV]),
+    groups: [wg(TP, 256), B, 1],
+  });
+  passes.push({
+    pipeline: pRec,
+    bind: group(pRec, [uShapes, bLoss, bOk, bParams, bGrad, bTw, bCounter, bRing]),
+    groups: [B, 1, 1],
+  });
+  passes.push({ pipeline: pAdv, bind: group(pAdv, [bCounter]), groups: [1, 1, 1] });
+
+  // records
+  const recs: TrialRecords[] = specs.map((s) => ({
+    p,
+    d,
+    steps,
+    interrupted: false,
+    decidedAt: null,
+    backend: "webgpu",
+    trainLoss: new Float64Array(steps),
+    testLoss: new Float64Array(steps),
+    trainAcc: new Float64Array(steps),
+    testAcc: new Float64Array(steps),
+    paramNorm: new Float64Array(steps),
+    signals: new Float64Array((steps + 1) * p),
+    gradSignals: opts.gradSignals ? new Float64Array(steps * p) : undefined,
+    initParams: Float64Array.from(s.params),
+    trainIds: Int32Array.from(s.trainIds),
+    finalParams: new Float64Array(0),
+    msPerStep: 0,
+  }));
+  // row 0 of the signals: the initial embedding's, on the host in float64
+  const { fourierNorms } = await import("../analysis/fourier.ts");
+  specs.forEach((s, b) => recs[b].signals.set(fourierNorms(s.params.subarray(0, p * d), p, d), 0));
+
+  const t0 = performance.now();
+  const every = opts.progressEvery ?? 100;
+  for (let start = 0; start < steps; start += chunk) {
+    const n = Math.min(chunk, steps - start);
+    const info = new Float32Array(2 * n);
+    for (let c = 0; c < n; c++) {
+      const t = start + c + 1;
+      info[2 * c] = 1 / (1 - BETA1 ** t);
+      info[2 * c + 1] = Math.sqrt(1 - BETA2 ** t);
+    }
+    device.queue.writeBuffer(bStep, 0, info);
+    device.queue.writeBuffer(bCounter, 0, new Uint32Array([0]));
+    const enc = device.createCommandEncoder();
+    for (let c = 0; c < n; c++) {
+      const pass = enc.beginComputePass();
+      for (const ps of passes) {
+        pass.setPipeline(ps.pipeline);
+        pass.setBindGroup(0, ps.bind);
+        pass.dispatchWorkgroups(...ps.groups);
+      }
+      pass.end();
+    }
+    enc.copyBufferToBuffer(bRing, 0, bRead, 0, n * B * width * 4);
+    device.queue.submit([enc.finish()]);
+    await bRead.mapAsync(GPUMapMode.READ, 0, n * B * width * 4);
+    const ring = new Float32Array(bRead.getMappedRange(0, n * B * width * 4).slice(0));
+    bRead.unmap();
+    for (let c = 0; c < n; c++) {
+      const t = start + c;
+      for (let b = 0; b < B; b++) {
+        const o = (c * B + b) * width, r = recs[b];
+        r.trainLoss[t] = ring[o];
+        r.testLoss[t] = ring[o + 1];
+        r.trainAcc[t] = ring[o + 2];
+        r.testAcc[t] = ring[o + 3];
+        r.paramNorm[t] = ring[o + 4];
+        for (let k = 0; k < p; k++) r.signals[(t + 1) * p + k] = ring[o + 5 + k];
+        if (r.gradSignals) {
+          for (let k = 0; k < p; k++) r.gradSignals[t * p + k] = ring[o + 5 + p + k];
+        }
+      }
+    }
+    const done = start + n;
+    if (
+      opts.onProgress && (Math.floor(done / every) > Math.floor(start / every) || done === steps)
+    ) opts.onProgress(done, steps);
+  }
+  const ms = steps > 0 ? (performance.now() - t0) / steps : 0;
+  const final = device.createBuffer({
+    size: B * TP * 4,
+    usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+  });
+  const enc = device.createCommandEncoder();
+  enc.copyBufferToBuffer(bParams, 0, final, 0, B * TP * 4);
+  device.queue.submit([enc.finish()]);
+  await final.mapAsync(GPUMapMode.READ);
+  const all = new Float32Array(final.getMappedRange().slice(0));
+  final.destroy();
+  recs.forEach((r, b) => {
+    r.finalParams = Float64Array.from(all.subarray(b * TP, (b + 1) * TP));
+    r.msPerStep = ms;
+  });
+  for (
+    const b of [
+      bParams,
+      bGrad,
+      bM,
+      bV,
+      bRowPair,
+      bOffA,
+      bOffB,
+      bRowsA,
+      bRowsB,
+      bHyper,
+      bTw,
+      bPA,
+      bPB,
+      bDPA,
+      bDPB,
+      bH1,
+      bG1,
+      bH2,
+      bG2,
+      bLG,
+      bDZ2,
+      bDZ1,
+      bLoss,
+      bOk,
+      bCounter,
+      bStep,
+      bRing,
+      bRead,
+      dummy,
+      dummyW,
+      uShapes,
+    ]
+  ) {
+    b.destroy();
+  }
+  return recs;
+}

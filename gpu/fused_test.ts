@@ -1,0 +1,115 @@
+import fc from "fast-check";
+import { equal } from "node:assert/strict";
+import { gpuDevice, trainBatchGpu } from "./fused.ts";
+import { resolveBackend } from "./select.ts";
+import { asmBackend } from "../core_asm/kernel.ts";
+import { train } from "../train/trainer.ts";
+import { INIT_MODES, makeConfig } from "../protocol/config.ts";
+import { initialTrial } from "../protocol/init.ts";
+import { survivingCircles } from "../analysis/fourier.ts";
+import { assertClose, fixture, TRAINING_FIXTURES } from "../tests/helpers.ts";
+
+// These tests need a WebGPU adapter; .ci/run installs Mesa's lavapipe. Without one they fail
+// (gpuDevice throws NoAdapterError): they never pass silently.
+
+Deno.test("webgpu: an adapter is there (Mesa's lavapipe/llvmpipe in CI)", async () => {
+  const { adapter } = await gpuDevice();
+  equal(typeof adapter.info.description, "string");
+  // auto picks asm on a software adapter, webgpu on a hardware one
+  const { backend } = await resolveBackend("auto");
+  equal(
+    backend,
+    adapter.info.isFallbackAdapter || /llvmpipe|lavapipe/i.test(adapter.info.description)
+      ? "asm"
+      : "webgpu",
+  );
+});
+
+const shape = fc.record({
+  p: fc.integer({ min: 5, max: 31 }),
+  d: fc.integer({ min: 4, max: 48 }),
+  trials: fc.array(
+    fc.record({
+      seed: fc.integer({ min: 0, max: 1000 }),
+      wd: fc.double({ min: 0, max: 2, noNaN: true }),
+      mode: fc.constantFrom(...INIT_MODES),
+      freezeEmbedding: fc.boolean(),
+    }),
+    { minLength: 1, maxLength: 3 },
+  ),
+});
+
+Deno.test("webgpu (fused, batched) follows the asm core for random shapes, modes and batches (fast-check)", async () => {
+  await fc.assert(
+    fc.asyncProperty(shape, async ({ p, d, trials }) => {
+      const specs = trials.map((t) => {
+        const config = makeConfig({ p, d, steps: 4, ...t });
+        return { config, ...initialTrial(config) };
+      });
+      const gpu = await trainBatchGpu(specs, { gradSignals: true, chunk: 3 });
+      for (const [i, spec] of specs.entries()) {
+        const cpu = await train(asmBackend, spec, { gradSignals: true });
+        const what = JSON.stringify({ p, d, ...trials[i] });
+        // two f32 implementations, different summation orders: measured ≤ 1e-5 relative
+        assertClose(gpu[i].trainLoss, cpu.trainLoss, { rtol: 1e-4 }, `${what} train loss`);
+        assertClose(gpu[i].testLoss, cpu.testLoss, { rtol: 1e-4 }, `${what} test loss`);
+        const sMax = cpu.signals.reduce((m, v) => Math.max(m, v), 0);
+        assertClose(gpu[i].signals, cpu.signals, { atol: 1e-4 * sMax }, `${what} signals`);
+        const gMax = cpu.gradSignals!.reduce((m, v) => Math.max(m, v), 0);
+        assertClose(
+          gpu[i].gradSignals!,
+          cpu.gradSignals!,
+          { atol: 1e-3 * gMax + 1e-9 },
+          `${what} grad signals`,
+        );
+        assertClose(gpu[i].paramNorm, cpu.paramNorm, { rtol: 1e-5 }, `${what} parameter norm`);
+      }
+    }),
+    { numRuns: 12 },
+  );
+});
+
+Deno.test("webgpu: a batch gives exactly what its trials give one by one", async () => {
+  const specs = [0, 1, 2].map((seed) => {
+    const config = makeConfig({
+      p: 13,
+      d: 12,
+      steps: 20,
+      seed,
+      wd: 0.4 * seed,
+      freezeEmbedding: seed === 1,
+    });
+    return { config, ...initialTrial(config) };
+  });
+  const batch = await trainBatchGpu(specs, { chunk: 8 });
+  for (const [i, s] of specs.entries()) {
+    const [alone] = await trainBatchGpu([s], { chunk: 20 });
+    assertClose(batch[i].trainLoss, alone.trainLoss, { atol: 0 }, `trial ${i} train loss`);
+    assertClose(batch[i].signals, alone.signals, { atol: 0 }, `trial ${i} signals`);
+    assertClose(batch[i].finalParams, alone.finalParams, { atol: 0 }, `trial ${i} parameters`);
+  }
+});
+
+for (const name of ["p13_d16_seed7", "p23_d32_seed2_wd1.0", "extra_p7_d3_seed5"]) {
+  const { config } = TRAINING_FIXTURES.find((f) => f.name === name)!;
+  Deno.test(`webgpu trajectory follows the authors' float64 run: ${name}`, async () => {
+    const [rec] = await trainBatchGpu([{
+      config,
+      params: await fixture(name, "init_params"),
+      trainIds: Int32Array.from(await fixture(name, "train_ids")),
+    }]);
+    // the asm core's tolerances (f32 vs PyTorch f64; see core_asm/kernel_test.ts)
+    assertClose(rec.trainLoss, await fixture(name, "train_loss"), { rtol: 5e-4 }, "train loss");
+    assertClose(rec.testLoss, await fixture(name, "test_loss"), { rtol: 5e-4 }, "test loss");
+    const sig = await fixture(name, "signals");
+    assertClose(rec.signals, sig, { atol: 5e-3 }, "signals");
+    assertClose(
+      rec.finalParams,
+      await fixture(name, "final_params"),
+      { atol: 2e-3 },
+      "final params",
+    );
+    const last = (a: Float64Array) => a.subarray(config.steps * config.p);
+    equal(survivingCircles(last(rec.signals)).join(), survivingCircles(last(sig)).join());
+  });
+}
