@@ -78,7 +78,7 @@ export const REPRODUCE_HELP = `deno task reproduce FIGURE|all [options]
   --store FILE      the results store (DIR/store.sqlite); finished trials are reused
   --fresh           ignore stored trials and run them again
   --workers N       Workers for the trials (default: every core)
-  --backend B       auto (webgpu on a hardware adapter, else asm) | asm | webgpu
+  --backend B       auto (webgpu on a hardware adapter, else asm) | asm | webgpu | tfjs
   --shard i/n       run only the i-th of n deterministic parts of the trials into this store
                     (0 <= i < n; Slurm job arrays: SLURM_ARRAY_TASK_ID / _COUNT are used when set),
                     no analysis; then 'deno task merge' the shard stores and reproduce with --store
@@ -124,8 +124,8 @@ export function reproduceMain(args: string[]): Promise<void> {
       throw new UsageError(`scale ${JSON.stringify(scale)}: allowed are ${SCALES.join(", ")}`);
     }
     const named = (values.backend as string | undefined) ?? "auto";
-    if (!["auto", "asm", "webgpu"].includes(named)) {
-      throw new UsageError(`backend ${JSON.stringify(named)}: allowed are auto, asm, webgpu`);
+    if (!["auto", "asm", "webgpu", "tfjs"].includes(named)) {
+      throw new UsageError(`backend ${JSON.stringify(named)}: allowed are auto, asm, webgpu, tfjs`);
     }
     let workers: number | undefined;
     if (values.workers !== undefined) {
@@ -136,9 +136,9 @@ export function reproduceMain(args: string[]): Promise<void> {
     }
     const shard = parseShard(values.shard as string | undefined);
     const outDir = (values.out as string | undefined) ?? "results";
-    const chosen = await resolveBackend(named as "auto" | "asm" | "webgpu");
+    const chosen = await resolveBackend(named as "auto" | "asm" | "webgpu" | "tfjs");
     if (chosen.note) console.error(`reproduce: ${chosen.note}`);
-    const backend = chosen.backend === "webgpu" ? "webgpu" : "asm";
+    const backend = chosen.backend === "ref" ? "asm" : chosen.backend;
     const store = await ResultsStore.open(
       (values.store as string | undefined) ?? join(outDir, "store.sqlite"),
     );

@@ -35,7 +35,7 @@ export const TRAIN_HELP = `deno task train [options]   train one run of the auth
   --freeze-embedding    train the MLP only (embedding neither updated nor decayed)
   --init-params F.npy   start from these fused float64 parameters (the authors' layout)
   --train-ids F.npy     use these training pair ids (int64); the test set is the rest
-  --backend B           auto | asm | webgpu | ref   (auto: webgpu on a hardware adapter, else asm)
+  --backend B           auto | asm | webgpu | tfjs | ref (auto: webgpu on a hardware adapter, else asm)
   --out DIR             write float64 .npy records + run.json into DIR (must be new or empty)
   --params-every N      also record all parameters every N steps (Fig. 8)
   --embeddings-until N  also record the embedding after each of the first N steps (Figs. 7, 9)
@@ -66,7 +66,8 @@ export function trainMain(args: string[]): Promise<void> {
     }
     const chosen = await resolveBackend(backendName);
     if (chosen.note) console.error(`train: ${chosen.note}`);
-    if (chosen.backend === "webgpu" && (recOpts.paramsEvery || recOpts.embeddingsUntil)) {
+    const onGpu = chosen.backend === "webgpu" || chosen.backend === "tfjs";
+    if (onGpu && (recOpts.paramsEvery || recOpts.embeddingsUntil)) {
       throw new UsageError(
         `${
           recOpts.paramsEvery ? "params-every" : "embeddings-until"

@@ -113,3 +113,33 @@ for (const name of ["p13_d16_seed7", "p23_d32_seed2_wd1.0", "extra_p7_d3_seed5"]
     equal(survivingCircles(last(rec.signals)).join(), survivingCircles(last(sig)).join());
   });
 }
+
+Deno.test("tfjs (op-level, autodiff) follows the asm core: an independent gradient check (fast-check)", async () => {
+  const { trainBatchTfjs } = await import("./tfjs.ts");
+  await fc.assert(
+    fc.asyncProperty(shape, async ({ p, d, trials }) => {
+      const specs = trials.map((t) => {
+        const config = makeConfig({ p, d, steps: 3, ...t });
+        return { config, ...initialTrial(config) };
+      });
+      const tj = await trainBatchTfjs(specs, { gradSignals: true });
+      for (const [i, spec] of specs.entries()) {
+        const cpu = await train(asmBackend, spec, { gradSignals: true });
+        const what = JSON.stringify({ p, d, ...trials[i] });
+        // measured ≤ 1.2e-5 relative (f32 both; tfjs differentiates the unfactorised model)
+        assertClose(tj[i].trainLoss, cpu.trainLoss, { rtol: 1e-4 }, `${what} train loss`);
+        assertClose(tj[i].testLoss, cpu.testLoss, { rtol: 1e-4 }, `${what} test loss`);
+        const sMax = cpu.signals.reduce((m, v) => Math.max(m, v), 0);
+        assertClose(tj[i].signals, cpu.signals, { atol: 1e-4 * sMax }, `${what} signals`);
+        const gMax = cpu.gradSignals!.reduce((m, v) => Math.max(m, v), 0);
+        assertClose(
+          tj[i].gradSignals!,
+          cpu.gradSignals!,
+          { atol: 1e-3 * gMax + 1e-9 },
+          `${what} grad signals`,
+        );
+      }
+    }),
+    { numRuns: 4 },
+  );
+});

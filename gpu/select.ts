@@ -7,7 +7,7 @@
 import { gpuDevice, isSoftwareAdapter, NoAdapterError } from "./fused.ts";
 
 /** Backends a user can name. */
-export const BACKEND_NAMES = ["auto", "asm", "webgpu", "ref"] as const;
+export const BACKEND_NAMES = ["auto", "asm", "webgpu", "tfjs", "ref"] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
 /**
@@ -20,11 +20,11 @@ export type BackendName = (typeof BACKEND_NAMES)[number];
  */
 export async function resolveBackend(
   name: BackendName,
-): Promise<{ backend: "asm" | "webgpu" | "ref"; note?: string }> {
+): Promise<{ backend: "asm" | "webgpu" | "tfjs" | "ref"; note?: string }> {
   if (name === "asm" || name === "ref") return { backend: name };
   try {
     const { adapter } = await gpuDevice();
-    if (name === "webgpu") return { backend: "webgpu" };
+    if (name === "webgpu" || name === "tfjs") return { backend: name };
     return isSoftwareAdapter(adapter)
       ? {
         backend: "asm",

@@ -96,7 +96,7 @@ export async function resolveTrials(
   reqs.forEach((r, i) => {
     if ((opts.fresh || !opts.store.has(keys[i])) && !todo.has(keys[i])) todo.set(keys[i], r);
   });
-  if (backend === "webgpu") {
+  if (backend === "webgpu" || backend === "tfjs") {
     // GPU batches: trials of one shape together; records the GPU path does not keep go to asm
     const groups = new Map<string, [string, TrialRequest][]>();
     for (const [key, r] of todo) {
@@ -119,7 +119,10 @@ export async function resolveTrials(
           if (r.embedding) applyEmbedding(r.embedding, r.config, init.params);
           return { config: r.config, ...init };
         });
-        const recs = await trainBatchGpu(specs, { gradSignals: part[0][1].records?.gradSignals });
+        const gradSignals = part[0][1].records?.gradSignals;
+        const recs = backend === "webgpu"
+          ? await trainBatchGpu(specs, { gradSignals })
+          : await (await import("../gpu/tfjs.ts")).trainBatchTfjs(specs, { gradSignals });
         part.forEach(([key, r], j) => storeRecords(opts.store, key, r, recs[j]));
         finished += part.length;
         opts.onProgress?.({ done: finished, total, finished, trials: total });

@@ -1,0 +1,53 @@
+// deno bench (deno task bench): the backend comparison at p = 59, d = 128 — trial-steps per
+// second of asm (1 Worker, all cores), the fused WebGPU kernels and tfjs-webgpu, for B = 1, 8,
+// 64 trials. Each iteration trains B trials for STEPS steps; divide by B·STEPS for one
+// trial-step. On Mesa's software adapters (no GPU) the WebGPU rows are slow by nature: set
+// BENCH_GPU_B=1,8 to leave out B = 64 there.
+import { makeConfig } from "../protocol/config.ts";
+import { initialTrial } from "../protocol/init.ts";
+import { runTrials } from "../train/pool.ts";
+import { trainBatchGpu } from "../gpu/fused.ts";
+import { trainBatchTfjs } from "../gpu/tfjs.ts";
+
+const STEPS = 5;
+const sizes = (Deno.env.get("BENCH_GPU_B") ?? "1,8,64").split(",").map(Number);
+const specs = (B: number) =>
+  Array.from({ length: B }, (_, seed) => {
+    const config = makeConfig({ p: 59, d: 128, steps: STEPS, seed });
+    return { config, ...initialTrial(config) };
+  });
+
+for (const B of [1, 8, 64]) {
+  const jobs = specs(B).map((s) => ({ config: s.config }));
+  Deno.bench(`asm, 1 Worker: ${B} trials × ${STEPS} steps`, {
+    group: `B=${B}`,
+    baseline: true,
+    n: B === 64 ? 2 : 5,
+    warmup: 1,
+  }, async () => {
+    await runTrials(jobs, { workers: 1 });
+  });
+  Deno.bench(`asm, all cores: ${B} trials × ${STEPS} steps`, {
+    group: `B=${B}`,
+    n: B === 64 ? 2 : 5,
+    warmup: 1,
+  }, async () => {
+    await runTrials(jobs, {});
+  });
+  if (!sizes.includes(B)) continue;
+  const s = specs(B);
+  Deno.bench(
+    `webgpu fused: ${B} trials × ${STEPS} steps`,
+    { group: `B=${B}`, n: 2, warmup: 1 },
+    async () => {
+      await trainBatchGpu(s, { chunk: STEPS });
+    },
+  );
+  Deno.bench(
+    `tfjs-webgpu: ${B} trials × ${STEPS} steps`,
+    { group: `B=${B}`, n: 2, warmup: 1 },
+    async () => {
+      await trainBatchTfjs(s);
+    },
+  );
+}

@@ -1,0 +1,244 @@
+/**
+ * The op-level WebGPU backend ("tfjs"): the same training step built from
+ * @tensorflow/tfjs-backend-webgpu ops with tfjs autodiff, B trials at once (batched matMul and
+ * gather over the trial axis). It is the authors' model as written — concat(E_a, E_b) through
+ * three Linear layers, no factorisation — so it checks the hand-written gradients of the other
+ * backends independently, and it is the baseline the fused kernels must beat.
+ *
+ * Working around tfjs under Deno, in the open: gradients register only when the union package
+ * `@tensorflow/tfjs` is imported (core alone has none, so `tf.grad` of `gather` fails), so this
+ * module imports the union package and then the WebGPU backend; AdamW is written in tfjs ops
+ * because `tf.train.adam` has no decoupled weight decay.
+ *
+ * @module
+ */
+import * as tf from "npm:@tensorflow/tfjs@4.22.0";
+import "npm:@tensorflow/tfjs-backend-webgpu@4.22.0";
+import type { KernelSpec } from "../backends/kernel.ts";
+import { paramLayout, part } from "../protocol/layout.ts";
+import { testIdsFor } from "../protocol/task.ts";
+import type { TrialRecords } from "../train/trainer.ts";
+import { fourierNorms } from "../analysis/fourier.ts";
+
+const BETA1 = 0.9, BETA2 = 0.999, EPS = 1e-8;
+
+let ready: Promise<void> | undefined;
+
+/** Select tfjs's WebGPU backend once (throws when there is no adapter). */
+export function tfjsReady(): Promise<void> {
+  ready ??= (async () => {
+    if (!(await tf.setBackend("webgpu"))) {
+      throw new Error("tfjs: the webgpu backend could not start (no adapter?)");
+    }
+    await tf.ready();
+  })();
+  return ready;
+}
+
+/**
+ * Train a batch of trials of equal shape with tfjs ops on WebGPU.
+ *
+ * @example
+ * ```ts ignore
+ * const recs = await trainBatchTfjs(specs);
+ * ```
+ */
+export async function trainBatchTfjs(
+  specs: KernelSpec[],
+  opts: { gradSignals?: boolean } = {},
+): Promise<TrialRecords[]> {
+  await tfjsReady();
+  const c0 = specs[0].config;
+  const { p, d, hidden: H, steps } = c0;
+  const NT = specs[0].trainIds.length;
+  const B = specs.length, R = p * p;
+  const L = paramLayout(p, d, H);
+  for (const s of specs) {
+    const c = s.config;
+    if (c.p !== p || c.d !== d || c.hidden !== H || c.steps !== steps || s.trainIds.length !== NT) {
+      throw new Error(
+        "a tfjs batch needs trials of equal p, d, width, steps and training-set size",
+      );
+    }
+  }
+  const stack = (span: [number, number], shape: number[]) =>
+    tf.variable(
+      tf.tensor(specs.flatMap((s) => Array.from(part(s.params, span))), [B, ...shape], "float32"),
+    );
+  const vars = {
+    E: stack(L.embedding, [p, d]),
+    W0: stack(L.w0, [H, 2 * d]),
+    b0: stack(L.b0, [1, H]),
+    W1: stack(L.w1, [H, H]),
+    b1: stack(L.b1, [1, H]),
+    W2: stack(L.w2, [p, H]),
+    b2: stack(L.b2, [1, p]),
+  };
+  const names = Object.keys(vars) as (keyof typeof vars)[];
+  const m1 = Object.fromEntries(names.map((n) => [n, tf.zerosLike(vars[n])])) as Record<
+    string,
+    tf.Tensor
+  >;
+  const m2 = Object.fromEntries(names.map((n) => [n, tf.zerosLike(vars[n])])) as Record<
+    string,
+    tf.Tensor
+  >;
+  // rows: train first (drawing order), then the sorted test pairs
+  const rows = specs.map((s) => [...s.trainIds, ...testIdsFor(p, s.trainIds)]);
+  const ia = tf.tensor2d(rows.map((r) => r.map((n) => n % p)), [B, R], "int32");
+  const ib = tf.tensor2d(rows.map((r) => r.map((n) => Math.floor(n / p))), [B, R], "int32");
+  const labels = tf.tensor2d(rows.map((r) => r.map((n) => ((n % p) + Math.floor(n / p)) % p)), [
+    B,
+    R,
+  ], "int32");
+  const onehot = tf.oneHot(labels, p);
+  const trainMask = tf.tensor2d(
+    specs.map(() => Array.from({ length: R }, (_, r) => (r < NT ? 1 : 0))),
+    [B, R],
+  );
+  const testMask = tf.sub(1, trainMask);
+  const wd = tf.tensor3d(specs.map((s) => [[s.config.wd]]), [B, 1, 1]);
+  const lr = tf.tensor3d(specs.map((s) => [[s.config.lr]]), [B, 1, 1]);
+  const learnE = tf.tensor3d(specs.map((s) => [[s.config.freezeEmbedding ? 0 : 1]]), [B, 1, 1]);
+  // DFT matrices for the signals: F = (C − iS)·E
+  const C = tf.tensor2d(
+    Array.from(
+      { length: p },
+      (_, k) => Array.from({ length: p }, (_, n) => Math.cos((2 * Math.PI * ((k * n) % p)) / p)),
+    ),
+  );
+  const S = tf.tensor2d(
+    Array.from(
+      { length: p },
+      (_, k) => Array.from({ length: p }, (_, n) => Math.sin((2 * Math.PI * ((k * n) % p)) / p)),
+    ),
+  );
+  const norms = (X: tf.Tensor) =>
+    tf.tidy(() => {
+      const re = tf.matMul(tf.broadcastTo(C, [B, p, p]), X),
+        im = tf.matMul(tf.broadcastTo(S, [B, p, p]), X);
+      return tf.sqrt(tf.sum(tf.add(tf.square(re), tf.square(im)), 2));
+    });
+
+  const forward = () => {
+    const x = tf.concat([tf.gather(vars.E, ia, 1, 1), tf.gather(vars.E, ib, 1, 1)], 2);
+    const silu = (z: tf.Tensor) => tf.mul(z, tf.sigmoid(z));
+    const h1 = silu(tf.add(tf.matMul(x, vars.W0, false, true), vars.b0));
+    const h2 = silu(tf.add(tf.matMul(h1, vars.W1, false, true), vars.b1));
+    const logits = tf.add(tf.matMul(h2, vars.W2, false, true), vars.b2);
+    const ce = tf.neg(tf.sum(tf.mul(tf.logSoftmax(logits), onehot), 2)); // [B, R]
+    const ok = tf.cast(tf.equal(tf.argMax(logits, 2), labels), "float32");
+    return { ce, ok };
+  };
+
+  const recs: TrialRecords[] = specs.map((s) => ({
+    p,
+    d,
+    steps,
+    interrupted: false,
+    decidedAt: null,
+    backend: "tfjs",
+    trainLoss: new Float64Array(steps),
+    testLoss: new Float64Array(steps),
+    trainAcc: new Float64Array(steps),
+    testAcc: new Float64Array(steps),
+    paramNorm: new Float64Array(steps),
+    signals: new Float64Array((steps + 1) * p),
+    gradSignals: opts.gradSignals ? new Float64Array(steps * p) : undefined,
+    initParams: Float64Array.from(s.params),
+    trainIds: Int32Array.from(s.trainIds),
+    finalParams: new Float64Array(0),
+    msPerStep: 0,
+  }));
+  specs.forEach((s, b) => recs[b].signals.set(fourierNorms(s.params.subarray(0, p * d), p, d), 0));
+  const t0 = performance.now();
+  for (let t = 0; t < steps; t++) {
+    const stats = tf.tidy(() => {
+      let parts: { ce: tf.Tensor; ok: tf.Tensor } | undefined;
+      const { grads } = tf.variableGrads(() => {
+        // variableGrads disposes what its function makes: keep the per-row losses and hits
+        const fw = forward();
+        parts = { ce: tf.keep(fw.ce), ok: tf.keep(fw.ok) };
+        return tf.sum(tf.div(tf.sum(tf.mul(fw.ce, trainMask), 1), NT)) as tf.Scalar;
+      });
+      const { ce, ok } = parts!;
+      const bc1 = 1 - BETA1 ** (t + 1), bc2 = Math.sqrt(1 - BETA2 ** (t + 1));
+      for (const n of names) {
+        const g = grads[vars[n].name];
+        const mask = n === "E" ? learnE : tf.onesLike(learnE);
+        const m = tf.add(tf.mul(m1[n], BETA1), tf.mul(g, 1 - BETA1));
+        const v = tf.add(tf.mul(m2[n], BETA2), tf.mul(tf.square(g), 1 - BETA2));
+        const decayed = tf.mul(vars[n], tf.sub(1, tf.mul(tf.mul(lr, wd), mask)));
+        const stepT = tf.mul(
+          tf.mul(tf.div(lr, bc1), mask),
+          tf.div(m, tf.add(tf.div(tf.sqrt(v), bc2), EPS)),
+        );
+        vars[n].assign(tf.sub(decayed, stepT));
+        tf.dispose([m1[n], m2[n]]);
+        m1[n] = tf.keep(m);
+        m2[n] = tf.keep(v);
+      }
+      const sq = names.map((n) => tf.sum(tf.square(vars[n]), [1, 2])).reduce((a, b) =>
+        tf.add(a, b)
+      );
+      const cols = [
+        tf.div(tf.sum(tf.mul(ce, trainMask), 1), NT),
+        tf.div(tf.sum(tf.mul(ce, testMask), 1), R - NT),
+        tf.div(tf.sum(tf.mul(ok, trainMask), 1), NT),
+        tf.div(tf.sum(tf.mul(ok, testMask), 1), R - NT),
+        tf.sqrt(sq),
+      ].map((c) => tf.reshape(c, [B, 1]));
+      const sig = norms(vars.E);
+      const extra = opts.gradSignals ? [norms(grads[vars.E.name])] : [];
+      const out = tf.concat([...cols, sig, ...extra], 1);
+      tf.dispose([ce, ok]);
+      return out;
+    });
+    const row = await stats.data();
+    stats.dispose();
+    const width = 5 + p * (opts.gradSignals ? 2 : 1);
+    for (let b = 0; b < B; b++) {
+      const o = b * width, r = recs[b];
+      [r.trainLoss[t], r.testLoss[t], r.trainAcc[t], r.testAcc[t], r.paramNorm[t]] = [
+        row[o],
+        row[o + 1],
+        row[o + 2],
+        row[o + 3],
+        row[o + 4],
+      ];
+      for (let k = 0; k < p; k++) r.signals[(t + 1) * p + k] = row[o + 5 + k];
+      if (r.gradSignals) {
+        for (let k = 0; k < p; k++) r.gradSignals[t * p + k] = row[o + 5 + p + k];
+      }
+    }
+  }
+  const ms = steps ? (performance.now() - t0) / steps : 0;
+  const flat = await Promise.all(names.map((n) => vars[n].data()));
+  recs.forEach((r, b) => {
+    const out = new Float64Array(L.total);
+    const spans = [L.embedding, L.w0, L.b0, L.w1, L.b1, L.w2, L.b2];
+    names.forEach((_, i) => {
+      const len = spans[i][1];
+      out.set(flat[i].subarray(b * len, (b + 1) * len), spans[i][0]);
+    });
+    r.finalParams = out;
+    r.msPerStep = ms;
+  });
+  tf.dispose([
+    ...Object.values(vars),
+    ...Object.values(m1),
+    ...Object.values(m2),
+    ia,
+    ib,
+    labels,
+    onehot,
+    trainMask,
+    testMask,
+    wd,
+    lr,
+    learnE,
+    C,
+    S,
+  ]);
+  return recs;
+}
