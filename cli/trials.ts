@@ -9,8 +9,14 @@
 import { join } from "node:path";
 import { runTrials, type TrialJob } from "../train/pool.ts";
 import { sweepProgress } from "../train/progress.ts";
+import type { TrialRecords } from "../train/trainer.ts";
+import { resolveBackend } from "../gpu/select.ts";
+import { trainBatchGpu } from "../gpu/fused.ts";
+import { GPU_BATCH } from "../paper/trials.ts";
+import { initialTrial } from "../protocol/init.ts";
 import { summarize, writeRunDir } from "../io/run_dir.ts";
 import {
+  backendFrom,
   configFrom,
   parse,
   recordOptionsFrom,
@@ -25,7 +31,8 @@ export const TRIALS_HELP = `deno task trials --seeds SPEC [train options] [--wor
   --seeds SPEC     seeds to run: "0..49" (inclusive), "1,4,9" or a mix ("0..3,10")
   --workers N      Workers to use (default: every core)
   --out DIR        write DIR/seed-S/ per finished trial; existing ones are skipped (resume)
-  all options of 'deno task train' except --init-params, --train-ids and --backend (asm only)
+  all options of 'deno task train' except --init-params and --train-ids; with --backend webgpu
+  or tfjs the seeds train together as GPU batches of up to 64
 
 Prints one line per trial (seed, surviving circles, final test loss) and the circle counts.`;
 
@@ -80,8 +87,9 @@ export function trialsMain(args: string[]): Promise<void> {
         throw new UsageError(`${o}: not available in trials (use train)`);
       }
     }
-    if (values.backend !== undefined && values.backend !== "asm" && values.backend !== "auto") {
-      throw new UsageError(`backend ${values.backend}: allowed for trials are auto, asm`);
+    const named = backendFrom(values);
+    if (named === "ref") {
+      throw new UsageError(`backend ref: allowed for trials are auto, asm, webgpu, tfjs`);
     }
     if (values.seeds === undefined) throw new UsageError(`seeds: missing; e.g. --seeds 0..9`);
     const seeds = parseSeeds(String(values.seeds));
@@ -119,22 +127,45 @@ export function trialsMain(args: string[]): Promise<void> {
     const enc = new TextEncoder();
     const t0 = performance.now();
     const counts = new Map<number, number>();
-    await runTrials(jobs, {
-      workers,
-      onProgress: sweepProgress("trials"),
-      onResult: async (i, rec) => {
-        const s = summarize(jobs[i].config, rec);
-        if (out !== undefined) await writeRunDir(dirOf(jobs[i].config.seed), rec, s);
-        counts.set(s.circles.length, (counts.get(s.circles.length) ?? 0) + 1);
-        if (tty) Deno.stderr.writeSync(enc.encode("\r\x1b[K"));
-        console.log(
-          `seed ${jobs[i].config.seed}: circles ${s.circles.length} [${s.circles.join(", ")}]  ` +
-            `test loss ${s.finalTestLoss?.toExponential(3) ?? "-"}  ${
-              rec.msPerStep.toFixed(2)
-            } ms/step`,
+    const chosen = await resolveBackend(named);
+    if (chosen.note) console.error(`trials: ${chosen.note}`);
+    if (
+      (chosen.backend === "webgpu" || chosen.backend === "tfjs") &&
+      (records.paramsEvery || records.embeddingsUntil)
+    ) {
+      throw new UsageError(
+        `params-every / embeddings-until: not recorded by the ${chosen.backend} backend; allowed with --backend asm`,
+      );
+    }
+    const onResult = async (i: number, rec: TrialRecords) => {
+      const s = summarize(jobs[i].config, rec);
+      if (out !== undefined) await writeRunDir(dirOf(jobs[i].config.seed), rec, s);
+      counts.set(s.circles.length, (counts.get(s.circles.length) ?? 0) + 1);
+      if (tty) Deno.stderr.writeSync(enc.encode("\r\x1b[K"));
+      console.log(
+        `seed ${jobs[i].config.seed}: circles ${s.circles.length} [${s.circles.join(", ")}]  ` +
+          `test loss ${s.finalTestLoss?.toExponential(3) ?? "-"}  ${
+            rec.msPerStep.toFixed(2)
+          } ms/step`,
+      );
+    };
+    if (chosen.backend === "webgpu" || chosen.backend === "tfjs") {
+      const trainBatch = chosen.backend === "webgpu"
+        ? trainBatchGpu
+        : (await import("../gpu/tfjs.ts")).trainBatchTfjs;
+      for (let i = 0; i < jobs.length; i += GPU_BATCH) {
+        const part = jobs.slice(i, i + GPU_BATCH);
+        const recs = await trainBatch(
+          part.map((j) => ({ config: j.config, ...initialTrial(j.config) })),
+          {
+            gradSignals: records.gradSignals,
+          },
         );
-      },
-    });
+        for (const [k, rec] of recs.entries()) await onResult(i + k, rec);
+      }
+    } else {
+      await runTrials(jobs, { workers, onProgress: sweepProgress("trials"), onResult });
+    }
     const wall = (performance.now() - t0) / 1000;
     const hist = [...counts.entries()].sort((a, b) => a[0] - b[0]).map(([k, v]) => `${k}: ${v}`);
     console.log(
