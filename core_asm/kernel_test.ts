@@ -8,7 +8,7 @@ import { paramLayout } from "../protocol/layout.ts";
 import { testIdsFor } from "../protocol/task.ts";
 import { train } from "../train/trainer.ts";
 import { survivingCircles } from "../analysis/fourier.ts";
-import { assertClose, fixture, TRAINING_FIXTURES } from "../tests/helpers.ts";
+import { assertClose, assertFixtureParity, fixture, TRAINING_FIXTURES } from "../tests/helpers.ts";
 
 const smallConfig = fc.record({
   p: fc.integer({ min: 3, max: 17 }),
@@ -87,39 +87,7 @@ for (const { name, config } of TRAINING_FIXTURES.filter((f) => f.config.steps > 
       params: await fixture(name, "init_params"),
       trainIds: Int32Array.from(await fixture(name, "train_ids")),
     });
-    // Measured on these fixtures (f32 SIMD vs PyTorch f64): loss rel. err ≤ 5e-5, signal abs.
-    // err ≤ 5.3e-4 (signals 10–90), parameter abs. err ≤ 2.3e-4. The shared reference README
-    // measured 0.006 over 3 000 steps. Tolerances give ~10× headroom for other CPUs (FMA or not).
-    assertClose(rec.trainLoss, await fixture(name, "train_loss"), { rtol: 5e-4 }, "train loss");
-    assertClose(rec.testLoss, await fixture(name, "test_loss"), { rtol: 5e-4 }, "test loss");
-    const nTrain = rec.trainIds.length, nTest = config.p ** 2 - nTrain;
-    // an accuracy may differ by a pair whose two top logits tie within f32 rounding
-    assertClose(
-      rec.trainAcc,
-      await fixture(name, "train_acc"),
-      { atol: 2 / nTrain + 1e-12 },
-      "train acc",
-    );
-    assertClose(
-      rec.testAcc,
-      await fixture(name, "test_acc"),
-      { atol: 2 / nTest + 1e-12 },
-      "test acc",
-    );
-    const sig = await fixture(name, "signals");
-    assertClose(rec.signals, sig, { atol: 5e-3 }, "signals");
-    assertClose(
-      rec.finalParams,
-      await fixture(name, "final_params"),
-      { atol: 2e-3 },
-      "final params",
-    );
-    const last = (a: Float64Array) => a.subarray(config.steps * config.p);
-    deepEqual(
-      survivingCircles(last(rec.signals)),
-      survivingCircles(last(sig)),
-      "surviving circles",
-    );
+    await assertFixtureParity(rec, name, config);
   });
 }
 

@@ -10,7 +10,7 @@
 import type { KernelSpec } from "../backends/kernel.ts";
 import { paramLayout } from "../protocol/layout.ts";
 import { testIdsFor } from "../protocol/task.ts";
-import type { RecordOptions, TrialRecords } from "../train/trainer.ts";
+import { emptyRecords, type RecordOptions, type TrialRecords } from "../train/trainer.ts";
 import { ADAM, ADVANCE, COLSUM, GEMM, LAYER1, RECORD, SCATTER, SOFTMAX } from "./shaders.ts";
 
 /** A one-line error when no WebGPU adapter can be had. */
@@ -382,25 +382,7 @@ export async function trainBatchGpu(
   passes.push({ pipeline: pAdv, bind: group(pAdv, [bCounter]), groups: [1, 1, 1] });
 
   // records
-  const recs: TrialRecords[] = specs.map((s) => ({
-    p,
-    d,
-    steps,
-    interrupted: false,
-    decidedAt: null,
-    backend: "webgpu",
-    trainLoss: new Float64Array(steps),
-    testLoss: new Float64Array(steps),
-    trainAcc: new Float64Array(steps),
-    testAcc: new Float64Array(steps),
-    paramNorm: new Float64Array(steps),
-    signals: new Float64Array((steps + 1) * p),
-    gradSignals: opts.gradSignals ? new Float64Array(steps * p) : undefined,
-    initParams: Float64Array.from(s.params),
-    trainIds: Int32Array.from(s.trainIds),
-    finalParams: new Float64Array(0),
-    msPerStep: 0,
-  }));
+  const recs = specs.map((s) => emptyRecords(s, "webgpu", { gradSignals: opts.gradSignals }));
   // row 0 of the signals: the initial embedding's, on the host in float64
   const { fourierNorms } = await import("../analysis/fourier.ts");
   specs.forEach((s, b) => recs[b].signals.set(fourierNorms(s.params.subarray(0, p * d), p, d), 0));

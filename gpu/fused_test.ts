@@ -6,8 +6,7 @@ import { asmBackend } from "../core_asm/kernel.ts";
 import { train } from "../train/trainer.ts";
 import { INIT_MODES, makeConfig } from "../protocol/config.ts";
 import { initialTrial } from "../protocol/init.ts";
-import { survivingCircles } from "../analysis/fourier.ts";
-import { assertClose, fixture, TRAINING_FIXTURES } from "../tests/helpers.ts";
+import { assertClose, assertFixtureParity, fixture, TRAINING_FIXTURES } from "../tests/helpers.ts";
 
 // These tests need a WebGPU adapter; .ci/run installs Mesa's lavapipe. Without one they fail
 // (gpuDevice throws NoAdapterError): they never pass silently.
@@ -98,19 +97,7 @@ for (const name of ["p13_d16_seed7", "p23_d32_seed2_wd1.0", "extra_p7_d3_seed5"]
       params: await fixture(name, "init_params"),
       trainIds: Int32Array.from(await fixture(name, "train_ids")),
     }]);
-    // the asm core's tolerances (f32 vs PyTorch f64; see core_asm/kernel_test.ts)
-    assertClose(rec.trainLoss, await fixture(name, "train_loss"), { rtol: 5e-4 }, "train loss");
-    assertClose(rec.testLoss, await fixture(name, "test_loss"), { rtol: 5e-4 }, "test loss");
-    const sig = await fixture(name, "signals");
-    assertClose(rec.signals, sig, { atol: 5e-3 }, "signals");
-    assertClose(
-      rec.finalParams,
-      await fixture(name, "final_params"),
-      { atol: 2e-3 },
-      "final params",
-    );
-    const last = (a: Float64Array) => a.subarray(config.steps * config.p);
-    equal(survivingCircles(last(rec.signals)).join(), survivingCircles(last(sig)).join());
+    await assertFixtureParity(rec, name, config);
   });
 }
 

@@ -17,7 +17,7 @@ import "npm:@tensorflow/tfjs-backend-webgpu@4.22.0";
 import type { KernelSpec } from "../backends/kernel.ts";
 import { paramLayout, part } from "../protocol/layout.ts";
 import { testIdsFor } from "../protocol/task.ts";
-import type { TrialRecords } from "../train/trainer.ts";
+import { emptyRecords, type TrialRecords } from "../train/trainer.ts";
 import { fourierNorms } from "../analysis/fourier.ts";
 
 const BETA1 = 0.9, BETA2 = 0.999, EPS = 1e-8;
@@ -131,25 +131,7 @@ export async function trainBatchTfjs(
     return { ce, ok };
   };
 
-  const recs: TrialRecords[] = specs.map((s) => ({
-    p,
-    d,
-    steps,
-    interrupted: false,
-    decidedAt: null,
-    backend: "tfjs",
-    trainLoss: new Float64Array(steps),
-    testLoss: new Float64Array(steps),
-    trainAcc: new Float64Array(steps),
-    testAcc: new Float64Array(steps),
-    paramNorm: new Float64Array(steps),
-    signals: new Float64Array((steps + 1) * p),
-    gradSignals: opts.gradSignals ? new Float64Array(steps * p) : undefined,
-    initParams: Float64Array.from(s.params),
-    trainIds: Int32Array.from(s.trainIds),
-    finalParams: new Float64Array(0),
-    msPerStep: 0,
-  }));
+  const recs = specs.map((s) => emptyRecords(s, "tfjs", { gradSignals: opts.gradSignals }));
   specs.forEach((s, b) => recs[b].signals.set(fourierNorms(s.params.subarray(0, p * d), p, d), 0));
   const t0 = performance.now();
   for (let t = 0; t < steps; t++) {

@@ -81,27 +81,9 @@ export async function train(
   const { p, d, steps } = spec.config;
   const kernel = await backend.create(spec);
   try {
-    const rec: TrialRecords = {
-      p,
-      d,
-      steps,
-      interrupted: false,
-      decidedAt: null,
-      backend: kernel.backend,
-      trainLoss: new Float64Array(steps),
-      testLoss: new Float64Array(steps),
-      trainAcc: new Float64Array(steps),
-      testAcc: new Float64Array(steps),
-      paramNorm: new Float64Array(steps),
-      signals: new Float64Array((steps + 1) * p),
-      initParams: Float64Array.from(spec.params),
-      trainIds: Int32Array.from(spec.trainIds),
-      finalParams: new Float64Array(0),
-      msPerStep: 0,
-    };
+    const rec = emptyRecords(spec, kernel.backend, { gradSignals: opts.gradSignals });
     const embUntil = Math.min(opts.embeddingsUntil ?? 0, steps);
     const every = opts.paramsEvery ?? 0;
-    if (opts.gradSignals) rec.gradSignals = new Float64Array(steps * p);
     if (opts.embeddingsUntil) {
       rec.embeddings = new Float64Array((embUntil + 1) * p * d);
       kernel.embedding(rec.embeddings.subarray(0, p * d));
@@ -188,4 +170,35 @@ function truncate(rec: TrialRecords, done: number, embUntil: number, interrupted
   if (rec.embeddings) {
     rec.embeddings = rec.embeddings.slice(0, (Math.min(done, embUntil) + 1) * p * d);
   }
+}
+
+/**
+ * Records of a trial before its first step, every per-step array allocated (shared by the
+ * backends that do not run through {@linkcode train}).
+ */
+export function emptyRecords(
+  spec: KernelSpec,
+  backend: string,
+  opts: { gradSignals?: boolean } = {},
+): TrialRecords {
+  const { p, steps } = spec.config;
+  return {
+    p,
+    d: spec.config.d,
+    steps,
+    interrupted: false,
+    decidedAt: null,
+    backend,
+    trainLoss: new Float64Array(steps),
+    testLoss: new Float64Array(steps),
+    trainAcc: new Float64Array(steps),
+    testAcc: new Float64Array(steps),
+    paramNorm: new Float64Array(steps),
+    signals: new Float64Array((steps + 1) * p),
+    gradSignals: opts.gradSignals ? new Float64Array(steps * p) : undefined,
+    initParams: Float64Array.from(spec.params),
+    trainIds: Int32Array.from(spec.trainIds),
+    finalParams: new Float64Array(0),
+    msPerStep: 0,
+  };
 }
