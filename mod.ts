@@ -4,8 +4,8 @@
  *
  * - `protocol/`: the task, configuration, the authors' seeds (PyTorch's and NumPy's generators
  *   reproduced), the fused parameter layout;
- * - `backends/` and `core_asm/`: training kernels behind one interface — a float64 reference and
- *   the AssemblyScript SIMD core (`gpu/` holds the WebGPU path);
+ * - `backends/`, `core_asm/`, `gpu/`: training backends — a float64 reference, the
+ *   AssemblyScript SIMD core, fused WebGPU kernels and a tfjs-webgpu model;
  * - `train/`: the training protocol and the multi-core trial pool;
  * - `analysis/`: Fourier signals, circles and surgeries, circularity, PCA, the linear ODE
  *   (Lasso / OLS / R² / rollout / closed form), statistics (Pearson, t-test, SVM, CIs);
@@ -81,3 +81,13 @@ export {
 export { type AnalysisReport, analyzeEmbedding, analyzeRun } from "./analysis/report.ts";
 export { decodeNpy, encodeNpy, type NpyArray, NpyError, readNpy, writeNpy } from "./io/npy.ts";
 export { type RunSummary, summarize, writeRunDir } from "./io/run_dir.ts";
+export { gpuDevice, NoAdapterError, trainBatchGpu } from "./gpu/fused.ts";
+export { BACKEND_NAMES, type BackendName, resolveBackend } from "./gpu/select.ts";
+export { ResultsStore, trialKey } from "./store/store.ts";
+export { figureById, FIGURES } from "./paper/mod.ts";
+export type { Figure, FigureOutput, Scale } from "./paper/figure.ts";
+export type { Claim, Verdict } from "./paper/claims.ts";
+export { resolveTrials, type TrialRequest, type TrialResult } from "./paper/trials.ts";
+export { type FigureReport, reproduceFigure } from "./report/reproduce.ts";
+export { decidedStep, DecidedTracker } from "./analysis/decided.ts";
+export { applyEmbedding, constructEmbedding, type EmbeddingSpec } from "./protocol/embedding.ts";
