@@ -8,7 +8,7 @@ const [path, n] = [Deno.args[0], Number(Deno.args[1])];
 const store = await ResultsStore.open(path);
 const reqs = Array.from(
   { length: n },
-  (_, seed) => ({ config: makeConfig({ p: 23, d: 32, steps: 300, seed }) }),
+  (_, seed) => ({ config: makeConfig({ p: 23, d: 32, steps: 800, seed }) }),
 );
 await resolveTrials(reqs, { store, workers: 1 });
 store.close();
