@@ -247,7 +247,7 @@ export async function trainBatchGpu(
     passes.push({
       pipeline: pGemm,
       bind: group(pGemm, [u, a[0], bm[0], c[0], bias[0], gb[0]]),
-      groups: [wg(g.N, 16), wg(g.M, 16), B],
+      groups: [wg(g.N, 64), wg(g.M, 64), B],
     });
   };
   const twoD = 2 * d;

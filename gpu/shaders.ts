@@ -20,7 +20,7 @@ struct Shapes {
 
 /**
  * C[b] (M×N) = A[b] (M×K) · B[b] (K×N), element (m, k) of A at aOff + b·aBatch + m·aM + k·aK
- * (likewise B and C), 16×16 tiles in workgroup memory. Epilogue modes: 0 store, 1 accumulate,
+ * (likewise B and C), 64×64 tiles, 4×4 outputs per thread. Epilogue modes: 0 store, 1 accumulate,
  * 2 z = acc + bias → C = silu(z), G = silu′(z), 3 C = acc + bias, 4 C = acc · G.
  */
 export const GEMM = /* wgsl */ `
@@ -38,31 +38,12 @@ struct Gemm {
 @group(0) @binding(4) var<storage, read> bias: array<f32>;
 @group(0) @binding(5) var<storage, read_write> G: array<f32>;
 
-var<workgroup> tA: array<array<f32, 16>, 16>;
-var<workgroup> tB: array<array<f32, 16>, 16>;
+// 64×64 outputs per workgroup of 16×16 threads, each thread a 4×4 register block; tiles of
+// 16 k-values staged in workgroup memory. The k order of every sum is 0..K−1, as in a plain loop.
+var<workgroup> tA: array<array<f32, 64>, 16>;
+var<workgroup> tB: array<array<f32, 64>, 16>;
 
-@compute @workgroup_size(16, 16, 1)
-fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) l: vec3u) {
-  let b = wg.z;
-  let m = wg.y * 16u + l.y;
-  let n = wg.x * 16u + l.x;
-  let aBase = g.aOff + b * g.aBatch;
-  let bBase = g.bOff + b * g.bBatch;
-  var acc = 0.0;
-  for (var k0 = 0u; k0 < g.K; k0 += 16u) {
-    let ka = k0 + l.x;
-    var av = 0.0;
-    if (m < g.M && ka < g.K) { av = A[aBase + m * g.aM + ka * g.aK]; }
-    tA[l.y][l.x] = av;
-    let kb = k0 + l.y;
-    var bv = 0.0;
-    if (kb < g.K && n < g.N) { bv = Bm[bBase + kb * g.bK + n * g.bN]; }
-    tB[l.y][l.x] = bv;
-    workgroupBarrier();
-    for (var kk = 0u; kk < 16u; kk++) { acc = fma(tA[l.y][kk], tB[kk][l.x], acc); }
-    workgroupBarrier();
-  }
-  if (m >= g.M || n >= g.N) { return; }
+fn epilogue(acc: f32, b: u32, m: u32, n: u32) {
   let ci = g.cOff + b * g.cBatch + m * g.cM + n * g.cN;
   switch (g.mode) {
     case 0u: { C[ci] = acc; }
@@ -75,6 +56,48 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) l: vec3u
     }
     case 3u: { C[ci] = acc + bias[g.biasOff + b * g.biasBatch + n]; }
     default: { C[ci] = acc * G[g.gOff + b * g.gBatch + m * g.cM + n * g.cN]; }
+  }
+}
+
+@compute @workgroup_size(16, 16, 1)
+fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) l: vec3u) {
+  let b = wg.z;
+  let m0 = wg.y * 64u;
+  let n0 = wg.x * 64u;
+  let aBase = g.aOff + b * g.aBatch;
+  let bBase = g.bOff + b * g.bBatch;
+  let tid = l.y * 16u + l.x;
+  var acc: array<array<f32, 4>, 4>;
+  for (var k0 = 0u; k0 < g.K; k0 += 16u) {
+    for (var i = 0u; i < 4u; i++) {
+      let idx = tid * 4u + i;
+      let mm = idx / 16u; let ka = idx % 16u;
+      let m = m0 + mm; let k = k0 + ka;
+      var av = 0.0;
+      if (m < g.M && k < g.K) { av = A[aBase + m * g.aM + k * g.aK]; }
+      tA[ka][mm] = av;
+      let kb = idx / 64u; let nb = idx % 64u;
+      let k2 = k0 + kb; let n = n0 + nb;
+      var bv = 0.0;
+      if (k2 < g.K && n < g.N) { bv = Bm[bBase + k2 * g.bK + n * g.bN]; }
+      tB[kb][nb] = bv;
+    }
+    workgroupBarrier();
+    for (var kk = 0u; kk < 16u; kk++) {
+      var a: array<f32, 4>;
+      var c: array<f32, 4>;
+      for (var i = 0u; i < 4u; i++) { a[i] = tA[kk][l.y * 4u + i]; c[i] = tB[kk][l.x * 4u + i]; }
+      for (var i = 0u; i < 4u; i++) {
+        for (var j = 0u; j < 4u; j++) { acc[i][j] = fma(a[i], c[j], acc[i][j]); }
+      }
+    }
+    workgroupBarrier();
+  }
+  for (var i = 0u; i < 4u; i++) {
+    for (var j = 0u; j < 4u; j++) {
+      let m = m0 + l.y * 4u + i; let n = n0 + l.x * 4u + j;
+      if (m < g.M && n < g.N) { epilogue(acc[i][j], b, m, n); }
+    }
   }
 }
 `;
