@@ -8,6 +8,7 @@ import { asmBackend } from "../core_asm/kernel.ts";
 import { referenceBackend } from "../backends/reference.ts";
 import { train, type TrialRecords } from "../train/trainer.ts";
 import { resolveBackend } from "../gpu/select.ts";
+import { progressLine } from "../train/progress.ts";
 import { trainBatchGpu } from "../gpu/fused.ts";
 import { isFreeDir, summarize, writeRunDir } from "../io/run_dir.ts";
 import {
@@ -15,7 +16,6 @@ import {
   configFrom,
   initFrom,
   parse,
-  progressLine,
   recordOptionsFrom,
   runCli,
   TRAIN_OPTIONS,

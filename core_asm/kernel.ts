@@ -6,7 +6,7 @@
  * @module
  */
 import type { Backend, KernelSpec, StepStats, TrainingKernel } from "../backends/kernel.ts";
-import { paramLayout, part } from "../protocol/layout.ts";
+import { paramLayout } from "../protocol/layout.ts";
 import { testIdsFor } from "../protocol/task.ts";
 import { CORE_WASM_BASE64 } from "./build/core_wasm.ts";
 
@@ -61,6 +61,7 @@ export class AsmKernel implements TrainingKernel {
   readonly #dp: number;
   readonly #hp: number;
   readonly #pp: number;
+  #map: Uint32Array | undefined;
 
   constructor(instance: WebAssembly.Instance, spec: KernelSpec) {
     const { p, d, hidden, lr, wd, freezeEmbedding } = spec.config;
@@ -113,34 +114,41 @@ export class AsmKernel implements TrainingKernel {
     return new Int32Array(this.#x.memory.buffer, this.#x.addr(which), n);
   }
 
-  /** Load fused float64 parameters into the core's padded in×out layout. */
-  setParams(fused: Float64Array): void {
+  /** Position in the core's padded in×out parameter block of each fused parameter. */
+  #blockIndex(): Uint32Array {
+    if (this.#map) return this.#map;
     const [p, d, h, dp, hp, pp] = [this.#p, this.#d, this.#h, this.#dp, this.#hp, this.#pp];
     const L = paramLayout(p, d, h);
-    const x = this.#x;
-    const blk = this.#f32(0, x.offset(8));
-    blk.fill(0);
-    const E = part(fused, L.embedding), W0 = part(fused, L.w0), B0 = part(fused, L.b0);
-    const W1 = part(fused, L.w1), B1 = part(fused, L.b1), W2 = part(fused, L.w2);
-    const B2 = part(fused, L.b2);
     const [oE, oW0a, oW0b, oB0, oW1, oB1, oW2, oB2] = [0, 1, 2, 3, 4, 5, 6, 7].map((i) =>
-      x.offset(i)
+      this.#x.offset(i)
     );
-    for (let t = 0; t < p; t++) for (let i = 0; i < d; i++) blk[oE + t * dp + i] = E[t * d + i];
+    const map = new Uint32Array(L.total);
+    for (let t = 0; t < p; t++) {
+      for (let i = 0; i < d; i++) map[L.embedding[0] + t * d + i] = oE + t * dp + i;
+    }
     for (let j = 0; j < h; j++) {
       for (let i = 0; i < d; i++) {
-        blk[oW0a + i * hp + j] = W0[j * 2 * d + i];
-        blk[oW0b + i * hp + j] = W0[j * 2 * d + d + i];
+        map[L.w0[0] + j * 2 * d + i] = oW0a + i * hp + j;
+        map[L.w0[0] + j * 2 * d + d + i] = oW0b + i * hp + j;
       }
-      blk[oB0 + j] = B0[j];
-      blk[oB1 + j] = B1[j];
-      for (let i = 0; i < h; i++) blk[oW1 + i * hp + j] = W1[j * h + i];
+      map[L.b0[0] + j] = oB0 + j;
+      map[L.b1[0] + j] = oB1 + j;
+      for (let i = 0; i < h; i++) map[L.w1[0] + j * h + i] = oW1 + i * hp + j;
     }
     for (let k = 0; k < p; k++) {
-      for (let i = 0; i < h; i++) blk[oW2 + i * pp + k] = W2[k * h + i];
-      blk[oB2 + k] = B2[k];
+      for (let i = 0; i < h; i++) map[L.w2[0] + k * h + i] = oW2 + i * pp + k;
+      map[L.b2[0] + k] = oB2 + k;
     }
-    x.refreshTransposes();
+    return (this.#map = map);
+  }
+
+  /** Load fused float64 parameters into the core's padded in×out layout. */
+  setParams(fused: Float64Array): void {
+    const map = this.#blockIndex();
+    const blk = this.#f32(0, this.#x.offset(8));
+    blk.fill(0);
+    for (let i = 0; i < map.length; i++) blk[map[i]] = fused[i];
+    this.#x.refreshTransposes();
   }
 
   step(): StepStats {
@@ -176,9 +184,9 @@ export class AsmKernel implements TrainingKernel {
     out.set(new Float64Array(this.#x.memory.buffer, this.#x.addr(10), this.#p));
   }
   embedding(out: Float64Array): void {
-    const [p, d, dp] = [this.#p, this.#d, this.#dp];
-    const blk = this.#f32(0, p * dp);
-    for (let t = 0; t < p; t++) for (let i = 0; i < d; i++) out[t * d + i] = blk[t * dp + i];
+    const map = this.#blockIndex();
+    const blk = this.#f32(0, this.#x.offset(8));
+    for (let i = 0; i < this.#p * this.#d; i++) out[i] = blk[map[i]];
   }
   params(): Float64Array {
     return this.#unpack(0);
@@ -191,31 +199,10 @@ export class AsmKernel implements TrainingKernel {
 
   /** Block `which` (0: parameters, 1: gradients) in the authors' fused float64 layout. */
   #unpack(which: number): Float64Array {
-    const [p, d, h, dp, hp, pp] = [this.#p, this.#d, this.#h, this.#dp, this.#hp, this.#pp];
-    const L = paramLayout(p, d, h);
-    const x = this.#x;
-    const blk = this.#f32(which, x.offset(8));
-    const out = new Float64Array(L.total);
-    const E = part(out, L.embedding), W0 = part(out, L.w0), B0 = part(out, L.b0);
-    const W1 = part(out, L.w1), B1 = part(out, L.b1), W2 = part(out, L.w2);
-    const B2 = part(out, L.b2);
-    const [oE, oW0a, oW0b, oB0, oW1, oB1, oW2, oB2] = [0, 1, 2, 3, 4, 5, 6, 7].map((i) =>
-      x.offset(i)
-    );
-    for (let t = 0; t < p; t++) for (let i = 0; i < d; i++) E[t * d + i] = blk[oE + t * dp + i];
-    for (let j = 0; j < h; j++) {
-      for (let i = 0; i < d; i++) {
-        W0[j * 2 * d + i] = blk[oW0a + i * hp + j];
-        W0[j * 2 * d + d + i] = blk[oW0b + i * hp + j];
-      }
-      B0[j] = blk[oB0 + j];
-      B1[j] = blk[oB1 + j];
-      for (let i = 0; i < h; i++) W1[j * h + i] = blk[oW1 + i * hp + j];
-    }
-    for (let k = 0; k < p; k++) {
-      for (let i = 0; i < h; i++) W2[k * h + i] = blk[oW2 + i * pp + k];
-      B2[k] = blk[oB2 + k];
-    }
+    const map = this.#blockIndex();
+    const blk = this.#f32(which, this.#x.offset(8));
+    const out = new Float64Array(map.length);
+    for (let i = 0; i < map.length; i++) out[i] = blk[map[i]];
     return out;
   }
   paramNorm(): number {

@@ -31,3 +31,19 @@ export function sweepProgress(
     );
   };
 }
+
+/** A one-line progress display of one run's steps. */
+export function progressLine(label: string): (done: number, total: number) => void {
+  const tty = Deno.stderr.isTerminal();
+  const t0 = performance.now();
+  const enc = new TextEncoder();
+  return (done, total) => {
+    if (!tty) return;
+    const el = (performance.now() - t0) / 1000;
+    const eta = done > 0 ? (el / done) * (total - done) : 0;
+    const msg = `\r${label} ${done}/${total} steps  ${el.toFixed(1)}s elapsed, ~${
+      eta.toFixed(0)
+    }s left `;
+    Deno.stderr.writeSync(enc.encode(done === total ? msg + "\n" : msg));
+  };
+}
