@@ -45,6 +45,7 @@ export const TRAIN_OPTIONS = {
 } as const;
 
 import { BACKEND_NAMES, type BackendName } from "../gpu/select.ts";
+import { releaseGpu } from "../gpu/fused.ts";
 
 type Values = Record<string, string | boolean | undefined>;
 
@@ -194,21 +195,7 @@ export async function runCli(name: string, body: () => Promise<void>): Promise<v
       Deno.exit(2);
     }
     throw e;
+  } finally {
+    await releaseGpu(); // a device held to exit is left to native teardown; release it here
   }
-}
-
-/** A one-line progress display on a terminal (silent when stderr is not a TTY). */
-export function progressLine(label: string): (done: number, total: number) => void {
-  const tty = Deno.stderr.isTerminal();
-  const t0 = performance.now();
-  const enc = new TextEncoder();
-  return (done, total) => {
-    if (!tty) return;
-    const el = (performance.now() - t0) / 1000;
-    const eta = done > 0 ? (el / done) * (total - done) : 0;
-    const msg = `\r${label} ${done}/${total} steps  ${el.toFixed(1)}s elapsed, ~${
-      eta.toFixed(0)
-    }s left `;
-    Deno.stderr.writeSync(enc.encode(done === total ? msg + "\n" : msg));
-  };
 }

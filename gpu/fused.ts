@@ -11,6 +11,7 @@ import type { KernelSpec } from "../backends/kernel.ts";
 import { paramLayout } from "../protocol/layout.ts";
 import { testIdsFor } from "../protocol/task.ts";
 import { emptyRecords, type RecordOptions, type TrialRecords } from "../train/trainer.ts";
+import { fourierNorms } from "../analysis/fourier.ts";
 import { ADAM, ADVANCE, COLSUM, GEMM, LAYER1, RECORD, SCATTER, SOFTMAX } from "./shaders.ts";
 
 /** A one-line error when no WebGPU adapter can be had. */
@@ -46,6 +47,13 @@ export function gpuDevice(): Promise<{ device: GPUDevice; adapter: GPUAdapter }>
   return devicePromise;
 }
 
+/** Destroy the process's WebGPU device (a later call of {@linkcode gpuDevice} makes a new one). */
+export async function releaseGpu(): Promise<void> {
+  const held = devicePromise;
+  devicePromise = undefined;
+  if (held) (await held.catch(() => undefined))?.device.destroy();
+}
+
 /** Is the adapter a software one (llvmpipe, lavapipe, SwiftShader)? */
 export function isSoftwareAdapter(adapter: GPUAdapter): boolean {
   const d = `${adapter.info.description} ${adapter.info.device} ${adapter.info.vendor}`
@@ -55,6 +63,24 @@ export function isSoftwareAdapter(adapter: GPUAdapter): boolean {
 
 const BETA1 = 0.9, BETA2 = 0.999;
 const USAGE = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC;
+
+/** The shared configuration of a batch: trials of equal p, d, width, steps and training-set
+ * size (throws otherwise). */
+export function checkBatch(specs: KernelSpec[], what: string): KernelSpec["config"] {
+  const c0 = specs[0].config, nt = specs[0].trainIds.length;
+  for (const s of specs) {
+    const c = s.config;
+    if (
+      c.p !== c0.p || c.d !== c0.d || c.hidden !== c0.hidden || c.steps !== c0.steps ||
+      s.trainIds.length !== nt
+    ) {
+      throw new Error(
+        `a ${what} batch needs trials of equal p, d, width, steps and training-set size`,
+      );
+    }
+  }
+  return c0;
+}
 
 /** Options of {@linkcode trainBatchGpu}. */
 export interface GpuTrainOptions
@@ -76,16 +102,10 @@ export async function trainBatchGpu(
   opts: GpuTrainOptions = {},
 ): Promise<TrialRecords[]> {
   if (specs.length === 0) return [];
-  const c0 = specs[0].config;
+  const c0 = checkBatch(specs, "GPU");
   const { p, d, hidden: H } = c0;
   const steps = c0.steps;
   const NT = specs[0].trainIds.length;
-  for (const s of specs) {
-    const c = s.config;
-    if (c.p !== p || c.d !== d || c.hidden !== H || c.steps !== steps || s.trainIds.length !== NT) {
-      throw new Error("a GPU batch needs trials of equal p, d, width, steps and training-set size");
-    }
-  }
   const { device } = await gpuDevice();
   const B = specs.length, R = p * p;
   const L = paramLayout(p, d, H);
@@ -384,7 +404,6 @@ export async function trainBatchGpu(
   // records
   const recs = specs.map((s) => emptyRecords(s, "webgpu", { gradSignals: opts.gradSignals }));
   // row 0 of the signals: the initial embedding's, on the host in float64
-  const { fourierNorms } = await import("../analysis/fourier.ts");
   specs.forEach((s, b) => recs[b].signals.set(fourierNorms(s.params.subarray(0, p * d), p, d), 0));
 
   const t0 = performance.now();

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { equal } from "node:assert/strict";
-import { gpuDevice, trainBatchGpu } from "./fused.ts";
+import { gpuDevice, releaseGpu, trainBatchGpu } from "./fused.ts";
 import { resolveBackend } from "./select.ts";
 import { asmBackend } from "../core_asm/kernel.ts";
 import { train } from "../train/trainer.ts";
@@ -129,4 +129,11 @@ Deno.test("tfjs (op-level, autodiff) follows the asm core: an independent gradie
     }),
     { numRuns: 4 },
   );
+});
+
+// Release the devices here rather than in native teardown at process exit, where a full test
+// run (canvas, wgpu and tfjs in one process) once crashed after every test had passed.
+Deno.test("webgpu: devices are released", async () => {
+  (await import("./tfjs.ts")).releaseTfjs();
+  await releaseGpu();
 });

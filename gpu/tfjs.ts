@@ -15,6 +15,7 @@
 import * as tf from "npm:@tensorflow/tfjs@4.22.0";
 import "npm:@tensorflow/tfjs-backend-webgpu@4.22.0";
 import type { KernelSpec } from "../backends/kernel.ts";
+import { checkBatch } from "./fused.ts";
 import { paramLayout, part } from "../protocol/layout.ts";
 import { testIdsFor } from "../protocol/task.ts";
 import { emptyRecords, type TrialRecords } from "../train/trainer.ts";
@@ -35,6 +36,12 @@ export function tfjsReady(): Promise<void> {
   return ready;
 }
 
+/** Release tfjs's WebGPU backend and its device. */
+export function releaseTfjs(): void {
+  if (ready) tf.removeBackend("webgpu");
+  ready = undefined;
+}
+
 /**
  * Train a batch of trials of equal shape with tfjs ops on WebGPU.
  *
@@ -48,19 +55,11 @@ export async function trainBatchTfjs(
   opts: { gradSignals?: boolean } = {},
 ): Promise<TrialRecords[]> {
   await tfjsReady();
-  const c0 = specs[0].config;
+  const c0 = checkBatch(specs, "tfjs");
   const { p, d, hidden: H, steps } = c0;
   const NT = specs[0].trainIds.length;
   const B = specs.length, R = p * p;
   const L = paramLayout(p, d, H);
-  for (const s of specs) {
-    const c = s.config;
-    if (c.p !== p || c.d !== d || c.hidden !== H || c.steps !== steps || s.trainIds.length !== NT) {
-      throw new Error(
-        "a tfjs batch needs trials of equal p, d, width, steps and training-set size",
-      );
-    }
-  }
   const stack = (span: [number, number], shape: number[]) =>
     tf.variable(
       tf.tensor(specs.flatMap((s) => Array.from(part(s.params, span))), [B, ...shape], "float32"),
