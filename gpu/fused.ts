@@ -12,7 +12,19 @@ import { paramLayout } from "../protocol/layout.ts";
 import { testIdsFor } from "../protocol/task.ts";
 import { emptyRecords, type RecordOptions, type TrialRecords } from "../train/trainer.ts";
 import { fourierNorms } from "../analysis/fourier.ts";
-import { ADAM, ADVANCE, COLSUM, GEMM, LAYER1, RECORD, SCATTER, SOFTMAX } from "./shaders.ts";
+import {
+  ADAM,
+  ADVANCE,
+  COLSUM,
+  GEMM_LANES,
+  gemmBlock,
+  type GemmMode,
+  gemmShader,
+  LAYER1,
+  RECORD,
+  SCATTER,
+  SOFTMAX,
+} from "./shaders.ts";
 
 /** A one-line error when no WebGPU adapter can be had. */
 export class NoAdapterError extends Error {
@@ -54,6 +66,24 @@ export async function releaseGpu(): Promise<void> {
   if (held) (await held.catch(() => undefined))?.device.destroy();
 }
 
+const pipelines = new WeakMap<GPUDevice, Map<string, GPUComputePipeline>>();
+
+/** The compute pipeline of a WGSL module on a device, compiled once per device (a GEMM block's
+ * generated code takes a while to compile on llvmpipe). */
+function pipelineFor(device: GPUDevice, code: string): GPUComputePipeline {
+  let cache = pipelines.get(device);
+  if (!cache) pipelines.set(device, cache = new Map());
+  let pipeline = cache.get(code);
+  if (!pipeline) {
+    pipeline = device.createComputePipeline({
+      layout: "auto",
+      compute: { module: device.createShaderModule({ code }), entryPoint: "main" },
+    });
+    cache.set(code, pipeline);
+  }
+  return pipeline;
+}
+
 /** Is the adapter a software one (llvmpipe, lavapipe, SwiftShader)? */
 export function isSoftwareAdapter(adapter: GPUAdapter): boolean {
   const d = `${adapter.info.description} ${adapter.info.device} ${adapter.info.vendor}`
@@ -89,19 +119,58 @@ export interface GpuTrainOptions
   chunk?: number;
 }
 
+/** One dispatch of a step: its kernel's name (for profiles), pipeline, bindings and grid. */
+export interface FusedPass {
+  name: string;
+  /** Floating-point operations of the dispatch (GEMMs: 2·M·N·K per trial), for profiles. */
+  flops?: number;
+  pipeline: GPUComputePipeline;
+  bind: GPUBindGroup;
+  groups: [number, number, number];
+}
+
+/** A batch's step on the device: buffers uploaded, pipelines and bind groups made. */
+export interface FusedStep {
+  device: GPUDevice;
+  /** The dispatches of one step, in order (the last advances the device's step counter). */
+  passes: FusedPass[];
+  /** Steps per submission (the records ring holds that many). */
+  chunk: number;
+  /** Floats per trial and step in the records ring. */
+  width: number;
+  /** Parameters per trial. */
+  paramsPerTrial: number;
+  /** The parameters, the records ring and its host-readable copy, the bias-correction table and
+   * the step counter. */
+  buffers: {
+    params: GPUBuffer;
+    ring: GPUBuffer;
+    read: GPUBuffer;
+    stepInfo: GPUBuffer;
+    counter: GPUBuffer;
+  };
+  /** Encode `n` steps into `enc` (one compute pass per step). */
+  encode(enc: GPUCommandEncoder, n: number): void;
+  /** Free every buffer. */
+  destroy(): void;
+}
+
 /**
- * Train a batch of trials of equal shape on the GPU; records as `train()` gives them.
+ * Upload a batch of trials of equal shape and build its step: the kernels of gpu/shaders.ts with
+ * their bindings, in order. {@linkcode trainBatchGpu} runs it; `bench/gpu_profile.ts` times its
+ * passes one by one.
  *
  * @example
  * ```ts ignore
- * const recs = await trainBatchGpu(specs, { gradSignals: true });
+ * const step = await buildFusedStep(specs, { chunk: 10 });
+ * console.log(step.passes.map((p) => p.name));
+ * step.destroy();
  * ```
  */
-export async function trainBatchGpu(
+export async function buildFusedStep(
   specs: KernelSpec[],
-  opts: GpuTrainOptions = {},
-): Promise<TrialRecords[]> {
-  if (specs.length === 0) return [];
+  opts: Pick<GpuTrainOptions, "gradSignals" | "chunk"> = {},
+): Promise<FusedStep> {
   const c0 = checkBatch(specs, "GPU");
   const { p, d, hidden: H } = c0;
   const steps = c0.steps;
@@ -164,12 +233,14 @@ export async function trainBatchGpu(
     new Float32Array(hyper, b * 16, 2).set([s.config.lr, s.config.wd]);
     new Uint32Array(hyper, b * 16 + 8, 1)[0] = s.config.freezeEmbedding ? 1 : 0;
   });
-  const tw = new Float32Array(2 * p);
-  for (let j = 0; j < p; j++) {
-    [tw[2 * j], tw[2 * j + 1]] = [
-      Math.cos((2 * Math.PI * j) / p),
-      -Math.sin((2 * Math.PI * j) / p),
-    ];
+  // the DFT matrix: row k = cos(2πkn/p), row p + k = −sin(2πkn/p), n = 0..p−1
+  const dft = new Float32Array(2 * p * p);
+  for (let k = 0; k < p; k++) {
+    for (let n = 0; n < p; n++) {
+      const j = (k * n) % p;
+      dft[k * p + n] = Math.cos((2 * Math.PI * j) / p);
+      dft[(p + k) * p + n] = -Math.sin((2 * Math.PI * j) / p);
+    }
   }
 
   const shapes = new Uint32Array([
@@ -189,7 +260,8 @@ export async function trainBatchGpu(
   const bRowPair = upload(rowPair);
   const bOffA = upload(offA), bOffB = upload(offB), bRowsA = upload(rowsA), bRowsB = upload(rowsB);
   const bHyper = upload(new Float32Array(hyper));
-  const bTw = upload(tw);
+  const bDft = upload(dft);
+  const bF = buf(B * 2 * p * d), bFG = gradSig ? buf(B * 2 * p * d) : bF;
   const bPA = buf(B * p * H), bPB = buf(B * p * H), bDPA = buf(B * p * H), bDPB = buf(B * p * H);
   const bH1 = buf(B * R * H), bG1 = buf(B * R * H), bH2 = buf(B * R * H), bG2 = buf(B * R * H);
   const bLG = buf(B * R * p), bDZ2 = buf(B * R * H), bDZ1 = buf(B * R * H);
@@ -202,13 +274,8 @@ export async function trainBatchGpu(
     usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
   });
 
-  const pipe = (code: string) =>
-    device.createComputePipeline({
-      layout: "auto",
-      compute: { module: device.createShaderModule({ code }), entryPoint: "main" },
-    });
-  const [pGemm, pL1, pSm, pCs, pSc, pAd, pRec, pAdv] = [
-    GEMM,
+  const pipe = (code: string) => pipelineFor(device, code);
+  const [pL1, pSm, pCs, pSc, pAd, pRec, pAdv] = [
     LAYER1,
     SOFTMAX,
     COLSUM,
@@ -223,23 +290,26 @@ export async function trainBatchGpu(
       entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
     });
 
-  type Pass = {
-    pipeline: GPUComputePipeline;
-    bind: GPUBindGroup;
-    groups: [number, number, number];
+  const passes: FusedPass[] = [];
+  const uniforms: GPUBuffer[] = [];
+  const uniform = (data: Uint32Array) => {
+    const u = upload(data, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+    uniforms.push(u);
+    return u;
   };
-  const passes: Pass[] = [];
   const wg = (n: number, s: number) => Math.ceil(n / s);
   const dummy = buf(4), dummyW = buf(4); // unused bias (read) and G (read_write) bindings
   const gemm = (
-    g: { M: number; N: number; K: number; mode: number },
+    g: { name: string; M: number; N: number; K: number; mode: GemmMode },
     a: [GPUBuffer, number, number, number, number],
     bm: [GPUBuffer, number, number, number, number],
     c: [GPUBuffer, number, number, number, number],
     bias: [GPUBuffer, number, number] = [dummy, 0, 0],
     gb: [GPUBuffer, number, number] = [dummyW, 0, 0],
   ) => {
-    const u = upload(
+    const block = gemmBlock(g.M, g.N);
+    const pGemm = pipe(gemmShader({ ...block, mode: g.mode }));
+    const u = uniform(
       new Uint32Array([
         g.M,
         g.N,
@@ -262,44 +332,70 @@ export async function trainBatchGpu(
         gb[1],
         gb[2],
       ]),
-      GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
     );
     passes.push({
+      name: g.name,
+      flops: 2 * g.M * g.N * g.K * B,
       pipeline: pGemm,
-      bind: group(pGemm, [u, a[0], bm[0], c[0], bias[0], gb[0]]),
-      groups: [wg(g.N, 64), wg(g.M, 64), B],
+      bind: device.createBindGroup({
+        layout: pGemm.getBindGroupLayout(0),
+        entries: [u, a[0], bm[0], c[0], bias[0], gb[0]]
+          .map((buffer, binding) => ({ binding, resource: { buffer } }))
+          .filter(({ binding }) =>
+            binding < 4 || (binding === 4 && (g.mode === 2 || g.mode === 3)) ||
+            (binding === 5 && (g.mode === 2 || g.mode === 4))
+          ),
+      }),
+      groups: [wg(g.N, GEMM_LANES * block.cols), wg(g.M, block.rows), B],
     });
   };
   const twoD = 2 * d;
   // forward: PA = E·W0[:, :d]ᵀ, PB = E·W0[:, d:]ᵀ
-  gemm({ M: p, N: H, K: d, mode: 0 }, [bParams, L.embedding[0], TP, d, 1], [
-    bParams,
-    L.w0[0],
-    TP,
-    1,
-    twoD,
-  ], [bPA, 0, p * H, H, 1]);
-  gemm({ M: p, N: H, K: d, mode: 0 }, [bParams, L.embedding[0], TP, d, 1], [
-    bParams,
-    L.w0[0] + d,
-    TP,
-    1,
-    twoD,
-  ], [bPB, 0, p * H, H, 1]);
+  gemm(
+    { name: "gemm PA = E·W0aᵀ", M: p, N: H, K: d, mode: 0 },
+    [bParams, L.embedding[0], TP, d, 1],
+    [
+      bParams,
+      L.w0[0],
+      TP,
+      1,
+      twoD,
+    ],
+    [bPA, 0, p * H, H, 1],
+  );
+  gemm(
+    { name: "gemm PB = E·W0bᵀ", M: p, N: H, K: d, mode: 0 },
+    [bParams, L.embedding[0], TP, d, 1],
+    [
+      bParams,
+      L.w0[0] + d,
+      TP,
+      1,
+      twoD,
+    ],
+    [bPB, 0, p * H, H, 1],
+  );
   passes.push({
+    name: "layer 1 (gather, silu)",
     pipeline: pL1,
     bind: group(pL1, [uShapes, bParams, bPA, bPB, bRowPair, bH1, bG1]),
     groups: [wg(H, 64), R, B],
   });
   gemm(
-    { M: R, N: H, K: H, mode: 2 },
+    { name: "gemm layer 2 (silu)", M: R, N: H, K: H, mode: 2 },
     [bH1, 0, R * H, H, 1],
     [bParams, L.w1[0], TP, 1, H],
     [bH2, 0, R * H, H, 1],
     [bParams, L.b1[0], TP],
     [bG2, 0, R * H],
   );
-  gemm({ M: R, N: p, K: H, mode: 3 }, [bH2, 0, R * H, H, 1], [bParams, L.w2[0], TP, 1, H], [
+  gemm({ name: "gemm logits", M: R, N: p, K: H, mode: 3 }, [bH2, 0, R * H, H, 1], [
+    bParams,
+    L.w2[0],
+    TP,
+    1,
+    H,
+  ], [
     bLG,
     0,
     R * p,
@@ -307,82 +403,118 @@ export async function trainBatchGpu(
     1,
   ], [bParams, L.b2[0], TP]);
   passes.push({
+    name: "softmax-CE",
     pipeline: pSm,
     bind: group(pSm, [uShapes, bRowPair, bLG, bLoss, bOk]),
     groups: [wg(R, 64), B, 1],
   });
   // backward
-  gemm({ M: p, N: H, K: NT, mode: 0 }, [bLG, 0, R * p, 1, p], [bH2, 0, R * H, H, 1], [
+  gemm({ name: "gemm ∂W2", M: p, N: H, K: NT, mode: 0 }, [bLG, 0, R * p, 1, p], [
+    bH2,
+    0,
+    R * H,
+    H,
+    1,
+  ], [
     bGrad,
     L.w2[0],
     TP,
     H,
     1,
   ]);
-  const colsum = (x: GPUBuffer, W: number, off: number) => {
-    const u = upload(
-      new Uint32Array([W, off, 0, 0]),
-      GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
-    );
+  const colsum = (name: string, x: GPUBuffer, W: number, off: number) => {
+    const u = uniform(new Uint32Array([W, off, 0, 0]));
     passes.push({
+      name,
       pipeline: pCs,
       bind: group(pCs, [uShapes, u, x, bGrad]),
       groups: [wg(W, 64), B, 1],
     });
   };
-  colsum(bLG, p, L.b2[0]);
+  colsum("colsum ∂b2", bLG, p, L.b2[0]);
   gemm(
-    { M: NT, N: H, K: p, mode: 4 },
+    { name: "gemm ∂z2", M: NT, N: H, K: p, mode: 4 },
     [bLG, 0, R * p, p, 1],
     [bParams, L.w2[0], TP, H, 1],
     [bDZ2, 0, R * H, H, 1],
     undefined,
     [bG2, 0, R * H],
   );
-  gemm({ M: H, N: H, K: NT, mode: 0 }, [bDZ2, 0, R * H, 1, H], [bH1, 0, R * H, H, 1], [
+  gemm({ name: "gemm ∂W1", M: H, N: H, K: NT, mode: 0 }, [bDZ2, 0, R * H, 1, H], [
+    bH1,
+    0,
+    R * H,
+    H,
+    1,
+  ], [
     bGrad,
     L.w1[0],
     TP,
     H,
     1,
   ]);
-  colsum(bDZ2, H, L.b1[0]);
+  colsum("colsum ∂b1", bDZ2, H, L.b1[0]);
   gemm(
-    { M: NT, N: H, K: H, mode: 4 },
+    { name: "gemm ∂z1", M: NT, N: H, K: H, mode: 4 },
     [bDZ2, 0, R * H, H, 1],
     [bParams, L.w1[0], TP, H, 1],
     [bDZ1, 0, R * H, H, 1],
     undefined,
     [bG1, 0, R * H],
   );
-  colsum(bDZ1, H, L.b0[0]);
+  colsum("colsum ∂b0", bDZ1, H, L.b0[0]);
   passes.push({
+    name: "scatter ∂PA, ∂PB",
     pipeline: pSc,
     bind: group(pSc, [uShapes, bDZ1, bOffA, bRowsA, bOffB, bRowsB, bDPA, bDPB]),
     groups: [wg(H, 64), p, B],
   });
-  gemm({ M: H, N: d, K: p, mode: 0 }, [bDPA, 0, p * H, 1, H], [bParams, L.embedding[0], TP, d, 1], [
+  gemm({ name: "gemm ∂W0a", M: H, N: d, K: p, mode: 0 }, [bDPA, 0, p * H, 1, H], [
+    bParams,
+    L.embedding[0],
+    TP,
+    d,
+    1,
+  ], [
     bGrad,
     L.w0[0],
     TP,
     twoD,
     1,
   ]);
-  gemm({ M: H, N: d, K: p, mode: 0 }, [bDPB, 0, p * H, 1, H], [bParams, L.embedding[0], TP, d, 1], [
+  gemm({ name: "gemm ∂W0b", M: H, N: d, K: p, mode: 0 }, [bDPB, 0, p * H, 1, H], [
+    bParams,
+    L.embedding[0],
+    TP,
+    d,
+    1,
+  ], [
     bGrad,
     L.w0[0] + d,
     TP,
     twoD,
     1,
   ]);
-  gemm({ M: p, N: d, K: H, mode: 0 }, [bDPA, 0, p * H, H, 1], [bParams, L.w0[0], TP, twoD, 1], [
+  gemm({ name: "gemm ∂E (a)", M: p, N: d, K: H, mode: 0 }, [bDPA, 0, p * H, H, 1], [
+    bParams,
+    L.w0[0],
+    TP,
+    twoD,
+    1,
+  ], [
     bGrad,
     L.embedding[0],
     TP,
     d,
     1,
   ]);
-  gemm({ M: p, N: d, K: H, mode: 1 }, [bDPB, 0, p * H, H, 1], [bParams, L.w0[0] + d, TP, twoD, 1], [
+  gemm({ name: "gemm ∂E (b)", M: p, N: d, K: H, mode: 1 }, [bDPB, 0, p * H, H, 1], [
+    bParams,
+    L.w0[0] + d,
+    TP,
+    twoD,
+    1,
+  ], [
     bGrad,
     L.embedding[0],
     TP,
@@ -390,120 +522,181 @@ export async function trainBatchGpu(
     1,
   ]);
   passes.push({
+    name: "AdamW",
     pipeline: pAd,
     bind: group(pAd, [uShapes, bHyper, bStep, bCounter, bGrad, bParams, bM, bV]),
     groups: [wg(TP, 256), B, 1],
   });
+  // the DFT of the updated embedding (and of the step's gradient): F = T·E, 2p × d per trial
+  gemm(
+    { name: "gemm signals F = T·E", M: 2 * p, N: d, K: p, mode: 0 },
+    [bDft, 0, 0, p, 1],
+    [bParams, L.embedding[0], TP, d, 1],
+    [bF, 0, 2 * p * d, d, 1],
+  );
+  if (gradSig) {
+    gemm(
+      { name: "gemm signals of ∂E", M: 2 * p, N: d, K: p, mode: 0 },
+      [bDft, 0, 0, p, 1],
+      [bGrad, L.embedding[0], TP, d, 1],
+      [bFG, 0, 2 * p * d, d, 1],
+    );
+  }
   passes.push({
+    name: "records",
     pipeline: pRec,
-    bind: group(pRec, [uShapes, bLoss, bOk, bParams, bGrad, bTw, bCounter, bRing]),
+    bind: group(pRec, [uShapes, bLoss, bOk, bParams, bF, bFG, bCounter, bRing]),
     groups: [B, 1, 1],
   });
-  passes.push({ pipeline: pAdv, bind: group(pAdv, [bCounter]), groups: [1, 1, 1] });
+  passes.push({
+    name: "advance counter",
+    pipeline: pAdv,
+    bind: group(pAdv, [bCounter]),
+    groups: [1, 1, 1],
+  });
 
-  // records
-  const recs = specs.map((s) => emptyRecords(s, "webgpu", { gradSignals: opts.gradSignals }));
-  // row 0 of the signals: the initial embedding's, on the host in float64
-  specs.forEach((s, b) => recs[b].signals.set(fourierNorms(s.params.subarray(0, p * d), p, d), 0));
-
-  const t0 = performance.now();
-  const every = opts.progressEvery ?? 100;
-  for (let start = 0; start < steps; start += chunk) {
-    const n = Math.min(chunk, steps - start);
-    const info = new Float32Array(2 * n);
-    for (let c = 0; c < n; c++) {
-      const t = start + c + 1;
-      info[2 * c] = 1 / (1 - BETA1 ** t);
-      info[2 * c + 1] = Math.sqrt(1 - BETA2 ** t);
-    }
-    device.queue.writeBuffer(bStep, 0, info);
-    device.queue.writeBuffer(bCounter, 0, new Uint32Array([0]));
-    const enc = device.createCommandEncoder();
-    for (let c = 0; c < n; c++) {
-      const pass = enc.beginComputePass();
-      for (const ps of passes) {
-        pass.setPipeline(ps.pipeline);
-        pass.setBindGroup(0, ps.bind);
-        pass.dispatchWorkgroups(...ps.groups);
+  const all = [
+    bParams,
+    bGrad,
+    bM,
+    bV,
+    bRowPair,
+    bOffA,
+    bOffB,
+    bRowsA,
+    bRowsB,
+    bHyper,
+    bDft,
+    bF,
+    ...(gradSig ? [bFG] : []),
+    bPA,
+    bPB,
+    bDPA,
+    bDPB,
+    bH1,
+    bG1,
+    bH2,
+    bG2,
+    bLG,
+    bDZ2,
+    bDZ1,
+    bLoss,
+    bOk,
+    bCounter,
+    bStep,
+    bRing,
+    bRead,
+    dummy,
+    dummyW,
+    uShapes,
+  ];
+  return {
+    device,
+    passes,
+    chunk,
+    width,
+    paramsPerTrial: TP,
+    buffers: { params: bParams, ring: bRing, read: bRead, stepInfo: bStep, counter: bCounter },
+    encode(enc, n) {
+      for (let c = 0; c < n; c++) {
+        const pass = enc.beginComputePass();
+        for (const ps of passes) {
+          pass.setPipeline(ps.pipeline);
+          pass.setBindGroup(0, ps.bind);
+          pass.dispatchWorkgroups(...ps.groups);
+        }
+        pass.end();
       }
-      pass.end();
-    }
-    enc.copyBufferToBuffer(bRing, 0, bRead, 0, n * B * width * 4);
-    device.queue.submit([enc.finish()]);
-    await bRead.mapAsync(GPUMapMode.READ, 0, n * B * width * 4);
-    const ring = new Float32Array(bRead.getMappedRange(0, n * B * width * 4).slice(0));
-    bRead.unmap();
-    for (let c = 0; c < n; c++) {
-      const t = start + c;
-      for (let b = 0; b < B; b++) {
-        const o = (c * B + b) * width, r = recs[b];
-        r.trainLoss[t] = ring[o];
-        r.testLoss[t] = ring[o + 1];
-        r.trainAcc[t] = ring[o + 2];
-        r.testAcc[t] = ring[o + 3];
-        r.paramNorm[t] = ring[o + 4];
-        for (let k = 0; k < p; k++) r.signals[(t + 1) * p + k] = ring[o + 5 + k];
-        if (r.gradSignals) {
-          for (let k = 0; k < p; k++) r.gradSignals[t * p + k] = ring[o + 5 + p + k];
+    },
+    destroy() {
+      for (const b of [...all, ...uniforms]) b.destroy();
+    },
+  };
+}
+
+/**
+ * Train a batch of trials of equal shape on the GPU; records as `train()` gives them.
+ *
+ * @example
+ * ```ts ignore
+ * const recs = await trainBatchGpu(specs, { gradSignals: true });
+ * ```
+ */
+export async function trainBatchGpu(
+  specs: KernelSpec[],
+  opts: GpuTrainOptions = {},
+): Promise<TrialRecords[]> {
+  if (specs.length === 0) return [];
+  const { p, d, steps } = specs[0].config;
+  const B = specs.length;
+  const step = await buildFusedStep(specs, opts);
+  const { device, chunk, width, paramsPerTrial: TP } = step;
+  const { params: bParams, ring: bRing, read: bRead, stepInfo: bStep, counter: bCounter } =
+    step.buffers;
+  try {
+    const recs = specs.map((s) => emptyRecords(s, "webgpu", { gradSignals: opts.gradSignals }));
+    // row 0 of the signals: the initial embedding's, on the host in float64
+    specs.forEach((s, b) =>
+      recs[b].signals.set(fourierNorms(s.params.subarray(0, p * d), p, d), 0)
+    );
+
+    const t0 = performance.now();
+    const every = opts.progressEvery ?? 100;
+    for (let start = 0; start < steps; start += chunk) {
+      const n = Math.min(chunk, steps - start);
+      const info = new Float32Array(2 * n);
+      for (let c = 0; c < n; c++) {
+        const t = start + c + 1;
+        info[2 * c] = 1 / (1 - BETA1 ** t);
+        info[2 * c + 1] = Math.sqrt(1 - BETA2 ** t);
+      }
+      device.queue.writeBuffer(bStep, 0, info);
+      device.queue.writeBuffer(bCounter, 0, new Uint32Array([0]));
+      const enc = device.createCommandEncoder();
+      step.encode(enc, n);
+      enc.copyBufferToBuffer(bRing, 0, bRead, 0, n * B * width * 4);
+      device.queue.submit([enc.finish()]);
+      await bRead.mapAsync(GPUMapMode.READ, 0, n * B * width * 4);
+      const ring = new Float32Array(bRead.getMappedRange(0, n * B * width * 4).slice(0));
+      bRead.unmap();
+      for (let c = 0; c < n; c++) {
+        const t = start + c;
+        for (let b = 0; b < B; b++) {
+          const o = (c * B + b) * width, r = recs[b];
+          r.trainLoss[t] = ring[o];
+          r.testLoss[t] = ring[o + 1];
+          r.trainAcc[t] = ring[o + 2];
+          r.testAcc[t] = ring[o + 3];
+          r.paramNorm[t] = ring[o + 4];
+          for (let k = 0; k < p; k++) r.signals[(t + 1) * p + k] = ring[o + 5 + k];
+          if (r.gradSignals) {
+            for (let k = 0; k < p; k++) r.gradSignals[t * p + k] = ring[o + 5 + p + k];
+          }
         }
       }
+      const done = start + n;
+      if (
+        opts.onProgress &&
+        (Math.floor(done / every) > Math.floor(start / every) || done === steps)
+      ) opts.onProgress(done, steps);
     }
-    const done = start + n;
-    if (
-      opts.onProgress && (Math.floor(done / every) > Math.floor(start / every) || done === steps)
-    ) opts.onProgress(done, steps);
+    const ms = steps > 0 ? (performance.now() - t0) / steps : 0;
+    const final = device.createBuffer({
+      size: B * TP * 4,
+      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+    });
+    const enc = device.createCommandEncoder();
+    enc.copyBufferToBuffer(bParams, 0, final, 0, B * TP * 4);
+    device.queue.submit([enc.finish()]);
+    await final.mapAsync(GPUMapMode.READ);
+    const all = new Float32Array(final.getMappedRange().slice(0));
+    final.destroy();
+    recs.forEach((r, b) => {
+      r.finalParams = Float64Array.from(all.subarray(b * TP, (b + 1) * TP));
+      r.msPerStep = ms;
+    });
+    return recs;
+  } finally {
+    step.destroy();
   }
-  const ms = steps > 0 ? (performance.now() - t0) / steps : 0;
-  const final = device.createBuffer({
-    size: B * TP * 4,
-    usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
-  });
-  const enc = device.createCommandEncoder();
-  enc.copyBufferToBuffer(bParams, 0, final, 0, B * TP * 4);
-  device.queue.submit([enc.finish()]);
-  await final.mapAsync(GPUMapMode.READ);
-  const all = new Float32Array(final.getMappedRange().slice(0));
-  final.destroy();
-  recs.forEach((r, b) => {
-    r.finalParams = Float64Array.from(all.subarray(b * TP, (b + 1) * TP));
-    r.msPerStep = ms;
-  });
-  for (
-    const b of [
-      bParams,
-      bGrad,
-      bM,
-      bV,
-      bRowPair,
-      bOffA,
-      bOffB,
-      bRowsA,
-      bRowsB,
-      bHyper,
-      bTw,
-      bPA,
-      bPB,
-      bDPA,
-      bDPB,
-      bH1,
-      bG1,
-      bH2,
-      bG2,
-      bLG,
-      bDZ2,
-      bDZ1,
-      bLoss,
-      bOk,
-      bCounter,
-      bStep,
-      bRing,
-      bRead,
-      dummy,
-      dummyW,
-      uShapes,
-    ]
-  ) {
-    b.destroy();
-  }
-  return recs;
 }

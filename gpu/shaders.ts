@@ -18,14 +18,65 @@ struct Shapes {
 }
 `;
 
+/** A GEMM's epilogue: 0 store, 1 accumulate, 2 z = acc + bias → C = silu(z), G = silu′(z),
+ * 3 C = acc + bias, 4 C = acc · G. */
+export type GemmMode = 0 | 1 | 2 | 3 | 4;
+
+// The epilogue of one output (acc, at row m0 + i and column n0 + j) per mode, as WGSL.
+const C_AT = (i: string, j: string) =>
+  `g.cOff + b * g.cBatch + (m0 + ${i}) * g.cM + (n0 + ${j}) * g.cN`;
+const G_AT = (i: string, j: string) =>
+  `g.gOff + b * g.gBatch + (m0 + ${i}) * g.cM + (n0 + ${j}) * g.cN`;
+const BIAS_AT = (j: string) => `bias[g.biasOff + b * g.biasBatch + n0 + ${j}]`;
+const EPILOGUE: Record<GemmMode, (acc: string, i: string, j: string) => string> = {
+  0: (acc, i, j) => `C[${C_AT(i, j)}] = ${acc};`,
+  1: (acc, i, j) => `let ci = ${C_AT(i, j)}; C[ci] = C[ci] + ${acc};`,
+  2: (acc, i, j) =>
+    `let z = ${acc} + ${BIAS_AT(j)}; let s = 1.0 / (1.0 + exp(-z)); ` +
+    `C[${C_AT(i, j)}] = z * s; G[${G_AT(i, j)}] = s * (1.0 + z * (1.0 - s));`,
+  3: (acc, i, j) => `C[${C_AT(i, j)}] = ${acc} + ${BIAS_AT(j)};`,
+  4: (acc, i, j) => `C[${C_AT(i, j)}] = ${acc} * G[${G_AT(i, j)}];`,
+};
+
+/** The SIMD width the GEMM's workgroups are shaped for: Mesa's llvmpipe runs 8 f32 lanes
+ * (256-bit) per invocation group; on a hardware GPU 8 lanes are a quarter warp. */
+export const GEMM_LANES = 8;
+
+/** A GEMM kernel's register block: `rows` output rows (the same for every lane of a workgroup)
+ * × `cols` output columns per lane (interleaved: lane l takes columns l, l + 8, …). */
+export interface GemmBlock {
+  rows: number;
+  cols: number;
+}
+
 /**
- * C[b] (M×N) = A[b] (M×K) · B[b] (K×N), element (m, k) of A at aOff + b·aBatch + m·aM + k·aK
- * (likewise B and C), 64×64 tiles, 4×4 outputs per thread. Epilogue modes: 0 store, 1 accumulate,
- * 2 z = acc + bias → C = silu(z), G = silu′(z), 3 C = acc + bias, 4 C = acc · G.
+ * The batched GEMM, generated for one register block: C[b] (M×N) = A[b] (M×K) · B[b] (K×N),
+ * element (m, k) of A at aOff + b·aBatch + m·aM + k·aK (likewise B and C). A workgroup is
+ * {@linkcode GEMM_LANES} lanes; it owns `rows` consecutive rows (so every A load is the same
+ * for all its lanes — uniform, one scalar load on llvmpipe) and `cols` × 8 columns, lane l
+ * taking columns l, l + 8, … (each B load is one load per lane). Each lane keeps its
+ * rows × cols sums in named registers (the code is unrolled here, in TypeScript: a WGSL loop
+ * over a private array is not kept in registers by Mesa), summed in k order 0..K−1 with fma, as
+ * a plain loop would. The epilogue ({@linkcode GemmMode}) is generated into the kernel too: a
+ * uniform switch there costs llvmpipe half the kernel's speed; the kernel binds bias and G
+ * (bindings 4, 5) only in the modes that use them.
+ *
+ * On llvmpipe a block of 16 × 16 reaches ~8× the GFLOP/s of a 64×64-tile, 4×4-per-thread
+ * shared-memory kernel (bench/README.md): its cost is the per-lane loads, not the FMAs.
+ *
+ * @example
+ * ```ts
+ * const code = gemmShader({ rows: 16, cols: 16, mode: 0 });
+ * console.assert(code.includes("c15_15"));
+ * ```
  */
-export const GEMM = /* wgsl */ `
+export function gemmShader({ rows, cols, mode }: GemmBlock & { mode: GemmMode }): string {
+  const r = (n: number) => Array.from({ length: n }, (_, i) => i);
+  const span = GEMM_LANES * cols;
+  const lines = (xs: string[], indent: string) => xs.join(`\n${indent}`);
+  return /* wgsl */ `
 struct Gemm {
-  M: u32, N: u32, K: u32, mode: u32,
+  M: u32, N: u32, K: u32, mode: u32, // mode: unused (compiled in)
   aOff: u32, aBatch: u32, aM: u32, aK: u32,
   bOff: u32, bBatch: u32, bK: u32, bN: u32,
   cOff: u32, cBatch: u32, cM: u32, cN: u32,
@@ -35,72 +86,60 @@ struct Gemm {
 @group(0) @binding(1) var<storage, read> A: array<f32>;
 @group(0) @binding(2) var<storage, read> Bm: array<f32>;
 @group(0) @binding(3) var<storage, read_write> C: array<f32>;
-@group(0) @binding(4) var<storage, read> bias: array<f32>;
-@group(0) @binding(5) var<storage, read_write> G: array<f32>;
+${mode === 2 || mode === 3 ? "@group(0) @binding(4) var<storage, read> bias: array<f32>;" : ""}
+${mode === 2 || mode === 4 ? "@group(0) @binding(5) var<storage, read_write> G: array<f32>;" : ""}
 
-// 64×64 outputs per workgroup of 16×16 threads, each thread a 4×4 register block; tiles of
-// 16 k-values staged in workgroup memory. The k order of every sum is 0..K−1, as in a plain loop.
-var<workgroup> tA: array<array<f32, 64>, 16>;
-var<workgroup> tB: array<array<f32, 64>, 16>;
-
-fn epilogue(acc: f32, b: u32, m: u32, n: u32) {
-  let ci = g.cOff + b * g.cBatch + m * g.cM + n * g.cN;
-  switch (g.mode) {
-    case 0u: { C[ci] = acc; }
-    case 1u: { C[ci] = C[ci] + acc; }
-    case 2u: {
-      let z = acc + bias[g.biasOff + b * g.biasBatch + n];
-      let s = 1.0 / (1.0 + exp(-z));
-      C[ci] = z * s;
-      G[g.gOff + b * g.gBatch + m * g.cM + n * g.cN] = s * (1.0 + z * (1.0 - s));
-    }
-    case 3u: { C[ci] = acc + bias[g.biasOff + b * g.biasBatch + n]; }
-    default: { C[ci] = acc * G[g.gOff + b * g.gBatch + m * g.cM + n * g.cN]; }
-  }
-}
-
-@compute @workgroup_size(16, 16, 1)
+@compute @workgroup_size(${GEMM_LANES}, 1, 1)
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) l: vec3u) {
   let b = wg.z;
-  let m0 = wg.y * 64u;
-  let n0 = wg.x * 64u;
+  let m0 = wg.y * ${rows}u;
+  let n0 = wg.x * ${span}u + l.x;
   let aBase = g.aOff + b * g.aBatch;
   let bBase = g.bOff + b * g.bBatch;
-  let tid = l.y * 16u + l.x;
-  var acc: array<array<f32, 4>, 4>;
-  for (var k0 = 0u; k0 < g.K; k0 += 16u) {
-    for (var i = 0u; i < 4u; i++) {
-      let idx = tid * 4u + i;
-      let mm = idx / 16u; let ka = idx % 16u;
-      let m = m0 + mm; let k = k0 + ka;
-      var av = 0.0;
-      if (m < g.M && k < g.K) { av = A[aBase + m * g.aM + k * g.aK]; }
-      tA[ka][mm] = av;
-      let kb = idx / 64u; let nb = idx % 64u;
-      let k2 = k0 + kb; let n = n0 + nb;
-      var bv = 0.0;
-      if (k2 < g.K && n < g.N) { bv = Bm[bBase + k2 * g.bK + n * g.bN]; }
-      tB[kb][nb] = bv;
-    }
-    workgroupBarrier();
-    for (var kk = 0u; kk < 16u; kk++) {
-      var a: array<f32, 4>;
-      var c: array<f32, 4>;
-      for (var i = 0u; i < 4u; i++) { a[i] = tA[kk][l.y * 4u + i]; c[i] = tB[kk][l.x * 4u + i]; }
-      for (var i = 0u; i < 4u; i++) {
-        for (var j = 0u; j < 4u; j++) { acc[i][j] = fma(a[i], c[j], acc[i][j]); }
-      }
-    }
-    workgroupBarrier();
+  // rows and columns past the edge read the last one (in bounds) and are not stored
+  ${lines(r(rows).map((i) => `let ar${i} = aBase + min(m0 + ${i}u, g.M - 1u) * g.aM;`), "  ")}
+  ${
+    lines(
+      r(cols).map((j) => `let bc${j} = bBase + min(n0 + ${j * GEMM_LANES}u, g.N - 1u) * g.bN;`),
+      "  ",
+    )
   }
-  for (var i = 0u; i < 4u; i++) {
-    for (var j = 0u; j < 4u; j++) {
-      let m = m0 + l.y * 4u + i; let n = n0 + l.x * 4u + j;
-      if (m < g.M && n < g.N) { epilogue(acc[i][j], b, m, n); }
-    }
+  ${lines(r(rows).map((i) => r(cols).map((j) => `var c${i}_${j} = 0.0;`).join(" ")), "  ")}
+  for (var k = 0u; k < g.K; k++) {
+    ${lines(r(cols).map((j) => `let b${j} = Bm[bc${j} + k * g.bK];`), "    ")}
+    ${lines(r(rows).map((i) => `let a${i} = A[ar${i} + k * g.aK];`), "    ")}
+    ${
+    lines(
+      r(rows).map((i) =>
+        r(cols).map((j) => `c${i}_${j} = fma(a${i}, b${j}, c${i}_${j});`).join(" ")
+      ),
+      "    ",
+    )
+  }
+  }
+  ${
+    lines(
+      r(rows).flatMap((i) =>
+        r(cols).map((j) =>
+          `if (m0 + ${i}u < g.M && n0 + ${j * GEMM_LANES}u < g.N) { ` +
+          EPILOGUE[mode](`c${i}_${j}`, `${i}u`, `${j * GEMM_LANES}u`) + " }"
+        )
+      ),
+      "  ",
+    )
   }
 }
 `;
+}
+
+/** The register block for a GEMM with M output rows and N output columns: the power of two of
+ * columns per lane that covers N (up to 16; few distinct kernels to compile), 16 rows (32 when M
+ * is large). */
+export function gemmBlock(M: number, N: number): GemmBlock {
+  let cols = 1;
+  while (cols < 16 && cols * GEMM_LANES < N) cols *= 2;
+  return { rows: M >= 1024 ? 32 : 16, cols };
+}
 
 /** Layer 1 on every pair: z = PA[a] + PB[b] + b0, H1 = silu(z), G1 = silu′(z). */
 export const LAYER1 = SHAPES + /* wgsl */ `
@@ -244,15 +283,16 @@ fn main(@builtin(global_invocation_id) id: vec3u) {
 `;
 
 /** Per trial: the step's losses and accuracies (train rows, test rows), the parameter norm, and
- * the signals ‖F_k‖ of the embedding (and of ∂L/∂E when asked), into the records ring at
- * row counter[0]. One workgroup per trial. */
+ * the signals ‖F_k‖ of the embedding (and of ∂L/∂E when asked) from its DFT F (2p × d per trial:
+ * real parts, then imaginary; a GEMM of the step makes it), into the records ring at row
+ * counter[0]. One workgroup per trial. */
 export const RECORD = SHAPES + /* wgsl */ `
 @group(0) @binding(0) var<uniform> s: Shapes;
 @group(0) @binding(1) var<storage, read> rowLoss: array<f32>;
 @group(0) @binding(2) var<storage, read> rowOk: array<f32>;
 @group(0) @binding(3) var<storage, read> params: array<f32>;
-@group(0) @binding(4) var<storage, read> grad: array<f32>;
-@group(0) @binding(5) var<storage, read> twiddle: array<vec2f>;
+@group(0) @binding(4) var<storage, read> F: array<f32>;
+@group(0) @binding(5) var<storage, read> FG: array<f32>;
 @group(0) @binding(6) var<storage, read> counter: array<u32>;
 @group(0) @binding(7) var<storage, read_write> ring: array<f32>;
 
@@ -287,22 +327,17 @@ fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wg: vec
     ring[out] = ra / nt; ring[out + 1u] = re / ne; ring[out + 2u] = rc / nt; ring[out + 3u] = rf / ne;
     ring[out + 4u] = sqrt(rq);
   }
-  // signals: thread k computes ‖Σ_n e^{−2πikn/p} E_n‖ (and of the gradient's embedding part)
+  // signals: thread k sums |F_k,i|² over the d columns
+  let fb = b * 2u * s.P * s.D;
   for (var k = l; k < s.P; k += 256u) {
     var ss = 0.0; var sg = 0.0;
     for (var i = 0u; i < s.D; i++) {
-      var re1 = 0.0; var im1 = 0.0; var re2 = 0.0; var im2 = 0.0;
-      for (var n = 0u; n < s.P; n++) {
-        let w = twiddle[(k * n) % s.P];
-        let x = params[b * s.TP + s.oE + n * s.D + i];
-        re1 = fma(w.x, x, re1); im1 = fma(w.y, x, im1);
-        if (s.gradSignals != 0u) {
-          let y = grad[b * s.TP + s.oE + n * s.D + i];
-          re2 = fma(w.x, y, re2); im2 = fma(w.y, y, im2);
-        }
-      }
+      let re1 = F[fb + k * s.D + i]; let im1 = F[fb + (s.P + k) * s.D + i];
       ss += re1 * re1 + im1 * im1;
-      sg += re2 * re2 + im2 * im2;
+      if (s.gradSignals != 0u) {
+        let re2 = FG[fb + k * s.D + i]; let im2 = FG[fb + (s.P + k) * s.D + i];
+        sg += re2 * re2 + im2 * im2;
+      }
     }
     ring[out + 5u + k] = sqrt(ss);
     if (s.gradSignals != 0u) { ring[out + 5u + s.P + k] = sqrt(sg); }
