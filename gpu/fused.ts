@@ -17,6 +17,7 @@ import {
   ADVANCE,
   COLSUM,
   GEMM_LANES,
+  GEMM_TILED,
   gemmBlock,
   type GemmMode,
   gemmShader,
@@ -117,6 +118,10 @@ export interface GpuTrainOptions
   extends Pick<RecordOptions, "gradSignals" | "onProgress" | "progressEvery"> {
   /** Steps per submission and readback (default 200). */
   chunk?: number;
+  /** The GEMM kernel: `lanes` (gemmShader: register blocks, for software adapters) or `tiled`
+   * (GEMM_TILED: workgroup-memory tiles, for hardware GPUs); default by the adapter. Both give
+   * the same sums bit for bit. */
+  gemm?: "lanes" | "tiled";
 }
 
 /** One dispatch of a step: its kernel's name (for profiles), pipeline, bindings and grid. */
@@ -169,13 +174,14 @@ export interface FusedStep {
  */
 export async function buildFusedStep(
   specs: KernelSpec[],
-  opts: Pick<GpuTrainOptions, "gradSignals" | "chunk"> = {},
+  opts: Pick<GpuTrainOptions, "gradSignals" | "chunk" | "gemm"> = {},
 ): Promise<FusedStep> {
   const c0 = checkBatch(specs, "GPU");
   const { p, d, hidden: H } = c0;
   const steps = c0.steps;
   const NT = specs[0].trainIds.length;
-  const { device } = await gpuDevice();
+  const { device, adapter } = await gpuDevice();
+  const kernel = opts.gemm ?? (isSoftwareAdapter(adapter) ? "lanes" : "tiled");
   const B = specs.length, R = p * p;
   const L = paramLayout(p, d, H);
   const TP = L.total;
@@ -307,8 +313,8 @@ export async function buildFusedStep(
     bias: [GPUBuffer, number, number] = [dummy, 0, 0],
     gb: [GPUBuffer, number, number] = [dummyW, 0, 0],
   ) => {
-    const block = gemmBlock(g.M, g.N);
-    const pGemm = pipe(gemmShader({ ...block, mode: g.mode }));
+    const block = kernel === "lanes" ? gemmBlock(g.M, g.N) : { rows: 64, cols: 64 / GEMM_LANES };
+    const pGemm = pipe(kernel === "lanes" ? gemmShader({ ...block, mode: g.mode }) : GEMM_TILED);
     const u = uniform(
       new Uint32Array([
         g.M,
@@ -342,7 +348,8 @@ export async function buildFusedStep(
         entries: [u, a[0], bm[0], c[0], bias[0], gb[0]]
           .map((buffer, binding) => ({ binding, resource: { buffer } }))
           .filter(({ binding }) =>
-            binding < 4 || (binding === 4 && (g.mode === 2 || g.mode === 3)) ||
+            kernel === "tiled" || binding < 4 ||
+            (binding === 4 && (g.mode === 2 || g.mode === 3)) ||
             (binding === 5 && (g.mode === 2 || g.mode === 4))
           ),
       }),

@@ -89,6 +89,21 @@ Deno.test("webgpu: a batch gives exactly what its trials give one by one", async
   }
 });
 
+Deno.test("webgpu: the tiled GEMM (hardware GPUs) and the lane GEMM (llvmpipe) agree bit for bit", async () => {
+  // p = 37: p² ≥ 1 024 pairs, so the 32-row lane blocks run too; every epilogue mode runs
+  const specs = [0, 1].map((seed) => {
+    const config = makeConfig({ p: 37, d: 20, steps: 6, seed, wd: 0.5 + seed });
+    return { config, ...initialTrial(config) };
+  });
+  const lanes = await trainBatchGpu(specs, { gemm: "lanes", gradSignals: true });
+  const tiled = await trainBatchGpu(specs, { gemm: "tiled", gradSignals: true });
+  for (const i of [0, 1]) {
+    for (const key of ["trainLoss", "testLoss", "signals", "gradSignals", "finalParams"] as const) {
+      assertClose(tiled[i][key]!, lanes[i][key]!, { atol: 0 }, `trial ${i} ${key}`);
+    }
+  }
+});
+
 for (const name of ["p13_d16_seed7", "p23_d32_seed2_wd1.0", "extra_p7_d3_seed5"]) {
   const { config } = TRAINING_FIXTURES.find((f) => f.name === name)!;
   Deno.test(`webgpu trajectory follows the authors' float64 run: ${name}`, async () => {

@@ -76,7 +76,7 @@ export function gemmShader({ rows, cols, mode }: GemmBlock & { mode: GemmMode })
   const lines = (xs: string[], indent: string) => xs.join(`\n${indent}`);
   return /* wgsl */ `
 struct Gemm {
-  M: u32, N: u32, K: u32, mode: u32, // mode: unused (compiled in)
+  M: u32, N: u32, K: u32, mode: u32, // mode: compiled in here (GEMM_TILED reads it)
   aOff: u32, aBatch: u32, aM: u32, aK: u32,
   bOff: u32, bBatch: u32, bK: u32, bN: u32,
   cOff: u32, cBatch: u32, cM: u32, cN: u32,
@@ -131,6 +131,90 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) l: vec3u
 }
 `;
 }
+
+/**
+ * The GEMM for hardware GPUs: the same product and strides as {@linkcode gemmShader}, in 64×64
+ * tiles staged in workgroup memory, 16×16 threads with 4×4 outputs each, the epilogue mode a
+ * uniform (`g.mode`, {@linkcode GemmMode}). Same sums bit for bit (k order 0..K−1, fma).
+ */
+export const GEMM_TILED = /* wgsl */ `
+struct Gemm {
+  M: u32, N: u32, K: u32, mode: u32,
+  aOff: u32, aBatch: u32, aM: u32, aK: u32,
+  bOff: u32, bBatch: u32, bK: u32, bN: u32,
+  cOff: u32, cBatch: u32, cM: u32, cN: u32,
+  biasOff: u32, biasBatch: u32, gOff: u32, gBatch: u32,
+}
+@group(0) @binding(0) var<uniform> g: Gemm;
+@group(0) @binding(1) var<storage, read> A: array<f32>;
+@group(0) @binding(2) var<storage, read> Bm: array<f32>;
+@group(0) @binding(3) var<storage, read_write> C: array<f32>;
+@group(0) @binding(4) var<storage, read> bias: array<f32>;
+@group(0) @binding(5) var<storage, read_write> G: array<f32>;
+
+// 64×64 outputs per workgroup of 16×16 threads, each thread a 4×4 register block; tiles of
+// 16 k-values staged in workgroup memory. The k order of every sum is 0..K−1, as in a plain loop.
+var<workgroup> tA: array<array<f32, 64>, 16>;
+var<workgroup> tB: array<array<f32, 64>, 16>;
+
+fn epilogue(acc: f32, b: u32, m: u32, n: u32) {
+  let ci = g.cOff + b * g.cBatch + m * g.cM + n * g.cN;
+  switch (g.mode) {
+    case 0u: { C[ci] = acc; }
+    case 1u: { C[ci] = C[ci] + acc; }
+    case 2u: {
+      let z = acc + bias[g.biasOff + b * g.biasBatch + n];
+      let s = 1.0 / (1.0 + exp(-z));
+      C[ci] = z * s;
+      G[g.gOff + b * g.gBatch + m * g.cM + n * g.cN] = s * (1.0 + z * (1.0 - s));
+    }
+    case 3u: { C[ci] = acc + bias[g.biasOff + b * g.biasBatch + n]; }
+    default: { C[ci] = acc * G[g.gOff + b * g.gBatch + m * g.cM + n * g.cN]; }
+  }
+}
+
+@compute @workgroup_size(16, 16, 1)
+fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) l: vec3u) {
+  let b = wg.z;
+  let m0 = wg.y * 64u;
+  let n0 = wg.x * 64u;
+  let aBase = g.aOff + b * g.aBatch;
+  let bBase = g.bOff + b * g.bBatch;
+  let tid = l.y * 16u + l.x;
+  var acc: array<array<f32, 4>, 4>;
+  for (var k0 = 0u; k0 < g.K; k0 += 16u) {
+    for (var i = 0u; i < 4u; i++) {
+      let idx = tid * 4u + i;
+      let mm = idx / 16u; let ka = idx % 16u;
+      let m = m0 + mm; let k = k0 + ka;
+      var av = 0.0;
+      if (m < g.M && k < g.K) { av = A[aBase + m * g.aM + k * g.aK]; }
+      tA[ka][mm] = av;
+      let kb = idx / 64u; let nb = idx % 64u;
+      let k2 = k0 + kb; let n = n0 + nb;
+      var bv = 0.0;
+      if (k2 < g.K && n < g.N) { bv = Bm[bBase + k2 * g.bK + n * g.bN]; }
+      tB[kb][nb] = bv;
+    }
+    workgroupBarrier();
+    for (var kk = 0u; kk < 16u; kk++) {
+      var a: array<f32, 4>;
+      var c: array<f32, 4>;
+      for (var i = 0u; i < 4u; i++) { a[i] = tA[kk][l.y * 4u + i]; c[i] = tB[kk][l.x * 4u + i]; }
+      for (var i = 0u; i < 4u; i++) {
+        for (var j = 0u; j < 4u; j++) { acc[i][j] = fma(a[i], c[j], acc[i][j]); }
+      }
+    }
+    workgroupBarrier();
+  }
+  for (var i = 0u; i < 4u; i++) {
+    for (var j = 0u; j < 4u; j++) {
+      let m = m0 + l.y * 4u + i; let n = n0 + l.x * 4u + j;
+      if (m < g.M && n < g.N) { epilogue(acc[i][j], b, m, n); }
+    }
+  }
+}
+`;
 
 /** The register block for a GEMM with M output rows and N output columns: the power of two of
  * columns per lane that covers N (up to 16; few distinct kernels to compile), 16 rows (32 when M
