@@ -15,7 +15,6 @@ import { fourierNorms } from "../analysis/fourier.ts";
 import {
   ADAM,
   ADVANCE,
-  COLSUM,
   GEMM_LANES,
   GEMM_TILED,
   gemmBlock,
@@ -281,10 +280,9 @@ export async function buildFusedStep(
   });
 
   const pipe = (code: string) => pipelineFor(device, code);
-  const [pL1, pSm, pCs, pSc, pAd, pRec, pAdv] = [
+  const [pL1, pSm, pSc, pAd, pRec, pAdv] = [
     LAYER1,
     SOFTMAX,
-    COLSUM,
     SCATTER,
     ADAM,
     RECORD,
@@ -304,230 +302,142 @@ export async function buildFusedStep(
     return u;
   };
   const wg = (n: number, s: number) => Math.ceil(n / s);
-  const dummy = buf(4), dummyW = buf(4); // unused bias (read) and G (read_write) bindings
+  // unused bias (read), G and S (read_write) bindings of the tiled kernel
+  const dummy = buf(4), dummyW = buf(4), dummyS = buf(4);
+  /** An operand: buffer, offset, per-trial stride, then the strides of its two indices. */
+  type Operand = [GPUBuffer, number, number, number, number];
+  /** A per-trial vector (bias, row sums): buffer, offset, per-trial stride. */
+  type Vector = [GPUBuffer, number, number];
   const gemm = (
     g: { name: string; M: number; N: number; K: number; mode: GemmMode },
-    a: [GPUBuffer, number, number, number, number],
-    bm: [GPUBuffer, number, number, number, number],
-    c: [GPUBuffer, number, number, number, number],
-    bias: [GPUBuffer, number, number] = [dummy, 0, 0],
-    gb: [GPUBuffer, number, number] = [dummyW, 0, 0],
+    x: { a: Operand; b: Operand; c: Operand; bias?: Vector; g?: Vector; rowSums?: Vector },
   ) => {
+    const bias: Vector = x.bias ?? [dummy, 0, 0], gb: Vector = x.g ?? [dummyW, 0, 0];
+    const rs = x.rowSums, sums: Vector = rs ?? [dummyS, 0, 0];
     const block = kernel === "lanes" ? gemmBlock(g.M, g.N) : { rows: 64, cols: 64 / GEMM_LANES };
-    const pGemm = pipe(kernel === "lanes" ? gemmShader({ ...block, mode: g.mode }) : GEMM_TILED);
+    const pGemm = pipe(
+      kernel === "lanes" ? gemmShader({ ...block, mode: g.mode, rowSums: !!rs }) : GEMM_TILED,
+    );
     const u = uniform(
       new Uint32Array([
-        g.M,
-        g.N,
-        g.K,
-        g.mode,
-        a[1],
-        a[2],
-        a[3],
-        a[4],
-        bm[1],
-        bm[2],
-        bm[3],
-        bm[4],
-        c[1],
-        c[2],
-        c[3],
-        c[4],
-        bias[1],
-        bias[2],
-        gb[1],
-        gb[2],
+        ...[g.M, g.N, g.K, g.mode],
+        ...x.a.slice(1) as number[],
+        ...x.b.slice(1) as number[],
+        ...x.c.slice(1) as number[],
+        ...[bias[1], bias[2], gb[1], gb[2]],
+        ...[sums[1], sums[2], rs ? 1 : 0, 0],
       ]),
     );
+    const used = (binding: number) =>
+      kernel === "tiled" || binding < 4 ||
+      (binding === 4 && (g.mode === 2 || g.mode === 3)) ||
+      (binding === 5 && (g.mode === 2 || g.mode === 4)) || (binding === 6 && !!rs);
     passes.push({
       name: g.name,
       flops: 2 * g.M * g.N * g.K * B,
       pipeline: pGemm,
       bind: device.createBindGroup({
         layout: pGemm.getBindGroupLayout(0),
-        entries: [u, a[0], bm[0], c[0], bias[0], gb[0]]
+        entries: [u, x.a[0], x.b[0], x.c[0], bias[0], gb[0], sums[0]]
           .map((buffer, binding) => ({ binding, resource: { buffer } }))
-          .filter(({ binding }) =>
-            kernel === "tiled" || binding < 4 ||
-            (binding === 4 && (g.mode === 2 || g.mode === 3)) ||
-            (binding === 5 && (g.mode === 2 || g.mode === 4))
-          ),
+          .filter(({ binding }) => used(binding)),
       }),
       groups: [wg(g.N, GEMM_LANES * block.cols), wg(g.M, block.rows), B],
     });
   };
   const twoD = 2 * d;
+  const grad = (off: number, s1: number, s2: number): Operand => [bGrad, off, TP, s1, s2];
+  const param = (off: number, s1: number, s2: number): Operand => [bParams, off, TP, s1, s2];
+  const E = param(L.embedding[0], d, 1);
   // forward: PA = E·W0[:, :d]ᵀ, PB = E·W0[:, d:]ᵀ
-  gemm(
-    { name: "gemm PA = E·W0aᵀ", M: p, N: H, K: d, mode: 0 },
-    [bParams, L.embedding[0], TP, d, 1],
-    [
-      bParams,
-      L.w0[0],
-      TP,
-      1,
-      twoD,
-    ],
-    [bPA, 0, p * H, H, 1],
-  );
-  gemm(
-    { name: "gemm PB = E·W0bᵀ", M: p, N: H, K: d, mode: 0 },
-    [bParams, L.embedding[0], TP, d, 1],
-    [
-      bParams,
-      L.w0[0] + d,
-      TP,
-      1,
-      twoD,
-    ],
-    [bPB, 0, p * H, H, 1],
-  );
+  gemm({ name: "gemm PA = E·W0aᵀ", M: p, N: H, K: d, mode: 0 }, {
+    a: E,
+    b: param(L.w0[0], 1, twoD),
+    c: [bPA, 0, p * H, H, 1],
+  });
+  gemm({ name: "gemm PB = E·W0bᵀ", M: p, N: H, K: d, mode: 0 }, {
+    a: E,
+    b: param(L.w0[0] + d, 1, twoD),
+    c: [bPB, 0, p * H, H, 1],
+  });
   passes.push({
     name: "layer 1 (gather, silu)",
     pipeline: pL1,
     bind: group(pL1, [uShapes, bParams, bPA, bPB, bRowPair, bH1, bG1]),
     groups: [wg(H, 64), R, B],
   });
-  gemm(
-    { name: "gemm layer 2 (silu)", M: R, N: H, K: H, mode: 2 },
-    [bH1, 0, R * H, H, 1],
-    [bParams, L.w1[0], TP, 1, H],
-    [bH2, 0, R * H, H, 1],
-    [bParams, L.b1[0], TP],
-    [bG2, 0, R * H],
-  );
-  gemm({ name: "gemm logits", M: R, N: p, K: H, mode: 3 }, [bH2, 0, R * H, H, 1], [
-    bParams,
-    L.w2[0],
-    TP,
-    1,
-    H,
-  ], [
-    bLG,
-    0,
-    R * p,
-    p,
-    1,
-  ], [bParams, L.b2[0], TP]);
+  gemm({ name: "gemm layer 2 (silu)", M: R, N: H, K: H, mode: 2 }, {
+    a: [bH1, 0, R * H, H, 1],
+    b: param(L.w1[0], 1, H),
+    c: [bH2, 0, R * H, H, 1],
+    bias: [bParams, L.b1[0], TP],
+    g: [bG2, 0, R * H],
+  });
+  gemm({ name: "gemm logits", M: R, N: p, K: H, mode: 3 }, {
+    a: [bH2, 0, R * H, H, 1],
+    b: param(L.w2[0], 1, H),
+    c: [bLG, 0, R * p, p, 1],
+    bias: [bParams, L.b2[0], TP],
+  });
   passes.push({
     name: "softmax-CE",
     pipeline: pSm,
     bind: group(pSm, [uShapes, bRowPair, bLG, bLoss, bOk]),
     groups: [wg(R, 64), B, 1],
   });
-  // backward
-  gemm({ name: "gemm ∂W2", M: p, N: H, K: NT, mode: 0 }, [bLG, 0, R * p, 1, p], [
-    bH2,
-    0,
-    R * H,
-    H,
-    1,
-  ], [
-    bGrad,
-    L.w2[0],
-    TP,
-    H,
-    1,
-  ]);
-  const colsum = (name: string, x: GPUBuffer, W: number, off: number) => {
-    const u = uniform(new Uint32Array([W, off, 0, 0]));
-    passes.push({
-      name,
-      pipeline: pCs,
-      bind: group(pCs, [uShapes, u, x, bGrad]),
-      groups: [wg(W, 64), B, 1],
-    });
-  };
-  colsum("colsum ∂b2", bLG, p, L.b2[0]);
-  gemm(
-    { name: "gemm ∂z2", M: NT, N: H, K: p, mode: 4 },
-    [bLG, 0, R * p, p, 1],
-    [bParams, L.w2[0], TP, H, 1],
-    [bDZ2, 0, R * H, H, 1],
-    undefined,
-    [bG2, 0, R * H],
-  );
-  gemm({ name: "gemm ∂W1", M: H, N: H, K: NT, mode: 0 }, [bDZ2, 0, R * H, 1, H], [
-    bH1,
-    0,
-    R * H,
-    H,
-    1,
-  ], [
-    bGrad,
-    L.w1[0],
-    TP,
-    H,
-    1,
-  ]);
-  colsum("colsum ∂b1", bDZ2, H, L.b1[0]);
-  gemm(
-    { name: "gemm ∂z1", M: NT, N: H, K: H, mode: 4 },
-    [bDZ2, 0, R * H, H, 1],
-    [bParams, L.w1[0], TP, H, 1],
-    [bDZ1, 0, R * H, H, 1],
-    undefined,
-    [bG1, 0, R * H],
-  );
-  colsum("colsum ∂b0", bDZ1, H, L.b0[0]);
+  // backward; the bias gradients are the row sums of the weight gradients' first operands
+  gemm({ name: "gemm ∂W2 (+ ∂b2)", M: p, N: H, K: NT, mode: 0 }, {
+    a: [bLG, 0, R * p, 1, p],
+    b: [bH2, 0, R * H, H, 1],
+    c: grad(L.w2[0], H, 1),
+    rowSums: [bGrad, L.b2[0], TP],
+  });
+  gemm({ name: "gemm ∂z2", M: NT, N: H, K: p, mode: 4 }, {
+    a: [bLG, 0, R * p, p, 1],
+    b: param(L.w2[0], H, 1),
+    c: [bDZ2, 0, R * H, H, 1],
+    g: [bG2, 0, R * H],
+  });
+  gemm({ name: "gemm ∂W1 (+ ∂b1)", M: H, N: H, K: NT, mode: 0 }, {
+    a: [bDZ2, 0, R * H, 1, H],
+    b: [bH1, 0, R * H, H, 1],
+    c: grad(L.w1[0], H, 1),
+    rowSums: [bGrad, L.b1[0], TP],
+  });
+  gemm({ name: "gemm ∂z1", M: NT, N: H, K: H, mode: 4 }, {
+    a: [bDZ2, 0, R * H, H, 1],
+    b: param(L.w1[0], H, 1),
+    c: [bDZ1, 0, R * H, H, 1],
+    g: [bG1, 0, R * H],
+  });
   passes.push({
     name: "scatter ∂PA, ∂PB",
     pipeline: pSc,
     bind: group(pSc, [uShapes, bDZ1, bOffA, bRowsA, bOffB, bRowsB, bDPA, bDPB]),
     groups: [wg(H, 64), p, B],
   });
-  gemm({ name: "gemm ∂W0a", M: H, N: d, K: p, mode: 0 }, [bDPA, 0, p * H, 1, H], [
-    bParams,
-    L.embedding[0],
-    TP,
-    d,
-    1,
-  ], [
-    bGrad,
-    L.w0[0],
-    TP,
-    twoD,
-    1,
-  ]);
-  gemm({ name: "gemm ∂W0b", M: H, N: d, K: p, mode: 0 }, [bDPB, 0, p * H, 1, H], [
-    bParams,
-    L.embedding[0],
-    TP,
-    d,
-    1,
-  ], [
-    bGrad,
-    L.w0[0] + d,
-    TP,
-    twoD,
-    1,
-  ]);
-  gemm({ name: "gemm ∂E (a)", M: p, N: d, K: H, mode: 0 }, [bDPA, 0, p * H, H, 1], [
-    bParams,
-    L.w0[0],
-    TP,
-    twoD,
-    1,
-  ], [
-    bGrad,
-    L.embedding[0],
-    TP,
-    d,
-    1,
-  ]);
-  gemm({ name: "gemm ∂E (b)", M: p, N: d, K: H, mode: 1 }, [bDPB, 0, p * H, H, 1], [
-    bParams,
-    L.w0[0] + d,
-    TP,
-    twoD,
-    1,
-  ], [
-    bGrad,
-    L.embedding[0],
-    TP,
-    d,
-    1,
-  ]);
+  // ∂b0 = Σ over the p token rows of ∂PA (every train pair once)
+  gemm({ name: "gemm ∂W0a (+ ∂b0)", M: H, N: d, K: p, mode: 0 }, {
+    a: [bDPA, 0, p * H, 1, H],
+    b: E,
+    c: grad(L.w0[0], twoD, 1),
+    rowSums: [bGrad, L.b0[0], TP],
+  });
+  gemm({ name: "gemm ∂W0b", M: H, N: d, K: p, mode: 0 }, {
+    a: [bDPB, 0, p * H, 1, H],
+    b: E,
+    c: grad(L.w0[0] + d, twoD, 1),
+  });
+  gemm({ name: "gemm ∂E (a)", M: p, N: d, K: H, mode: 0 }, {
+    a: [bDPA, 0, p * H, H, 1],
+    b: param(L.w0[0], twoD, 1),
+    c: grad(L.embedding[0], d, 1),
+  });
+  gemm({ name: "gemm ∂E (b)", M: p, N: d, K: H, mode: 1 }, {
+    a: [bDPB, 0, p * H, H, 1],
+    b: param(L.w0[0] + d, twoD, 1),
+    c: grad(L.embedding[0], d, 1),
+  });
   passes.push({
     name: "AdamW",
     pipeline: pAd,
@@ -535,19 +445,17 @@ export async function buildFusedStep(
     groups: [wg(TP, 256), B, 1],
   });
   // the DFT of the updated embedding (and of the step's gradient): F = T·E, 2p × d per trial
-  gemm(
-    { name: "gemm signals F = T·E", M: 2 * p, N: d, K: p, mode: 0 },
-    [bDft, 0, 0, p, 1],
-    [bParams, L.embedding[0], TP, d, 1],
-    [bF, 0, 2 * p * d, d, 1],
-  );
+  gemm({ name: "gemm signals F = T·E", M: 2 * p, N: d, K: p, mode: 0 }, {
+    a: [bDft, 0, 0, p, 1],
+    b: E,
+    c: [bF, 0, 2 * p * d, d, 1],
+  });
   if (gradSig) {
-    gemm(
-      { name: "gemm signals of ∂E", M: 2 * p, N: d, K: p, mode: 0 },
-      [bDft, 0, 0, p, 1],
-      [bGrad, L.embedding[0], TP, d, 1],
-      [bFG, 0, 2 * p * d, d, 1],
-    );
+    gemm({ name: "gemm signals of ∂E", M: 2 * p, N: d, K: p, mode: 0 }, {
+      a: [bDft, 0, 0, p, 1],
+      b: grad(L.embedding[0], d, 1),
+      c: [bFG, 0, 2 * p * d, d, 1],
+    });
   }
   passes.push({
     name: "records",
@@ -595,6 +503,7 @@ export async function buildFusedStep(
     bRead,
     dummy,
     dummyW,
+    dummyS,
     uShapes,
   ];
   return {

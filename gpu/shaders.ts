@@ -59,7 +59,8 @@ export interface GemmBlock {
  * over a private array is not kept in registers by Mesa), summed in k order 0..K−1 with fma, as
  * a plain loop would. The epilogue ({@linkcode GemmMode}) is generated into the kernel too: a
  * uniform switch there costs llvmpipe half the kernel's speed; the kernel binds bias and G
- * (bindings 4, 5) only in the modes that use them.
+ * (bindings 4, 5) only in the modes that use them. With `rowSums` it also writes S[m] = Σ_k A[m,k]
+ * (k in order, plain adds; binding 6): the bias gradient of a weight-gradient GEMM, for free.
  *
  * On llvmpipe a block of 16 × 16 reaches ~8× the GFLOP/s of a 64×64-tile, 4×4-per-thread
  * shared-memory kernel (bench/README.md): its cost is the per-lane loads, not the FMAs.
@@ -70,7 +71,9 @@ export interface GemmBlock {
  * console.assert(code.includes("c15_15"));
  * ```
  */
-export function gemmShader({ rows, cols, mode }: GemmBlock & { mode: GemmMode }): string {
+export function gemmShader(
+  { rows, cols, mode, rowSums = false }: GemmBlock & { mode: GemmMode; rowSums?: boolean },
+): string {
   const r = (n: number) => Array.from({ length: n }, (_, i) => i);
   const span = GEMM_LANES * cols;
   const lines = (xs: string[], indent: string) => xs.join(`\n${indent}`);
@@ -81,6 +84,7 @@ struct Gemm {
   bOff: u32, bBatch: u32, bK: u32, bN: u32,
   cOff: u32, cBatch: u32, cM: u32, cN: u32,
   biasOff: u32, biasBatch: u32, gOff: u32, gBatch: u32,
+  sOff: u32, sBatch: u32, rowSums: u32, pad: u32,
 }
 @group(0) @binding(0) var<uniform> g: Gemm;
 @group(0) @binding(1) var<storage, read> A: array<f32>;
@@ -88,6 +92,7 @@ struct Gemm {
 @group(0) @binding(3) var<storage, read_write> C: array<f32>;
 ${mode === 2 || mode === 3 ? "@group(0) @binding(4) var<storage, read> bias: array<f32>;" : ""}
 ${mode === 2 || mode === 4 ? "@group(0) @binding(5) var<storage, read_write> G: array<f32>;" : ""}
+${rowSums ? "@group(0) @binding(6) var<storage, read_write> S: array<f32>;" : ""}
 
 @compute @workgroup_size(${GEMM_LANES}, 1, 1)
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) l: vec3u) {
@@ -105,9 +110,11 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) l: vec3u
     )
   }
   ${lines(r(rows).map((i) => r(cols).map((j) => `var c${i}_${j} = 0.0;`).join(" ")), "  ")}
+  ${rowSums ? lines(r(rows).map((i) => `var s${i} = 0.0;`), "  ") : ""}
   for (var k = 0u; k < g.K; k++) {
     ${lines(r(cols).map((j) => `let b${j} = Bm[bc${j} + k * g.bK];`), "    ")}
     ${lines(r(rows).map((i) => `let a${i} = A[ar${i} + k * g.aK];`), "    ")}
+    ${rowSums ? lines(r(rows).map((i) => `s${i} = s${i} + a${i};`), "    ") : ""}
     ${
     lines(
       r(rows).map((i) =>
@@ -128,6 +135,16 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) l: vec3u
       "  ",
     )
   }
+  ${
+    rowSums
+      ? `if (wg.x == 0u && l.x == 0u) {\n    ` + lines(
+        r(rows).map((i) =>
+          `if (m0 + ${i}u < g.M) { S[g.sOff + b * g.sBatch + m0 + ${i}u] = s${i}; }`
+        ),
+        "    ",
+      ) + "\n  }"
+      : ""
+  }
 }
 `;
 }
@@ -135,7 +152,8 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) l: vec3u
 /**
  * The GEMM for hardware GPUs: the same product and strides as {@linkcode gemmShader}, in 64×64
  * tiles staged in workgroup memory, 16×16 threads with 4×4 outputs each, the epilogue mode a
- * uniform (`g.mode`, {@linkcode GemmMode}). Same sums bit for bit (k order 0..K−1, fma).
+ * uniform (`g.mode`, {@linkcode GemmMode}), row sums when `g.rowSums` ≠ 0. Same sums bit for bit
+ * (k order 0..K−1, fma; row sums with plain adds).
  */
 export const GEMM_TILED = /* wgsl */ `
 struct Gemm {
@@ -144,6 +162,7 @@ struct Gemm {
   bOff: u32, bBatch: u32, bK: u32, bN: u32,
   cOff: u32, cBatch: u32, cM: u32, cN: u32,
   biasOff: u32, biasBatch: u32, gOff: u32, gBatch: u32,
+  sOff: u32, sBatch: u32, rowSums: u32, pad: u32,
 }
 @group(0) @binding(0) var<uniform> g: Gemm;
 @group(0) @binding(1) var<storage, read> A: array<f32>;
@@ -151,6 +170,7 @@ struct Gemm {
 @group(0) @binding(3) var<storage, read_write> C: array<f32>;
 @group(0) @binding(4) var<storage, read> bias: array<f32>;
 @group(0) @binding(5) var<storage, read_write> G: array<f32>;
+@group(0) @binding(6) var<storage, read_write> S: array<f32>;
 
 // 64×64 outputs per workgroup of 16×16 threads, each thread a 4×4 register block; tiles of
 // 16 k-values staged in workgroup memory. The k order of every sum is 0..K−1, as in a plain loop.
@@ -182,6 +202,8 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) l: vec3u
   let bBase = g.bOff + b * g.bBatch;
   let tid = l.y * 16u + l.x;
   var acc: array<array<f32, 4>, 4>;
+  var rs: array<f32, 4>;
+  let sums = g.rowSums != 0u && wg.x == 0u && l.x == 0u;
   for (var k0 = 0u; k0 < g.K; k0 += 16u) {
     for (var i = 0u; i < 4u; i++) {
       let idx = tid * 4u + i;
@@ -201,6 +223,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) l: vec3u
       var a: array<f32, 4>;
       var c: array<f32, 4>;
       for (var i = 0u; i < 4u; i++) { a[i] = tA[kk][l.y * 4u + i]; c[i] = tB[kk][l.x * 4u + i]; }
+      if (sums) { for (var i = 0u; i < 4u; i++) { rs[i] = rs[i] + a[i]; } }
       for (var i = 0u; i < 4u; i++) {
         for (var j = 0u; j < 4u; j++) { acc[i][j] = fma(a[i], c[j], acc[i][j]); }
       }
@@ -211,6 +234,12 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) l: vec3u
     for (var j = 0u; j < 4u; j++) {
       let m = m0 + l.y * 4u + i; let n = n0 + l.x * 4u + j;
       if (m < g.M && n < g.N) { epilogue(acc[i][j], b, m, n); }
+    }
+  }
+  if (sums) {
+    for (var i = 0u; i < 4u; i++) {
+      let m = m0 + l.y * 4u + i;
+      if (m < g.M) { S[g.sOff + b * g.sBatch + m] = rs[i]; }
     }
   }
 }
@@ -288,24 +317,6 @@ fn main(@builtin(global_invocation_id) id: vec3u) {
     for (var j = 0u; j < s.P; j++) { LG[base + j] = LG[base + j] * scale; }
     LG[base + lbl] = -rest * scale;
   }
-}
-`;
-
-/** Column sums of the first NT rows of X (width W): bias gradients. */
-export const COLSUM = SHAPES + /* wgsl */ `
-struct Cs { W: u32, outOff: u32, pad0: u32, pad1: u32 }
-@group(0) @binding(0) var<uniform> s: Shapes;
-@group(0) @binding(1) var<uniform> c: Cs;
-@group(0) @binding(2) var<storage, read> X: array<f32>;
-@group(0) @binding(3) var<storage, read_write> grad: array<f32>;
-
-@compute @workgroup_size(64, 1, 1)
-fn main(@builtin(global_invocation_id) id: vec3u) {
-  let j = id.x; let b = id.y;
-  if (j >= c.W) { return; }
-  var acc = 0.0;
-  for (var r = 0u; r < s.NT; r++) { acc += X[(b * s.R + r) * c.W + j]; }
-  grad[b * s.TP + c.outOff + j] = acc;
 }
 `;
 
