@@ -123,6 +123,9 @@ export const fig04: Figure<Params> = {
       ],
       notes: [
         `Steps ${steps}; thresholds chosen before running: "falls sharply" = the large-d mean is ≤ 10 % of the medium-d mean.`,
+        `${seeds} seed${
+          seeds > 1 ? "s" : ""
+        } per d: a group's mean test loss is dominated by any run that has not generalised (test loss ~10 against ~0.1), so with few seeds "small d beats medium d" turns on single runs.`,
       ],
     };
   },
