@@ -36,6 +36,7 @@ let devicePromise: Promise<{ device: GPUDevice; adapter: GPUAdapter }> | undefin
 /** The process's WebGPU device (requested once). */
 export function gpuDevice(): Promise<{ device: GPUDevice; adapter: GPUAdapter }> {
   devicePromise ??= (async () => {
+    quietMesa();
     const adapter = typeof navigator !== "undefined" && navigator.gpu
       ? await navigator.gpu.requestAdapter({ powerPreference: "high-performance" })
       : null;
@@ -57,6 +58,26 @@ export function gpuDevice(): Promise<{ device: GPUDevice; adapter: GPUAdapter }>
     return { device, adapter };
   })();
   return devicePromise;
+}
+
+/** Mesa prints "error: XDG_RUNTIME_DIR is invalid or not set" on every adapter request without
+ * one (harmless, but it reads like a failure): give the process a private 0700 folder when the
+ * variable is unset on Linux. */
+function quietMesa(): void {
+  try {
+    if (Deno.build.os === "linux" && !Deno.env.get("XDG_RUNTIME_DIR")) {
+      const dir = Deno.makeTempDirSync({ prefix: "circle-survival-xdg-" });
+      Deno.chmodSync(dir, 0o700);
+      Deno.env.set("XDG_RUNTIME_DIR", dir);
+      globalThis.addEventListener("unload", () => {
+        try {
+          Deno.removeSync(dir, { recursive: true });
+        } catch { /* already gone */ }
+      });
+    }
+  } catch {
+    // without env or write permission Mesa just prints its warning
+  }
 }
 
 /** Destroy the process's WebGPU device (a later call of {@linkcode gpuDevice} makes a new one). */
