@@ -22,21 +22,36 @@ struct Shapes {
  * 3 C = acc + bias, 4 C = acc · G. */
 export type GemmMode = 0 | 1 | 2 | 3 | 4;
 
-// The epilogue of one output (acc, at row m0 + i and column n0 + j) per mode, as WGSL.
-const C_AT = (i: string, j: string) =>
-  `g.cOff + b * g.cBatch + (m0 + ${i}) * g.cM + (n0 + ${j}) * g.cN`;
-const G_AT = (i: string, j: string) =>
-  `g.gOff + b * g.gBatch + (m0 + ${i}) * g.cM + (n0 + ${j}) * g.cN`;
-const BIAS_AT = (j: string) => `bias[g.biasOff + b * g.biasBatch + n0 + ${j}]`;
-const EPILOGUE: Record<GemmMode, (acc: string, i: string, j: string) => string> = {
-  0: (acc, i, j) => `C[${C_AT(i, j)}] = ${acc};`,
-  1: (acc, i, j) => `let ci = ${C_AT(i, j)}; C[ci] = C[ci] + ${acc};`,
-  2: (acc, i, j) =>
-    `let z = ${acc} + ${BIAS_AT(j)}; let s = 1.0 / (1.0 + exp(-z)); ` +
-    `C[${C_AT(i, j)}] = z * s; G[${G_AT(i, j)}] = s * (1.0 + z * (1.0 - s));`,
-  3: (acc, i, j) => `C[${C_AT(i, j)}] = ${acc} + ${BIAS_AT(j)};`,
-  4: (acc, i, j) => `C[${C_AT(i, j)}] = ${acc} * G[${G_AT(i, j)}];`,
+// The epilogue of one output per mode, as WGSL: acc stored at row m and column n (index
+// expressions) of trial b. Both GEMM kernels are built from these, so their formulas agree.
+const C_AT = (m: string, n: string) => `g.cOff + b * g.cBatch + (${m}) * g.cM + (${n}) * g.cN`;
+const G_AT = (m: string, n: string) => `g.gOff + b * g.gBatch + (${m}) * g.cM + (${n}) * g.cN`;
+const BIAS_AT = (n: string) => `bias[g.biasOff + b * g.biasBatch + ${n}]`;
+const EPILOGUE: Record<GemmMode, (acc: string, m: string, n: string) => string> = {
+  0: (acc, m, n) => `C[${C_AT(m, n)}] = ${acc};`,
+  1: (acc, m, n) => `let ci = ${C_AT(m, n)}; C[ci] = C[ci] + ${acc};`,
+  2: (acc, m, n) =>
+    `let z = ${acc} + ${BIAS_AT(n)}; let s = 1.0 / (1.0 + exp(-z)); ` +
+    `C[${C_AT(m, n)}] = z * s; G[${G_AT(m, n)}] = s * (1.0 + z * (1.0 - s));`,
+  3: (acc, m, n) => `C[${C_AT(m, n)}] = ${acc} + ${BIAS_AT(n)};`,
+  4: (acc, m, n) => `C[${C_AT(m, n)}] = ${acc} * G[${G_AT(m, n)}];`,
 };
+
+// The uniform of both GEMM kernels (fused.ts fills it in this order) and their A, B, C bindings.
+const GEMM_HEAD = /* wgsl */ `
+struct Gemm {
+  M: u32, N: u32, K: u32, mode: u32, // mode: compiled into gemmShader's code, read by GEMM_TILED
+  aOff: u32, aBatch: u32, aM: u32, aK: u32,
+  bOff: u32, bBatch: u32, bK: u32, bN: u32,
+  cOff: u32, cBatch: u32, cM: u32, cN: u32,
+  biasOff: u32, biasBatch: u32, gOff: u32, gBatch: u32,
+  sOff: u32, sBatch: u32, rowSums: u32, pad: u32,
+}
+@group(0) @binding(0) var<uniform> g: Gemm;
+@group(0) @binding(1) var<storage, read> A: array<f32>;
+@group(0) @binding(2) var<storage, read> Bm: array<f32>;
+@group(0) @binding(3) var<storage, read_write> C: array<f32>;
+`;
 
 /** The SIMD width the GEMM's workgroups are shaped for: Mesa's llvmpipe runs 8 f32 lanes
  * (256-bit) per invocation group; on a hardware GPU 8 lanes are a quarter warp. */
@@ -77,20 +92,8 @@ export function gemmShader(
   const r = (n: number) => Array.from({ length: n }, (_, i) => i);
   const span = GEMM_LANES * cols;
   const lines = (xs: string[], indent: string) => xs.join(`\n${indent}`);
-  return /* wgsl */ `
-struct Gemm {
-  M: u32, N: u32, K: u32, mode: u32, // mode: compiled in here (GEMM_TILED reads it)
-  aOff: u32, aBatch: u32, aM: u32, aK: u32,
-  bOff: u32, bBatch: u32, bK: u32, bN: u32,
-  cOff: u32, cBatch: u32, cM: u32, cN: u32,
-  biasOff: u32, biasBatch: u32, gOff: u32, gBatch: u32,
-  sOff: u32, sBatch: u32, rowSums: u32, pad: u32,
-}
-@group(0) @binding(0) var<uniform> g: Gemm;
-@group(0) @binding(1) var<storage, read> A: array<f32>;
-@group(0) @binding(2) var<storage, read> Bm: array<f32>;
-@group(0) @binding(3) var<storage, read_write> C: array<f32>;
-${mode === 2 || mode === 3 ? "@group(0) @binding(4) var<storage, read> bias: array<f32>;" : ""}
+  return GEMM_HEAD + /* wgsl */
+    `${mode === 2 || mode === 3 ? "@group(0) @binding(4) var<storage, read> bias: array<f32>;" : ""}
 ${mode === 2 || mode === 4 ? "@group(0) @binding(5) var<storage, read_write> G: array<f32>;" : ""}
 ${rowSums ? "@group(0) @binding(6) var<storage, read_write> S: array<f32>;" : ""}
 
@@ -104,11 +107,11 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) l: vec3u
   // rows and columns past the edge read the last one (in bounds) and are not stored
   ${lines(r(rows).map((i) => `let ar${i} = aBase + min(m0 + ${i}u, g.M - 1u) * g.aM;`), "  ")}
   ${
-    lines(
-      r(cols).map((j) => `let bc${j} = bBase + min(n0 + ${j * GEMM_LANES}u, g.N - 1u) * g.bN;`),
-      "  ",
-    )
-  }
+      lines(
+        r(cols).map((j) => `let bc${j} = bBase + min(n0 + ${j * GEMM_LANES}u, g.N - 1u) * g.bN;`),
+        "  ",
+      )
+    }
   ${lines(r(rows).map((i) => r(cols).map((j) => `var c${i}_${j} = 0.0;`).join(" ")), "  ")}
   ${rowSums ? lines(r(rows).map((i) => `var s${i} = 0.0;`), "  ") : ""}
   for (var k = 0u; k < g.K; k++) {
@@ -116,35 +119,35 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) l: vec3u
     ${lines(r(rows).map((i) => `let a${i} = A[ar${i} + k * g.aK];`), "    ")}
     ${rowSums ? lines(r(rows).map((i) => `s${i} = s${i} + a${i};`), "    ") : ""}
     ${
-    lines(
-      r(rows).map((i) =>
-        r(cols).map((j) => `c${i}_${j} = fma(a${i}, b${j}, c${i}_${j});`).join(" ")
-      ),
-      "    ",
-    )
-  }
-  }
-  ${
-    lines(
-      r(rows).flatMap((i) =>
-        r(cols).map((j) =>
-          `if (m0 + ${i}u < g.M && n0 + ${j * GEMM_LANES}u < g.N) { ` +
-          EPILOGUE[mode](`c${i}_${j}`, `${i}u`, `${j * GEMM_LANES}u`) + " }"
-        )
-      ),
-      "  ",
-    )
-  }
-  ${
-    rowSums
-      ? `if (wg.x == 0u && l.x == 0u) {\n    ` + lines(
+      lines(
         r(rows).map((i) =>
-          `if (m0 + ${i}u < g.M) { S[g.sOff + b * g.sBatch + m0 + ${i}u] = s${i}; }`
+          r(cols).map((j) => `c${i}_${j} = fma(a${i}, b${j}, c${i}_${j});`).join(" ")
         ),
         "    ",
-      ) + "\n  }"
-      : ""
+      )
+    }
   }
+  ${
+      lines(
+        r(rows).flatMap((i) =>
+          r(cols).map((j) =>
+            `if (m0 + ${i}u < g.M && n0 + ${j * GEMM_LANES}u < g.N) { ` +
+            EPILOGUE[mode](`c${i}_${j}`, `m0 + ${i}u`, `n0 + ${j * GEMM_LANES}u`) + " }"
+          )
+        ),
+        "  ",
+      )
+    }
+  ${
+      rowSums
+        ? `if (wg.x == 0u && l.x == 0u) {\n    ` + lines(
+          r(rows).map((i) =>
+            `if (m0 + ${i}u < g.M) { S[g.sOff + b * g.sBatch + m0 + ${i}u] = s${i}; }`
+          ),
+          "    ",
+        ) + "\n  }"
+        : ""
+    }
 }
 `;
 }
@@ -155,19 +158,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) l: vec3u
  * uniform (`g.mode`, {@linkcode GemmMode}), row sums when `g.rowSums` ≠ 0. Same sums bit for bit
  * (k order 0..K−1, fma; row sums with plain adds).
  */
-export const GEMM_TILED = /* wgsl */ `
-struct Gemm {
-  M: u32, N: u32, K: u32, mode: u32,
-  aOff: u32, aBatch: u32, aM: u32, aK: u32,
-  bOff: u32, bBatch: u32, bK: u32, bN: u32,
-  cOff: u32, cBatch: u32, cM: u32, cN: u32,
-  biasOff: u32, biasBatch: u32, gOff: u32, gBatch: u32,
-  sOff: u32, sBatch: u32, rowSums: u32, pad: u32,
-}
-@group(0) @binding(0) var<uniform> g: Gemm;
-@group(0) @binding(1) var<storage, read> A: array<f32>;
-@group(0) @binding(2) var<storage, read> Bm: array<f32>;
-@group(0) @binding(3) var<storage, read_write> C: array<f32>;
+export const GEMM_TILED = GEMM_HEAD + /* wgsl */ `
 @group(0) @binding(4) var<storage, read> bias: array<f32>;
 @group(0) @binding(5) var<storage, read_write> G: array<f32>;
 @group(0) @binding(6) var<storage, read_write> S: array<f32>;
@@ -178,18 +169,12 @@ var<workgroup> tA: array<array<f32, 64>, 16>;
 var<workgroup> tB: array<array<f32, 64>, 16>;
 
 fn epilogue(acc: f32, b: u32, m: u32, n: u32) {
-  let ci = g.cOff + b * g.cBatch + m * g.cM + n * g.cN;
   switch (g.mode) {
-    case 0u: { C[ci] = acc; }
-    case 1u: { C[ci] = C[ci] + acc; }
-    case 2u: {
-      let z = acc + bias[g.biasOff + b * g.biasBatch + n];
-      let s = 1.0 / (1.0 + exp(-z));
-      C[ci] = z * s;
-      G[g.gOff + b * g.gBatch + m * g.cM + n * g.cN] = s * (1.0 + z * (1.0 - s));
-    }
-    case 3u: { C[ci] = acc + bias[g.biasOff + b * g.biasBatch + n]; }
-    default: { C[ci] = acc * G[g.gOff + b * g.gBatch + m * g.cM + n * g.cN]; }
+    ${
+  ([0, 1, 2, 3, 4] as const).map((mode) => `case ${mode}u: { ${EPILOGUE[mode]("acc", "m", "n")} }`)
+    .join("\n    ")
+}
+    default: {}
   }
 }
 
