@@ -36,15 +36,9 @@ const specs = Array.from({ length: B }, (_, seed) => {
 });
 const step = await buildFusedStep(specs, { chunk: reps });
 const { device } = step;
-const info = new Float32Array(2 * reps);
-for (let t = 1; t <= reps; t++) {
-  info[2 * t - 2] = 1 / (1 - 0.9 ** t);
-  info[2 * t - 1] = Math.sqrt(1 - 0.999 ** t);
-}
-device.queue.writeBuffer(step.buffers.stepInfo, 0, info);
 
 const time = async (encode: (enc: GPUCommandEncoder) => void) => {
-  device.queue.writeBuffer(step.buffers.counter, 0, new Uint32Array([0]));
+  step.begin(0, reps);
   await device.queue.onSubmittedWorkDone();
   const t0 = performance.now();
   const enc = device.createCommandEncoder();

@@ -165,15 +165,11 @@ export interface FusedStep {
   width: number;
   /** Parameters per trial. */
   paramsPerTrial: number;
-  /** The parameters, the records ring and its host-readable copy, the bias-correction table and
-   * the step counter. */
-  buffers: {
-    params: GPUBuffer;
-    ring: GPUBuffer;
-    read: GPUBuffer;
-    stepInfo: GPUBuffer;
-    counter: GPUBuffer;
-  };
+  /** The parameters, the records ring and its host-readable copy. */
+  buffers: { params: GPUBuffer; ring: GPUBuffer; read: GPUBuffer };
+  /** Make the next `n` ≤ `chunk` encoded steps the optimizer's steps start+1..start+n: their
+   * Adam bias corrections, records from row 0 of the ring. */
+  begin(start: number, n: number): void;
   /** Encode `n` steps into `enc` (one compute pass per step). */
   encode(enc: GPUCommandEncoder, n: number): void;
   /** Free every buffer. */
@@ -533,7 +529,17 @@ export async function buildFusedStep(
     chunk,
     width,
     paramsPerTrial: TP,
-    buffers: { params: bParams, ring: bRing, read: bRead, stepInfo: bStep, counter: bCounter },
+    buffers: { params: bParams, ring: bRing, read: bRead },
+    begin(start, n) {
+      const info = new Float32Array(2 * n);
+      for (let c = 0; c < n; c++) {
+        const t = start + c + 1;
+        info[2 * c] = 1 / (1 - BETA1 ** t);
+        info[2 * c + 1] = Math.sqrt(1 - BETA2 ** t);
+      }
+      device.queue.writeBuffer(bStep, 0, info);
+      device.queue.writeBuffer(bCounter, 0, new Uint32Array([0]));
+    },
     encode(enc, n) {
       for (let c = 0; c < n; c++) {
         const pass = enc.beginComputePass();
@@ -568,8 +574,7 @@ export async function trainBatchGpu(
   const B = specs.length;
   const step = await buildFusedStep(specs, opts);
   const { device, chunk, width, paramsPerTrial: TP } = step;
-  const { params: bParams, ring: bRing, read: bRead, stepInfo: bStep, counter: bCounter } =
-    step.buffers;
+  const { params: bParams, ring: bRing, read: bRead } = step.buffers;
   try {
     const recs = specs.map((s) => emptyRecords(s, "webgpu", { gradSignals: opts.gradSignals }));
     // row 0 of the signals: the initial embedding's, on the host in float64
@@ -581,14 +586,7 @@ export async function trainBatchGpu(
     const every = opts.progressEvery ?? 100;
     for (let start = 0; start < steps; start += chunk) {
       const n = Math.min(chunk, steps - start);
-      const info = new Float32Array(2 * n);
-      for (let c = 0; c < n; c++) {
-        const t = start + c + 1;
-        info[2 * c] = 1 / (1 - BETA1 ** t);
-        info[2 * c + 1] = Math.sqrt(1 - BETA2 ** t);
-      }
-      device.queue.writeBuffer(bStep, 0, info);
-      device.queue.writeBuffer(bCounter, 0, new Uint32Array([0]));
+      step.begin(start, n);
       const enc = device.createCommandEncoder();
       step.encode(enc, n);
       enc.copyBufferToBuffer(bRing, 0, bRead, 0, n * B * width * 4);
