@@ -1,15 +1,5 @@
 import { equal } from "node:assert/strict";
-import { runScript } from "../tests/helpers.ts";
-
-const REPRODUCE = new URL("./reproduce.ts", import.meta.url).pathname;
-const PERMS = [
-  "--allow-read",
-  "--allow-write",
-  "--allow-env",
-  "--allow-sys",
-  "--allow-ffi",
-  "--allow-run=git",
-];
+import { REPRODUCE, REPRODUCE_PERMS as PERMS, runScript } from "../tests/helpers.ts";
 
 Deno.test("reproduce: bad input is one line, exit 2, nothing written", async () => {
   const tmp = await Deno.makeTempDir();

@@ -1,17 +1,8 @@
 import { equal } from "node:assert/strict";
 import { ResultsStore } from "./store.ts";
-import { runScript } from "../tests/helpers.ts";
+import { REPRODUCE, REPRODUCE_PERMS as PERMS, runScript } from "../tests/helpers.ts";
 
-const REPRODUCE = new URL("../cli/reproduce.ts", import.meta.url).pathname;
 const MERGE = new URL("../cli/merge.ts", import.meta.url).pathname;
-const PERMS = [
-  "--allow-read",
-  "--allow-write",
-  "--allow-env",
-  "--allow-sys",
-  "--allow-ffi",
-  "--allow-run=git",
-];
 
 Deno.test("shards of a sweep, merged, equal the unsharded store exactly; Slurm variables pick the shard", async () => {
   const dir = await Deno.makeTempDir();

@@ -102,6 +102,17 @@ export function assertThrows<E extends Error>(
   throw new Error(`${what}: did not throw ${cls.name}`);
 }
 
+/** `cli/reproduce.ts` and the permissions its task (`deno task reproduce`) grants. */
+export const REPRODUCE = new URL("../cli/reproduce.ts", import.meta.url).pathname;
+export const REPRODUCE_PERMS = [
+  "--allow-read",
+  "--allow-write",
+  "--allow-env",
+  "--allow-sys",
+  "--allow-ffi",
+  "--allow-run=git",
+];
+
 /** Run a Deno script in a subprocess with the given permissions; capture its exit and output. */
 export async function runScript(
   script: string,
