@@ -6,6 +6,7 @@
  */
 import { readNpy } from "../io/npy.ts";
 import { makeConfig, type TrialConfig } from "../protocol/config.ts";
+import type { TrialRecords } from "../train/trainer.ts";
 
 const FIXTURES = new URL("./fixtures/", import.meta.url);
 
@@ -135,15 +136,10 @@ export async function runScript(
  * 6e-3 over 3 000 steps. These tolerances give ~10× headroom for other CPUs and backends.
  */
 export async function assertFixtureParity(
-  rec: {
-    trainLoss: Float64Array;
-    testLoss: Float64Array;
-    trainAcc: Float64Array;
-    testAcc: Float64Array;
-    signals: Float64Array;
-    finalParams: Float64Array;
-    trainIds: Int32Array;
-  },
+  rec: Pick<
+    TrialRecords,
+    "trainLoss" | "testLoss" | "trainAcc" | "testAcc" | "signals" | "finalParams" | "trainIds"
+  >,
   name: string,
   config: TrialConfig,
 ): Promise<void> {
