@@ -205,14 +205,16 @@ export async function buildFusedStep(
   const width = 5 + p * (1 + gradSig);
   const chunk = Math.max(1, Math.min(opts.chunk ?? 200, steps || 1));
 
-  const buf = (size: number, usage = USAGE) =>
-    device.createBuffer({ size: Math.max(16, size * 4), usage });
+  // every buffer of the step, freed by destroy()
+  const owned: GPUBuffer[] = [];
+  const make = (desc: GPUBufferDescriptor) => {
+    const b = device.createBuffer(desc);
+    owned.push(b);
+    return b;
+  };
+  const buf = (size: number, usage = USAGE) => make({ size: Math.max(16, size * 4), usage });
   const upload = (data: Float32Array | Uint32Array, usage = USAGE) => {
-    const b = device.createBuffer({
-      size: Math.max(16, data.byteLength),
-      usage,
-      mappedAtCreation: true,
-    });
+    const b = make({ size: Math.max(16, data.byteLength), usage, mappedAtCreation: true });
     new (data.constructor as Float32ArrayConstructor)(b.getMappedRange()).set(data as Float32Array);
     b.unmap();
     return b;
@@ -291,7 +293,7 @@ export async function buildFusedStep(
   const bCounter = buf(1);
   const bStep = buf(2 * chunk);
   const bRing = buf(chunk * B * width);
-  const bRead = device.createBuffer({
+  const bRead = make({
     size: chunk * B * width * 4,
     usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
   });
@@ -312,12 +314,8 @@ export async function buildFusedStep(
     });
 
   const passes: FusedPass[] = [];
-  const uniforms: GPUBuffer[] = [];
-  const uniform = (data: Uint32Array) => {
-    const u = upload(data, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
-    uniforms.push(u);
-    return u;
-  };
+  const uniform = (data: Uint32Array) =>
+    upload(data, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
   const wg = (n: number, s: number) => Math.ceil(n / s);
   // unused bias (read), G and S (read_write) bindings of the tiled kernel
   const dummy = buf(4), dummyW = buf(4), dummyS = buf(4);
@@ -487,42 +485,6 @@ export async function buildFusedStep(
     groups: [1, 1, 1],
   });
 
-  const all = [
-    bParams,
-    bGrad,
-    bM,
-    bV,
-    bRowPair,
-    bOffA,
-    bOffB,
-    bRowsA,
-    bRowsB,
-    bHyper,
-    bDft,
-    bF,
-    ...(gradSig ? [bFG] : []),
-    bPA,
-    bPB,
-    bDPA,
-    bDPB,
-    bH1,
-    bG1,
-    bH2,
-    bG2,
-    bLG,
-    bDZ2,
-    bDZ1,
-    bLoss,
-    bOk,
-    bCounter,
-    bStep,
-    bRing,
-    bRead,
-    dummy,
-    dummyW,
-    dummyS,
-    uShapes,
-  ];
   return {
     device,
     passes,
@@ -552,7 +514,7 @@ export async function buildFusedStep(
       }
     },
     destroy() {
-      for (const b of [...all, ...uniforms]) b.destroy();
+      for (const b of owned) b.destroy();
     },
   };
 }
