@@ -1,7 +1,7 @@
 /**
  * The command-line entry of circle-survival as one program (what `deno task compile` builds and
  * the single-file bundle runs): `circle-survival reproduce fig9`, `... train ...`,
- * `... trials ...`, `... analyze ...`. Run as a Worker, the same file serves the trial pool.
+ * `... trials ...`, `... analyze ...`, `... merge ...`. Run as a Worker, the same file serves the trial pool.
  *
  * @module
  */
@@ -11,12 +11,14 @@ import { trainMain } from "./cli/train.ts";
 import { trialsMain } from "./cli/trials.ts";
 import { analyzeMain } from "./cli/analyze.ts";
 import { reproduceMain } from "./cli/reproduce.ts";
+import { mergeMain } from "./cli/merge.ts";
 
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   reproduce: reproduceMain,
   train: trainMain,
   trials: trialsMain,
   analyze: analyzeMain,
+  merge: mergeMain,
 };
 
 const USAGE = `circle-survival COMMAND [options]   (COMMAND --help for its options)
@@ -24,7 +26,8 @@ const USAGE = `circle-survival COMMAND [options]   (COMMAND --help for its optio
   reproduce FIGURE|all   rebuild a figure of the paper and check its claims
   train                  train one run
   trials                 many trials over seeds on every core
-  analyze PATH           analyse a run directory or an embedding .npy`;
+  analyze PATH           analyse a run directory or an embedding .npy
+  merge OUT IN...        combine result stores (the shards of a sweep), each trial once`;
 
 // deno-lint-ignore no-explicit-any
 const scope = globalThis as any;

@@ -32,13 +32,24 @@ export {
 export { initialTrial, type TrialInit } from "./protocol/init.ts";
 export { type ParamLayout, paramLayout, part } from "./protocol/layout.ts";
 export { pair, splitTrainIds, testIdsFor, trainCount } from "./protocol/task.ts";
-export { MT19937 } from "./protocol/rng/mt19937.ts";
-export { TorchGenerator } from "./protocol/rng/torch.ts";
-export { NumpyRandomState } from "./protocol/rng/numpy.ts";
-export type { Backend, KernelSpec, StepStats, TrainingKernel } from "./backends/kernel.ts";
-export { AdamW, lossAndGrad, referenceBackend } from "./backends/reference.ts";
-export { asmBackend, AsmKernel, coreModule } from "./core_asm/kernel.ts";
-export { type RecordOptions, train, type TrialRecords } from "./train/trainer.ts";
+export { MT19937 } from "./rng/mt19937.ts";
+export { TorchGenerator } from "./rng/torch.ts";
+export { NumpyRandomState } from "./rng/numpy.ts";
+export {
+  type Backend,
+  type BackendCaps,
+  BackendUnavailable,
+  type BatchKernel,
+  type KernelSpec,
+  singleTrialKernel,
+  type StepStats,
+  type TrainingKernel,
+} from "./backends/contract.ts";
+export { AdamW, lossAndGrad, referenceBackend, ReferenceKernel } from "./backends/reference.ts";
+export { asmBackend, AsmKernel, coreModule, createAsmKernel } from "./core_asm/asm_backend.ts";
+export { type RecordOptions, train, trainBatch, type TrialRecords } from "./train/trainer.ts";
+export { loggedSteps, type RecordLayout, recordLayout } from "./protocol/records.ts";
+export { ADAM, adamStepScalars } from "./protocol/optimizer.ts";
 export { type PoolOptions, runTrials, type TrialJob } from "./train/pool.ts";
 export {
   AnalysisError,
@@ -78,16 +89,17 @@ export {
   trainTestSplit,
   tTest,
 } from "./analysis/stats.ts";
-export { type AnalysisReport, analyzeEmbedding, analyzeRun } from "./analysis/report.ts";
-export { decodeNpy, encodeNpy, type NpyArray, NpyError, readNpy, writeNpy } from "./io/npy.ts";
-export { type RunSummary, summarize, writeRunDir } from "./io/run_dir.ts";
-export { gpuDevice, NoAdapterError, trainBatchGpu } from "./gpu/fused.ts";
-export { BACKEND_NAMES, type BackendName, resolveBackend } from "./gpu/select.ts";
+export { type AnalysisReport, analyzeEmbedding, analyzeRun } from "./report/run_analysis.ts";
+export { decodeNpy, encodeNpy, type NpyArray, NpyError, readNpy, writeNpy } from "./store/npy.ts";
+export { type RunSummary, summarize, writeRunDir } from "./store/run_dir.ts";
+export { gpuDevice, NoAdapterError, releaseGpu } from "./gpu/adapter.ts";
+export { tfjsBackend, webgpuBackend } from "./gpu/backends.ts";
+export { backendNames, getBackend, registerBackend, resolveBackend } from "./backends/registry.ts";
 export { ResultsStore, trialKey } from "./store/store.ts";
-export { figureById, FIGURES } from "./paper/mod.ts";
+export { figureById, FIGURES } from "./paper/figures.ts";
 export type { Figure, FigureOutput, Scale } from "./paper/figure.ts";
 export type { Claim, Verdict } from "./paper/claims.ts";
-export { resolveTrials, type TrialRequest, type TrialResult } from "./paper/trials.ts";
-export { type FigureReport, reproduceFigure } from "./report/reproduce.ts";
-export { decidedStep, DecidedTracker } from "./analysis/decided.ts";
+export { resolveTrials, type TrialRequest, type TrialResult } from "./store/requests.ts";
+export { type FigureReport, reproduceFigure } from "./report/figure_report.ts";
+export { decidedStep, DecidedTracker } from "./analysis/verdict.ts";
 export { applyEmbedding, constructEmbedding, type EmbeddingSpec } from "./protocol/embedding.ts";

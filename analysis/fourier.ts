@@ -47,6 +47,30 @@ export function twiddles(p: number): { cos: Float64Array; sin: Float64Array } {
 }
 
 /**
+ * The DFT as a p×p matrix pair, row k = cos / sin(2π·k·n/p) for n = 0..p−1 (F_k = C_k·E − i·S_k·E):
+ * the one table the training backends compute signals with.
+ *
+ * @example
+ * ```ts
+ * import { dftMatrix } from "./fourier.ts";
+ * const { cos } = dftMatrix(4);
+ * console.log(Array.from(cos.subarray(4, 8)).map(Math.round)); // [1, 0, -1, 0]
+ * ```
+ */
+export function dftMatrix(p: number): { cos: Float64Array; sin: Float64Array } {
+  const t = twiddles(p);
+  const cos = new Float64Array(p * p), sin = new Float64Array(p * p);
+  for (let k = 0; k < p; k++) {
+    for (let n = 0; n < p; n++) {
+      const j = (k * n) % p;
+      cos[k * p + n] = t.cos[j];
+      sin[k * p + n] = t.sin[j];
+    }
+  }
+  return { cos, sin };
+}
+
+/**
  * The DFT of an embedding over its token axis.
  *
  * @example

@@ -9,8 +9,8 @@
  * @module
  */
 import jstat from "jstat";
-import { NumpyRandomState } from "../protocol/rng/numpy.ts";
-import { MT19937 } from "../protocol/rng/mt19937.ts";
+import { NumpyRandomState } from "../rng/numpy.ts";
+import { MT19937 } from "../rng/mt19937.ts";
 import { AnalysisError } from "./fourier.ts";
 
 // deno-lint-ignore no-explicit-any

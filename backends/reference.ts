@@ -9,10 +9,17 @@
  */
 import { type ParamLayout, paramLayout, part } from "../protocol/layout.ts";
 import { testIdsFor } from "../protocol/task.ts";
-import type { Backend, KernelSpec, StepStats, TrainingKernel } from "./kernel.ts";
+import {
+  type Backend,
+  checkBatch,
+  type KernelSpec,
+  singleTrialKernel,
+  type StepStats,
+  type TrainingKernel,
+} from "./contract.ts";
 import { fourierNorms } from "../analysis/fourier.ts";
-
-const BETA1 = 0.9, BETA2 = 0.999, EPS = 1e-8;
+import { ADAM, adamStepScalars } from "../protocol/optimizer.ts";
+import { registerBackend } from "./registry.ts";
 
 /** Loss, accuracy and (optionally) the gradient of the mean cross-entropy over `ids`. */
 export interface LossAndGrad {
@@ -136,20 +143,19 @@ export class AdamW {
   /** One update of `params[from, to)` (the whole vector when omitted): decay, then Adam. */
   update(params: Float64Array, grad: Float64Array, from = 0, to = params.length): void {
     const { lr, wd, m, v } = this;
-    const bc1 = 1 - BETA1 ** this.t, bc2 = 1 - BETA2 ** this.t;
-    const stepSize = lr / bc1, bc2Sqrt = Math.sqrt(bc2);
+    const { beta1, beta2, eps } = ADAM;
+    const { stepSize, bc2Sqrt } = adamStepScalars(this.t, lr);
     for (let i = from; i < to; i++) {
       params[i] *= 1 - lr * wd;
-      m[i] = m[i] * BETA1 + grad[i] * (1 - BETA1);
-      v[i] = v[i] * BETA2 + grad[i] * grad[i] * (1 - BETA2);
-      params[i] += -stepSize * (m[i] / (Math.sqrt(v[i]) / bc2Sqrt + EPS));
+      m[i] = m[i] * beta1 + grad[i] * (1 - beta1);
+      v[i] = v[i] * beta2 + grad[i] * grad[i] * (1 - beta2);
+      params[i] += -stepSize * (m[i] / (Math.sqrt(v[i]) / bc2Sqrt + eps));
     }
   }
 }
 
 /** The reference kernel: float64, plain loops. Slow (seconds per step at p = 59). */
-class ReferenceKernel implements TrainingKernel {
-  readonly backend = "ref";
+export class ReferenceKernel implements TrainingKernel {
   readonly #L: ParamLayout;
   readonly #params: Float64Array;
   readonly #train: Int32Array;
@@ -169,24 +175,23 @@ class ReferenceKernel implements TrainingKernel {
     this.#lastGradE = new Float64Array(c.p * c.d);
   }
 
-  step(): StepStats {
+  step(withTest = true): StepStats {
     const tr = lossAndGrad(this.#params, this.#L, this.#train, true);
-    const te = lossAndGrad(this.#params, this.#L, this.#test, false);
+    const te = withTest ? lossAndGrad(this.#params, this.#L, this.#test, false) : tr;
     const g = tr.grad!;
     this.#lastGradE = Float64Array.from(part(g, this.#L.embedding));
     this.#opt.t++;
     const from = this.#freeze ? this.#L.w0[0] : 0;
     this.#opt.update(this.#params, g, from);
-    return { trainLoss: tr.loss, testLoss: te.loss, trainAcc: tr.acc, testAcc: te.acc };
+    return withTest
+      ? { trainLoss: tr.loss, testLoss: te.loss, trainAcc: tr.acc, testAcc: te.acc }
+      : { trainLoss: tr.loss, testLoss: NaN, trainAcc: tr.acc, testAcc: NaN };
   }
   signals(out: Float64Array): void {
     out.set(fourierNorms(part(this.#params, this.#L.embedding), this.#L.p, this.#L.d));
   }
   gradSignals(out: Float64Array): void {
     out.set(fourierNorms(this.#lastGradE, this.#L.p, this.#L.d));
-  }
-  embedding(out: Float64Array): void {
-    out.set(part(this.#params, this.#L.embedding));
   }
   params(): Float64Array {
     return Float64Array.from(this.#params);
@@ -200,7 +205,7 @@ class ReferenceKernel implements TrainingKernel {
 }
 
 /**
- * The float64 reference backend.
+ * The float64 reference backend ("ref"): the oracle, one trial per kernel, on the CPU.
  *
  * @example
  * ```ts
@@ -208,11 +213,24 @@ class ReferenceKernel implements TrainingKernel {
  * import { makeConfig } from "../protocol/config.ts";
  * import { initialTrial } from "../protocol/init.ts";
  * const config = makeConfig({ p: 5, d: 4, hidden: 8, steps: 1 });
- * const k = referenceBackend.create({ config, ...initialTrial(config) });
- * console.log(k.step().trainLoss > 0); // true
+ * const k = await referenceBackend.create([{ config, ...initialTrial(config) }]);
+ * const out = new Float64Array(10);
+ * await k.run(1, out);
+ * console.log(out[0] > 0); // true
  * ```
  */
 export const referenceBackend: Backend = {
   name: "ref",
-  create: (spec) => new ReferenceKernel(spec),
+  summary: "float64 TypeScript, plain loops: the oracle (slow: seconds per step at p = 59)",
+  caps: { device: "cpu", maxBatch: 1, gradSignals: true },
+  probe: () => Promise.resolve(),
+  create(specs, opts = {}) {
+    const c = checkBatch(specs, "ref");
+    if (specs.length !== 1) throw new Error(`the ref backend trains one trial per kernel`);
+    return Promise.resolve(
+      singleTrialKernel(new ReferenceKernel(specs[0]), c.p, opts.gradSignals ?? false),
+    );
+  },
 };
+
+registerBackend(referenceBackend);

@@ -6,8 +6,8 @@
 import { makeConfig } from "../protocol/config.ts";
 import { initialTrial } from "../protocol/init.ts";
 import { runTrials } from "../train/pool.ts";
-import { trainBatchGpu } from "../gpu/fused.ts";
-import { trainBatchTfjs } from "../gpu/tfjs.ts";
+import { trainBatch } from "../train/trainer.ts";
+import { getBackend } from "../train/backends.ts";
 
 const STEPS = 5;
 const sizes = (Deno.env.get("BENCH_GPU_B") ?? "1,8,64").split(",").map(Number);
@@ -43,14 +43,14 @@ for (const B of [1, 8, 64]) {
     `webgpu fused: ${B} trials × ${STEPS} steps`,
     { group: `B=${B}`, ...gpuRuns },
     async () => {
-      await trainBatchGpu(s, { chunk: STEPS });
+      await trainBatch(getBackend("webgpu"), s);
     },
   );
   Deno.bench(
     `tfjs-webgpu: ${B} trials × ${STEPS} steps`,
     { group: `B=${B}`, ...gpuRuns },
     async () => {
-      await trainBatchTfjs(s);
+      await trainBatch(getBackend("tfjs"), s);
     },
   );
 }

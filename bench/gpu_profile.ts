@@ -11,7 +11,8 @@
 import { parseArgs } from "node:util";
 import { makeConfig } from "../protocol/config.ts";
 import { initialTrial } from "../protocol/init.ts";
-import { buildFusedStep, gpuDevice, releaseGpu } from "../gpu/fused.ts";
+import { buildFusedStep } from "../gpu/fused.ts";
+import { gpuDevice, releaseGpu } from "../gpu/adapter.ts";
 
 const { values } = parseArgs({
   options: {

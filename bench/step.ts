@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { asmBackend, type AsmKernel } from "../core_asm/kernel.ts";
+import { createAsmKernel } from "../core_asm/asm_backend.ts";
 import { makeConfig } from "../protocol/config.ts";
 import { initialTrial } from "../protocol/init.ts";
 import { runTrials } from "../train/pool.ts";
@@ -14,7 +14,7 @@ import { stepFlops } from "./flops.ts";
 const args = new Set(Deno.args);
 const steps = args.has("--short") ? 100 : 400;
 const config = makeConfig({ p: 59, d: 128, seed: 0 });
-const k = (await asmBackend.create({ config, ...initialTrial(config) })) as AsmKernel;
+const k = await createAsmKernel({ config, ...initialTrial(config) });
 const sig = new Float64Array(config.p);
 
 function timeIt(n: number, f: () => void): number {

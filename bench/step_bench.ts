@@ -1,11 +1,11 @@
 // deno bench: one training step per backend (deno task bench).
-import { asmBackend, type AsmKernel } from "../core_asm/kernel.ts";
-import { referenceBackend } from "../backends/reference.ts";
+import { createAsmKernel } from "../core_asm/asm_backend.ts";
+import { ReferenceKernel } from "../backends/reference.ts";
 import { makeConfig } from "../protocol/config.ts";
 import { initialTrial } from "../protocol/init.ts";
 
 const paper = makeConfig({ p: 59, d: 128, seed: 0 });
-const asm = (await asmBackend.create({ config: paper, ...initialTrial(paper) })) as AsmKernel;
+const asm = await createAsmKernel({ config: paper, ...initialTrial(paper) });
 const sig = new Float64Array(paper.p);
 
 Deno.bench("asm step p=59 d=128 (1 core)", { group: "step p=59", baseline: true }, () => {
@@ -19,10 +19,8 @@ Deno.bench("asm signals p=59 d=128", { group: "parts p=59" }, () => {
 });
 
 const small = makeConfig({ p: 23, d: 32, seed: 0 });
-const asmSmall = await asmBackend.create({ config: small, ...initialTrial(small) });
-const refSmall = referenceBackend.create({ config: small, ...initialTrial(small) }) as Awaited<
-  ReturnType<typeof referenceBackend.create>
->;
+const asmSmall = await createAsmKernel({ config: small, ...initialTrial(small) });
+const refSmall = new ReferenceKernel({ config: small, ...initialTrial(small) });
 Deno.bench("asm step p=23 d=32", { group: "step p=23", baseline: true }, () => {
   asmSmall.step();
 });

@@ -1,5 +1,5 @@
 import { deepEqual, equal } from "node:assert/strict";
-import { encodeNpy } from "../io/npy.ts";
+import { encodeNpy } from "../store/npy.ts";
 import { assertClose, fixture, runScript } from "../tests/helpers.ts";
 
 const ANALYZE = new URL("./analyze.ts", import.meta.url).pathname;

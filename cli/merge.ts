@@ -1,16 +1,20 @@
 /**
  * `deno task merge OUT.sqlite SHARD.sqlite [SHARD.sqlite ...]`: combine results stores (the
  * shards of a sweep run with `reproduce --shard i/n`, e.g. a Slurm job array) into one, each
- * trial once. Then `deno task reproduce FIGURE --store OUT.sqlite` analyses without training.
+ * trial once, every array's digest checked on the way. The merge is written to a temporary file
+ * beside OUT and renamed into place: a merge that fails leaves OUT as it was. Then
+ * `deno task reproduce FIGURE --store OUT.sqlite` analyses without training.
  *
  * @module
  */
+import { basename, dirname, join, resolve } from "node:path";
 import { ResultsStore } from "../store/store.ts";
-import { parse, runCli, UsageError } from "./options.ts";
+import { checkWritable, parse, runCli, UsageError } from "./options.ts";
 
 export const MERGE_HELP = `deno task merge OUT.sqlite IN.sqlite [IN.sqlite ...]
 
-Copies every trial of the input stores into OUT (created if missing), each trial once.`;
+Copies every trial of the input stores into OUT (created if missing; its own trials are kept),
+each trial once, checking every array's digest. OUT changes only when the whole merge succeeds.`;
 
 /** Run `merge` with these command-line arguments. */
 export function mergeMain(args: string[]): Promise<void> {
@@ -26,27 +30,53 @@ export function mergeMain(args: string[]): Promise<void> {
       );
     }
     const [out, ...inputs] = positionals;
+    if (out.trim() === "") throw new UsageError(`OUT "": allowed is a file path`);
+    const seen = new Set<string>();
     for (const p of inputs) {
-      try {
-        const info = await Deno.stat(p);
-        if (!info.isFile) throw new Error();
-      } catch {
-        throw new UsageError(`${p}: not a store file`);
-      }
-      if (p === out) throw new UsageError(`${p}: an input cannot be the output`);
+      if (resolve(p) === resolve(out)) throw new UsageError(`${p}: an input cannot be the output`);
+      if (seen.has(resolve(p))) throw new UsageError(`${p}: given twice`);
+      seen.add(resolve(p));
     }
-    const store = await ResultsStore.open(out);
-    for (const p of inputs) {
-      let added: number;
+    // every input must open as a store before anything is written
+    const sources: ResultsStore[] = [];
+    try {
+      for (const p of inputs) sources.push(await ResultsStore.open(p, { readOnly: true }));
+      let outExists = true;
       try {
-        added = store.mergeFrom(p);
+        if (!(await Deno.stat(out)).isFile) throw new UsageError(`${out}: is not a file`);
       } catch (e) {
-        throw new UsageError(`${p}: cannot be merged (${(e as Error).message.split("\n")[0]})`);
+        if (e instanceof UsageError) throw e;
+        outExists = false;
       }
-      console.log(`${p}: ${added} trials added`);
+      if (outExists) (await ResultsStore.open(out, { readOnly: true })).close();
+      const dir = dirname(resolve(out));
+      await Deno.mkdir(dir, { recursive: true }).catch(() => {});
+      await checkWritable(dir, `OUT ${out}`);
+      const tmp = join(dir, `.${basename(out)}.merge-${Deno.pid}`);
+      try {
+        if (outExists) await Deno.copyFile(out, tmp);
+        const store = await ResultsStore.open(tmp);
+        try {
+          for (const [i, src] of sources.entries()) {
+            console.log(`${inputs[i]}: ${store.mergeFrom(src)} trials added`);
+          }
+          console.log(`${out}: ${store.count()} trials`);
+          store.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+        } finally {
+          store.close();
+        }
+        for (const suffix of ["-wal", "-shm"]) await Deno.remove(tmp + suffix).catch(() => {});
+        if (outExists) {
+          for (const suffix of ["-wal", "-shm"]) await Deno.remove(out + suffix).catch(() => {});
+        }
+        await Deno.rename(tmp, out);
+      } catch (e) {
+        for (const suffix of ["", "-wal", "-shm"]) await Deno.remove(tmp + suffix).catch(() => {});
+        throw e;
+      }
+    } finally {
+      for (const s of sources) s.close();
     }
-    console.log(`${out}: ${store.count()} trials`);
-    store.close();
   });
 }
 

@@ -1,11 +1,14 @@
 /**
  * The command-line options shared by everything that trains, their parsing and validation.
- * Every problem becomes a {@linkcode UsageError}: one line naming the bad value and what is
- * allowed; {@linkcode runCli} prints it and exits with code 2 before anything is written.
+ * Every problem becomes a {@linkcode UsageError} — one line naming the bad value and what is
+ * allowed — and {@linkcode runCli} prints it and exits with code 2 before anything is trained or
+ * written: unknown and repeated options, values out of range, a backend that cannot run here,
+ * an output place that cannot be written, a trial that cannot fit in memory.
  *
  * @module
  */
 import { parseArgs } from "node:util";
+import { dirname, resolve } from "node:path";
 import {
   ConfigError,
   INIT_MODES,
@@ -13,17 +16,25 @@ import {
   parseNumber,
   type TrialConfig,
 } from "../protocol/config.ts";
-import { expectShape, NpyError, readNpy } from "../io/npy.ts";
 import { paramLayout } from "../protocol/layout.ts";
 import { initialTrial, type TrialInit } from "../protocol/init.ts";
 import { testIdsFor } from "../protocol/task.ts";
+import { type Backend, BackendUnavailable } from "../backends/contract.ts";
+import { backendNames, releaseGpu, resolveBackend } from "../train/backends.ts";
+import type { RecordOptions } from "../train/trainer.ts";
+import { fitsInMemory } from "../train/memory.ts";
+import { expectShape, NpyError, readNpy } from "../store/npy.ts";
+import { StoreError } from "../store/store.ts";
 
 /** A bad command line (exit code 2). */
 export class UsageError extends Error {
   override name = "UsageError";
 }
 
-/** The options of `train` (and of `trials`, which adds its own). */
+/** An option's declaration (node:util parseArgs's). */
+export type OptionSpec = Record<string, { type: "string" | "boolean"; short?: string }>;
+
+/** The options of `train` (and of the commands that add their own to them). */
 export const TRAIN_OPTIONS = {
   p: { type: "string" },
   dim: { type: "string" },
@@ -44,25 +55,54 @@ export const TRAIN_OPTIONS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
-import { BACKEND_NAMES, type BackendName } from "../gpu/select.ts";
-import { releaseGpu } from "../gpu/fused.ts";
+/** Parsed option values. */
+export type Values = Record<string, string | boolean | undefined>;
 
-type Values = Record<string, string | boolean | undefined>;
-
-/** Parse argv strictly: unknown options and stray arguments are usage errors. */
-export function parse<T extends Record<string, { type: "string" | "boolean"; short?: string }>>(
+/**
+ * Parse argv strictly: an unknown option (listing the allowed ones), a repeated option, a stray
+ * argument or a missing value is a usage error.
+ *
+ * @example
+ * ```ts
+ * import { parse } from "./options.ts";
+ * console.log(parse(["--p", "13"], { p: { type: "string" } }).values.p); // 13
+ * ```
+ */
+export function parse(
   args: string[],
-  options: T,
+  options: OptionSpec,
   allowPositionals = false,
 ): { values: Values; positionals: string[] } {
   // node's parseArgs reads "--wd -1" as two options; join a negative number to its option so
   // the value reaches validation and gets the proper message.
   const joined: string[] = [];
+  const seen = new Set<string>();
+  const allowed = () => Object.keys(options).map((o) => `--${o}`).join(", ");
   for (let i = 0; i < args.length; i++) {
     const a = args[i], next = args[i + 1];
-    const name = a.startsWith("--") ? a.slice(2) : "";
+    if (a === "--") {
+      joined.push(...args.slice(i));
+      break;
+    }
+    const long = a.startsWith("--") ? a.slice(2).split("=")[0] : "";
+    const short = !long && /^-[a-zA-Z]$/.test(a)
+      ? Object.entries(options).find(([, o]) => o.short === a.slice(1))?.[0]
+      : undefined;
+    const name = long || short;
+    if (name !== undefined && name !== "") {
+      if (!(name in options)) {
+        throw new UsageError(`option ${a.split("=")[0]}: unknown; allowed are ${allowed()}`);
+      }
+      if (seen.has(name)) {
+        throw new UsageError(`option --${name}: given twice; allowed once`);
+      }
+      seen.add(name);
+    } else if (a.startsWith("-") && a.length > 1 && !/^-[\d.]/.test(a)) {
+      throw new UsageError(`option ${a}: unknown; allowed are ${allowed()}`);
+    }
     if (
-      name && options[name]?.type === "string" && next !== undefined && /^-[\d.]/.test(next)
+      long && !a.includes("=") && options[long]?.type === "string" && next !== undefined &&
+      /^-[\d.]/.test(next)
     ) {
       joined.push(`${a}=${next}`);
       i++;
@@ -81,12 +121,23 @@ export function parse<T extends Record<string, { type: "string" | "boolean"; sho
   }
 }
 
-function int(values: Values, name: string): number | undefined {
+/** An integer option, or undefined when absent. */
+export function intOption(values: Values, name: string): number | undefined {
   const v = values[name];
   if (v === undefined) return undefined;
   const n = parseNumber(name, String(v));
   if (!Number.isInteger(n)) throw new UsageError(`${name} ${v}: allowed is an integer`);
   return n;
+}
+
+/** `--workers N` (default: every core). */
+export function workersFrom(values: Values): number | undefined {
+  if (values.workers === undefined) return undefined;
+  const w = Number(values.workers);
+  if (!Number.isInteger(w) || w < 1 || w > 256) {
+    throw new UsageError(`workers ${values.workers}: allowed is an integer in 1..256`);
+  }
+  return w;
 }
 
 /** The trial configuration from the options (validated). */
@@ -101,31 +152,38 @@ export function configFrom(values: Values): TrialConfig {
   const set = <K extends keyof TrialConfig>(k: K, v: TrialConfig[K] | undefined) => {
     if (v !== undefined) partial[k] = v;
   };
-  set("p", int(values, "p"));
-  set("d", int(values, "dim"));
+  set("p", intOption(values, "p"));
+  set("d", intOption(values, "dim"));
   set("wd", num("wd"));
   set("lr", num("lr"));
-  set("steps", int(values, "steps"));
-  set("seed", int(values, "seed"));
-  set("initSeed", int(values, "init-seed"));
+  set("steps", intOption(values, "steps"));
+  set("seed", intOption(values, "seed"));
+  set("initSeed", intOption(values, "init-seed"));
   set("mode", mode as TrialConfig["mode"] | undefined);
   set("freezeEmbedding", values["freeze-embedding"] === true ? true : undefined);
   return makeConfig(partial);
 }
 
-/** The backend named by --backend (default auto). */
-export function backendFrom(values: Values): BackendName {
-  const b = (values.backend as string | undefined) ?? "auto";
-  if (!(BACKEND_NAMES as readonly string[]).includes(b)) {
-    throw new UsageError(`backend ${JSON.stringify(b)}: allowed are ${BACKEND_NAMES.join(", ")}`);
+/**
+ * The backend named by `--backend` (default auto), able to run here: an unknown name or one this
+ * machine cannot run is a usage error, before anything is trained. A remark on `auto`'s choice
+ * goes to stderr under `command`'s name.
+ */
+export async function backendFrom(values: Values, command: string): Promise<Backend> {
+  const name = (values.backend as string | undefined) ?? "auto";
+  const names = ["auto", ...backendNames()];
+  if (!names.includes(name)) {
+    throw new UsageError(`backend ${JSON.stringify(name)}: allowed are ${names.join(", ")}`);
   }
-  return b as BackendName;
+  const { backend, note } = await resolveBackend(name);
+  if (note) console.error(`${command}: ${note}`);
+  return backend;
 }
 
 /** Record options from the options. */
-export function recordOptionsFrom(values: Values) {
-  const every = int(values, "params-every") ?? 0;
-  const until = int(values, "embeddings-until") ?? 0;
+export function recordOptionsFrom(values: Values): Omit<RecordOptions, "signal" | "onProgress"> {
+  const every = intOption(values, "params-every") ?? 0;
+  const until = intOption(values, "embeddings-until") ?? 0;
   if (every < 0) throw new UsageError(`params-every ${every}: allowed is an integer >= 0`);
   if (until < 0) throw new UsageError(`embeddings-until ${until}: allowed is an integer >= 0`);
   return {
@@ -133,6 +191,76 @@ export function recordOptionsFrom(values: Values) {
     embeddingsUntil: until,
     gradSignals: values["grad-signals"] === true,
   };
+}
+
+/** Refuse (one line) trials that do not fit in memory on this backend. */
+export function checkFits(
+  config: TrialConfig,
+  records: Omit<RecordOptions, "signal" | "onProgress">,
+  backend: Backend,
+  concurrent = 1,
+): void {
+  const why = fitsInMemory(config, records, backend, concurrent);
+  if (why) throw new UsageError(`p ${config.p}, dim ${config.d}, steps ${config.steps}: ${why}`);
+}
+
+/**
+ * Check before any work that `dir` can become a new run or sweep directory: a non-empty path that
+ * is absent, or an empty directory (or, with `resumable`, a directory), in a place that can be
+ * written.
+ */
+export async function checkOutDir(
+  dir: string,
+  option = "out",
+  resumable = false,
+): Promise<void> {
+  if (dir.trim() === "") throw new UsageError(`${option} "": allowed is a directory path`);
+  let info: Deno.FileInfo | undefined;
+  try {
+    info = await Deno.stat(dir);
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) {
+      throw new UsageError(`${option} ${dir}: cannot be read (${(e as Error).message})`);
+    }
+  }
+  if (info && !info.isDirectory) {
+    throw new UsageError(`${option} ${dir}: is a file; allowed is a new or empty directory`);
+  }
+  if (info && !resumable) {
+    for await (const _ of Deno.readDir(dir)) {
+      throw new UsageError(
+        `${option} ${dir}: exists and is not empty; allowed is a new or empty directory`,
+      );
+    }
+  }
+  await checkWritable(info ? dir : nearestExisting(dir), `${option} ${dir}`);
+}
+
+/** The nearest ancestor of `path` that exists. */
+function nearestExisting(path: string): string {
+  let p = dirname(resolve(path));
+  for (;;) {
+    try {
+      if (Deno.statSync(p).isDirectory) return p;
+      throw new UsageError(`${p}: is a file, so nothing can be created under it`);
+    } catch (e) {
+      if (e instanceof UsageError) throw e;
+      const up = dirname(p);
+      if (up === p) return p;
+      p = up;
+    }
+  }
+}
+
+/** Can a file be created in directory `dir`? (A probe file, removed at once.) */
+export async function checkWritable(dir: string, what: string): Promise<void> {
+  const probe = `${dir}/.circle-survival-probe-${Deno.pid}-${crypto.randomUUID()}`;
+  try {
+    await Deno.writeFile(probe, new Uint8Array(0), { createNew: true });
+    await Deno.remove(probe);
+  } catch (e) {
+    throw new UsageError(`${what}: cannot be written in ${dir} (${(e as Error).name})`);
+  }
 }
 
 /** Initial parameters and split: the seeds' draws, replaced by --init-params / --train-ids. */
@@ -179,7 +307,8 @@ export async function initFrom(values: Values, config: TrialConfig): Promise<Tri
 }
 
 /**
- * Run a CLI body: usage, configuration and `.npy` errors print one line and exit 2.
+ * Run a CLI body: usage, configuration, backend, store and `.npy` errors print one line and exit
+ * 2; the GPU device is released at the end either way.
  *
  * @example
  * ```ts ignore
@@ -190,8 +319,12 @@ export async function runCli(name: string, body: () => Promise<void>): Promise<v
   try {
     await body();
   } catch (e) {
-    if (e instanceof UsageError || e instanceof ConfigError || e instanceof NpyError) {
+    if (
+      e instanceof UsageError || e instanceof ConfigError || e instanceof NpyError ||
+      e instanceof BackendUnavailable || e instanceof StoreError
+    ) {
       console.error(`${name}: ${e.message}`);
+      await releaseGpu();
       Deno.exit(2);
     }
     throw e;

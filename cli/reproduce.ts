@@ -1,20 +1,26 @@
 /**
  * `deno task reproduce figN|all [--scale quick|paper|tiny] [--out DIR] [--store FILE] [--fresh]
- * [--workers N] [--backend auto|asm]`: rebuild a figure of the paper, check its claims, write its
- * panels and data; `all` also writes DIR/index.html. Exit 1 when a claim fails, 2 on bad input.
+ * [--workers N] [--backend auto|asm|webgpu|tfjs|ref] [--shard i/n] [--until-decided]`: rebuild a
+ * figure of the paper, check its claims, write its panels and data; `all` also writes
+ * DIR/index.html. Exit 1 when a claim fails, 2 on bad input.
  *
  * @module
  */
 import { join } from "node:path";
-import { figureById, FIGURES } from "../paper/mod.ts";
-import { type Scale, SCALES } from "../paper/figure.ts";
-import { ResultsStore } from "../store/store.ts";
-import { type FigureReport, gitCommit, indexHtml, reproduceFigure } from "../report/reproduce.ts";
-import { parse, runCli, UsageError } from "./options.ts";
-import { type Figure } from "../paper/figure.ts";
-import { requestKey, resolveTrials } from "../paper/trials.ts";
+import type { Backend } from "../backends/contract.ts";
+import { backendNames } from "../train/backends.ts";
 import { sweepProgress } from "../train/progress.ts";
-import { resolveBackend } from "../gpu/select.ts";
+import { ResultsStore } from "../store/store.ts";
+import { requestKey, trainMissing } from "../store/requests.ts";
+import { figureById, FIGURES } from "../paper/figures.ts";
+import { type Figure, figureRequests, type Scale, SCALES } from "../paper/figure.ts";
+import {
+  type FigureReport,
+  gitCommit,
+  indexHtml,
+  reproduceFigure,
+} from "../report/figure_report.ts";
+import { backendFrom, checkOutDir, parse, runCli, UsageError, workersFrom } from "./options.ts";
 
 /**
  * `--shard i/n`, or Slurm's array variables when no --shard is given.
@@ -40,31 +46,35 @@ export function parseShard(text: string | undefined): { index: number; count: nu
   return { index: i, count: n };
 }
 
-/** Run a figure's trials of one shard: those whose rank among the sorted keys ≡ i (mod n). */
+/** Run a figure's trials of one shard: those whose rank among the sorted keys ≡ i (mod n), on
+ * the backend named (it is part of each key, so the merged shards serve `reproduce` with the
+ * same backend). */
 async function runShard(
   // deno-lint-ignore no-explicit-any
   fig: Figure<any>,
-  scale: Scale,
-  shard: { index: number; count: number },
-  store: ResultsStore,
-  workers: number | undefined,
-  untilDecided: boolean,
-  backend: string,
+  opts: {
+    scale: Scale;
+    shard: { index: number; count: number };
+    store: ResultsStore;
+    workers: number | undefined;
+    untilDecided: boolean;
+    backend: Backend;
+  },
 ): Promise<number> {
-  const reqs = fig.requests(fig.params[scale]).map((r) =>
-    untilDecided && fig.sweep ? { ...r, records: { ...r.records, untilDecided: true } } : r
-  );
+  const { shard } = opts;
+  const reqs = figureRequests(fig, opts.scale, opts.untilDecided);
   const keyed = await Promise.all(
-    reqs.map(async (r) => ({ r, key: await requestKey(r, backend) })),
+    reqs.map(async (r) => ({ r, key: await requestKey(r, opts.backend.name) })),
   );
   const unique = [...new Map(keyed.map((x) => [x.key, x.r])).entries()].sort((
     a,
     b,
   ) => (a[0] < b[0] ? -1 : 1));
   const mine = unique.filter((_, i) => i % shard.count === shard.index).map(([, r]) => r);
-  await resolveTrials(mine, {
-    store,
-    workers,
+  await trainMissing(mine, {
+    store: opts.store,
+    backend: opts.backend,
+    workers: opts.workers,
     onProgress: sweepProgress(`${fig.id} shard ${shard.index}/${shard.count}`),
   });
   return mine.length;
@@ -78,11 +88,12 @@ export const REPRODUCE_HELP = `deno task reproduce FIGURE|all [options]
   --store FILE      the results store (DIR/store.sqlite); finished trials are reused
   --fresh           ignore stored trials and run them again
   --workers N       Workers for the trials (default: every core)
-  --backend B       auto (webgpu on a hardware adapter, else asm) | asm | webgpu | tfjs
+  --backend B       auto (webgpu on a hardware adapter, else asm) | ${backendNames().join(" | ")}
+                    (the backend is part of every stored trial's key)
   --shard i/n       run only the i-th of n deterministic parts of the trials into this store
                     (0 <= i < n; Slurm job arrays: SLURM_ARRAY_TASK_ID / _COUNT are used when set),
                     no analysis; then 'deno task merge' the shard stores and reproduce with --store
-  --until-decided   stop each sweep trial once its circles are decided (analysis/decided.ts)
+  --until-decided   stop each sweep trial once its circles are decided (analysis/verdict.ts)
   -h, --help        this text
 
 Prints the claims table of each figure; exit code 1 when a claim fails, 2 on bad input.`;
@@ -123,22 +134,11 @@ export function reproduceMain(args: string[]): Promise<void> {
     if (!(SCALES as readonly string[]).includes(scale)) {
       throw new UsageError(`scale ${JSON.stringify(scale)}: allowed are ${SCALES.join(", ")}`);
     }
-    const named = (values.backend as string | undefined) ?? "auto";
-    if (!["auto", "asm", "webgpu", "tfjs"].includes(named)) {
-      throw new UsageError(`backend ${JSON.stringify(named)}: allowed are auto, asm, webgpu, tfjs`);
-    }
-    let workers: number | undefined;
-    if (values.workers !== undefined) {
-      workers = Number(values.workers);
-      if (!Number.isInteger(workers) || workers < 1 || workers > 256) {
-        throw new UsageError(`workers ${values.workers}: allowed is an integer in 1..256`);
-      }
-    }
+    const workers = workersFrom(values);
     const shard = parseShard(values.shard as string | undefined);
     const outDir = (values.out as string | undefined) ?? "results";
-    const chosen = await resolveBackend(named as "auto" | "asm" | "webgpu" | "tfjs");
-    if (chosen.note) console.error(`reproduce: ${chosen.note}`);
-    const backend = chosen.backend === "ref" ? "asm" : chosen.backend;
+    if (!shard) await checkOutDir(outDir, "out", true);
+    const backend = await backendFrom(values, "reproduce");
     const store = await ResultsStore.open(
       (values.store as string | undefined) ?? join(outDir, "store.sqlite"),
     );
@@ -146,15 +146,14 @@ export function reproduceMain(args: string[]): Promise<void> {
     if (shard) {
       let n = 0;
       for (const fig of figs) {
-        n += await runShard(
-          fig,
-          scale as Scale,
+        n += await runShard(fig, {
+          scale: scale as Scale,
           shard,
           store,
           workers,
-          values["until-decided"] === true,
+          untilDecided: values["until-decided"] === true,
           backend,
-        );
+        });
       }
       console.log(
         `shard ${shard.index}/${shard.count}: ${n} trials in ${store.path} (${store.count()} stored)`,
@@ -180,7 +179,7 @@ export function reproduceMain(args: string[]): Promise<void> {
     if (which === "all") {
       const html = indexHtml(reports, {
         scale: scale as Scale,
-        backend,
+        backend: backend.name,
         commit: await gitCommit(),
         wallSeconds: (performance.now() - t0) / 1000,
       });

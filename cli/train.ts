@@ -4,22 +4,20 @@
  *
  * @module
  */
-import { asmBackend } from "../core_asm/kernel.ts";
-import { referenceBackend } from "../backends/reference.ts";
-import { train, type TrialRecords } from "../train/trainer.ts";
-import { resolveBackend } from "../gpu/select.ts";
+import { train } from "../train/trainer.ts";
 import { progressLine } from "../train/progress.ts";
-import { trainBatchGpu } from "../gpu/fused.ts";
-import { isFreeDir, summarize, writeRunDir } from "../io/run_dir.ts";
+import { backendNames } from "../train/backends.ts";
+import { summarize, writeRunDir } from "../store/run_dir.ts";
 import {
   backendFrom,
+  checkFits,
+  checkOutDir,
   configFrom,
   initFrom,
   parse,
   recordOptionsFrom,
   runCli,
   TRAIN_OPTIONS,
-  UsageError,
 } from "./options.ts";
 
 export const TRAIN_HELP = `deno task train [options]   train one run of the authors' protocol
@@ -35,16 +33,21 @@ export const TRAIN_HELP = `deno task train [options]   train one run of the auth
   --freeze-embedding    train the MLP only (embedding neither updated nor decayed)
   --init-params F.npy   start from these fused float64 parameters (the authors' layout)
   --train-ids F.npy     use these training pair ids (int64); the test set is the rest
-  --backend B           auto | asm | webgpu | tfjs | ref (auto: webgpu on a hardware adapter, else asm)
+  --backend B           auto | ${
+  backendNames().join(" | ")
+} (auto: webgpu on a hardware adapter, else asm)
   --out DIR             write float64 .npy records + run.json into DIR (must be new or empty)
   --params-every N      also record all parameters every N steps (Fig. 8)
   --embeddings-until N  also record the embedding after each of the first N steps (Figs. 7, 9)
   --grad-signals        also record the Fourier norms of dL/dE per step (Fig. 13)
   -h, --help            this text
 
-Bad values exit with code 2 and a one-line message, before anything is written.
-Ctrl-C (or SIGTERM) stops after the current step; with --out the steps done are written and
-run.json says "interrupted": true (exit code 130).`;
+Bad values exit with code 2 and a one-line message, before anything is trained or written
+(the output directory and the memory the run needs are checked first).
+A run whose loss or parameters become non-finite stops there and is reported as diverged
+(run.json: "divergedAt", "circles": null).
+Ctrl-C (or SIGTERM) stops after the current step (a GPU backend: after the current chunk of
+steps); with --out the steps done are written and run.json says "interrupted": true (exit 130).`;
 
 /** Run `train` with these command-line arguments. */
 export function trainMain(args: string[]): Promise<void> {
@@ -55,26 +58,12 @@ export function trainMain(args: string[]): Promise<void> {
       return;
     }
     const config = configFrom(values);
-    const backendName = backendFrom(values);
     const recOpts = recordOptionsFrom(values);
     const init = await initFrom(values, config);
     const out = values.out as string | undefined;
-    if (out !== undefined && !(await isFreeDir(out))) {
-      throw new UsageError(
-        `out ${out}: exists and is not empty; allowed is a new or empty directory`,
-      );
-    }
-    const chosen = await resolveBackend(backendName);
-    if (chosen.note) console.error(`train: ${chosen.note}`);
-    const onGpu = chosen.backend === "webgpu" || chosen.backend === "tfjs";
-    if (onGpu && (recOpts.paramsEvery || recOpts.embeddingsUntil)) {
-      throw new UsageError(
-        `${
-          recOpts.paramsEvery ? "params-every" : "embeddings-until"
-        }: not recorded by the webgpu backend; allowed with --backend asm`,
-      );
-    }
-    const backend = chosen.backend === "ref" ? referenceBackend : asmBackend;
+    if (out !== undefined) await checkOutDir(out);
+    const backend = await backendFrom(values, "train");
+    checkFits(config, recOpts, backend);
     // Ctrl-C or SIGTERM stops the run after the current step; with --out the steps done are
     // written (run.json says "interrupted": true), so finished work is never lost.
     const stop = new AbortController();
@@ -85,17 +74,11 @@ export function trainMain(args: string[]): Promise<void> {
     };
     const signals: Deno.Signal[] = ["SIGINT", "SIGTERM"];
     for (const s of signals) Deno.addSignalListener(s, onSignal);
-    const progress = progressLine(`train p=${config.p} d=${config.d} seed=${config.seed}`);
-    const rec: TrialRecords = chosen.backend === "webgpu"
-      ? (await trainBatchGpu([{ config, ...init }], {
-        gradSignals: recOpts.gradSignals,
-        onProgress: progress,
-      }))[0]
-      : await train(backend, { config, ...init }, {
-        ...recOpts,
-        signal: stop.signal,
-        onProgress: progress,
-      });
+    const rec = await train(backend, { config, ...init }, {
+      ...recOpts,
+      signal: stop.signal,
+      onProgress: progressLine(`train p=${config.p} d=${config.d} seed=${config.seed}`),
+    });
     const summary = summarize(config, rec);
     if (out !== undefined) await writeRunDir(out, rec, summary);
     for (const s of signals) Deno.removeSignalListener(s, onSignal);
@@ -108,7 +91,11 @@ export function trainMain(args: string[]): Promise<void> {
       `train loss ${f(summary.finalTrainLoss)}  test loss ${f(summary.finalTestLoss)}  ` +
         `train acc ${summary.finalTrainAcc ?? "-"}  test acc ${summary.finalTestAcc ?? "-"}`,
     );
-    console.log(`surviving circles: ${summary.circles.length} [${summary.circles.join(", ")}]`);
+    console.log(
+      summary.circles === null
+        ? `diverged at step ${summary.divergedAt}: the loss or the parameters became non-finite; no circles are counted`
+        : `surviving circles: ${summary.circles.length} [${summary.circles.join(", ")}]`,
+    );
     if (rec.interrupted) console.log(`interrupted after ${rec.steps} of ${config.steps} steps`);
     if (out !== undefined) console.log(`records written to ${out}`);
     if (rec.interrupted) Deno.exit(130);

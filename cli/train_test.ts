@@ -1,5 +1,5 @@
 import { deepEqual, equal } from "node:assert/strict";
-import { decodeNpy, encodeNpy } from "../io/npy.ts";
+import { decodeNpy, encodeNpy } from "../store/npy.ts";
 import { runScript } from "../tests/helpers.ts";
 
 const TRAIN = new URL("./train.ts", import.meta.url).pathname;

@@ -10,27 +10,29 @@ import { join } from "node:path";
 import { runTrials, type TrialJob } from "../train/pool.ts";
 import { sweepProgress } from "../train/progress.ts";
 import type { TrialRecords } from "../train/trainer.ts";
-import { resolveBackend } from "../gpu/select.ts";
-import { trainBatchGpu } from "../gpu/fused.ts";
-import { GPU_BATCH } from "../paper/trials.ts";
-import { initialTrial } from "../protocol/init.ts";
-import { summarize, writeRunDir } from "../io/run_dir.ts";
+import { summarize, writeRunDir } from "../store/run_dir.ts";
+import { canonicalJson } from "../store/store.ts";
+import { makeConfig } from "../protocol/config.ts";
 import {
   backendFrom,
+  checkFits,
+  checkOutDir,
   configFrom,
   parse,
   recordOptionsFrom,
   runCli,
   TRAIN_OPTIONS,
   UsageError,
+  workersFrom,
 } from "./options.ts";
-import { makeConfig } from "../protocol/config.ts";
 
 export const TRIALS_HELP = `deno task trials --seeds SPEC [train options] [--workers N] [--out DIR]
 
   --seeds SPEC     seeds to run: "0..49" (inclusive), "1,4,9" or a mix ("0..3,10")
   --workers N      Workers to use (default: every core)
-  --out DIR        write DIR/seed-S/ per finished trial; existing ones are skipped (resume)
+  --out DIR        write DIR/seed-S/ per finished trial; a rerun of the same sweep skips the
+                   seeds already there (resume). DIR/sweep.json holds the sweep's configuration:
+                   another configuration into the same DIR is refused
   all options of 'deno task train' except --init-params and --train-ids; with --backend webgpu
   or tfjs the seeds train together as GPU batches of up to 64
 
@@ -87,87 +89,95 @@ export function trialsMain(args: string[]): Promise<void> {
         throw new UsageError(`${o}: not available in trials (use train)`);
       }
     }
-    const named = backendFrom(values);
-    if (named === "ref") {
-      throw new UsageError(`backend ref: allowed for trials are auto, asm, webgpu, tfjs`);
-    }
     if (values.seeds === undefined) throw new UsageError(`seeds: missing; e.g. --seeds 0..9`);
     const seeds = parseSeeds(String(values.seeds));
     const base = configFrom(values);
     const records = recordOptionsFrom(values);
-    let workers: number | undefined;
-    if (values.workers !== undefined) {
-      workers = Number(values.workers);
-      if (!Number.isInteger(workers) || workers < 1 || workers > 256) {
-        throw new UsageError(`workers ${values.workers}: allowed is an integer in 1..256`);
-      }
-    }
+    const workers = workersFrom(values);
     const out = values.out as string | undefined;
+    if (out !== undefined) await checkOutDir(out, "out", true);
+    const backend = await backendFrom(values, "trials");
+    const concurrent = backend.caps.device === "cpu"
+      ? Math.min(workers ?? navigator.hardwareConcurrency ?? 1, seeds.length)
+      : Math.min(backend.caps.maxBatch, seeds.length);
+    checkFits(base, records, backend, concurrent);
+    // the sweep's identity: everything but the seed; a folder holds one sweep
+    const identity = canonicalJson({
+      config: { ...base, seed: undefined },
+      records,
+      backend: backend.name,
+    });
     const dirOf = (seed: number) => join(out!, `seed-${seed}`);
     const todo: number[] = [];
-    for (const seed of seeds) {
-      if (out !== undefined) {
+    if (out !== undefined) {
+      const sweepFile = join(out, "sweep.json");
+      let stored: string | undefined;
+      try {
+        stored = canonicalJson(JSON.parse(await Deno.readTextFile(sweepFile)));
+      } catch (e) {
+        if (!(e instanceof Deno.errors.NotFound)) {
+          throw new UsageError(`out ${out}: sweep.json cannot be read (${(e as Error).message})`);
+        }
+      }
+      if (stored === undefined) {
+        try {
+          for await (const entry of Deno.readDir(out)) {
+            throw new UsageError(
+              `out ${out}: holds ${entry.name} but no sweep.json; allowed is a new or empty directory, or one of this sweep`,
+            );
+          }
+        } catch (e) {
+          if (!(e instanceof Deno.errors.NotFound)) throw e;
+        }
+      } else if (stored !== identity) {
+        throw new UsageError(
+          `out ${out}: holds a sweep of another configuration (${stored}); allowed is a new directory or the same configuration`,
+        );
+      }
+      for (const seed of seeds) {
         try {
           await Deno.stat(join(dirOf(seed), "run.json"));
           continue; // finished earlier
         } catch { /* not yet */ }
+        todo.push(seed);
       }
-      todo.push(seed);
-    }
-    if (out !== undefined && todo.length < seeds.length) {
-      console.error(
-        `trials: ${seeds.length - todo.length} of ${seeds.length} already in ${out}, skipped`,
-      );
-    }
+      await Deno.mkdir(out, { recursive: true });
+      await Deno.writeTextFile(sweepFile, identity + "\n");
+      if (todo.length < seeds.length) {
+        console.error(
+          `trials: ${seeds.length - todo.length} of ${seeds.length} already in ${out}, skipped`,
+        );
+      }
+    } else todo.push(...seeds);
     const jobs: TrialJob[] = todo.map((seed) => ({
       config: makeConfig({ ...base, seed }),
       records,
     }));
-    const tty = Deno.stderr.isTerminal();
-    const enc = new TextEncoder();
     const t0 = performance.now();
-    const counts = new Map<number, number>();
-    const chosen = await resolveBackend(named);
-    if (chosen.note) console.error(`trials: ${chosen.note}`);
-    if (
-      (chosen.backend === "webgpu" || chosen.backend === "tfjs") &&
-      (records.paramsEvery || records.embeddingsUntil)
-    ) {
-      throw new UsageError(
-        `params-every / embeddings-until: not recorded by the ${chosen.backend} backend; allowed with --backend asm`,
-      );
-    }
+    const counts = new Map<string, number>();
+    const progress = sweepProgress("trials");
     const onResult = async (i: number, rec: TrialRecords) => {
       const s = summarize(jobs[i].config, rec);
       if (out !== undefined) await writeRunDir(dirOf(jobs[i].config.seed), rec, s);
-      counts.set(s.circles.length, (counts.get(s.circles.length) ?? 0) + 1);
-      if (tty) Deno.stderr.writeSync(enc.encode("\r\x1b[K"));
+      const key = s.circles === null ? "diverged" : String(s.circles.length);
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+      if (Deno.stderr.isTerminal()) Deno.stderr.writeSync(new TextEncoder().encode("\r\x1b[K"));
       console.log(
-        `seed ${jobs[i].config.seed}: circles ${s.circles.length} [${s.circles.join(", ")}]  ` +
-          `test loss ${s.finalTestLoss?.toExponential(3) ?? "-"}  ${
-            rec.msPerStep.toFixed(2)
-          } ms/step`,
+        `seed ${jobs[i].config.seed}: ${
+          s.circles === null
+            ? `diverged at step ${s.divergedAt}`
+            : `circles ${s.circles.length} [${s.circles.join(", ")}]`
+        }  test loss ${s.finalTestLoss?.toExponential(3) ?? "-"}  ${
+          rec.msPerStep.toFixed(2)
+        } ms/step`,
       );
     };
-    if (chosen.backend === "webgpu" || chosen.backend === "tfjs") {
-      const trainBatch = chosen.backend === "webgpu"
-        ? trainBatchGpu
-        : (await import("../gpu/tfjs.ts")).trainBatchTfjs;
-      for (let i = 0; i < jobs.length; i += GPU_BATCH) {
-        const part = jobs.slice(i, i + GPU_BATCH);
-        const recs = await trainBatch(
-          part.map((j) => ({ config: j.config, ...initialTrial(j.config) })),
-          {
-            gradSignals: records.gradSignals,
-          },
-        );
-        for (const [k, rec] of recs.entries()) await onResult(i + k, rec);
-      }
-    } else {
-      await runTrials(jobs, { workers, onProgress: sweepProgress("trials"), onResult });
-    }
+    await runTrials(jobs, { backend, workers, onProgress: progress, onResult });
     const wall = (performance.now() - t0) / 1000;
-    const hist = [...counts.entries()].sort((a, b) => a[0] - b[0]).map(([k, v]) => `${k}: ${v}`);
+    const order = (k: string) => (k === "diverged" ? Infinity : Number(k));
+    const hist = [...counts.entries()].sort((a, b) => order(a[0]) - order(b[0])).map((
+      [k, v],
+    ) => `${k}: ${v}`);
     console.log(
       `${jobs.length} trials in ${wall.toFixed(1)} s; circle counts {${hist.join(", ")}}`,
     );

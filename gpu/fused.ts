@@ -7,11 +7,17 @@
  *
  * @module
  */
-import type { KernelSpec } from "../backends/kernel.ts";
+import {
+  type BatchKernel,
+  checkBatch,
+  type KernelOptions,
+  type KernelSpec,
+} from "../backends/contract.ts";
 import { paramLayout } from "../protocol/layout.ts";
 import { testIdsFor } from "../protocol/task.ts";
-import { emptyRecords, type RecordOptions, type TrialRecords } from "../train/trainer.ts";
-import { fourierNorms } from "../analysis/fourier.ts";
+import { ADAM as ADAM_CONSTANTS, adamStepScalars } from "../protocol/optimizer.ts";
+import { dftMatrix } from "../analysis/fourier.ts";
+import { gpuDevice, isSoftwareAdapter } from "./adapter.ts";
 import {
   ADAM,
   ADVANCE,
@@ -25,67 +31,6 @@ import {
   SCATTER,
   SOFTMAX,
 } from "./shaders.ts";
-
-/** A one-line error when no WebGPU adapter can be had. */
-export class NoAdapterError extends Error {
-  override name = "NoAdapterError";
-}
-
-let devicePromise: Promise<{ device: GPUDevice; adapter: GPUAdapter }> | undefined;
-
-/** The process's WebGPU device (requested once). */
-export function gpuDevice(): Promise<{ device: GPUDevice; adapter: GPUAdapter }> {
-  devicePromise ??= (async () => {
-    quietMesa();
-    const adapter = typeof navigator !== "undefined" && navigator.gpu
-      ? await navigator.gpu.requestAdapter({ powerPreference: "high-performance" })
-      : null;
-    if (!adapter) {
-      throw new NoAdapterError(
-        "no WebGPU adapter found (install a GPU driver, or mesa-vulkan-drivers for lavapipe)",
-      );
-    }
-    const device = await adapter.requestDevice({
-      requiredLimits: {
-        maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
-        maxBufferSize: adapter.limits.maxBufferSize,
-        maxStorageBuffersPerShaderStage: Math.min(
-          10,
-          adapter.limits.maxStorageBuffersPerShaderStage,
-        ),
-      },
-    });
-    return { device, adapter };
-  })();
-  return devicePromise;
-}
-
-/** Mesa prints "error: XDG_RUNTIME_DIR is invalid or not set" on every adapter request without
- * one (harmless, but it reads like a failure): give the process a private 0700 folder when the
- * variable is unset on Linux. */
-function quietMesa(): void {
-  try {
-    if (Deno.build.os === "linux" && !Deno.env.get("XDG_RUNTIME_DIR")) {
-      const dir = Deno.makeTempDirSync({ prefix: "circle-survival-xdg-" });
-      Deno.chmodSync(dir, 0o700);
-      Deno.env.set("XDG_RUNTIME_DIR", dir);
-      globalThis.addEventListener("unload", () => {
-        try {
-          Deno.removeSync(dir, { recursive: true });
-        } catch { /* already gone */ }
-      });
-    }
-  } catch {
-    // without env or write permission Mesa just prints its warning
-  }
-}
-
-/** Destroy the process's WebGPU device (a later call of {@linkcode gpuDevice} makes a new one). */
-export async function releaseGpu(): Promise<void> {
-  const held = devicePromise;
-  devicePromise = undefined;
-  if (held) (await held.catch(() => undefined))?.device.destroy();
-}
 
 const pipelines = new WeakMap<GPUDevice, Map<string, GPUComputePipeline>>();
 
@@ -105,37 +50,10 @@ function pipelineFor(device: GPUDevice, code: string): GPUComputePipeline {
   return pipeline;
 }
 
-/** Is the adapter a software one (llvmpipe, lavapipe, SwiftShader)? */
-export function isSoftwareAdapter(adapter: GPUAdapter): boolean {
-  const d = `${adapter.info.description} ${adapter.info.device} ${adapter.info.vendor}`
-    .toLowerCase();
-  return adapter.info.isFallbackAdapter || /llvmpipe|lavapipe|swiftshader|softpipe/.test(d);
-}
-
-const BETA1 = 0.9, BETA2 = 0.999;
 const USAGE = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC;
 
-/** The shared configuration of a batch: trials of equal p, d, width, steps and training-set
- * size (throws otherwise). */
-export function checkBatch(specs: KernelSpec[], what: string): KernelSpec["config"] {
-  const c0 = specs[0].config, nt = specs[0].trainIds.length;
-  for (const s of specs) {
-    const c = s.config;
-    if (
-      c.p !== c0.p || c.d !== c0.d || c.hidden !== c0.hidden || c.steps !== c0.steps ||
-      s.trainIds.length !== nt
-    ) {
-      throw new Error(
-        `a ${what} batch needs trials of equal p, d, width, steps and training-set size`,
-      );
-    }
-  }
-  return c0;
-}
-
-/** Options of {@linkcode trainBatchGpu}. */
-export interface GpuTrainOptions
-  extends Pick<RecordOptions, "gradSignals" | "onProgress" | "progressEvery"> {
+/** Options of the fused kernel. */
+export interface GpuTrainOptions extends KernelOptions {
   /** Steps per submission and readback (default 200). */
   chunk?: number;
   /** The GEMM kernel: `lanes` (gemmShader: register blocks, for software adapters) or `tiled`
@@ -252,20 +170,18 @@ export async function buildFusedStep(
       }
     }
   });
-  const hyper = new ArrayBuffer(B * 16);
+  // per trial: lr, wd, β₁, β₂, ε, freeze (the ADAM kernel's Hyper struct, 8 words)
+  const hyper = new ArrayBuffer(B * 32);
   specs.forEach((s, b) => {
-    new Float32Array(hyper, b * 16, 2).set([s.config.lr, s.config.wd]);
-    new Uint32Array(hyper, b * 16 + 8, 1)[0] = s.config.freezeEmbedding ? 1 : 0;
+    const { beta1, beta2, eps } = ADAM_CONSTANTS;
+    new Float32Array(hyper, b * 32, 5).set([s.config.lr, s.config.wd, beta1, beta2, eps]);
+    new Uint32Array(hyper, b * 32 + 20, 1)[0] = s.config.freezeEmbedding ? 1 : 0;
   });
   // the DFT matrix: row k = cos(2πkn/p), row p + k = −sin(2πkn/p), n = 0..p−1
+  const table = dftMatrix(p);
   const dft = new Float32Array(2 * p * p);
-  for (let k = 0; k < p; k++) {
-    for (let n = 0; n < p; n++) {
-      const j = (k * n) % p;
-      dft[k * p + n] = Math.cos((2 * Math.PI * j) / p);
-      dft[(p + k) * p + n] = -Math.sin((2 * Math.PI * j) / p);
-    }
-  }
+  dft.set(table.cos);
+  dft.set(table.sin.map((v) => -v), p * p);
 
   const shapes = new Uint32Array([
     B,
@@ -495,9 +411,9 @@ export async function buildFusedStep(
     begin(start, n) {
       const info = new Float32Array(2 * n);
       for (let c = 0; c < n; c++) {
-        const t = start + c + 1;
-        info[2 * c] = 1 / (1 - BETA1 ** t);
-        info[2 * c + 1] = Math.sqrt(1 - BETA2 ** t);
+        const { stepSize, bc2Sqrt } = adamStepScalars(start + c + 1, 1); // lr is per trial
+        info[2 * c] = stepSize;
+        info[2 * c + 1] = bc2Sqrt;
       }
       device.queue.writeBuffer(bStep, 0, info);
       device.queue.writeBuffer(bCounter, 0, new Uint32Array([0]));
@@ -520,80 +436,56 @@ export async function buildFusedStep(
 }
 
 /**
- * Train a batch of trials of equal shape on the GPU; records as `train()` gives them.
+ * The fused kernel of a batch: steps run on the device `chunk` at a time, their records read
+ * back from the ring after each submission.
  *
  * @example
  * ```ts ignore
- * const recs = await trainBatchGpu(specs, { gradSignals: true });
+ * const k = await createFusedKernel(specs, { gradSignals: true });
+ * const out = new Float64Array(k.chunk * k.batch * (5 + 2 * p));
+ * await k.run(k.chunk, out);
  * ```
  */
-export async function trainBatchGpu(
+export async function createFusedKernel(
   specs: KernelSpec[],
   opts: GpuTrainOptions = {},
-): Promise<TrialRecords[]> {
-  if (specs.length === 0) return [];
-  const { p, d, steps } = specs[0].config;
-  const B = specs.length;
+): Promise<BatchKernel> {
   const step = await buildFusedStep(specs, opts);
   const { device, chunk, width, paramsPerTrial: TP } = step;
   const { params: bParams, ring: bRing, read: bRead } = step.buffers;
-  try {
-    const recs = specs.map((s) => emptyRecords(s, "webgpu", { gradSignals: opts.gradSignals }));
-    // row 0 of the signals: the initial embedding's, on the host in float64
-    specs.forEach((s, b) =>
-      recs[b].signals.set(fourierNorms(s.params.subarray(0, p * d), p, d), 0)
-    );
-
-    const t0 = performance.now();
-    const every = opts.progressEvery ?? 100;
-    for (let start = 0; start < steps; start += chunk) {
-      const n = Math.min(chunk, steps - start);
-      step.begin(start, n);
+  const B = specs.length;
+  let done = 0;
+  return {
+    batch: B,
+    chunk,
+    async run(n, out) {
+      if (n > chunk) throw new Error(`run(${n}): at most ${chunk} steps per call`);
+      step.begin(done, n);
       const enc = device.createCommandEncoder();
       step.encode(enc, n);
       enc.copyBufferToBuffer(bRing, 0, bRead, 0, n * B * width * 4);
       device.queue.submit([enc.finish()]);
       await bRead.mapAsync(GPUMapMode.READ, 0, n * B * width * 4);
-      const ring = new Float32Array(bRead.getMappedRange(0, n * B * width * 4).slice(0));
+      const ring = new Float32Array(bRead.getMappedRange(0, n * B * width * 4));
+      for (let i = 0; i < n * B * width; i++) out[i] = ring[i];
       bRead.unmap();
-      for (let c = 0; c < n; c++) {
-        const t = start + c;
-        for (let b = 0; b < B; b++) {
-          const o = (c * B + b) * width, r = recs[b];
-          r.trainLoss[t] = ring[o];
-          r.testLoss[t] = ring[o + 1];
-          r.trainAcc[t] = ring[o + 2];
-          r.testAcc[t] = ring[o + 3];
-          r.paramNorm[t] = ring[o + 4];
-          for (let k = 0; k < p; k++) r.signals[(t + 1) * p + k] = ring[o + 5 + k];
-          if (r.gradSignals) {
-            for (let k = 0; k < p; k++) r.gradSignals[t * p + k] = ring[o + 5 + p + k];
-          }
-        }
+      done += n;
+    },
+    async params(b) {
+      const read = device.createBuffer({
+        size: TP * 4,
+        usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+      });
+      try {
+        const enc = device.createCommandEncoder();
+        enc.copyBufferToBuffer(bParams, b * TP * 4, read, 0, TP * 4);
+        device.queue.submit([enc.finish()]);
+        await read.mapAsync(GPUMapMode.READ);
+        return Float64Array.from(new Float32Array(read.getMappedRange()));
+      } finally {
+        read.destroy();
       }
-      const done = start + n;
-      if (
-        opts.onProgress &&
-        (Math.floor(done / every) > Math.floor(start / every) || done === steps)
-      ) opts.onProgress(done, steps);
-    }
-    const ms = steps > 0 ? (performance.now() - t0) / steps : 0;
-    const final = device.createBuffer({
-      size: B * TP * 4,
-      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
-    });
-    const enc = device.createCommandEncoder();
-    enc.copyBufferToBuffer(bParams, 0, final, 0, B * TP * 4);
-    device.queue.submit([enc.finish()]);
-    await final.mapAsync(GPUMapMode.READ);
-    const all = new Float32Array(final.getMappedRange().slice(0));
-    final.destroy();
-    recs.forEach((r, b) => {
-      r.finalParams = Float64Array.from(all.subarray(b * TP, (b + 1) * TP));
-      r.msPerStep = ms;
-    });
-    return recs;
-  } finally {
-    step.destroy();
-  }
+    },
+    dispose: () => step.destroy(),
+  };
 }

@@ -1,9 +1,12 @@
 import fc from "fast-check";
 import { equal } from "node:assert/strict";
-import { gpuDevice, releaseGpu, trainBatchGpu } from "./fused.ts";
-import { resolveBackend } from "./select.ts";
-import { asmBackend } from "../core_asm/kernel.ts";
-import { train } from "../train/trainer.ts";
+import { createFusedKernel, type GpuTrainOptions } from "./fused.ts";
+import { gpuDevice, releaseGpu } from "./adapter.ts";
+import { tfjsBackend, webgpuBackend } from "./backends.ts";
+import { resolveBackend } from "../backends/registry.ts";
+import type { Backend, KernelSpec } from "../backends/contract.ts";
+import { asmBackend } from "../core_asm/asm_backend.ts";
+import { train, trainBatch } from "../train/trainer.ts";
 import { INIT_MODES, makeConfig } from "../protocol/config.ts";
 import { initialTrial } from "../protocol/init.ts";
 import { assertClose, assertFixtureParity, fixture, TRAINING_FIXTURES } from "../tests/helpers.ts";
@@ -11,13 +14,21 @@ import { assertClose, assertFixtureParity, fixture, TRAINING_FIXTURES } from "..
 // These tests need a WebGPU adapter; .ci/run installs Mesa's lavapipe. Without one they fail
 // (gpuDevice throws NoAdapterError): they never pass silently.
 
+/** The fused backend with kernel options (chunk, GEMM kernel) fixed. */
+const fused = (o: GpuTrainOptions): Backend => ({
+  ...webgpuBackend,
+  create: (specs, opts) => createFusedKernel(specs, { ...opts, ...o }),
+});
+const trainGpu = (specs: KernelSpec[], o: GpuTrainOptions = {}) =>
+  trainBatch(fused(o), specs, { gradSignals: o.gradSignals });
+
 Deno.test("webgpu: an adapter is there (Mesa's lavapipe/llvmpipe in CI)", async () => {
   const { adapter } = await gpuDevice();
   equal(typeof adapter.info.description, "string");
   // auto picks asm on a software adapter, webgpu on a hardware one
   const { backend } = await resolveBackend("auto");
   equal(
-    backend,
+    backend.name,
     adapter.info.isFallbackAdapter || /llvmpipe|lavapipe/i.test(adapter.info.description)
       ? "asm"
       : "webgpu",
@@ -45,7 +56,7 @@ Deno.test("webgpu (fused, batched) follows the asm core for random shapes, modes
         const config = makeConfig({ p, d, steps: 4, ...t });
         return { config, ...initialTrial(config) };
       });
-      const gpu = await trainBatchGpu(specs, { gradSignals: true, chunk: 3 });
+      const gpu = await trainGpu(specs, { gradSignals: true, chunk: 3 });
       for (const [i, spec] of specs.entries()) {
         const cpu = await train(asmBackend, spec, { gradSignals: true });
         const what = JSON.stringify({ p, d, ...trials[i] });
@@ -80,9 +91,9 @@ Deno.test("webgpu: a batch gives exactly what its trials give one by one", async
     });
     return { config, ...initialTrial(config) };
   });
-  const batch = await trainBatchGpu(specs, { chunk: 8 });
+  const batch = await trainGpu(specs, { chunk: 8 });
   for (const [i, s] of specs.entries()) {
-    const [alone] = await trainBatchGpu([s], { chunk: 20 });
+    const [alone] = await trainGpu([s], { chunk: 20 });
     assertClose(batch[i].trainLoss, alone.trainLoss, { atol: 0 }, `trial ${i} train loss`);
     assertClose(batch[i].signals, alone.signals, { atol: 0 }, `trial ${i} signals`);
     assertClose(batch[i].finalParams, alone.finalParams, { atol: 0 }, `trial ${i} parameters`);
@@ -95,8 +106,8 @@ Deno.test("webgpu: the tiled GEMM (hardware GPUs) and the lane GEMM (llvmpipe) a
     const config = makeConfig({ p: 37, d: 20, steps: 6, seed, wd: 0.5 + seed });
     return { config, ...initialTrial(config) };
   });
-  const lanes = await trainBatchGpu(specs, { gemm: "lanes", gradSignals: true });
-  const tiled = await trainBatchGpu(specs, { gemm: "tiled", gradSignals: true });
+  const lanes = await trainGpu(specs, { gemm: "lanes", gradSignals: true });
+  const tiled = await trainGpu(specs, { gemm: "tiled", gradSignals: true });
   for (const i of [0, 1]) {
     for (const key of ["trainLoss", "testLoss", "signals", "gradSignals", "finalParams"] as const) {
       assertClose(tiled[i][key]!, lanes[i][key]!, { atol: 0 }, `trial ${i} ${key}`);
@@ -107,7 +118,7 @@ Deno.test("webgpu: the tiled GEMM (hardware GPUs) and the lane GEMM (llvmpipe) a
 for (const name of ["p13_d16_seed7", "p23_d32_seed2_wd1.0", "extra_p7_d3_seed5"]) {
   const { config } = TRAINING_FIXTURES.find((f) => f.name === name)!;
   Deno.test(`webgpu trajectory follows the authors' float64 run: ${name}`, async () => {
-    const [rec] = await trainBatchGpu([{
+    const [rec] = await trainGpu([{
       config,
       params: await fixture(name, "init_params"),
       trainIds: Int32Array.from(await fixture(name, "train_ids")),
@@ -117,14 +128,13 @@ for (const name of ["p13_d16_seed7", "p23_d32_seed2_wd1.0", "extra_p7_d3_seed5"]
 }
 
 Deno.test("tfjs (op-level, autodiff) follows the asm core: an independent gradient check (fast-check)", async () => {
-  const { trainBatchTfjs } = await import("./tfjs.ts");
   await fc.assert(
     fc.asyncProperty(shape, async ({ p, d, trials }) => {
       const specs = trials.map((t) => {
         const config = makeConfig({ p, d, steps: 3, ...t });
         return { config, ...initialTrial(config) };
       });
-      const tj = await trainBatchTfjs(specs, { gradSignals: true });
+      const tj = await trainBatch(tfjsBackend, specs, { gradSignals: true });
       for (const [i, spec] of specs.entries()) {
         const cpu = await train(asmBackend, spec, { gradSignals: true });
         const what = JSON.stringify({ p, d, ...trials[i] });
@@ -146,9 +156,19 @@ Deno.test("tfjs (op-level, autodiff) follows the asm core: an independent gradie
   );
 });
 
-// Release the devices here rather than in native teardown at process exit, where a full test
-// run (canvas, wgpu and tfjs in one process) once crashed after every test had passed.
-Deno.test("webgpu: devices are released", async () => {
-  (await import("./tfjs.ts")).releaseTfjs();
+// The release is a test of its own (and it frees the devices here rather than in native
+// teardown at process exit, where a full run once crashed after every test had passed).
+Deno.test("webgpu: releasing the devices frees them; the next request gets a new device", async () => {
+  const { device } = await gpuDevice();
+  const tfjs = await import("./tfjs.ts");
+  tfjs.releaseTfjs();
+  await releaseGpu();
+  const lost = await Promise.race([
+    device.lost.then(() => true),
+    new Promise<boolean>((r) => setTimeout(() => r(false), 2000)),
+  ]);
+  equal(lost, true, "the released device must be lost");
+  const again = await gpuDevice();
+  equal(again.device === device, false, "a new request must give a new device");
   await releaseGpu();
 });

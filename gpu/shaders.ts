@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { recordLayout } from "../protocol/records.ts";
 
 /** Constants every kernel sees (one uniform buffer per batch). */
 export const SHAPES = /* wgsl */ `
@@ -329,10 +330,11 @@ fn main(@builtin(global_invocation_id) id: vec3u) {
 }
 `;
 
-/** AdamW, PyTorch semantics; per-trial lr, weight decay and frozen embedding; the step's bias
- * corrections come from stepInfo[counter]. */
+/** AdamW, PyTorch semantics; per-trial hyper-parameters (lr, weight decay, β₁, β₂, ε from
+ * protocol/optimizer.ts, frozen embedding); the step's bias corrections come from
+ * stepInfo[counter]. */
 export const ADAM = SHAPES + /* wgsl */ `
-struct Hyper { lr: f32, wd: f32, freeze: u32, pad: u32 }
+struct Hyper { lr: f32, wd: f32, beta1: f32, beta2: f32, eps: f32, freeze: u32, pad0: u32, pad1: u32 }
 @group(0) @binding(0) var<uniform> s: Shapes;
 @group(0) @binding(1) var<storage, read> hyper: array<Hyper>;
 @group(0) @binding(2) var<storage, read> stepInfo: array<vec2f>;
@@ -351,19 +353,21 @@ fn main(@builtin(global_invocation_id) id: vec3u) {
   let info = stepInfo[counter[0]]; // (1 / (1 − β1^t), √(1 − β2^t))
   let o = b * s.TP + i;
   let gr = grad[o];
-  let m = m1[o] * 0.9 + gr * (1.0 - 0.9);
-  let v = m2[o] * 0.999 + gr * gr * (1.0 - 0.999);
+  let m = m1[o] * h.beta1 + gr * (1.0 - h.beta1);
+  let v = m2[o] * h.beta2 + gr * gr * (1.0 - h.beta2);
   m1[o] = m;
   m2[o] = v;
   let th = params[o] * (1.0 - h.lr * h.wd);
-  params[o] = th - h.lr * info.x * (m / (sqrt(v) / info.y + 1e-8));
+  params[o] = th - h.lr * info.x * (m / (sqrt(v) / info.y + h.eps));
 }
 `;
+
+const REC = recordLayout(1, false);
 
 /** Per trial: the step's losses and accuracies (train rows, test rows), the parameter norm, and
  * the signals ‖F_k‖ of the embedding (and of ∂L/∂E when asked) from its DFT F (2p × d per trial:
  * real parts, then imaginary; a GEMM of the step makes it), into the records ring at row
- * counter[0]. One workgroup per trial. */
+ * counter[0], in the record layout of protocol/records.ts. One workgroup per trial. */
 export const RECORD = SHAPES + /* wgsl */ `
 @group(0) @binding(0) var<uniform> s: Shapes;
 @group(0) @binding(1) var<storage, read> rowLoss: array<f32>;
@@ -391,7 +395,7 @@ fn reduce(l: u32, v: f32) -> f32 {
 @compute @workgroup_size(256, 1, 1)
 fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wg: vec3u) {
   let l = lid.x; let b = wg.x;
-  let width = 5u + s.P * (1u + s.gradSignals);
+  let width = s.REC;
   let out = (counter[0] * s.B + b) * width;
   var a = 0.0; var c = 0.0; var e = 0.0; var f = 0.0; var q = 0.0;
   for (var r = l; r < s.R; r += 256u) {
@@ -402,8 +406,9 @@ fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wg: vec
   let nt = f32(s.NT); let ne = f32(s.R - s.NT);
   let ra = reduce(l, a); let rc = reduce(l, c); let re = reduce(l, e); let rf = reduce(l, f); let rq = reduce(l, q);
   if (l == 0u) {
-    ring[out] = ra / nt; ring[out + 1u] = re / ne; ring[out + 2u] = rc / nt; ring[out + 3u] = rf / ne;
-    ring[out + 4u] = sqrt(rq);
+    ring[out + ${REC.trainLoss}u] = ra / nt; ring[out + ${REC.testLoss}u] = re / ne;
+    ring[out + ${REC.trainAcc}u] = rc / nt; ring[out + ${REC.testAcc}u] = rf / ne;
+    ring[out + ${REC.paramNorm}u] = sqrt(rq);
   }
   // signals: thread k sums |F_k,i|² over the d columns
   let fb = b * 2u * s.P * s.D;
@@ -417,8 +422,8 @@ fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wg: vec
         sg += re2 * re2 + im2 * im2;
       }
     }
-    ring[out + 5u + k] = sqrt(ss);
-    if (s.gradSignals != 0u) { ring[out + 5u + s.P + k] = sqrt(sg); }
+    ring[out + ${REC.signals}u + k] = sqrt(ss);
+    if (s.gradSignals != 0u) { ring[out + ${REC.signals}u + s.P + k] = sqrt(sg); }
   }
 }
 `;

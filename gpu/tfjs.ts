@@ -14,14 +14,17 @@
  */
 import * as tf from "npm:@tensorflow/tfjs@4.22.0";
 import "npm:@tensorflow/tfjs-backend-webgpu@4.22.0";
-import type { KernelSpec } from "../backends/kernel.ts";
-import { checkBatch } from "./fused.ts";
+import {
+  type BatchKernel,
+  checkBatch,
+  type KernelOptions,
+  type KernelSpec,
+} from "../backends/contract.ts";
 import { paramLayout, part } from "../protocol/layout.ts";
-import { testIdsFor } from "../protocol/task.ts";
-import { emptyRecords, type TrialRecords } from "../train/trainer.ts";
-import { fourierNorms } from "../analysis/fourier.ts";
-
-const BETA1 = 0.9, BETA2 = 0.999, EPS = 1e-8;
+import { pairRows } from "../protocol/task.ts";
+import { ADAM, adamStepScalars } from "../protocol/optimizer.ts";
+import { recordLayout } from "../protocol/records.ts";
+import { dftMatrix } from "../analysis/fourier.ts";
 
 let ready: Promise<void> | undefined;
 
@@ -43,20 +46,21 @@ export function releaseTfjs(): void {
 }
 
 /**
- * Train a batch of trials of equal shape with tfjs ops on WebGPU.
+ * A kernel training a batch of trials of equal shape with tfjs ops on WebGPU, one step per call
+ * of `run`'s loop (each step reads its records back).
  *
  * @example
  * ```ts ignore
- * const recs = await trainBatchTfjs(specs);
+ * const k = await createTfjsKernel(specs);
  * ```
  */
-export async function trainBatchTfjs(
+export async function createTfjsKernel(
   specs: KernelSpec[],
-  opts: { gradSignals?: boolean } = {},
-): Promise<TrialRecords[]> {
+  opts: KernelOptions = {},
+): Promise<BatchKernel> {
   await tfjsReady();
   const c0 = checkBatch(specs, "tfjs");
-  const { p, d, hidden: H, steps } = c0;
+  const { p, d, hidden: H } = c0;
   const NT = specs[0].trainIds.length;
   const B = specs.length, R = p * p;
   const L = paramLayout(p, d, H);
@@ -83,13 +87,10 @@ export async function trainBatchTfjs(
     tf.Tensor
   >;
   // rows: train first (drawing order), then the sorted test pairs
-  const rows = specs.map((s) => [...s.trainIds, ...testIdsFor(p, s.trainIds)]);
-  const ia = tf.tensor2d(rows.map((r) => r.map((n) => n % p)), [B, R], "int32");
-  const ib = tf.tensor2d(rows.map((r) => r.map((n) => Math.floor(n / p))), [B, R], "int32");
-  const labels = tf.tensor2d(rows.map((r) => r.map((n) => ((n % p) + Math.floor(n / p)) % p)), [
-    B,
-    R,
-  ], "int32");
+  const rows = specs.map((s) => pairRows(p, s.trainIds));
+  const table = (f: (r: (typeof rows)[0]) => Int32Array) =>
+    tf.tensor2d(rows.map((r) => Array.from(f(r))), [B, R], "int32");
+  const ia = table((r) => r.a), ib = table((r) => r.b), labels = table((r) => r.label);
   const onehot = tf.oneHot(labels, p);
   const trainMask = tf.tensor2d(
     specs.map(() => Array.from({ length: R }, (_, r) => (r < NT ? 1 : 0))),
@@ -100,18 +101,9 @@ export async function trainBatchTfjs(
   const lr = tf.tensor3d(specs.map((s) => [[s.config.lr]]), [B, 1, 1]);
   const learnE = tf.tensor3d(specs.map((s) => [[s.config.freezeEmbedding ? 0 : 1]]), [B, 1, 1]);
   // DFT matrices for the signals: F = (C − iS)·E
-  const C = tf.tensor2d(
-    Array.from(
-      { length: p },
-      (_, k) => Array.from({ length: p }, (_, n) => Math.cos((2 * Math.PI * ((k * n) % p)) / p)),
-    ),
-  );
-  const S = tf.tensor2d(
-    Array.from(
-      { length: p },
-      (_, k) => Array.from({ length: p }, (_, n) => Math.sin((2 * Math.PI * ((k * n) % p)) / p)),
-    ),
-  );
+  const dft = dftMatrix(p);
+  const C = tf.tensor2d(Float32Array.from(dft.cos), [p, p]);
+  const S = tf.tensor2d(Float32Array.from(dft.sin), [p, p]);
   const norms = (X: tf.Tensor) =>
     tf.tidy(() => {
       const re = tf.matMul(tf.broadcastTo(C, [B, p, p]), X),
@@ -130,10 +122,10 @@ export async function trainBatchTfjs(
     return { ce, ok };
   };
 
-  const recs = specs.map((s) => emptyRecords(s, "tfjs", { gradSignals: opts.gradSignals }));
-  specs.forEach((s, b) => recs[b].signals.set(fourierNorms(s.params.subarray(0, p * d), p, d), 0));
-  const t0 = performance.now();
-  for (let t = 0; t < steps; t++) {
+  const { beta1, beta2, eps } = ADAM;
+  const layout = recordLayout(p, opts.gradSignals ?? false);
+  let t = 0;
+  const step = async (out: Float64Array, at: number) => {
     const stats = tf.tidy(() => {
       let parts: { ce: tf.Tensor; ok: tf.Tensor } | undefined;
       const { grads } = tf.variableGrads(() => {
@@ -143,16 +135,16 @@ export async function trainBatchTfjs(
         return tf.sum(tf.div(tf.sum(tf.mul(fw.ce, trainMask), 1), NT)) as tf.Scalar;
       });
       const { ce, ok } = parts!;
-      const bc1 = 1 - BETA1 ** (t + 1), bc2 = Math.sqrt(1 - BETA2 ** (t + 1));
+      const { stepSize, bc2Sqrt } = adamStepScalars(t + 1, 1); // lr is per trial
       for (const n of names) {
         const g = grads[vars[n].name];
         const mask = n === "E" ? learnE : tf.onesLike(learnE);
-        const m = tf.add(tf.mul(m1[n], BETA1), tf.mul(g, 1 - BETA1));
-        const v = tf.add(tf.mul(m2[n], BETA2), tf.mul(tf.square(g), 1 - BETA2));
+        const m = tf.add(tf.mul(m1[n], beta1), tf.mul(g, 1 - beta1));
+        const v = tf.add(tf.mul(m2[n], beta2), tf.mul(tf.square(g), 1 - beta2));
         const decayed = tf.mul(vars[n], tf.sub(1, tf.mul(tf.mul(lr, wd), mask)));
         const stepT = tf.mul(
-          tf.mul(tf.div(lr, bc1), mask),
-          tf.div(m, tf.add(tf.div(tf.sqrt(v), bc2), EPS)),
+          tf.mul(tf.mul(lr, stepSize), mask),
+          tf.div(m, tf.add(tf.div(tf.sqrt(v), bc2Sqrt), eps)),
         );
         vars[n].assign(tf.sub(decayed, stepT));
         tf.dispose([m1[n], m2[n]]);
@@ -162,6 +154,7 @@ export async function trainBatchTfjs(
       const sq = names.map((n) => tf.sum(tf.square(vars[n]), [1, 2])).reduce((a, b) =>
         tf.add(a, b)
       );
+      // the record layout's fields in order: train/test loss, train/test accuracy, norm
       const cols = [
         tf.div(tf.sum(tf.mul(ce, trainMask), 1), NT),
         tf.div(tf.sum(tf.mul(ce, testMask), 1), R - NT),
@@ -171,55 +164,48 @@ export async function trainBatchTfjs(
       ].map((c) => tf.reshape(c, [B, 1]));
       const sig = norms(vars.E);
       const extra = opts.gradSignals ? [norms(grads[vars.E.name])] : [];
-      const out = tf.concat([...cols, sig, ...extra], 1);
+      const rec = tf.concat([...cols, sig, ...extra], 1);
       tf.dispose([ce, ok]);
-      return out;
+      return rec;
     });
     const row = await stats.data();
     stats.dispose();
-    const width = 5 + p * (opts.gradSignals ? 2 : 1);
-    for (let b = 0; b < B; b++) {
-      const o = b * width, r = recs[b];
-      [r.trainLoss[t], r.testLoss[t], r.trainAcc[t], r.testAcc[t], r.paramNorm[t]] = [
-        row[o],
-        row[o + 1],
-        row[o + 2],
-        row[o + 3],
-        row[o + 4],
-      ];
-      for (let k = 0; k < p; k++) r.signals[(t + 1) * p + k] = row[o + 5 + k];
-      if (r.gradSignals) {
-        for (let k = 0; k < p; k++) r.gradSignals[t * p + k] = row[o + 5 + p + k];
-      }
-    }
-  }
-  const ms = steps ? (performance.now() - t0) / steps : 0;
-  const flat = await Promise.all(names.map((n) => vars[n].data()));
-  recs.forEach((r, b) => {
-    const out = new Float64Array(L.total);
-    const spans = [L.embedding, L.w0, L.b0, L.w1, L.b1, L.w2, L.b2];
-    names.forEach((_, i) => {
-      const len = spans[i][1];
-      out.set(flat[i].subarray(b * len, (b + 1) * len), spans[i][0]);
-    });
-    r.finalParams = out;
-    r.msPerStep = ms;
-  });
-  tf.dispose([
-    ...Object.values(vars),
-    ...Object.values(m1),
-    ...Object.values(m2),
-    ia,
-    ib,
-    labels,
-    onehot,
-    trainMask,
-    testMask,
-    wd,
-    lr,
-    learnE,
-    C,
-    S,
-  ]);
-  return recs;
+    for (let i = 0; i < B * layout.width; i++) out[at + i] = row[i];
+    t++;
+  };
+  const spans = [L.embedding, L.w0, L.b0, L.w1, L.b1, L.w2, L.b2];
+  return {
+    batch: B,
+    chunk: 1,
+    async run(n, out) {
+      for (let c = 0; c < n; c++) await step(out, c * B * layout.width);
+    },
+    async params(b) {
+      const flat = await Promise.all(names.map((n) => vars[n].data()));
+      const out = new Float64Array(L.total);
+      names.forEach((_, i) => {
+        const len = spans[i][1];
+        out.set(flat[i].subarray(b * len, (b + 1) * len), spans[i][0]);
+      });
+      return out;
+    },
+    dispose() {
+      tf.dispose([
+        ...Object.values(vars),
+        ...Object.values(m1),
+        ...Object.values(m2),
+        ia,
+        ib,
+        labels,
+        onehot,
+        trainMask,
+        testMask,
+        wd,
+        lr,
+        learnE,
+        C,
+        S,
+      ]);
+    },
+  };
 }

@@ -7,7 +7,7 @@
  * @module
  */
 import { survivingCircles } from "../analysis/fourier.ts";
-import { decidedStep, DEFAULT_DECIDED } from "../analysis/decided.ts";
+import { decidedStep, DEFAULT_DECIDED } from "../analysis/verdict.ts";
 import { rateInterval } from "../analysis/stats.ts";
 import { makeConfig } from "../protocol/config.ts";
 import { atLeast, onlyAt } from "./claims.ts";

@@ -13,7 +13,7 @@ import { circularity } from "../analysis/circularity.ts";
 import { atLeast, atMost, between, holds, onlyAt } from "./claims.ts";
 import type { Figure } from "./figure.ts";
 import { csv, fig2Run, logSteps, median } from "./runs.ts";
-import type { TrialResult } from "./trials.ts";
+import type { TrialResult } from "../store/requests.ts";
 
 const PAPER_SURVIVORS = [2, 3, 8, 22, 23];
 

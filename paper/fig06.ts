@@ -25,7 +25,7 @@ import { atLeast, atMost, onlyAt } from "./claims.ts";
 import type { Figure } from "./figure.ts";
 import { csv } from "./runs.ts";
 import { QUICK_SWEEP_STEPS } from "./decided.ts";
-import type { TrialResult } from "./trials.ts";
+import type { TrialResult } from "../store/requests.ts";
 
 const P = 59, D = 128, HALF = 29;
 const survived = (r: TrialResult, k: number) => survivingCircles(r.finalSignals()).includes(k);

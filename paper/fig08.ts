@@ -10,24 +10,11 @@
  * @module
  */
 import { keepFrequencies, survivingCircles } from "../analysis/fourier.ts";
-import { asmBackend, type AsmKernel } from "../core_asm/kernel.ts";
-import { initialTrial } from "../protocol/init.ts";
+import { allPairsEvaluator } from "../train/evaluate.ts";
 import { paramLayout } from "../protocol/layout.ts";
 import { atLeast, atMost, onlyAt } from "./claims.ts";
 import type { Figure } from "./figure.ts";
 import { csv, fig2Run } from "./runs.ts";
-
-/** Loss over all p² pairs of `params` (the kernel's own parameters are replaced). */
-export function allPairsLoss(
-  k: AsmKernel,
-  params: Float64Array,
-  p: number,
-  nTrain: number,
-): number {
-  k.setParams(params);
-  const s = k.evaluate();
-  return (nTrain * s.trainLoss + (p * p - nTrain) * s.testLoss) / (p * p);
-}
 
 export const fig08: Figure<{ scale: "paper" | "quick" | "tiny"; evalEvery: number }> = {
   id: "fig8",
@@ -50,9 +37,7 @@ export const fig08: Figure<{ scale: "paper" | "quick" | "tiny"; evalEvery: numbe
       ? [2, 22]
       : [...survivors].sort((a, b) => finalSig[b] - finalSig[a]).slice(0, 2);
     while (base.length < 2) base.push([2, 22][base.length]);
-    const init = initialTrial(run.config);
-    const kernel = (await asmBackend.create({ config: run.config, ...init })) as AsmKernel;
-    const nTrain = init.trainIds.length;
+    const evaluator = await allPairsEvaluator(run.config);
     const L = paramLayout(p, d, run.config.hidden);
     const snaps = run.paramSnapshots!;
     const n = snaps.data.length / snaps.steps.length;
@@ -75,11 +60,11 @@ export const fig08: Figure<{ scale: "paper" | "quick" | "tiny"; evalEvery: numbe
         for (let k = 1; k <= half; k++) {
           const restricted = Float64Array.from(params);
           restricted.set(keepFrequencies(E, p, d, set(k), { keepDC: true }), 0);
-          loss[j][k - 1][si] = allPairsLoss(kernel, restricted, p, nTrain);
+          loss[j][k - 1][si] = evaluator.evaluate(restricted).loss;
         }
       }
     }
-    kernel.dispose();
+    evaluator.dispose();
     const last = evalSteps.length - 1;
     const finalLoss = loss.map((byK) => byK.map((l) => l[last]));
     const min1 = Math.min(...finalLoss[0]);

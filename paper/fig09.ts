@@ -12,9 +12,9 @@ import { makeConfig } from "../protocol/config.ts";
 import { ols, predict, r2Score } from "../analysis/linear_ode.ts";
 import { atLeast, atMost, onlyAt } from "./claims.ts";
 import type { Figure } from "./figure.ts";
-import { coefRows, odeAnalysis } from "./ode.ts";
+import { coefRows, odeAnalysis } from "../analysis/ode.ts";
 import { csv, median, odeRun } from "./runs.ts";
-import type { TrialRequest } from "./trials.ts";
+import type { TrialRequest } from "../store/requests.ts";
 
 interface Params {
   scale: "paper" | "quick" | "tiny";

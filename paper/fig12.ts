@@ -15,7 +15,7 @@ import { makeConfig } from "../protocol/config.ts";
 import { atLeast, atMost, between, holds, onlyAt } from "./claims.ts";
 import type { Figure } from "./figure.ts";
 import { csv, logSteps } from "./runs.ts";
-import type { TrialResult } from "./trials.ts";
+import type { TrialResult } from "../store/requests.ts";
 
 interface Params {
   scale: "paper" | "quick" | "tiny";

@@ -6,7 +6,7 @@
  */
 import { atMost, onlyAt } from "./claims.ts";
 import type { Figure } from "./figure.ts";
-import { coefRows, odeAnalysis } from "./ode.ts";
+import { coefRows, odeAnalysis } from "../analysis/ode.ts";
 import { odeRun } from "./runs.ts";
 
 export const fig15: Figure<{ scale: "paper" | "quick" | "tiny"; seeds: number[] }> = {

@@ -6,7 +6,7 @@
  */
 import { atLeast, onlyAt } from "./claims.ts";
 import type { Figure } from "./figure.ts";
-import { odeAnalysis } from "./ode.ts";
+import { odeAnalysis } from "../analysis/ode.ts";
 import { csv, median, odeRun } from "./runs.ts";
 
 export const fig16: Figure<{ scale: "paper" | "quick" | "tiny" }> = {

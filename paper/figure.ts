@@ -6,8 +6,8 @@
  * @module
  */
 import type { Claim } from "./claims.ts";
-import type { Panel } from "../report/plot.ts";
-import type { TrialRequest, TrialResult } from "./trials.ts";
+import type { Panel } from "./panel.ts";
+import type { TrialRequest, TrialResult } from "../store/requests.ts";
 
 /** The scales a figure runs at. */
 export type Scale = "paper" | "quick" | "tiny";
@@ -47,4 +47,19 @@ export interface Figure<P = unknown> {
   followUp?(p: P, first: TrialResult[]): TrialRequest[];
   /** The analysis: results come in the order of `requests`. */
   compute(p: P, results: TrialResult[], scale: Scale): FigureOutput | Promise<FigureOutput>;
+}
+
+/**
+ * The trials a figure needs at a scale: its requests, and for sweep figures under
+ * `--until-decided` the early verdict asked of each (one rule for `reproduce`, shards and plans).
+ */
+export function figureRequests(
+  // deno-lint-ignore no-explicit-any
+  fig: Figure<any>,
+  scale: Scale,
+  untilDecided = false,
+): TrialRequest[] {
+  return fig.requests(fig.params[scale]).map((r) =>
+    untilDecided && fig.sweep ? { ...r, records: { ...r.records, untilDecided: true } } : r
+  );
 }

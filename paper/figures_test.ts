@@ -1,7 +1,7 @@
 import { equal } from "node:assert/strict";
-import { figureById, FIGURES } from "./mod.ts";
+import { figureById, FIGURES } from "./figures.ts";
 import { ResultsStore } from "../store/store.ts";
-import { reproduceFigure } from "../report/reproduce.ts";
+import { reproduceFigure } from "../report/figure_report.ts";
 
 const PNG = [0x89, 0x50, 0x4e, 0x47];
 

@@ -5,7 +5,7 @@
  * @module
  */
 import { makeConfig } from "../protocol/config.ts";
-import type { TrialRequest } from "./trials.ts";
+import type { TrialRequest } from "../store/requests.ts";
 import type { Scale } from "./figure.ts";
 
 /** SPEC.md's Fig. 2 run: fix-MLP, MLP and split from init seed 0, embedding from seed 10. It

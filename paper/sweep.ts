@@ -7,14 +7,17 @@
 import { survivingCircles } from "../analysis/fourier.ts";
 import { meanInterval, pearson } from "../analysis/stats.ts";
 import type { TrialConfig } from "../protocol/config.ts";
-import type { TrialRequest, TrialResult } from "./trials.ts";
-import type { Panel } from "../report/plot.ts";
+import type { TrialRequest, TrialResult } from "../store/requests.ts";
+import type { Panel } from "./panel.ts";
 import { csv } from "./runs.ts";
 
 /** One value of the swept parameter and its trials' circle counts. */
 export interface SweepPoint {
   value: number;
+  /** #circles of each trial that did not diverge. */
   counts: number[];
+  /** Trials that diverged (non-finite loss or parameters): counted apart, never as 0 circles. */
+  diverged: number;
   mean: number;
   low: number;
   high: number;
@@ -38,13 +41,23 @@ export function sweepPoints(
   results: TrialResult[],
 ): SweepPoint[] {
   return values.map((value, i) => {
-    const rs = results.slice(i * trials, (i + 1) * trials);
+    const all = results.slice(i * trials, (i + 1) * trials);
+    const rs = all.filter((r) => r.divergedAt === null);
     const counts = rs.map((r) => survivingCircles(r.finalSignals()).length);
     const ci = counts.length > 1 && new Set(counts).size > 1
       ? meanInterval(counts)
       : { mean: counts[0] ?? NaN, low: counts[0] ?? NaN, high: counts[0] ?? NaN };
-    const grokked = rs.filter((r) => r.testAcc[r.testAcc.length - 1] >= 0.99).length / rs.length;
-    return { value, counts, mean: ci.mean, low: ci.low, high: ci.high, grokked };
+    const grokked = rs.filter((r) => r.testAcc[r.testAcc.length - 1] >= 0.99).length /
+      Math.max(1, rs.length);
+    return {
+      value,
+      counts,
+      diverged: all.length - rs.length,
+      mean: ci.mean,
+      low: ci.low,
+      high: ci.high,
+      grokked,
+    };
   });
 }
 
@@ -84,13 +97,14 @@ export function sweepPanel(
 /** CSV of a sweep. */
 export function sweepCsv(name: string, points: SweepPoint[]): string {
   return csv(
-    [name, "mean_circles", "ci_low", "ci_high", "trials", "grokked_fraction", "counts"],
+    [name, "mean_circles", "ci_low", "ci_high", "trials", "diverged", "grokked_fraction", "counts"],
     points.map((p) => [
       p.value,
       p.mean,
       p.low,
       p.high,
       p.counts.length,
+      p.diverged,
       p.grokked,
       p.counts.join(" "),
     ]),

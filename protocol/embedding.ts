@@ -8,7 +8,7 @@
  */
 import { keepFrequencies, scaleFrequencies } from "../analysis/fourier.ts";
 import type { TrialConfig } from "./config.ts";
-import { TorchGenerator } from "./rng/torch.ts";
+import { TorchGenerator } from "../rng/torch.ts";
 
 /** How to replace the initial embedding of a trial. */
 export type EmbeddingSpec =

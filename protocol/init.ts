@@ -8,7 +8,7 @@
  */
 import type { TrialConfig } from "./config.ts";
 import { paramLayout } from "./layout.ts";
-import { TorchGenerator } from "./rng/torch.ts";
+import { TorchGenerator } from "../rng/torch.ts";
 import { splitTrainIds } from "./task.ts";
 
 /** What a trial starts from. */

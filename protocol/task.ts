@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { NumpyRandomState } from "./rng/numpy.ts";
+import { NumpyRandomState } from "../rng/numpy.ts";
 
 /**
  * The operands and label of pair `n`.
@@ -61,4 +61,39 @@ export function testIdsFor(p: number, trainIds: ArrayLike<number>): Int32Array {
   const out: number[] = [];
   for (let n = 0; n < p * p; n++) if (!seen[n]) out.push(n);
   return Int32Array.from(out);
+}
+
+/** Every pair as rows of operands and labels: the training pairs first (drawing order), then the
+ * test pairs (ascending). */
+export interface PairRows {
+  a: Int32Array;
+  b: Int32Array;
+  label: Int32Array;
+  /** The number of training rows (the first ones). */
+  nTrain: number;
+}
+
+/**
+ * The pair table every backend trains on: one row per pair, train rows first.
+ *
+ * @example
+ * ```ts
+ * import { pairRows } from "./task.ts";
+ * const r = pairRows(3, Int32Array.from([4, 0, 1, 2, 3, 5, 6]));
+ * console.log(Array.from(r.a), Array.from(r.label)); // [1, 0, 1, 2, 0, 1, 2] [2, 0, 1, 2, 1, 0, 1]
+ * ```
+ */
+export function pairRows(p: number, trainIds: ArrayLike<number>): PairRows {
+  const test = testIdsFor(p, trainIds);
+  const R = p * p;
+  const a = new Int32Array(R), b = new Int32Array(R), label = new Int32Array(R);
+  let r = 0;
+  for (const ids of [trainIds, test]) {
+    for (let i = 0; i < ids.length; i++) {
+      const q = pair(ids[i], p);
+      [a[r], b[r], label[r]] = [q.a, q.b, q.label];
+      r++;
+    }
+  }
+  return { a, b, label, nTrain: trainIds.length };
 }

@@ -10,49 +10,9 @@ import { Chart, registerables } from "chart.js";
 
 Chart.register(...registerables);
 
-/** One series of a line or scatter panel. */
-export interface Series {
-  label: string;
-  x: ArrayLike<number>;
-  y: ArrayLike<number>;
-  color?: string;
-  dashed?: boolean;
-  /** Draw points (scatter) rather than a line. */
-  points?: boolean;
-  /** Point radius (default 0 for lines, 3 for points). */
-  radius?: number;
-  /** Per-point labels shown next to the points (e.g. token ids). */
-  pointLabels?: string[];
-}
+import type { Panel, Series } from "../paper/panel.ts";
 
-/** A panel of a figure. */
-export type Panel =
-  | {
-    kind: "line";
-    file: string;
-    title: string;
-    xLabel: string;
-    yLabel: string;
-    xLog?: boolean;
-    yLog?: boolean;
-    legend?: boolean;
-    /** Square panel with equal, symmetric axes (projections onto planes). */
-    equalAxes?: boolean;
-    series: Series[];
-    width?: number;
-    height?: number;
-  }
-  | {
-    kind: "heatmap";
-    file: string;
-    title: string;
-    /** rows of values */
-    matrix: number[][];
-    rowLabels?: string[];
-    colLabels?: string[];
-    width?: number;
-    height?: number;
-  };
+export type { Panel, Series };
 
 const PALETTE = [
   "#1f77b4",

@@ -8,11 +8,21 @@
  * @module
  */
 import { DatabaseSync } from "node:sqlite";
+import { createHash } from "node:crypto";
 import { dirname } from "node:path";
-import { decodeNpy, encodeNpy, type NpyArray } from "../io/npy.ts";
+import { decodeNpy, encodeNpy, type NpyArray } from "./npy.ts";
 
 /** The training semantics' version: bump it when a change alters what a trial computes. */
-export const TRAINING_VERSION = "2"; // 2: cancellation-free cross-entropy in the asm core
+export const TRAINING_VERSION = "3"; // 3: the backend contract (signals row 0 in float64, logEvery)
+
+/** The store's schema version (SQLite's user_version): 2 adds a digest to every array. */
+const SCHEMA = 2;
+
+/** A store that cannot be used: damaged, of another version, not writable (one line naming the
+ * store, and the trial where one is at fault). */
+export class StoreError extends Error {
+  override name = "StoreError";
+}
 
 /** One stored trial. */
 export interface StoredTrial {
@@ -55,6 +65,19 @@ export async function sha256(text: string): Promise<string> {
 }
 
 /**
+ * SHA-256 (hex) of bytes, synchronously (node:crypto; every array is checked on every read).
+ *
+ * @example
+ * ```ts
+ * import { digestBytes } from "./store.ts";
+ * console.log(digestBytes(new Uint8Array(0)).slice(0, 16)); // e3b0c44298fc1c14
+ * ```
+ */
+export function digestBytes(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+/**
  * The store key of a request: SHA-256 of its canonical JSON, the backend and the training version.
  *
  * @example
@@ -86,157 +109,257 @@ export class ResultsStore {
     this.#db = db;
   }
 
-  /** Open (and create if needed) a store. */
-  static async open(path: string): Promise<ResultsStore> {
-    if (path !== ":memory:") await Deno.mkdir(dirname(path), { recursive: true });
-    const db = new DatabaseSync(path);
-    db.exec(`
-      PRAGMA journal_mode = WAL;
-      PRAGMA synchronous = NORMAL;
-      PRAGMA busy_timeout = 10000;
-      CREATE TABLE IF NOT EXISTS trials (
-        key TEXT PRIMARY KEY,
-        request TEXT NOT NULL,
-        backend TEXT NOT NULL,
-        version TEXT NOT NULL,
-        summary TEXT NOT NULL,
-        created_at TEXT NOT NULL
+  /**
+   * Open (and create if needed) a store. Checked before any work: that the file is a results
+   * store of this schema and, unless `readOnly`, that it can be written — every problem a one-line
+   * {@linkcode StoreError} naming the file.
+   */
+  static async open(path: string, opts: { readOnly?: boolean } = {}): Promise<ResultsStore> {
+    const fail = (what: string, e?: unknown) =>
+      new StoreError(
+        `store ${path}: ${what}${e ? ` (${(e as Error).message.split("\n")[0]})` : ""}`,
       );
-      CREATE TABLE IF NOT EXISTS arrays (
-        key TEXT NOT NULL REFERENCES trials(key) ON DELETE CASCADE,
-        name TEXT NOT NULL,
-        npy BLOB NOT NULL,
-        PRIMARY KEY (key, name)
-      );
-    `);
+    if (path === "") throw new StoreError(`store "": allowed is a file path`);
+    if (path !== ":memory:") {
+      let info: Deno.FileInfo | undefined;
+      try {
+        info = await Deno.stat(path);
+      } catch (e) {
+        if (!(e instanceof Deno.errors.NotFound)) throw fail("cannot be read", e);
+      }
+      if (info && !info.isFile) throw fail("is not a file");
+      if (!info && opts.readOnly) throw fail("does not exist");
+      if (!info) {
+        try {
+          await Deno.mkdir(dirname(path), { recursive: true });
+        } catch (e) {
+          throw fail("its folder cannot be created", e);
+        }
+      }
+    }
+    let db: DatabaseSync;
+    try {
+      db = new DatabaseSync(path, { readOnly: opts.readOnly ?? false });
+      db.exec("PRAGMA busy_timeout = 10000;");
+      const version = (db.prepare("PRAGMA user_version").get() as { user_version: number })
+        .user_version;
+      const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as {
+        name: string;
+      }[]).map((r) => r.name);
+      if (tables.length > 0 && version !== SCHEMA) {
+        db.close();
+        throw fail(
+          `written by another version of circle-survival (schema ${version}, this one reads ${SCHEMA}); use a new store`,
+        );
+      }
+      if (tables.length === 0 && opts.readOnly) {
+        db.close();
+        throw fail("is not a results store (no tables)");
+      }
+    } catch (e) {
+      if (e instanceof StoreError) throw e;
+      throw fail("is not a results store", e);
+    }
+    if (!opts.readOnly) {
+      try {
+        db.exec(`
+          PRAGMA journal_mode = WAL;
+          PRAGMA synchronous = NORMAL;
+          CREATE TABLE IF NOT EXISTS trials (
+            key TEXT PRIMARY KEY,
+            request TEXT NOT NULL,
+            backend TEXT NOT NULL,
+            version TEXT NOT NULL,
+            summary TEXT NOT NULL,
+            created_at TEXT NOT NULL
+          );
+          CREATE TABLE IF NOT EXISTS arrays (
+            key TEXT NOT NULL REFERENCES trials(key) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            npy BLOB NOT NULL,
+            sha256 TEXT NOT NULL,
+            PRIMARY KEY (key, name)
+          );
+          PRAGMA user_version = ${SCHEMA};
+          BEGIN IMMEDIATE;
+          DELETE FROM trials WHERE key = '';
+          COMMIT;
+        `);
+      } catch (e) {
+        try {
+          db.close();
+        } catch { /* already unusable */ }
+        throw fail("cannot be written", e);
+      }
+    }
     return new ResultsStore(path, db);
+  }
+
+  /** Run a query; SQLite's errors become one line naming the store (and the trial). */
+  #q<T>(what: string, f: () => T): T {
+    try {
+      return f();
+    } catch (e) {
+      if (e instanceof StoreError) throw e;
+      throw new StoreError(
+        `store ${this.path}: ${what}: ${(e as Error).message.split("\n")[0]}`,
+      );
+    }
   }
 
   /** Is a finished trial stored under `key`? */
   has(key: string): boolean {
-    return this.#db.prepare("SELECT 1 FROM trials WHERE key = ?").get(key) !== undefined;
+    return this.#q(
+      "cannot be read",
+      () => this.#db.prepare("SELECT 1 FROM trials WHERE key = ?").get(key) !== undefined,
+    );
   }
 
   /** Store a finished trial and its arrays atomically (replacing one under the same key). */
   put(trial: Omit<StoredTrial, "createdAt" | "version">, arrays: Record<string, NpyArray>): void {
     const db = this.#db;
-    db.exec("BEGIN IMMEDIATE");
-    try {
-      db.prepare("DELETE FROM arrays WHERE key = ?").run(trial.key);
-      db.prepare(
-        "INSERT OR REPLACE INTO trials (key, request, backend, version, summary, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-      ).run(
-        trial.key,
-        canonicalJson(trial.request),
-        trial.backend,
-        TRAINING_VERSION,
-        JSON.stringify(trial.summary),
-        new Date().toISOString(),
-      );
-      const ins = db.prepare("INSERT INTO arrays (key, name, npy) VALUES (?, ?, ?)");
-      for (const [name, arr] of Object.entries(arrays)) ins.run(trial.key, name, encodeNpy(arr));
-      db.exec("COMMIT");
-    } catch (e) {
-      db.exec("ROLLBACK");
-      throw e;
-    }
+    this.#q(`trial ${trial.key} cannot be written`, () => {
+      db.exec("BEGIN IMMEDIATE");
+      try {
+        db.prepare("DELETE FROM arrays WHERE key = ?").run(trial.key);
+        db.prepare(
+          "INSERT OR REPLACE INTO trials (key, request, backend, version, summary, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        ).run(
+          trial.key,
+          canonicalJson(trial.request),
+          trial.backend,
+          TRAINING_VERSION,
+          JSON.stringify(trial.summary),
+          new Date().toISOString(),
+        );
+        const ins = db.prepare("INSERT INTO arrays (key, name, npy, sha256) VALUES (?, ?, ?, ?)");
+        for (const [name, arr] of Object.entries(arrays)) {
+          const bytes = encodeNpy(arr);
+          ins.run(trial.key, name, bytes, digestBytes(bytes));
+        }
+        db.exec("COMMIT");
+      } catch (e) {
+        db.exec("ROLLBACK");
+        throw e;
+      }
+    });
   }
 
   /** The stored trial under `key`, or undefined. */
   get(key: string): StoredTrial | undefined {
-    const row = this.#db.prepare(
-      "SELECT key, request, backend, version, summary, created_at FROM trials WHERE key = ?",
-    ).get(key) as Record<string, string> | undefined;
-    if (!row) return undefined;
-    return {
-      key: row.key,
-      request: JSON.parse(row.request),
-      backend: row.backend,
-      version: row.version,
-      summary: JSON.parse(row.summary),
-      createdAt: row.created_at,
-    };
+    return this.#q(`trial ${key} cannot be read`, () => {
+      const row = this.#db.prepare(
+        "SELECT key, request, backend, version, summary, created_at FROM trials WHERE key = ?",
+      ).get(key) as Record<string, string> | undefined;
+      if (!row) return undefined;
+      return {
+        key: row.key,
+        request: JSON.parse(row.request),
+        backend: row.backend,
+        version: row.version,
+        summary: JSON.parse(row.summary),
+        createdAt: row.created_at,
+      };
+    });
   }
 
-  /** One stored array of a trial, or undefined. */
+  /** One stored array of a trial, or undefined; its digest is checked (damage is a
+   * {@linkcode StoreError} naming the trial and the array). */
   array(key: string, name: string): NpyArray | undefined {
-    const row = this.#db.prepare("SELECT npy FROM arrays WHERE key = ? AND name = ?").get(
-      key,
-      name,
-    ) as
-      | { npy: Uint8Array }
-      | undefined;
-    return row ? decodeNpy(row.npy, `${key}/${name}`) : undefined;
+    return this.#q(`trial ${key}: array ${name} cannot be read`, () => {
+      const row = this.#db.prepare("SELECT npy, sha256 FROM arrays WHERE key = ? AND name = ?")
+        .get(key, name) as { npy: Uint8Array; sha256: string } | undefined;
+      if (!row) return undefined;
+      if (digestBytes(row.npy) !== row.sha256) {
+        throw new StoreError(
+          `store ${this.path}: trial ${key}: array ${name} is damaged (its digest does not match)`,
+        );
+      }
+      return decodeNpy(row.npy, `${key}/${name}`);
+    });
   }
 
   /** Every stored trial's key, in key order. */
   keys(): string[] {
-    return (this.#db.prepare("SELECT key FROM trials ORDER BY key").all() as { key: string }[]).map(
-      (r) => r.key,
+    return this.#q(
+      "cannot be read",
+      () =>
+        (this.#db.prepare("SELECT key FROM trials ORDER BY key").all() as { key: string }[]).map(
+          (r) => r.key,
+        ),
     );
   }
 
   /** Number of stored trials. */
   count(): number {
-    return (this.#db.prepare("SELECT COUNT(*) AS n FROM trials").get() as { n: number }).n;
+    return this.#q(
+      "cannot be read",
+      () => (this.#db.prepare("SELECT COUNT(*) AS n FROM trials").get() as { n: number }).n,
+    );
   }
 
-  /** Copy every trial of another store file that this one lacks (same key = same trial: the
-   * training is deterministic). Returns how many were added. */
-  mergeFrom(path: string): number {
-    const src = new DatabaseSync(path, { readOnly: true });
+  /** Copy every trial of another store that this one lacks (same key = same trial: the training
+   * is deterministic), checking each array's digest on the way. Returns how many were added. */
+  mergeFrom(src: ResultsStore): number {
     const db = this.#db;
     const before = this.count();
-    try {
-      const keys = (src.prepare("SELECT key FROM trials ORDER BY key").all() as { key: string }[])
-        .map((r) => r.key);
-      const getTrial = src.prepare("SELECT * FROM trials WHERE key = ?");
-      const getArrays = src.prepare("SELECT name, npy FROM arrays WHERE key = ?");
-      const insTrial = db.prepare(
-        "INSERT INTO trials (key, request, backend, version, summary, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-      );
-      const insArray = db.prepare("INSERT INTO arrays (key, name, npy) VALUES (?, ?, ?)");
-      for (const key of keys) {
-        if (this.has(key)) continue;
-        const t = getTrial.get(key) as Record<string, string>;
+    const insTrial = db.prepare(
+      "INSERT INTO trials (key, request, backend, version, summary, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+    );
+    const insArray = db.prepare("INSERT INTO arrays (key, name, npy, sha256) VALUES (?, ?, ?, ?)");
+    for (const key of src.keys()) {
+      if (this.has(key)) continue;
+      const [t, arrays] = src.#raw(key);
+      this.#q(`trial ${key} cannot be written`, () => {
         db.exec("BEGIN IMMEDIATE");
         try {
           insTrial.run(t.key, t.request, t.backend, t.version, t.summary, t.created_at);
-          for (const a of getArrays.all(key) as { name: string; npy: Uint8Array }[]) {
-            insArray.run(key, a.name, a.npy);
-          }
+          for (const a of arrays) insArray.run(key, a.name, a.npy, a.sha256);
           db.exec("COMMIT");
         } catch (e) {
           db.exec("ROLLBACK");
           throw e;
         }
-      }
-    } finally {
-      src.close();
+      });
     }
     return this.count() - before;
   }
 
-  /** A digest of everything stored (keys, summaries, arrays): equal stores have equal digests. */
+  /** A trial's rows as stored, its arrays' digests checked. */
+  #raw(key: string): [Record<string, string>, { name: string; npy: Uint8Array; sha256: string }[]] {
+    return this.#q(`trial ${key} cannot be read`, () => {
+      const t = this.#db.prepare("SELECT * FROM trials WHERE key = ?").get(key) as Record<
+        string,
+        string
+      >;
+      const arrays = this.#db.prepare(
+        "SELECT name, npy, sha256 FROM arrays WHERE key = ? ORDER BY name",
+      ).all(key) as { name: string; npy: Uint8Array; sha256: string }[];
+      for (const a of arrays) {
+        if (digestBytes(a.npy) !== a.sha256) {
+          throw new StoreError(
+            `store ${this.path}: trial ${key}: array ${a.name} is damaged (its digest does not match)`,
+          );
+        }
+      }
+      return [t, arrays];
+    });
+  }
+
+  /** A digest of everything stored (keys, requests, arrays): equal stores have equal digests. */
   async digest(): Promise<string> {
     const parts: string[] = [];
     for (const key of this.keys()) {
-      const t = this.get(key)!;
-      parts.push(key, canonicalJson(t.request), t.backend, t.version);
-      const rows = this.#db.prepare("SELECT name, npy FROM arrays WHERE key = ? ORDER BY name").all(
-        key,
-      ) as {
-        name: string;
-        npy: Uint8Array;
-      }[];
-      for (const r of rows) {
-        parts.push(
-          r.name,
-          await sha256(Array.from(r.npy, (b) => String.fromCharCode(b)).join("")),
-        );
-      }
+      const [t, arrays] = this.#raw(key);
+      parts.push(key, t.request, t.backend, t.version);
+      for (const a of arrays) parts.push(a.name, a.sha256);
     }
-    return sha256(parts.join("\n"));
+    return await sha256(parts.join("\n"));
+  }
+
+  /** Run SQL that returns nothing (maintenance: checkpoints). */
+  exec(sql: string): void {
+    this.#q("cannot be written", () => this.#db.exec(sql));
   }
 
   close(): void {

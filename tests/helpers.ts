@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { readNpy } from "../io/npy.ts";
+import { readNpy } from "../store/npy.ts";
 import { makeConfig, type TrialConfig } from "../protocol/config.ts";
 import type { TrialRecords } from "../train/trainer.ts";
 

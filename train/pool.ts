@@ -1,15 +1,17 @@
 /**
- * Many independent trials at once on the CPU: one Worker per core, each running the same compiled
- * core module, fed from a queue; results come back as each trial finishes, so a caller can store
- * them at once (finished work is never lost when a sweep is interrupted).
+ * Many independent trials on one backend: CPU backends run one trial per Worker, one Worker per
+ * core, each with the same compiled core module, fed from a queue; GPU backends train batches of
+ * trials of one shape in this thread. Results come back as each trial finishes, so a caller can
+ * store them at once (finished work is never lost when a sweep is interrupted).
  *
  * @module
  */
+import type { Backend } from "../backends/contract.ts";
 import type { TrialConfig } from "../protocol/config.ts";
-import type { TrialInit } from "../protocol/init.ts";
-import type { EmbeddingSpec } from "../protocol/embedding.ts";
-import type { RecordOptions, TrialRecords } from "./trainer.ts";
-import { coreModule } from "../core_asm/kernel.ts";
+import { initialTrial, type TrialInit } from "../protocol/init.ts";
+import { applyEmbedding, type EmbeddingSpec } from "../protocol/embedding.ts";
+import { type RecordOptions, trainBatch, type TrialRecords } from "./trainer.ts";
+import { asmBackend, coreModule } from "../core_asm/asm_backend.ts";
 
 let workerScript = new URL("./worker_entry.ts", import.meta.url).href;
 
@@ -23,15 +25,25 @@ export interface TrialJob {
   config: TrialConfig;
   /** Start from these instead of the seeds' draws. */
   init?: TrialInit;
-  /** Replace the seeds' initial embedding (applied in the worker). */
+  /** Replace the seeds' initial embedding (applied where the trial runs). */
   embedding?: EmbeddingSpec;
-  records?: Omit<RecordOptions, "onProgress" | "progressEvery" | "signal">;
+  records?: Omit<RecordOptions, "onProgress" | "signal">;
+}
+
+/** The initial parameters and split of a job: the seeds' draws or its own, its embedding spec
+ * applied. */
+export function jobInit(job: TrialJob): TrialInit {
+  const init = job.init
+    ? { params: Float64Array.from(job.init.params), trainIds: job.init.trainIds }
+    : initialTrial(job.config);
+  if (job.embedding) applyEmbedding(job.embedding, job.config, init.params);
+  return init;
 }
 
 /** @internal messages to a worker */
 export type WorkerRequest =
   | { kind: "module"; module: WebAssembly.Module }
-  | { kind: "job"; index: number; job: TrialJob };
+  | { kind: "job"; index: number; job: TrialJob; backend: string };
 
 /** @internal messages from a worker */
 export type WorkerReply =
@@ -39,18 +51,28 @@ export type WorkerReply =
   | { kind: "done"; index: number; rec: TrialRecords }
   | { kind: "error"; index: number; message: string };
 
+/** Progress of a pool: steps done over all trials, trials finished. */
+export interface PoolProgress {
+  done: number;
+  total: number;
+  finished: number;
+  trials: number;
+}
+
 /** Options of {@linkcode runTrials}. */
 export interface PoolOptions {
-  /** Number of Workers (default: all cores). */
+  /** The backend (default asm). */
+  backend?: Backend;
+  /** Number of Workers for a CPU backend (default: all cores). */
   workers?: number;
   /** Called with each finished trial, in completion order. */
   onResult?: (index: number, rec: TrialRecords) => void | Promise<void>;
-  /** Called as steps progress: total steps done over all trials. */
-  onProgress?: (state: { done: number; total: number; finished: number; trials: number }) => void;
+  /** Called as steps progress. */
+  onProgress?: (state: PoolProgress) => void;
 }
 
 /**
- * Run `jobs` on a pool of Workers; resolves with the records in job order.
+ * Run `jobs` on `opts.backend`; resolves with the records in job order.
  *
  * @example
  * ```ts ignore
@@ -60,7 +82,65 @@ export interface PoolOptions {
  * const recs = await runTrials(jobs, { workers: 2 });
  * ```
  */
-export async function runTrials(jobs: TrialJob[], opts: PoolOptions = {}): Promise<TrialRecords[]> {
+export function runTrials(jobs: TrialJob[], opts: PoolOptions = {}): Promise<TrialRecords[]> {
+  const backend = opts.backend ?? asmBackend;
+  return backend.caps.device === "cpu"
+    ? runOnWorkers(jobs, backend, opts)
+    : runInBatches(jobs, backend, opts);
+}
+
+/** The shape of a job: jobs of equal shape train in one batch. */
+function shapeKey(job: TrialJob, init: TrialInit): string {
+  const c = job.config;
+  return JSON.stringify([c.p, c.d, c.hidden, c.steps, init.trainIds.length, job.records ?? {}]);
+}
+
+async function runInBatches(
+  jobs: TrialJob[],
+  backend: Backend,
+  opts: PoolOptions,
+): Promise<TrialRecords[]> {
+  const results: TrialRecords[] = new Array(jobs.length);
+  const groups = new Map<string, number[]>();
+  const inits = jobs.map(jobInit);
+  jobs.forEach((j, i) => {
+    const key = shapeKey(j, inits[i]);
+    groups.set(key, [...(groups.get(key) ?? []), i]);
+  });
+  const total = jobs.reduce((s, j) => s + j.config.steps, 0);
+  let doneBefore = 0, finished = 0;
+  for (const group of groups.values()) {
+    for (let i = 0; i < group.length; i += backend.caps.maxBatch) {
+      const part = group.slice(i, i + backend.caps.maxBatch);
+      const specs = part.map((j) => ({ config: jobs[j].config, ...inits[j] }));
+      const steps = jobs[part[0]].config.steps;
+      const recs = await trainBatch(backend, specs, {
+        ...jobs[part[0]].records,
+        onProgress: (done) =>
+          opts.onProgress?.({
+            done: doneBefore + done * part.length,
+            total,
+            finished,
+            trials: jobs.length,
+          }),
+      });
+      doneBefore += steps * part.length;
+      for (const [k, j] of part.entries()) {
+        results[j] = recs[k];
+        finished++;
+        await opts.onResult?.(j, recs[k]);
+      }
+      opts.onProgress?.({ done: doneBefore, total, finished, trials: jobs.length });
+    }
+  }
+  return results;
+}
+
+async function runOnWorkers(
+  jobs: TrialJob[],
+  backend: Backend,
+  opts: PoolOptions,
+): Promise<TrialRecords[]> {
   const n = Math.max(1, Math.min(opts.workers ?? navigator.hardwareConcurrency ?? 1, jobs.length));
   const module = await coreModule();
   const results: TrialRecords[] = new Array(jobs.length);
@@ -74,7 +154,9 @@ export async function runTrials(jobs: TrialJob[], opts: PoolOptions = {}): Promi
       const feed = (w: Worker) => {
         if (next < jobs.length) {
           const index = next++;
-          w.postMessage({ kind: "job", index, job: jobs[index] } as WorkerRequest);
+          w.postMessage(
+            { kind: "job", index, job: jobs[index], backend: backend.name } as WorkerRequest,
+          );
         }
       };
       for (let i = 0; i < n; i++) {
@@ -99,6 +181,8 @@ export async function runTrials(jobs: TrialJob[], opts: PoolOptions = {}): Promi
           }
           results[m.index] = m.rec;
           finished++;
+          sumDone += jobs[m.index].config.steps - stepsDone[m.index];
+          stepsDone[m.index] = jobs[m.index].config.steps;
           feed(w);
           try {
             await opts.onResult?.(m.index, m.rec);

@@ -1,6 +1,6 @@
 import { runTrials } from "./pool.ts";
 import { train } from "./trainer.ts";
-import { asmBackend } from "../core_asm/kernel.ts";
+import { asmBackend } from "../core_asm/asm_backend.ts";
 import { makeConfig } from "../protocol/config.ts";
 import { initialTrial } from "../protocol/init.ts";
 import { assertClose } from "../tests/helpers.ts";

@@ -1,16 +1,16 @@
 /**
- * The trial worker's message handler: receives jobs from `runTrials`, trains them on the asm
- * backend and posts the records back (their buffers transferred, not copied). Installed by
- * `worker_entry.ts`, or by `main.ts` when the single-file bundle runs as its own Worker.
+ * The trial worker's message handler: receives jobs from `runTrials`, trains them on the CPU
+ * backend they name and posts the records back (their buffers transferred, not copied). Installed
+ * by `worker_entry.ts`, or by `main.ts` when the single-file bundle runs as its own Worker.
  *
  * @module
  */
 /// <reference lib="deno.worker" />
-import { asmBackend, coreModule } from "../core_asm/kernel.ts";
-import { initialTrial } from "../protocol/init.ts";
-import { applyEmbedding } from "../protocol/embedding.ts";
+import { coreModule } from "../core_asm/asm_backend.ts";
+import "../backends/reference.ts";
+import { getBackend } from "../backends/registry.ts";
 import { train, type TrialRecords } from "./trainer.ts";
-import type { WorkerReply, WorkerRequest } from "./pool.ts";
+import { jobInit, type WorkerReply, type WorkerRequest } from "./pool.ts";
 
 function buffersOf(rec: TrialRecords): ArrayBuffer[] {
   const out: ArrayBuffer[] = [];
@@ -34,13 +34,14 @@ async function onMessage(ev: MessageEvent<WorkerRequest>): Promise<void> {
   }
   const { job } = msg;
   try {
-    const init = job.init ?? initialTrial(job.config);
-    if (job.embedding) applyEmbedding(job.embedding, job.config, init.params);
-    const rec = await train(asmBackend, { config: job.config, ...init }, {
+    let last = 0;
+    const rec = await train(getBackend(msg.backend), { config: job.config, ...jobInit(job) }, {
       ...job.records,
-      progressEvery: 250,
-      onProgress: (done, total) =>
-        self.postMessage({ kind: "progress", index: msg.index, done, total } as WorkerReply),
+      onProgress: (done, total) => {
+        if (done - last < 250 && done < total) return;
+        last = done;
+        self.postMessage({ kind: "progress", index: msg.index, done, total } as WorkerReply);
+      },
     });
     self.postMessage({ kind: "done", index: msg.index, rec } as WorkerReply, buffersOf(rec));
   } catch (e) {

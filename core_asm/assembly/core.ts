@@ -382,9 +382,10 @@ export function refreshTransposes(): void {
 // ---------------------------------------------------------------------------------------------
 // The step
 
-/** Forward over all R rows; cross-entropy, accuracy and d loss/d logits of the train rows.
- * Writes train loss, train correct, test loss, test correct (f64) into STATS. */
-function forward(): void {
+/** Forward over the first `rows` rows (all R, or the NT train rows only); cross-entropy,
+ * accuracy and d loss/d logits of the train rows. Writes train loss, train correct, test loss,
+ * test correct (f64) into STATS (the test ones 0 when the test rows were skipped). */
+function forward(rows: i32): void {
   const pE = pParams + (<usize>oE << 2);
   // PA = E·W0a, PB = E·W0b: the factorised first layer (p rows instead of p² rows).
   gemmN(P, HP, DP, pE, DP, pParams + (<usize>oW0a << 2), HP, pPA, HP, 0, 0, 0);
@@ -392,7 +393,7 @@ function forward(): void {
   // Layer 1 on every pair: z = PA[a] + PB[b] + b0.
   const hb = <usize>HP << 2;
   const pB0 = pParams + (<usize>oB0 << 2);
-  for (let r = 0; r < R; r++) {
+  for (let r = 0; r < rows; r++) {
     const pa = pPA + <usize>load<i32>(pIA + (<usize>r << 2)) * hb;
     const pb = pPB + <usize>load<i32>(pIB + (<usize>r << 2)) * hb;
     const ph = pH1 + <usize>r * hb;
@@ -403,15 +404,15 @@ function forward(): void {
     }
   }
   // Layer 2 and the logits.
-  gemmN(R, HP, HP, pH1, HP, pParams + (<usize>oW1 << 2), HP, pH2, HP, 2,
+  gemmN(rows, HP, HP, pH1, HP, pParams + (<usize>oW1 << 2), HP, pH2, HP, 2,
     pParams + (<usize>oB1 << 2), pG2);
-  gemmN(R, PP, HP, pH2, HP, pParams + (<usize>oW2 << 2), PP, pLG, PP, 3,
+  gemmN(rows, PP, HP, pH2, HP, pParams + (<usize>oW2 << 2), PP, pLG, PP, 3,
     pParams + (<usize>oB2 << 2), 0);
   // Softmax cross-entropy row by row.
   let trainLoss: f64 = 0, testLoss: f64 = 0;
   let trainOk: i32 = 0, testOk: i32 = 0;
   const pb = <usize>PP << 2;
-  for (let r = 0; r < R; r++) {
+  for (let r = 0; r < rows; r++) {
     const row = pLG + <usize>r * pb;
     // max over the p logits (padding lanes pushed down by NEG), then the first index holding it
     let vmax = f32x4.add(v128.load(row), v128.load(pNEG));
@@ -519,13 +520,15 @@ function backward(): void {
   gemmN(P, DP, HP, pDPB, HP, pW0bT, DP, pGE, DP, 1, 0, 0);
 }
 
-/** AdamW (PyTorch semantics) on parameters [from, TOTAL). */
-function adamw(from: i32, lr: f32, wd: f32, stepSize: f32, bc2sqrt: f32): void {
+/** AdamW (PyTorch semantics) on parameters [from, TOTAL); the hyper-parameters come from the
+ * host (protocol/optimizer.ts), none is written here. */
+function adamw(from: i32, lr: f32, wd: f32, beta1: f32, beta2: f32, epsilon: f32,
+  stepSize: f32, bc2sqrt: f32): void {
   const decay = f32x4.splat(<f32>1.0 - lr * wd);
-  const b1 = f32x4.splat(0.9), nb1 = f32x4.splat(<f32>(1.0 - 0.9));
-  const b2 = f32x4.splat(0.999), nb2 = f32x4.splat(<f32>(1.0 - 0.999));
+  const b1 = f32x4.splat(beta1), nb1 = f32x4.splat(<f32>1.0 - beta1);
+  const b2 = f32x4.splat(beta2), nb2 = f32x4.splat(<f32>1.0 - beta2);
   const ss = f32x4.splat(-stepSize), ib = f32x4.splat(<f32>1.0 / bc2sqrt);
-  const eps = f32x4.splat(1e-8);
+  const eps = f32x4.splat(epsilon);
   const end = <usize>TOTAL << 2;
   for (let o: usize = <usize>from << 2; o < end; o += 16) {
     const gr = v128.load(pGrad + o);
@@ -539,17 +542,19 @@ function adamw(from: i32, lr: f32, wd: f32, stepSize: f32, bc2sqrt: f32): void {
   }
 }
 
-/** One training step. Returns nothing; the statistics are in STATS. */
-export function step(lr: f32, wd: f32, stepSize: f32, bc2sqrt: f32, freeze: bool): void {
-  forward();
+/** One training step (the test rows' forward only when `withTest`). Returns nothing; the
+ * statistics are in STATS. */
+export function step(lr: f32, wd: f32, beta1: f32, beta2: f32, eps: f32, stepSize: f32,
+  bc2sqrt: f32, freeze: bool, withTest: bool): void {
+  forward(withTest ? R : NT);
   backward();
-  adamw(freeze ? oW0a : 0, lr, wd, stepSize, bc2sqrt);
+  adamw(freeze ? oW0a : 0, lr, wd, beta1, beta2, eps, stepSize, bc2sqrt);
   refreshTransposes();
 }
 
 /** Forward only (statistics of the current parameters; nothing is updated). */
 export function evaluate(): void {
-  forward();
+  forward(R);
 }
 
 /** ‖F_k‖ (k = 0..P−1) of the P×DP matrix at parameter-block offset `which` (0: E, 1: ∂L/∂E),

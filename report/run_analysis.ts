@@ -6,12 +6,17 @@
  * @module
  */
 import { join } from "node:path";
-import { expectShape, NpyError, readNpy } from "../io/npy.ts";
+import { expectShape, NpyError, readNpy } from "../store/npy.ts";
 import { paramLayout } from "../protocol/layout.ts";
-import { AnalysisError, fourierNorms, survivingCircles, survivorsAbove } from "./fourier.ts";
-import { circularities } from "./circularity.ts";
-import { lasso, odeData, ols, predict, r2Score } from "./linear_ode.ts";
-import { trainTestSplit } from "./stats.ts";
+import {
+  AnalysisError,
+  fourierNorms,
+  survivingCircles,
+  survivorsAbove,
+} from "../analysis/fourier.ts";
+import { circularities } from "../analysis/circularity.ts";
+import { lasso, odeData, ols, predict, r2Score } from "../analysis/linear_ode.ts";
+import { trainTestSplit } from "../analysis/stats.ts";
 
 /** What `analyze` reports. */
 export interface AnalysisReport {
@@ -81,7 +86,7 @@ function embeddingReport(
  *
  * @example
  * ```ts ignore
- * import { analyzeEmbedding } from "./report.ts";
+ * import { analyzeEmbedding } from "./run_analysis.ts";
  * const r = await analyzeEmbedding("embedding.npy");
  * console.log(r.circles);
  * ```
@@ -108,7 +113,7 @@ export async function analyzeEmbedding(path: string): Promise<AnalysisReport> {
  *
  * @example
  * ```ts ignore
- * import { analyzeRun } from "./report.ts";
+ * import { analyzeRun } from "./run_analysis.ts";
  * const r = await analyzeRun("runs/seed1");
  * console.log(r.ode?.lasso.score);
  * ```

@@ -14,10 +14,10 @@ import {
   predict,
   r2Score,
   rollout,
-} from "../analysis/linear_ode.ts";
-import { trainTestSplit } from "../analysis/stats.ts";
-import type { TrialResult } from "./trials.ts";
-import { r2 } from "./runs.ts";
+} from "./linear_ode.ts";
+import { trainTestSplit } from "./stats.ts";
+import type { TrialResult } from "../store/requests.ts";
+import { r2 } from "../paper/runs.ts";
 
 /** Everything the ODE figures plot and assert. */
 export interface OdeAnalysis {

@@ -51,7 +51,7 @@ export function verdictAt(
  *
  * @example
  * ```ts
- * import { DecidedTracker } from "./decided.ts";
+ * import { DecidedTracker } from "./verdict.ts";
  * const t = new DecidedTracker(5, { every: 1, minSteps: 2, window: 2, separation: 4 });
  * const s = [0, 1, 80, 80, 1];
  * console.log([1, 2, 3, 4].map((step) => t.observe(step, s))); // [false, false, false, true]
@@ -62,6 +62,11 @@ export class DecidedTracker {
   readonly #history: { step: number; key: string }[] = [];
   constructor(readonly p: number, rule: Partial<DecidedRule> = {}) {
     this.#rule = { ...DEFAULT_DECIDED, ...rule };
+  }
+
+  /** The rule in force (defaults filled in). */
+  get rule(): DecidedRule {
+    return { ...this.#rule };
   }
 
   /** Observe the signals after `step` updates; true once the circles are decided. */

@@ -6,13 +6,14 @@
  * @module
  */
 import { join } from "node:path";
-import type { Figure, Scale } from "../paper/figure.ts";
+import type { Backend } from "../backends/contract.ts";
+import { type Figure, figureRequests, type Scale } from "../paper/figure.ts";
 import { type Claim, claimsTable } from "../paper/claims.ts";
-import { resolveTrials } from "../paper/trials.ts";
+import { resolveTrials } from "../store/requests.ts";
 import type { ResultsStore } from "../store/store.ts";
 import { renderPanel } from "./plot.ts";
 import { sweepProgress } from "../train/progress.ts";
-import { VERSION } from "../io/run_dir.ts";
+import { VERSION } from "../store/run_dir.ts";
 
 /** What one figure's reproduction produced. */
 export interface FigureReport {
@@ -37,7 +38,8 @@ export interface ReproduceOptions {
   scale: Scale;
   store: ResultsStore;
   outDir: string;
-  backend?: string;
+  /** The backend that trains what the store lacks (default asm). */
+  backend?: Backend;
   workers?: number;
   fresh?: boolean;
   /** Stop sweep trials once their circles are decided. */
@@ -92,9 +94,7 @@ export async function reproduceFigure(
   const verbose = opts.verbose ?? true;
   const t0 = performance.now();
   const params = fig.params[opts.scale];
-  const reqs = fig.requests(params).map((r) =>
-    opts.untilDecided && fig.sweep ? { ...r, records: { ...r.records, untilDecided: true } } : r
-  );
+  const reqs = figureRequests(fig, opts.scale, opts.untilDecided);
   const before = opts.store.count();
   const tty = verbose && Deno.stderr.isTerminal();
   const enc = new TextEncoder();
@@ -115,6 +115,14 @@ export async function reproduceFigure(
   }
   if (tty) Deno.stderr.writeSync(enc.encode("\r\x1b[K"));
   const out = await fig.compute(params, results, opts.scale);
+  const diverged = results.filter((r) => r.divergedAt !== null);
+  if (diverged.length) {
+    (out.notes ??= []).unshift(
+      `${diverged.length} of ${results.length} trials diverged (non-finite loss or parameters, at steps ${
+        diverged.slice(0, 5).map((r) => r.divergedAt).join(", ")
+      }${diverged.length > 5 ? ", …" : ""}): they are counted apart, never as 0 circles.`,
+    );
+  }
   const dir = join(opts.outDir, fig.id);
   await Deno.mkdir(dir, { recursive: true });
   const panels: string[] = [];
@@ -131,7 +139,8 @@ export async function reproduceFigure(
     spec: fig.spec,
     claim: fig.claim,
     scale: opts.scale,
-    backend: results[0]?.backend ?? opts.backend ?? "asm",
+    backend: [...new Set(results.map((r) => r.backend))].join(", ") ||
+      (opts.backend?.name ?? "asm"),
     wallSeconds: (performance.now() - t0) / 1000,
     trials: reqs.length,
     trialsRun: opts.store.count() - before,

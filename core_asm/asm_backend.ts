@@ -5,9 +5,19 @@
  *
  * @module
  */
-import type { Backend, KernelSpec, StepStats, TrainingKernel } from "../backends/kernel.ts";
+import {
+  type Backend,
+  checkBatch,
+  type KernelSpec,
+  singleTrialKernel,
+  type StepStats,
+  type TrainingKernel,
+} from "../backends/contract.ts";
+import { registerBackend } from "../backends/registry.ts";
 import { paramLayout } from "../protocol/layout.ts";
-import { testIdsFor } from "../protocol/task.ts";
+import { pairRows } from "../protocol/task.ts";
+import { ADAM, adamStepScalars } from "../protocol/optimizer.ts";
+import { dftMatrix } from "../analysis/fourier.ts";
 import { CORE_WASM_BASE64 } from "./build/core_wasm.ts";
 
 /** The core's exports. */
@@ -17,7 +27,17 @@ interface CoreExports {
   addr(which: number): number;
   offset(which: number): number;
   refreshTransposes(): void;
-  step(lr: number, wd: number, stepSize: number, bc2sqrt: number, freeze: number): void;
+  step(
+    lr: number,
+    wd: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    stepSize: number,
+    bc2sqrt: number,
+    freeze: number,
+    withTest: number,
+  ): void;
   evaluate(): void;
   signals(which: number): void;
   paramSquares(): number;
@@ -32,7 +52,7 @@ let modulePromise: Promise<WebAssembly.Module> | undefined;
  *
  * @example
  * ```ts ignore
- * import { coreModule } from "./kernel.ts";
+ * import { coreModule } from "./asm_backend.ts";
  * const mod = await coreModule();
  * ```
  */
@@ -44,11 +64,8 @@ export function coreModule(module?: WebAssembly.Module): Promise<WebAssembly.Mod
   return modulePromise;
 }
 
-const BETA1 = 0.9, BETA2 = 0.999;
-
 /** One trial on one instance of the core. */
 export class AsmKernel implements TrainingKernel {
-  readonly backend = "asm";
   readonly #x: CoreExports;
   readonly #p: number;
   readonly #d: number;
@@ -75,33 +92,21 @@ export class AsmKernel implements TrainingKernel {
       wd,
       freezeEmbedding,
     ];
-    const train = spec.trainIds, test = testIdsFor(p, train);
-    this.#nt = train.length;
-    x.setup(p, d, hidden, train.length);
+    const rows = pairRows(p, spec.trainIds);
+    this.#nt = rows.nTrain;
+    x.setup(p, d, hidden, rows.nTrain);
     this.#dp = x.offset(9);
     this.#hp = x.offset(10);
     this.#pp = x.offset(11);
     // Pairs: train rows first (drawing order), then the sorted test rows.
-    const ia = this.#i32(4, p * p), ib = this.#i32(5, p * p), lbl = this.#i32(6, p * p);
-    let r = 0;
-    for (const ids of [train, test]) {
-      for (const n of ids) {
-        ia[r] = n % p;
-        ib[r] = Math.floor(n / p);
-        lbl[r] = (ia[r] + ib[r]) % p;
-        r++;
-      }
-    }
+    this.#i32(4, p * p).set(rows.a);
+    this.#i32(5, p * p).set(rows.b);
+    this.#i32(6, p * p).set(rows.label);
     // DFT tables: F_k = Σ_n (cos − i·sin)(2π·kn/p) E_n; the imaginary part's sign does not
     // matter for the norm.
-    const cs = this.#f32(7, p * p), sn = this.#f32(8, p * p);
-    for (let k = 0; k < p; k++) {
-      for (let n = 0; n < p; n++) {
-        const ang = (2 * Math.PI * ((k * n) % p)) / p;
-        cs[k * p + n] = Math.cos(ang);
-        sn[k * p + n] = Math.sin(ang);
-      }
-    }
+    const dft = dftMatrix(p);
+    this.#f32(7, p * p).set(dft.cos);
+    this.#f32(8, p * p).set(dft.sin);
     const mask = this.#f32(9, this.#pp);
     for (let k = 0; k < p; k++) mask[k] = 1;
     this.setParams(spec.params);
@@ -151,11 +156,24 @@ export class AsmKernel implements TrainingKernel {
     this.#x.refreshTransposes();
   }
 
-  step(): StepStats {
+  step(withTest = true): StepStats {
     this.#t++;
-    const bc1 = 1 - BETA1 ** this.#t, bc2 = 1 - BETA2 ** this.#t;
-    this.#x.step(this.#lr, this.#wd, this.#lr / bc1, Math.sqrt(bc2), this.#freeze ? 1 : 0);
-    return this.#stats();
+    const { stepSize, bc2Sqrt } = adamStepScalars(this.#t, this.#lr);
+    const { beta1, beta2, eps } = ADAM;
+    this.#x.step(
+      this.#lr,
+      this.#wd,
+      beta1,
+      beta2,
+      eps,
+      stepSize,
+      bc2Sqrt,
+      this.#freeze ? 1 : 0,
+      withTest ? 1 : 0,
+    );
+    const s = this.#stats();
+    if (!withTest) [s.testLoss, s.testAcc] = [NaN, NaN];
+    return s;
   }
 
   /** Losses and accuracies of the current parameters without updating them. */
@@ -183,11 +201,6 @@ export class AsmKernel implements TrainingKernel {
     this.#x.signals(1);
     out.set(new Float64Array(this.#x.memory.buffer, this.#x.addr(10), this.#p));
   }
-  embedding(out: Float64Array): void {
-    const map = this.#blockIndex();
-    const blk = this.#f32(0, this.#x.offset(8));
-    for (let i = 0; i < this.#p * this.#d; i++) out[i] = blk[map[i]];
-  }
   params(): Float64Array {
     return this.#unpack(0);
   }
@@ -211,30 +224,90 @@ export class AsmKernel implements TrainingKernel {
   dispose(): void {}
 }
 
+const ceil8 = (x: number) => (x + 7) & ~7;
+
+/** WebAssembly's 32-bit address space: the most linear memory one core instance can have. */
+export const WASM32_BYTES = 4 * 1024 ** 3;
+
 /**
- * The AssemblyScript SIMD backend.
+ * The linear memory the core's `setup` allocates for one trial (the buffers of
+ * `assembly/core.ts`, each 64-byte aligned), in bytes.
  *
  * @example
- * ```ts ignore
- * import { asmBackend } from "./kernel.ts";
+ * ```ts
+ * import { asmCoreBytes } from "./asm_backend.ts";
+ * console.log((asmCoreBytes(59, 128, 100, 2784) / 2 ** 20).toFixed(1)); // 9.2
+ * ```
+ */
+export function asmCoreBytes(p: number, d: number, h: number, nt: number): number {
+  const [P, DP, HP, PP, R] = [p, ceil8(d), ceil8(h), ceil8(p), p * p];
+  const total = P * DP + 2 * DP * HP + HP + HP * HP + HP + HP * PP + PP;
+  const floats = 4 * total + 2 * HP * DP + HP * HP + PP * HP + 3 * R + 2 * P * HP +
+    4 * R * HP + R * PP + 2 * nt * HP + 2 * P * HP + 2 * P * P + 2 * P * DP + 2 * PP +
+    6 * Math.max(HP, PP, DP, P);
+  return 4 * floats + 8 * P + 64 * 40;
+}
+
+/**
+ * One trial on a fresh instance of the core (tests and the Fig. 8 evaluator use the kernel's own
+ * methods: `gradient`, `setParams`, `evaluate`).
+ *
+ * @example
+ * ```ts
+ * import { createAsmKernel } from "./asm_backend.ts";
  * import { makeConfig } from "../protocol/config.ts";
  * import { initialTrial } from "../protocol/init.ts";
  * const config = makeConfig({ p: 23, d: 32 });
- * const k = await asmBackend.create({ config, ...initialTrial(config) });
- * console.log(k.step().trainLoss);
+ * const k = await createAsmKernel({ config, ...initialTrial(config) });
+ * console.log(k.step().trainLoss > 0); // true
+ * ```
+ */
+export async function createAsmKernel(spec: KernelSpec): Promise<AsmKernel> {
+  const mod = await coreModule();
+  const instance = await WebAssembly.instantiate(mod, {
+    env: {
+      abort(_msg: number, _file: number, line: number, col: number) {
+        throw new Error(`core.wasm aborted at ${line}:${col}`);
+      },
+    },
+  });
+  return new AsmKernel(instance, spec);
+}
+
+/**
+ * The AssemblyScript SIMD backend ("asm"): f32, one trial per kernel, on the CPU (a Worker per
+ * core in sweeps).
+ *
+ * @example
+ * ```ts
+ * import { asmBackend } from "./asm_backend.ts";
+ * import { makeConfig } from "../protocol/config.ts";
+ * import { initialTrial } from "../protocol/init.ts";
+ * const config = makeConfig({ p: 23, d: 32 });
+ * const k = await asmBackend.create([{ config, ...initialTrial(config) }]);
+ * const out = new Float64Array(5 + 23);
+ * await k.run(1, out);
+ * console.log(out[0] > 0); // true: the train loss of the first step
  * ```
  */
 export const asmBackend: Backend = {
   name: "asm",
-  async create(spec: KernelSpec): Promise<AsmKernel> {
-    const mod = await coreModule();
-    const instance = await WebAssembly.instantiate(mod, {
-      env: {
-        abort(_msg: number, _file: number, line: number, col: number) {
-          throw new Error(`core.wasm aborted at ${line}:${col}`);
-        },
-      },
-    });
-    return new AsmKernel(instance, spec);
+  summary: "AssemblyScript WebAssembly SIMD core, f32, one trial per Worker on every core",
+  caps: { device: "cpu", maxBatch: 1, gradSignals: true },
+  probe: () => Promise.resolve(),
+  fits(c, nTrain) {
+    const bytes = asmCoreBytes(c.p, c.d, c.hidden, nTrain);
+    return bytes <= WASM32_BYTES
+      ? undefined
+      : `the asm core needs ${
+        (bytes / 2 ** 30).toFixed(1)
+      } GiB of linear memory for p=${c.p}, dim=${c.d}, hidden=${c.hidden}; WebAssembly allows 4 GiB`;
+  },
+  async create(specs, opts = {}) {
+    const c = checkBatch(specs, "asm");
+    if (specs.length !== 1) throw new Error(`the asm backend trains one trial per kernel`);
+    return singleTrialKernel(await createAsmKernel(specs[0]), c.p, opts.gradSignals ?? false);
   },
 };
+
+registerBackend(asmBackend, { rank: 100, prefer: () => Promise.resolve(undefined) });

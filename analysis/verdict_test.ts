@@ -1,7 +1,7 @@
 import { equal } from "node:assert/strict";
-import { decidedStep, DecidedTracker, verdictAt } from "./decided.ts";
+import { decidedStep, DecidedTracker, verdictAt } from "./verdict.ts";
 import { train } from "../train/trainer.ts";
-import { asmBackend } from "../core_asm/kernel.ts";
+import { asmBackend } from "../core_asm/asm_backend.ts";
 import { makeConfig } from "../protocol/config.ts";
 import { initialTrial } from "../protocol/init.ts";
 import { assertClose } from "../tests/helpers.ts";

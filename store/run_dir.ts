@@ -19,8 +19,11 @@ export interface RunSummary {
   version: string;
   backend: string;
   config: TrialConfig;
-  /** Surviving circles of the final embedding (SPEC.md's code rule). */
-  circles: number[];
+  /** Surviving circles of the final embedding (SPEC.md's code rule); null for a diverged run,
+   * which has no circles to count (never 0). */
+  circles: number[] | null;
+  /** The update at which the loss or the parameters became non-finite, or null. */
+  divergedAt: number | null;
   /** Steps completed; less than config.steps when the run was interrupted. */
   stepsDone: number;
   interrupted: boolean;
@@ -38,14 +41,15 @@ export interface RunSummary {
 
 /** The summary of a finished run. */
 export function summarize(config: TrialConfig, rec: TrialRecords): RunSummary {
-  const p = rec.p, last = rec.steps - 1;
-  const finalSignals = rec.signals.subarray(rec.steps * p, (rec.steps + 1) * p);
-  const at = (a: Float64Array) => (rec.steps > 0 ? a[last] : null);
+  const p = rec.p, rows = rec.trainLoss.length, last = rows - 1;
+  const finalSignals = rec.signals.subarray(rows * p, (rows + 1) * p);
+  const at = (a: Float64Array) => (rows > 0 && Number.isFinite(a[last]) ? a[last] : null);
   return {
     version: VERSION,
     backend: rec.backend,
     config,
-    circles: survivingCircles(finalSignals),
+    circles: rec.divergedAt === null ? survivingCircles(finalSignals) : null,
+    divergedAt: rec.divergedAt,
     stepsDone: rec.steps,
     interrupted: rec.interrupted,
     decidedAt: rec.decidedAt,
@@ -67,7 +71,8 @@ const f8 = (shape: number[], data: Float64Array): NpyArray => ({ dtype: "<f8", s
 
 /** The `.npy` files of a run, by file stem. */
 export function runArrays(rec: TrialRecords): Record<string, NpyArray> {
-  const { p, d, steps } = rec;
+  const { p, d } = rec;
+  const steps = rec.trainLoss.length; // logged rows
   const out: Record<string, NpyArray> = {
     init_params: f8([rec.initParams.length], rec.initParams),
     train_ids: {
@@ -83,6 +88,9 @@ export function runArrays(rec: TrialRecords): Record<string, NpyArray> {
     signals: f8([steps + 1, p], rec.signals),
     final_params: f8([rec.finalParams.length], rec.finalParams),
   };
+  if (rec.loggedAt) {
+    out.logged_at = { dtype: "<i8", shape: [steps], data: Float64Array.from(rec.loggedAt) };
+  }
   if (rec.gradSignals) out.grad_signals = f8([steps, p], rec.gradSignals);
   if (rec.embeddings) out.embeddings = f8([rec.embeddings.length / (p * d), p, d], rec.embeddings);
   if (rec.paramSnapshots) {

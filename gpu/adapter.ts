@@ -1,0 +1,76 @@
+/**
+ * The process's WebGPU adapter and device: requested once, released explicitly (a device left to
+ * native teardown at exit once crashed a test run), and classified (software adapters — Mesa's
+ * llvmpipe and lavapipe, SwiftShader — are slower than the asm core, so `auto` passes them by).
+ *
+ * @module
+ */
+import { BackendUnavailable } from "../backends/contract.ts";
+
+/** A one-line error when no WebGPU adapter can be had. */
+export class NoAdapterError extends BackendUnavailable {
+  override name = "NoAdapterError";
+}
+
+let devicePromise: Promise<{ device: GPUDevice; adapter: GPUAdapter }> | undefined;
+
+/** The process's WebGPU device (requested once). */
+export function gpuDevice(): Promise<{ device: GPUDevice; adapter: GPUAdapter }> {
+  devicePromise ??= (async () => {
+    quietMesa();
+    const adapter = typeof navigator !== "undefined" && navigator.gpu
+      ? await navigator.gpu.requestAdapter({ powerPreference: "high-performance" })
+      : null;
+    if (!adapter) {
+      throw new NoAdapterError(
+        "no WebGPU adapter found (install a GPU driver, or mesa-vulkan-drivers for lavapipe)",
+      );
+    }
+    const device = await adapter.requestDevice({
+      requiredLimits: {
+        maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
+        maxBufferSize: adapter.limits.maxBufferSize,
+        maxStorageBuffersPerShaderStage: Math.min(
+          10,
+          adapter.limits.maxStorageBuffersPerShaderStage,
+        ),
+      },
+    });
+    return { device, adapter };
+  })();
+  return devicePromise;
+}
+
+/** Mesa prints "error: XDG_RUNTIME_DIR is invalid or not set" on every adapter request without
+ * one (harmless, but it reads like a failure): give the process a private 0700 folder when the
+ * variable is unset on Linux. */
+function quietMesa(): void {
+  try {
+    if (Deno.build.os === "linux" && !Deno.env.get("XDG_RUNTIME_DIR")) {
+      const dir = Deno.makeTempDirSync({ prefix: "circle-survival-xdg-" });
+      Deno.chmodSync(dir, 0o700);
+      Deno.env.set("XDG_RUNTIME_DIR", dir);
+      globalThis.addEventListener("unload", () => {
+        try {
+          Deno.removeSync(dir, { recursive: true });
+        } catch { /* already gone */ }
+      });
+    }
+  } catch {
+    // without env or write permission Mesa just prints its warning
+  }
+}
+
+/** Destroy the process's WebGPU device (a later call of {@linkcode gpuDevice} makes a new one). */
+export async function releaseGpu(): Promise<void> {
+  const held = devicePromise;
+  devicePromise = undefined;
+  if (held) (await held.catch(() => undefined))?.device.destroy();
+}
+
+/** Is the adapter a software one (llvmpipe, lavapipe, SwiftShader)? */
+export function isSoftwareAdapter(adapter: GPUAdapter): boolean {
+  const d = `${adapter.info.description} ${adapter.info.device} ${adapter.info.vendor}`
+    .toLowerCase();
+  return adapter.info.isFallbackAdapter || /llvmpipe|lavapipe|swiftshader|softpipe/.test(d);
+}

@@ -1,0 +1,233 @@
+/**
+ * Trial requests and their resolution through the results store: each request (configuration,
+ * records asked for, initial-embedding spec) has a store key that names the backend too; the
+ * requests missing from the store run on that backend (`train/pool.ts`) and are stored as each
+ * finishes; then every request's records are read back from the store. Two figures asking for the
+ * same run share it. Figures, sweeps and shards all resolve their trials here.
+ *
+ * @module
+ */
+import type { Backend } from "../backends/contract.ts";
+import type { TrialConfig } from "../protocol/config.ts";
+import { paramLayout } from "../protocol/layout.ts";
+import type { EmbeddingSpec } from "../protocol/embedding.ts";
+import { type PoolProgress, runTrials, type TrialJob } from "../train/pool.ts";
+import type { TrialRecords } from "../train/trainer.ts";
+import { asmBackend } from "../core_asm/asm_backend.ts";
+import { runArrays, summarize } from "./run_dir.ts";
+import { type ResultsStore, trialKey } from "./store.ts";
+
+/** What a figure (or a sweep) asks to be trained. */
+export interface TrialRequest {
+  config: TrialConfig;
+  records?: {
+    paramsEvery?: number;
+    embeddingsUntil?: number;
+    gradSignals?: boolean;
+    /** Log every n-th update only (sweep trials: their final circles and the verdict's checks). */
+    logEvery?: number;
+    /** Stop when the circles are decided (the early verdict of analysis/verdict.ts). */
+    untilDecided?: boolean;
+  };
+  /** Replace the seeds' initial embedding. */
+  embedding?: EmbeddingSpec;
+}
+
+/** A stored trial's records, read back. */
+export interface TrialResult {
+  key: string;
+  config: TrialConfig;
+  summary: Record<string, unknown>;
+  backend: string;
+  /** The updates of the logged rows (1-based): row i of the scalars, row i+1 of `signals`. */
+  loggedAt: Int32Array;
+  trainLoss: Float64Array;
+  testLoss: Float64Array;
+  trainAcc: Float64Array;
+  testAcc: Float64Array;
+  /** (rows+1, p): row 0 at init. */
+  signals: Float64Array;
+  finalParams: Float64Array;
+  gradSignals?: Float64Array;
+  embeddings?: Float64Array;
+  paramSnapshots?: { steps: number[]; data: Float64Array };
+  /** Steps actually trained (fewer than config.steps when stopped by the early verdict or by
+   * divergence). */
+  stepsDone: number;
+  /** The update at which the run diverged (non-finite loss or parameters), or null. */
+  divergedAt: number | null;
+  /** The step at which the early verdict stopped the run, or null. */
+  decidedAt: number | null;
+  /** The final embedding (p, d). */
+  finalEmbedding(): Float64Array;
+  /** The signals row after `step` updates (0: init); the step must be logged. */
+  signalsAt(step: number): Float64Array;
+  /** The final signals row. */
+  finalSignals(): Float64Array;
+}
+
+/** How to run what is missing. */
+export interface ResolveOptions {
+  store: ResultsStore;
+  /** The backend that trains what is missing (default asm); it is part of every key. */
+  backend?: Backend;
+  workers?: number;
+  /** Ignore stored trials (rerun and replace them). */
+  fresh?: boolean;
+  onProgress?: (s: PoolProgress) => void;
+}
+
+/** The store key of a request trained on `backend`. */
+export function requestKey(req: TrialRequest, backend: string): Promise<string> {
+  return trialKey(
+    { config: req.config, records: req.records ?? {}, embedding: req.embedding },
+    backend,
+  );
+}
+
+/**
+ * The requests' keys and which of them the store lacks (each missing key once).
+ *
+ * @example
+ * ```ts ignore
+ * const { keys, missing } = await plan(reqs, store, "asm");
+ * ```
+ */
+export async function plan(
+  reqs: TrialRequest[],
+  store: ResultsStore,
+  backend: string,
+  fresh = false,
+): Promise<{ keys: string[]; missing: Map<string, TrialRequest> }> {
+  const keys = await Promise.all(reqs.map((r) => requestKey(r, backend)));
+  const missing = new Map<string, TrialRequest>();
+  reqs.forEach((r, i) => {
+    if ((fresh || !store.has(keys[i])) && !missing.has(keys[i])) missing.set(keys[i], r);
+  });
+  return { keys, missing };
+}
+
+/**
+ * Run the requests the store lacks (each once) and store them as each finishes; returns the keys
+ * of all requests, in order.
+ */
+export async function trainMissing(
+  reqs: TrialRequest[],
+  opts: ResolveOptions,
+): Promise<string[]> {
+  const backend = opts.backend ?? asmBackend;
+  const { keys, missing } = await plan(reqs, opts.store, backend.name, opts.fresh);
+  const entries = [...missing.entries()];
+  const jobs: TrialJob[] = entries.map(([, r]) => ({
+    config: r.config,
+    records: r.records,
+    embedding: r.embedding,
+  }));
+  await runTrials(jobs, {
+    backend,
+    workers: opts.workers,
+    onProgress: opts.onProgress,
+    onResult: (i, rec) => {
+      const [key, r] = entries[i];
+      storeRecords(opts.store, key, r, rec);
+    },
+  });
+  return keys;
+}
+
+/**
+ * Make sure every request is in the store (running the missing ones), then read them back.
+ *
+ * @example
+ * ```ts ignore
+ * const [run] = await resolveTrials([{ config }], { store });
+ * ```
+ */
+export async function resolveTrials(
+  reqs: TrialRequest[],
+  opts: ResolveOptions,
+): Promise<TrialResult[]> {
+  const keys = await trainMissing(reqs, opts);
+  return keys.map((k) => loadResult(opts.store, k));
+}
+
+function storeRecords(
+  store: ResultsStore,
+  key: string,
+  req: TrialRequest,
+  rec: TrialRecords,
+): void {
+  const s = summarize(req.config, rec);
+  const arrays = runArrays(rec);
+  delete arrays.init_params; // a pure function of the request
+  delete arrays.train_ids;
+  store.put({
+    key,
+    request: { config: req.config, records: req.records ?? {}, embedding: req.embedding },
+    backend: rec.backend,
+    summary: { ...s, config: undefined },
+  }, arrays);
+}
+
+/** Read a stored trial back (every array verified against its digest). */
+export function loadResult(store: ResultsStore, key: string): TrialResult {
+  const t = store.get(key);
+  if (!t) throw new Error(`trial ${key} is not in the store ${store.path}`);
+  const req = t.request as TrialRequest;
+  const a = (name: string) => {
+    const arr = store.array(key, name);
+    return arr ? Float64Array.from(arr.data) : undefined;
+  };
+  const need = (name: string) => {
+    const v = a(name);
+    if (!v) throw new Error(`store ${store.path}: trial ${key} has no ${name} array`);
+    return v;
+  };
+  const { p, d } = req.config;
+  const signals = need("signals");
+  const finalParams = need("final_params");
+  const trainLoss = need("train_loss");
+  const snaps = a("param_snapshots");
+  const snapSteps = a("param_snapshot_steps");
+  const logged = a("logged_at");
+  const loggedAt = logged
+    ? Int32Array.from(logged)
+    : Int32Array.from({ length: trainLoss.length }, (_, i) => i + 1);
+  const rowOf = new Map<number, number>([[0, 0]]);
+  loggedAt.forEach((u, i) => rowOf.set(u, i + 1));
+  const L = paramLayout(p, d, req.config.hidden);
+  const summary = t.summary as { divergedAt?: number | null; decidedAt?: number | null };
+  const stepsDone = loggedAt.length ? loggedAt[loggedAt.length - 1] : 0;
+  return {
+    key,
+    config: req.config,
+    summary: t.summary,
+    backend: t.backend,
+    loggedAt,
+    trainLoss,
+    testLoss: need("test_loss"),
+    trainAcc: need("train_acc"),
+    testAcc: need("test_acc"),
+    signals,
+    finalParams,
+    gradSignals: a("grad_signals"),
+    embeddings: a("embeddings"),
+    paramSnapshots: snaps && snapSteps ? { steps: Array.from(snapSteps), data: snaps } : undefined,
+    stepsDone,
+    divergedAt: summary.divergedAt ?? null,
+    decidedAt: summary.decidedAt ?? null,
+    finalEmbedding: () => finalParams.slice(0, L.embedding[1]),
+    signalsAt: (step: number) => {
+      const row = rowOf.get(step);
+      if (row === undefined) {
+        throw new Error(`trial ${key}: step ${step} is not logged (every ${logStep(loggedAt)})`);
+      }
+      return signals.slice(row * p, (row + 1) * p);
+    },
+    finalSignals: () => signals.slice(signals.length - p),
+  };
+}
+
+function logStep(loggedAt: Int32Array): number {
+  return loggedAt.length > 1 ? loggedAt[1] - loggedAt[0] : 1;
+}
