@@ -16,8 +16,6 @@ import {
   rollout,
 } from "./linear_ode.ts";
 import { trainTestSplit } from "./stats.ts";
-import type { TrialResult } from "../store/requests.ts";
-import { r2 } from "../paper/runs.ts";
 
 /** Everything the ODE figures plot and assert. */
 export interface OdeAnalysis {
@@ -38,8 +36,35 @@ export interface OdeAnalysis {
   closedR2: number[];
 }
 
+/** What the analysis reads of a run: its signals, (steps+1, p), row 0 at init. */
+export interface OdeRun {
+  config: { p: number };
+  signals: Float64Array;
+}
+
+/**
+ * 1 − SS_res/SS_tot of a prediction of one series.
+ *
+ * @example
+ * ```ts
+ * import { r2 } from "./ode.ts";
+ * console.log(r2([1, 2, 3], [1, 2, 3]), r2([1, 2, 3], [2, 2, 2])); // 1 0
+ * ```
+ */
+export function r2(actual: ArrayLike<number>, pred: ArrayLike<number>): number {
+  let mean = 0;
+  for (let i = 0; i < actual.length; i++) mean += actual[i];
+  mean /= actual.length;
+  let res = 0, tot = 0;
+  for (let i = 0; i < actual.length; i++) {
+    res += (actual[i] - pred[i]) ** 2;
+    tot += (actual[i] - mean) ** 2;
+  }
+  return tot === 0 ? (res === 0 ? 1 : 0) : 1 - res / tot;
+}
+
 /** Analyse the first `steps` updates of a run. */
-export function odeAnalysis(run: TrialResult, steps = 1000): OdeAnalysis {
+export function odeAnalysis(run: OdeRun, steps = 1000): OdeAnalysis {
   const { p } = run.config;
   const { x, y, n, m, ks } = odeData(run.signals, p, { steps });
   const lassoFit = lasso(x, y, n, m, m, { alpha: 0.01 });

@@ -138,10 +138,11 @@ export function reproduceMain(args: string[]): Promise<void> {
     const shard = parseShard(values.shard as string | undefined);
     const outDir = (values.out as string | undefined) ?? "results";
     if (!shard) await checkOutDir(outDir, "out", true);
-    const backend = await backendFrom(values, "reproduce");
+    const { backend, announce } = await backendFrom(values, "reproduce");
     const store = await ResultsStore.open(
       (values.store as string | undefined) ?? join(outDir, "store.sqlite"),
     );
+    announce();
     const t0 = performance.now();
     if (shard) {
       let n = 0;

@@ -56,19 +56,6 @@ export function median(a: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-/** 1 − SS_res/SS_tot of a prediction of one series. */
-export function r2(actual: ArrayLike<number>, pred: ArrayLike<number>): number {
-  let mean = 0;
-  for (let i = 0; i < actual.length; i++) mean += actual[i];
-  mean /= actual.length;
-  let res = 0, tot = 0;
-  for (let i = 0; i < actual.length; i++) {
-    res += (actual[i] - pred[i]) ** 2;
-    tot += (actual[i] - mean) ** 2;
-  }
-  return tot === 0 ? (res === 0 ? 1 : 0) : 1 - res / tot;
-}
-
 /** A CSV text from a header and rows. */
 export function csv(header: string[], rows: (number | string)[][]): string {
   return [header.join(","), ...rows.map((r) => r.join(","))].join("\n") + "\n";
