@@ -9,7 +9,7 @@
  * @module
  */
 import { type Backend, checkBatch, type KernelSpec } from "../backends/contract.ts";
-import { isLogged, recordLayout } from "../protocol/records.ts";
+import { isLogged, loggedSteps, recordLayout } from "../protocol/records.ts";
 import { fourierNorms } from "../analysis/fourier.ts";
 import { type DecidedRule, DecidedTracker } from "../analysis/verdict.ts";
 
@@ -22,8 +22,11 @@ export interface RecordOptions {
   /** Store ‖F_k(∂L/∂E)‖ of every logged step. */
   gradSignals?: boolean;
   /** Log every `logEvery`-th update (and the last); 1 (default) logs every update. Sweep trials,
-   * which read only their final circles and the verdict's checks, log every 100th. */
+   * which read only their final circles and the verdict's checks, log every 100th. Unlogged
+   * steps skip the test forward and the signals. */
   logEvery?: number;
+  /** With `logEvery` > 1: also log each of the first `logFirst` updates (Fig. 7 reads them). */
+  logFirst?: number;
   /** Stop once the surviving circles are decided (analysis/verdict.ts); `true` = default rule. */
   untilDecided?: boolean | Partial<DecidedRule>;
   /** Called after each run of steps with the steps done and the steps to do. */
@@ -148,6 +151,7 @@ export async function trainBatch(
     throw new Error(`the ${backend.name} backend does not record gradient signals`);
   }
   const every = Math.max(1, Math.floor(opts.logEvery ?? 1));
+  const first = every > 1 ? Math.max(0, Math.floor(opts.logFirst ?? 0)) : 0;
   const embUntil = Math.min(opts.embeddingsUntil ?? 0, steps);
   const paramsEvery = opts.paramsEvery ?? 0;
   const rule = opts.untilDecided === true ? {} : opts.untilDecided || undefined;
@@ -157,7 +161,7 @@ export async function trainBatch(
   }
   const layout = recordLayout(p, gradSignals);
   const W = layout.width;
-  const nRows = every === 1 ? steps : Math.floor(steps / every) + (steps % every ? 1 : 0);
+  const nRows = every === 1 ? steps : loggedSteps(steps, every, first).length;
 
   const lanes: Lane[] = specs.map((s) => {
     const rec: TrialRecords = {
@@ -221,7 +225,7 @@ export async function trainBatch(
       if (t < embUntil) n = 1;
       if (paramsEvery > 0) n = Math.min(n, paramsEvery - (t % paramsEvery));
       if (checkEvery > 0) n = Math.min(n, checkEvery - (t % checkEvery));
-      for (let c = 0; c < n; c++) log[c] = isLogged(t + c + 1, steps, every) ? 1 : 0;
+      for (let c = 0; c < n; c++) log[c] = isLogged(t + c + 1, steps, every, first) ? 1 : 0;
       out.fill(NaN, 0, n * B * W);
       await kernel.run(n, out, log);
       const ended: number[] = [];
@@ -250,8 +254,10 @@ export async function trainBatch(
         const emb = t <= embUntil, snap = paramsEvery > 0 && t % paramsEvery === 0;
         if (!emb && !snap && !end) continue;
         const params = await kernel.params(b);
-        if (emb) lane.rec.embeddings!.set(params.subarray(0, p * d), t * p * d);
-        if (snap) {
+        // a lane that diverged inside this run of steps has no valid state at step t
+        const valid = lane.rec.divergedAt === null || lane.rec.divergedAt === t;
+        if (emb && valid) lane.rec.embeddings!.set(params.subarray(0, p * d), t * p * d);
+        if (snap && valid) {
           lane.snapSteps.push(t);
           lane.snaps.push(params);
         }
