@@ -10,6 +10,8 @@ import type { Backend } from "../backends/contract.ts";
 import { type Figure, figureRequests, type Scale } from "../paper/figure.ts";
 import { type Claim, claimsTable } from "../paper/claims.ts";
 import { resolveTrials } from "../store/requests.ts";
+import { costPlan, planLine } from "../store/cost_plan.ts";
+import { asmBackend } from "../core_asm/asm_backend.ts";
 import type { ResultsStore } from "../store/store.ts";
 import { renderPanel } from "./plot.ts";
 import { sweepProgress } from "../train/progress.ts";
@@ -98,7 +100,15 @@ export async function reproduceFigure(
   const before = opts.store.count();
   const tty = verbose && Deno.stderr.isTerminal();
   const enc = new TextEncoder();
-  if (verbose) console.error(`${fig.id} (${opts.scale}): ${reqs.length} trials`);
+  if (verbose) {
+    const plan = await costPlan(reqs, {
+      store: opts.store,
+      backend: opts.backend ?? asmBackend,
+      workers: opts.workers,
+      fresh: opts.fresh,
+    });
+    console.error(`${fig.id} (${opts.scale}): ${planLine(plan)}`);
+  }
   const resolve = (rs: typeof reqs) =>
     resolveTrials(rs, {
       store: opts.store,
