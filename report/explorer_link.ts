@@ -43,7 +43,15 @@ export const EXPLORER_PARAMS: Readonly<Record<string, string>> = Object.freeze({
 
 const BACKEND_NAME = /^[a-z][a-z0-9-]*$/;
 
-/** The explorer's defaults: SPEC.md's standard run with 3 000 steps (a page, not a sweep). */
+/**
+ * The explorer's defaults: SPEC.md's standard run with 3 000 steps (a page, not a sweep).
+ *
+ * @example
+ * ```ts
+ * import { defaultExplorerRun } from "./explorer_link.ts";
+ * console.log(defaultExplorerRun().config.steps); // 3000
+ * ```
+ */
 export function defaultExplorerRun(): ExplorerRun {
   return {
     config: makeConfig({ steps: 3000 }),

@@ -8,6 +8,7 @@
  * @module
  */
 import { basename, dirname, join, resolve } from "node:path";
+import { firstError } from "./compile.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 const STATIC = ["index.html", "explorer.css"];
@@ -45,9 +46,7 @@ export async function buildWeb(outDir: string): Promise<string[]> {
       stderr: "piped",
     }).output();
     if (!r.success) {
-      const text = new TextDecoder().decode(r.stderr).replace(/\x1b\[[0-9;]*m/g, "");
-      const line = text.split("\n").find((l) => /error/i.test(l)) ?? text.trim().split("\n")[0];
-      throw new Error(`deno bundle failed: ${line}`);
+      throw new Error(`deno bundle failed: ${firstError(new TextDecoder().decode(r.stderr))}`);
     }
     for (const f of STATIC) await Deno.copyFile(join(root, "web", f), join(tmp, f));
     await Deno.remove(out, { recursive: true }).catch((e) => {
@@ -67,12 +66,18 @@ if (import.meta.main) {
   const i = Deno.args.indexOf("--out");
   const known = Deno.args.length === 0 || (i === 0 && Deno.args.length === 2);
   if (!known || (i >= 0 && !Deno.args[i + 1])) {
-    console.error(`build:web: arguments ${JSON.stringify(Deno.args.join(" "))}: allowed is --out DIR`);
+    console.error(
+      `build:web: arguments ${JSON.stringify(Deno.args.join(" "))}: allowed is --out DIR`,
+    );
     Deno.exit(2);
   }
   const dir = i >= 0 ? Deno.args[i + 1] : join(root, "web", "dist");
   const files = await buildWeb(dir);
   let bytes = 0;
   for (const f of files) bytes += (await Deno.stat(join(dir, f))).size;
-  console.log(`explorer: ${dir}/ (${files.length} files, ${(bytes / 2 ** 20).toFixed(1)} MiB); serve it from any static host`);
+  console.log(
+    `explorer: ${dir}/ (${files.length} files, ${
+      (bytes / 2 ** 20).toFixed(1)
+    } MiB); serve it from any static host`,
+  );
 }

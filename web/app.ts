@@ -11,8 +11,8 @@
 import { ConfigError, type TrialConfig } from "../protocol/config.ts";
 import {
   defaultExplorerRun,
-  type ExplorerRun,
   explorerQuery,
+  type ExplorerRun,
   parseExplorerQuery,
 } from "../report/explorer_link.ts";
 import {
@@ -25,8 +25,8 @@ import {
 import { RunView } from "./run_view.ts";
 import { drawBars, drawCurves, drawPlane, drawSignals } from "./charts.ts";
 import {
-  runFolderName,
   type RunFiles,
+  runFolderName,
   runFromFiles,
   runFromJson,
   runFromZip,
@@ -48,7 +48,9 @@ const state = {
   /** The finished or loaded run (what Export writes, what Replay plays). */
   last: null as RunFiles | null,
   /** A loaded run's initial parameters and split, offered as the next run's start. */
-  loaded: null as { name: string; config: TrialConfig; params: Float64Array; trainIds: Int32Array } | null,
+  loaded: null as
+    | { name: string; config: TrialConfig; params: Float64Array; trainIds: Int32Array }
+    | null,
   hover: null as number | null,
   /** The row a replay has reached (null: show every row). */
   replayRow: null as number | null,
@@ -239,7 +241,8 @@ function finished(run: RunFiles): void {
   state.paused = false;
   state.last = run;
   state.view = RunView.fromRecords(run.records, s.config.steps);
-  $("progress").textContent = `${s.interrupted ? "stopped" : "done"}: ${s.stepsDone} / ${s.config.steps} steps` +
+  $("progress").textContent =
+    `${s.interrupted ? "stopped" : "done"}: ${s.stepsDone} / ${s.config.steps} steps` +
     (s.divergedAt !== null ? ` — diverged at step ${s.divergedAt}` : "");
   $("speed").textContent = `${s.msPerStep.toFixed(3)} ms/step`;
   $<HTMLProgressElement>("bar").value = s.config.steps ? s.stepsDone / s.config.steps : 1;
@@ -274,7 +277,13 @@ function draw(): void {
   $("circles").textContent = survivors.length
     ? `${survivors.length}: ${[...survivors].sort((a, b) => a - b).join(", ")}`
     : "none yet";
-  const src = { steps: v.steps, rows, total: v.total, p: v.p, signalsRow: (i: number) => v.signalsRow(i) };
+  const src = {
+    steps: v.steps,
+    rows,
+    total: v.total,
+    p: v.p,
+    signalsRow: (i: number) => v.signalsRow(i),
+  };
   pickSignals = drawSignals($("signals") as HTMLCanvasElement, src, { survivors, hover });
   pickBars = drawBars($("bars") as HTMLCanvasElement, now, { survivors, hover });
   drawCurves($("loss") as HTMLCanvasElement, src, [
@@ -299,7 +308,9 @@ function draw(): void {
     }, { survivors, hover });
   }
   if (state.replayRow !== null) {
-    state.replayRow = state.replayRow >= v.rows ? null : Math.min(v.rows, state.replayRow + Math.max(1, Math.ceil(v.rows / 300)));
+    state.replayRow = state.replayRow >= v.rows
+      ? null
+      : Math.min(v.rows, state.replayRow + Math.max(1, Math.ceil(v.rows / 300)));
     schedule();
   }
 }
@@ -310,7 +321,9 @@ function drawPlanes(v: RunView, step: number, survivors: number[], hover: number
   const s = spectrumNorms(S);
   const half = Math.floor((v.p - 1) / 2);
   const ks = [...Array(half).keys()].map((i) => i + 1).sort((a, b) => s[b] - s[a]);
-  const shown = hover !== null && hover > 0 && hover <= half ? [hover, ...ks.filter((k) => k !== hover)] : ks;
+  const shown = hover !== null && hover > 0 && hover <= half
+    ? [hover, ...ks.filter((k) => k !== hover)]
+    : ks;
   const canvases = Array.from($("planes").querySelectorAll("canvas"));
   canvases.forEach((canvas, i) => {
     const k = shown[i];
@@ -365,7 +378,9 @@ function openRun(run: RunFiles, name: string): void {
     ...base,
     config: s.config,
     gradSignals: !!run.records.gradSignals,
-    embeddingsUntil: run.records.embeddings ? run.records.embeddings.length / (s.config.p * s.config.d) - 1 : 0,
+    embeddingsUntil: run.records.embeddings
+      ? run.records.embeddings.length / (s.config.p * s.config.d) - 1
+      : 0,
     paramsEvery: run.records.paramSnapshots?.steps[1] ?? 0,
   });
   state.loaded = {
@@ -379,7 +394,8 @@ function openRun(run: RunFiles, name: string): void {
   note.innerHTML = "";
   const label = document.createElement("label");
   label.className = "check";
-  label.innerHTML = `<input type="checkbox" id="use-init" checked> Run starts from the initial parameters and split of `;
+  label.innerHTML =
+    `<input type="checkbox" id="use-init" checked> Run starts from the initial parameters and split of `;
   label.append(document.createTextNode(name));
   note.append(label);
   state.last = run;
@@ -480,10 +496,14 @@ button("link").onclick = async () => {
   setTimeout(() => (button("link").textContent = "Copy link"), 2000);
 };
 button("export-zip").onclick = () => {
-  if (state.last) download(`${runFolderName(state.last.summary)}.zip`, runZip(state.last), "application/zip");
+  if (state.last) {
+    download(`${runFolderName(state.last.summary)}.zip`, runZip(state.last), "application/zip");
+  }
 };
 button("export-json").onclick = () => {
-  if (state.last) download(`${runFolderName(state.last.summary)}.json`, runJson(state.last), "application/json");
+  if (state.last) {
+    download(`${runFolderName(state.last.summary)}.json`, runJson(state.last), "application/json");
+  }
 };
 for (const id of ["open-files", "open-dir"]) {
   const input = $<HTMLInputElement>(id);

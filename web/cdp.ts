@@ -8,9 +8,20 @@
  */
 
 /** Where Chromium is looked for (CHROMIUM overrides). */
-export const CHROMIUM_PATHS = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
+export const CHROMIUM_PATHS = [
+  "/usr/bin/chromium",
+  "/usr/bin/chromium-browser",
+  "/usr/bin/google-chrome",
+];
 
-/** The Chromium binary here, or undefined. */
+/**
+ * The Chromium binary here, or undefined.
+ *
+ * @example
+ * ```ts ignore
+ * const chromium = findChromium(); // "/usr/bin/chromium" where Debian's package is installed
+ * ```
+ */
 export function findChromium(): string | undefined {
   const env = (() => {
     try {
@@ -33,7 +44,10 @@ type Json = Record<string, unknown>;
 async function within<T, F>(promise: Promise<T>, ms: number, fallback: F): Promise<T | F> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    return await Promise.race([promise, new Promise<F>((r) => (timer = setTimeout(() => r(fallback), ms)))]);
+    return await Promise.race([
+      promise,
+      new Promise<F>((r) => (timer = setTimeout(() => r(fallback), ms))),
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -44,7 +58,18 @@ interface Pending {
   method: string;
 }
 
-/** A running headless Chromium and its DevTools connection. */
+/**
+ * A running headless Chromium and its DevTools connection.
+ *
+ * @example
+ * ```ts ignore
+ * const browser = await Browser.launch();
+ * const page = await browser.newPage();
+ * await page.goto("http://127.0.0.1:8000/?p=23&dim=32&steps=300&autostart=1");
+ * console.log(await page.waitFor(`document.getElementById("result").textContent`, 60_000));
+ * await browser.close();
+ * ```
+ */
 export class Browser {
   readonly #proc: Deno.ChildProcess;
   readonly #ws: WebSocket;
@@ -54,7 +79,12 @@ export class Browser {
   readonly #pending = new Map<number, Pending>();
   readonly #listeners = new Set<(method: string, params: Json, sessionId?: string) => void>();
 
-  private constructor(proc: Deno.ChildProcess, ws: WebSocket, dir: string, stderr: Promise<string>) {
+  private constructor(
+    proc: Deno.ChildProcess,
+    ws: WebSocket,
+    dir: string,
+    stderr: Promise<string>,
+  ) {
     this.#proc = proc;
     this.#ws = ws;
     this.#dir = dir;
@@ -193,7 +223,17 @@ export class Browser {
   }
 }
 
-/** One tab. */
+/**
+ * One tab.
+ *
+ * @example
+ * ```ts ignore
+ * const page = await browser.newPage();
+ * await page.goto(url);
+ * const title = await page.evaluate<string>("document.title");
+ * console.log(page.errors); // [] when the page logged no error
+ * ```
+ */
 export class Page {
   readonly browser: Browser;
   readonly sessionId: string;
@@ -230,7 +270,9 @@ export class Page {
           a.value !== undefined ? String(a.value) : String(a.description ?? a.type)
         ).join(" ");
         this.console.push(`${params.type}: ${text}`);
-        if (params.type === "error" || params.type === "assert") this.errors.push(`console: ${text}`);
+        if (params.type === "error" || params.type === "assert") {
+          this.errors.push(`console: ${text}`);
+        }
       } else if (method === "Runtime.exceptionThrown") {
         const d = params.exceptionDetails as Json;
         const ex = d.exception as Json | undefined;
@@ -274,7 +316,10 @@ export class Page {
     await Promise.race([
       loaded,
       new Promise<never>((_, rej) => {
-        timer = setTimeout(() => rej(new Error(`${url}: no load event in ${timeoutMs} ms`)), timeoutMs);
+        timer = setTimeout(
+          () => rej(new Error(`${url}: no load event in ${timeoutMs} ms`)),
+          timeoutMs,
+        );
       }),
     ]).finally(() => {
       clearTimeout(timer);
@@ -291,7 +336,9 @@ export class Page {
     }, this.sessionId);
     const ex = r.exceptionDetails as Json | undefined;
     if (ex) {
-      throw new Error(`evaluate ${expression.slice(0, 80)}: ${(ex.exception as Json)?.description ?? ex.text}`);
+      throw new Error(
+        `evaluate ${expression.slice(0, 80)}: ${(ex.exception as Json)?.description ?? ex.text}`,
+      );
     }
     return (r.result as Json).value as T;
   }
@@ -303,7 +350,9 @@ export class Page {
       const v = await this.evaluate<T>(expression);
       if (v) return v;
       if (performance.now() > end) {
-        throw new Error(`waited ${timeoutMs} ms for ${expression}; errors: ${this.errors.join(" | ") || "none"}`);
+        throw new Error(
+          `waited ${timeoutMs} ms for ${expression}; errors: ${this.errors.join(" | ") || "none"}`,
+        );
       }
       await new Promise((r) => setTimeout(r, everyMs));
     }

@@ -9,13 +9,31 @@
  */
 /// <reference lib="dom" />
 
-/** The colour of frequency k (the same in every panel). */
+/**
+ * The colour of frequency k (the same in every panel).
+ *
+ * @example
+ * ```ts
+ * import { freqColor } from "./charts.ts";
+ * console.log(freqColor(0)); // hsla(0, 72%, 42%, 1)
+ * ```
+ */
 export function freqColor(k: number, alpha = 1): string {
   return `hsla(${(k * 137.508) % 360}, 72%, 42%, ${alpha})`;
 }
 
-/** A canvas sized to its box at the device's pixel ratio; drawing units are CSS pixels. */
-export function prepare(canvas: HTMLCanvasElement): { ctx: CanvasRenderingContext2D; w: number; h: number } {
+/**
+ * A canvas sized to its box at the device's pixel ratio; drawing units are CSS pixels.
+ *
+ * @example
+ * ```ts ignore
+ * const { ctx, w, h } = prepare(document.querySelector("canvas")!);
+ * ctx.fillRect(0, 0, w / 2, h);
+ * ```
+ */
+export function prepare(
+  canvas: HTMLCanvasElement,
+): { ctx: CanvasRenderingContext2D; w: number; h: number } {
   const dpr = globalThis.devicePixelRatio || 1;
   const w = Math.max(50, canvas.clientWidth), h = Math.max(50, canvas.clientHeight);
   if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(h * dpr)) {
@@ -147,6 +165,12 @@ export interface Rows {
  * ‖F_k‖ of every frequency k = 0..⌊p/2⌋ over the steps (the conjugates p − k repeat them): the
  * `survivors` in their colours, labelled at their ends; `hover` drawn thick. Returns a picker:
  * the frequency whose curve passes nearest the pointer (within 14 px), or null.
+ *
+ * @example
+ * ```ts ignore
+ * const pick = drawSignals(canvas, { steps, rows, total, p, signalsRow }, { survivors: [4, 8], hover: null });
+ * canvas.onpointermove = (e) => console.log(pick(e.offsetX, e.offsetY)); // a frequency or null
+ * ```
  */
 export function drawSignals(
   canvas: HTMLCanvasElement,
@@ -205,7 +229,17 @@ export function drawSignals(
   };
 }
 
-/** Curves on a log step axis: each series holds one value per row 1..rows (index i − 1). */
+/**
+ * Curves on a log step axis: each series holds one value per row 1..rows (index i − 1).
+ *
+ * @example
+ * ```ts ignore
+ * drawCurves(canvas, { steps, rows, total }, [{ name: "train", values: trainLoss, color: "#2356c7" }], {
+ *   label: "cross-entropy (log)",
+ *   log: true,
+ * });
+ * ```
+ */
 export function drawCurves(
   canvas: HTMLCanvasElement,
   src: Rows,
@@ -267,6 +301,12 @@ export function drawCurves(
 /**
  * The tokens' embeddings projected on the plane of frequency k (p labelled points), coloured by
  * their place on the ideal circle (k·n mod p), on equal axes.
+ *
+ * @example
+ * ```ts ignore
+ * const xy = projectOnto(E, p, d, circlePlane(dft(E, p, d), 4));
+ * drawPlane(canvas, xy, { k: 4, p, title: "k = 4", highlight: false });
+ * ```
  */
 export function drawPlane(
   canvas: HTMLCanvasElement,
@@ -315,6 +355,11 @@ export function drawPlane(
  * The current signal of each frequency k = 0..⌊p/2⌋ as a bar, survivors in their colours, the
  * survival threshold (2 × the mean signal, SPEC.md's rule) dashed. Returns a picker: the
  * frequency of the bar under the pointer, or null.
+ *
+ * @example
+ * ```ts ignore
+ * const pick = drawBars(canvas, signals, { survivors: survivingCircles(signals), hover: null });
+ * ```
  */
 export function drawBars(
   canvas: HTMLCanvasElement,

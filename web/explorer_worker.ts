@@ -168,7 +168,10 @@ async function run(m: Extract<ToWorker, { type: "start" }>): Promise<void> {
       const buffers = [...Object.values(delta), embedding]
         .filter((v) => v !== undefined)
         .map((v) => (v as Float64Array).buffer as ArrayBuffer);
-      post({ type: "progress", done, total, rows: delta, embedding, msPerStep: ms, paused }, buffers);
+      post(
+        { type: "progress", done, total, rows: delta, embedding, msPerStep: ms, paused },
+        buffers,
+      );
       await macrotask(); // the page's messages come in here
       lastPost = performance.now();
       lastDone = done;

@@ -33,7 +33,16 @@ export interface EmbeddingAt {
   E: Float64Array;
 }
 
-/** A run's rows and embeddings, as the panels read them. */
+/**
+ * A run's rows and embeddings, as the panels read them.
+ *
+ * @example
+ * ```ts
+ * import { RunView } from "./run_view.ts";
+ * const view = new RunView(5, 2, 100, new Float64Array(10)); // p = 5, d = 2, 100 steps, E0 = 0
+ * console.log(view.rows, view.signalsRow(0).length); // 0 5
+ * ```
+ */
 export class RunView {
   readonly p: number;
   readonly d: number;

@@ -17,7 +17,14 @@ export interface RunFiles {
   records: TrialRecords;
 }
 
-/** The folder name a run is exported under: `p23-d32-wd0.5-seed1`. */
+/**
+ * The folder name a run is exported under: `p23-d32-wd0.5-seed1`.
+ *
+ * @example
+ * ```ts ignore
+ * console.log(runFolderName(summary)); // p23-d32-wd0.5-seed1
+ * ```
+ */
 export function runFolderName(summary: RunSummary): string {
   const c = summary.config;
   const mode = c.mode === "default" ? "" : `-${c.mode}-init${c.initSeed}`;
@@ -46,12 +53,19 @@ export function runZip(run: RunFiles, folder = runFolderName(run.summary)): Uint
 /**
  * A run from the files of a run directory, by file name (a leading folder is ignored): run.json
  * and the `.npy` records. A missing or malformed file throws an {@linkcode NpyError} naming it.
+ *
+ * @example
+ * ```ts ignore
+ * const run = runFromFiles(new Map([["run.json", json], ["signals.npy", npy]]));
+ * ```
  */
 export function runFromFiles(files: Map<string, Uint8Array>): RunFiles {
   const byName = new Map<string, Uint8Array>();
   for (const [path, bytes] of files) byName.set(path.split("/").pop()!, bytes);
   const json = byName.get("run.json");
-  if (!json) throw new NpyError(`run.json: missing (a run directory holds run.json and .npy files)`);
+  if (!json) {
+    throw new NpyError(`run.json: missing (a run directory holds run.json and .npy files)`);
+  }
   let summary: RunSummary;
   try {
     summary = JSON.parse(strFromU8(json));
@@ -109,7 +123,14 @@ export function runJson(run: RunFiles): string {
   return JSON.stringify({ summary: run.summary, records: plain(run.records) });
 }
 
-/** A run back from {@linkcode runJson}'s text. */
+/**
+ * A run back from {@linkcode runJson}'s text.
+ *
+ * @example
+ * ```ts ignore
+ * const { summary, records } = runFromJson(await file.text());
+ * ```
+ */
 export function runFromJson(text: string): RunFiles {
   let o: { summary?: RunSummary; records?: Record<string, unknown> };
   try {
@@ -142,9 +163,7 @@ export function runFromJson(text: string): RunFiles {
     initParams: f64("initParams"),
     trainIds: i32("trainIds"),
     finalParams: f64("finalParams"),
-    paramSnapshots: snaps
-      ? { steps: snaps.steps, data: Float64Array.from(snaps.data) }
-      : undefined,
+    paramSnapshots: snaps ? { steps: snaps.steps, data: Float64Array.from(snaps.data) } : undefined,
   } as TrialRecords;
   // the same checks as a run directory's: every array present and of its shape
   return { summary: o.summary, records: runRecords(o.summary, runArrays(records)) };

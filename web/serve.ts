@@ -49,7 +49,14 @@ const MIME: Record<string, string> = {
   ".txt": "text/plain; charset=utf-8",
 };
 
-/** A file under `dir` for a URL path (index.html for folders), or a 404; never outside `dir`. */
+/**
+ * A file under `dir` for a URL path (index.html for folders), or a 404; never outside `dir`.
+ *
+ * @example
+ * ```ts ignore
+ * const res = await serveFile("web/dist", "/"); // web/dist/index.html, text/html
+ * ```
+ */
 export async function serveFile(dir: string, urlPath: string): Promise<Response> {
   let rel: string;
   try {
@@ -92,7 +99,14 @@ const STORED = [
 /** Most trials listed (a paper-scale sweep store holds thousands; the page lists these). */
 export const MAX_LISTED = 2000;
 
-/** The store's trials for the page's list: key and a label. */
+/**
+ * The store's trials for the page's list: key and a label.
+ *
+ * @example
+ * ```ts ignore
+ * const list = storedTrials(await ResultsStore.open("results/store.sqlite", { readOnly: true }));
+ * ```
+ */
 export function storedTrials(store: ResultsStore): { key: string; label: string }[] {
   return store.keys().slice(0, MAX_LISTED).map((key) => {
     const t = store.get(key)!;
@@ -109,8 +123,15 @@ export function storedTrials(store: ResultsStore): { key: string; label: string 
   });
 }
 
-/** A stored trial as a run-directory zip: its initial parameters and split recomputed from its
- * request (the store keeps them out: they are a function of it). */
+/**
+ * A stored trial as a run-directory zip: its initial parameters and split recomputed from its
+ * request (the store keeps them out: they are a function of it).
+ *
+ * @example
+ * ```ts ignore
+ * const zip = storedTrialZip(store, list[0].key); // runFromZip(zip) replays it
+ * ```
+ */
 export function storedTrialZip(store: ResultsStore, key: string): Uint8Array | undefined {
   const t = store.get(key);
   if (!t) return undefined;
@@ -148,7 +169,14 @@ export interface ExploreOptions {
   results?: string;
 }
 
-/** The request handler of `deno task explore`. */
+/**
+ * The request handler of `deno task explore`.
+ *
+ * @example
+ * ```ts ignore
+ * Deno.serve({ port: 8000 }, exploreHandler({ dist: "web/dist" }));
+ * ```
+ */
 export function exploreHandler(o: ExploreOptions): (req: Request) => Promise<Response> {
   return async (req) => {
     const url = new URL(req.url);
@@ -181,7 +209,14 @@ export function exploreHandler(o: ExploreOptions): (req: Request) => Promise<Res
   };
 }
 
-/** Run `explore` with these command-line arguments. */
+/**
+ * Run `explore` with these command-line arguments.
+ *
+ * @example
+ * ```ts ignore
+ * await exploreMain(["--port", "8080"]); // serves until Ctrl-C
+ * ```
+ */
 export function exploreMain(args: string[]): Promise<void> {
   return runCli("explore", async () => {
     const { values } = parse(args, OPTIONS);
