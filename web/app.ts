@@ -331,12 +331,9 @@ function drawPlanes(v: RunView, step: number, survivors: number[], hover: number
     if (k === undefined) return;
     const xy = projectOnto(e.E, v.p, v.d, circlePlane(S, k));
     const tag = survivors.includes(k) ? " survivor" : "";
-    drawPlane(canvas, xy, {
-      k,
-      p: v.p,
-      title: `k = ${k}  ‖F_k‖ = ${s[k].toFixed(1)}${tag}`,
-      highlight: k === hover,
-    });
+    const title = `k = ${k}  ‖F_k‖ = ${s[k].toFixed(1)}${tag}`;
+    canvas.setAttribute("aria-label", `the embedding on the plane of frequency ${title}`);
+    drawPlane(canvas, xy, { k, p: v.p, title, highlight: k === hover });
   });
   $("plane-step").textContent = `embedding after step ${e.step}` +
     (e.step !== step ? ` (the nearest recorded before step ${step})` : "");

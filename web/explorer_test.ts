@@ -143,6 +143,18 @@ Deno.test({
             } ` +
               `ms/step; train(): ${ref.rec.msPerStep.toFixed(3)} ms/step`,
           );
+          // hovering a frequency's bar shows its plane first
+          const k = [1, 2, 3, 5].find((k) => !got.circles!.includes(k))!;
+          const plane = `document.querySelector("#planes canvas").getAttribute("aria-label")`;
+          await page.evaluate(`(() => {
+          const c = document.getElementById("bars"), r = c.getBoundingClientRect();
+          const bw = (r.width - 6 - 40) / (Math.floor(23 / 2) + 1);
+          c.dispatchEvent(new PointerEvent("pointermove", {
+            clientX: r.left + 40 + (${k} + 0.5) * bw,
+            clientY: r.top + r.height / 2,
+          }));
+        })()`);
+          await page.waitFor(`${plane}.includes("frequency k = ${k} ")`, 5_000, 50);
           await new Promise((r) => setTimeout(r, 300)); // the last frame
           const desktop = join(shots, "explorer-desktop.png");
           await Deno.writeFile(desktop, await page.screenshot());
