@@ -45,7 +45,7 @@ const state = {
   view: null as RunView | null,
   running: false,
   paused: false,
-  /** The finished or loaded run (what Export writes, what Replay plays). */
+  /** The finished or loaded run (what Export writes). */
   last: null as RunFiles | null,
   /** A loaded run's initial parameters and split, offered as the next run's start. */
   loaded: null as
