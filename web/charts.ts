@@ -411,7 +411,7 @@ export function drawBars(
   ctx.setLineDash([]);
   ctx.fillStyle = AXIS;
   ctx.textAlign = "left";
-  ctx.fillText("‖F_k‖ now (dashed: the survival threshold, 2 × mean)", left, 0);
+  ctx.fillText("‖F_k‖ now (dashed: survival threshold)", left, 0);
   return (x, y) => {
     if (x < left || x > right || y < top || y > bottom + 16) return null;
     return Math.min(half, Math.floor((x - left) / bw));
