@@ -16,6 +16,7 @@ import type { ResultsStore } from "../store/store.ts";
 import { renderPanel } from "./plot.ts";
 import { sweepProgress } from "../train/progress.ts";
 import { VERSION } from "../store/run_dir.ts";
+import { type ExplorerLink, figureExplorerLinks } from "./explorer_link.ts";
 
 /** What one figure's reproduction produced. */
 export interface FigureReport {
@@ -33,6 +34,8 @@ export interface FigureReport {
   notes: string[];
   commit: string;
   version: string;
+  /** The figure's runs as explorer links (query strings), where one page can show them. */
+  explorer?: ExplorerLink[];
 }
 
 /** Options of {@linkcode reproduceFigure}. */
@@ -159,6 +162,7 @@ export async function reproduceFigure(
     notes: out.notes ?? [],
     commit: await gitCommit(),
     version: VERSION,
+    explorer: figureExplorerLinks(fig, opts.scale),
   };
   await writeAtomic(
     join(dir, "data.json"),
@@ -180,10 +184,31 @@ export async function reproduceFigure(
 const esc = (s: string) =>
   s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
 
+/** Where the report's explorer links point: `deno task explore` serves the page at / and this
+ * report at /results/. */
+export const EXPLORER_BASE = "../";
+
+/** A figure's "open in the explorer" line (empty when it has no runs one page can show). */
+function explorerLinks(r: FigureReport, base: string): string {
+  if (!r.explorer?.length) return "";
+  return `\n<p class="explore">Watch ${
+    r.explorer.length > 1 ? "its runs" : "its run"
+  } train in the explorer (<code>deno task explore</code>): ${
+    r.explorer.map((l) => `<a href="${esc(base + l.query)}">${esc(l.label)}</a>`).join(" · ")
+  }</p>`;
+}
+
 /** The one-page report of several figures. */
 export function indexHtml(
   reports: FigureReport[],
-  meta: { scale: Scale; backend: string; commit: string; wallSeconds: number },
+  meta: {
+    scale: Scale;
+    backend: string;
+    commit: string;
+    wallSeconds: number;
+    /** Base URL of the explorer links (default {@linkcode EXPLORER_BASE}). */
+    explorer?: string;
+  },
 ): string {
   const count = (v: string) =>
     reports.reduce((n, r) => n + r.claims.filter((c) => c.verdict === v).length, 0);
@@ -210,7 +235,7 @@ ${r.notes.map((n) => `<p class="note">${esc(n)}</p>`).join("\n")}
       "",
     )
   }</div>
-<p><a href="${r.id}/data.json">data.json</a></p>
+<p><a href="${r.id}/data.json">data.json</a></p>${explorerLinks(r, meta.explorer ?? EXPLORER_BASE)}
 </section>`).join("\n");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>circle-survival: reproduction report</title>
