@@ -122,7 +122,7 @@ export function survivors(p: number, ks: number[], rest = 1): Float64Array {
  * import { circleEmbedding } from "./synthetic.ts";
  * import { fourierNorms } from "../analysis/fourier.ts";
  * const E = circleEmbedding(5, 4, (k) => (k === 2 ? 1 : 0));
- * console.log(fourierNorms(E, 5, 4).map((v) => Math.round(v * 100) / 100).join(" ")); // 0 0 2.5 2.5 0
+ * console.log(fourierNorms(E, 5, 4).map((v) => Math.round(v * 100) / 100).join(" ")); // 0 0 3.54 3.54 0
  * ```
  */
 export function circleEmbedding(
@@ -158,7 +158,7 @@ export function noise(i: number): number {
  * ```ts
  * import { exactOde, odeTrial } from "./synthetic.ts";
  * const r = odeTrial(exactOde(10));
- * console.log(r.config.steps, r.signals[1], r.signals[58]); // 10 80 80
+ * console.log(r.config.steps, r.signals[1], r.signals[58]); // 10 90 90
  * ```
  */
 export function odeTrial(x: Float64Array[], d = 128): TrialResult {
