@@ -33,3 +33,16 @@ Deno.test("Fig. 13: a gradient peaking at step 100 and ~0 after 1 000 passes; a 
   assertVerdicts(fail.claims, ["FAIL", "FAIL"], "built to fail");
   assertBothWays([pass.claims, fail.claims]);
 });
+
+Deno.test("Fig. 13 decides nothing on a run too short to place the peak or see step 1 000", async () => {
+  const p = 59, T = 120;
+  const out = await fig13.compute({ scale: "tiny" }, [
+    syntheticTrial({
+      config: { p, d: 128, steps: T },
+      signals: [symmetric(p, () => 87), symmetric(p, () => 87)],
+      loggedAt: [T],
+      gradSignals: Float64Array.from({ length: T * p }, (_, i) => Math.floor(i / p) + 1),
+    }),
+  ], "tiny");
+  assertVerdicts(out.claims, ["UNTESTED", "UNTESTED"], "120 steps");
+});

@@ -185,14 +185,16 @@ export function indexHtml(
   } s · ${r.trials} trials · commit ${esc(r.commit)}</p>
 <p><b>Protocol</b> (SPEC.md): ${esc(r.spec)}</p>
 <p><b>Claim</b>: ${esc(r.claim)}</p>
-<table><tr><th>verdict</th><th>claim</th><th>measured</th><th>threshold (from the words)</th><th>paper</th><th>the paper's sentence</th><th>note</th></tr>
+<table><tr><th>verdict</th><th>claim</th><th>measured</th><th>threshold (from the paper's words)</th><th>paper</th><th>note</th></tr>
 ${
     r.claims.map((c) =>
       `<tr class="${c.verdict}"><td>${c.verdict}</td><td>${esc(c.name)}</td><td>${
         esc(c.measured)
-      }</td><td>${esc(c.threshold)}</td><td>${esc(c.paper)}</td><td class="quote">“${
+      }</td><td>${esc(c.threshold)}</td><td>${esc(c.paper)}</td><td>${
+        esc(c.note ?? "")
+      }</td></tr>\n<tr class="quote"><td></td><td colspan="5">${esc(c.section)}: “${
         esc(c.quote)
-      }” (${esc(c.section)})</td><td>${esc(c.note ?? "")}</td></tr>`
+      }”</td></tr>`
     ).join("\n")
   }
 </table>
@@ -209,7 +211,7 @@ ${r.notes.map((n) => `<p class="note">${esc(n)}</p>`).join("\n")}
 <style>
 body{font-family:system-ui,sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222}
 table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:.25em .5em;font-size:.9em;text-align:left}
-tr.PASS td:first-child{background:#d4f7d4}tr.FAIL td:first-child{background:#f7d4d4}tr.UNTESTED td:first-child{background:#eee}tr.REPORTED td:first-child{background:#e4ecf7}td.quote{font-style:italic;max-width:26em}
+tr.PASS td:first-child{background:#d4f7d4}tr.FAIL td:first-child{background:#f7d4d4}tr.UNTESTED td:first-child{background:#eee}tr.REPORTED td:first-child{background:#e4ecf7}tr.quote td{font-style:italic;color:#444;border-top:none}
 .panels img{width:380px;margin:4px;border:1px solid #ddd}.meta,.note{color:#555;font-size:.9em}
 </style></head><body>
 <h1>Survival of the Fittest Representation — reproduction report</h1>

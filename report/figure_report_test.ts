@@ -30,7 +30,7 @@ Deno.test("the report page shows each claim's sentence and section, and counts R
     wallSeconds: 1,
   });
   equal(
-    html.includes("“a &quot;perfect&quot; fit &amp; &lt;sparse&gt; coefficients” (Sec. 4.2)"),
+    html.includes("Sec. 4.2: “a &quot;perfect&quot; fit &amp; &lt;sparse&gt; coefficients”"),
     true,
   );
   equal(html.includes("<b>1 PASS</b>, <b>0 FAIL</b>, 0 UNTESTED at this scale, 1 REPORTED"), true);
