@@ -220,12 +220,16 @@ export function indexHtml(
   } s · ${r.trials} trials · commit ${esc(r.commit)}</p>
 <p><b>Protocol</b> (SPEC.md): ${esc(r.spec)}</p>
 <p><b>Claim</b>: ${esc(r.claim)}</p>
-<table><tr><th>verdict</th><th>claim</th><th>measured</th><th>threshold</th><th>paper</th><th>note</th></tr>
+<table><tr><th>verdict</th><th>claim</th><th>measured</th><th>threshold (from the paper's words)</th><th>paper</th><th>note</th></tr>
 ${
     r.claims.map((c) =>
       `<tr class="${c.verdict}"><td>${c.verdict}</td><td>${esc(c.name)}</td><td>${
         esc(c.measured)
-      }</td><td>${esc(c.threshold)}</td><td>${esc(c.paper)}</td><td>${esc(c.note ?? "")}</td></tr>`
+      }</td><td>${esc(c.threshold)}</td><td>${esc(c.paper)}</td><td>${
+        esc(c.note ?? "")
+      }</td></tr>\n<tr class="quote"><td></td><td colspan="5">${esc(c.section)}: “${
+        esc(c.quote)
+      }”</td></tr>`
     ).join("\n")
   }
 </table>
@@ -242,7 +246,7 @@ ${r.notes.map((n) => `<p class="note">${esc(n)}</p>`).join("\n")}
 <style>
 body{font-family:system-ui,sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222}
 table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:.25em .5em;font-size:.9em;text-align:left}
-tr.PASS td:first-child{background:#d4f7d4}tr.FAIL td:first-child{background:#f7d4d4}tr.UNTESTED td:first-child{background:#eee}
+tr.PASS td:first-child{background:#d4f7d4}tr.FAIL td:first-child{background:#f7d4d4}tr.UNTESTED td:first-child{background:#eee}tr.REPORTED td:first-child{background:#e4ecf7}tr.quote td{font-style:italic;color:#444;border-top:none}
 .panels img{width:380px;margin:4px;border:1px solid #ddd}.meta,.note{color:#555;font-size:.9em}
 </style></head><body>
 <h1>Survival of the Fittest Representation — reproduction report</h1>
@@ -251,7 +255,9 @@ tr.PASS td:first-child{background:#d4f7d4}tr.FAIL td:first-child{background:#f7d
   }, ${meta.wallSeconds.toFixed(0)} s in all.
 Claims: <b>${count("PASS")} PASS</b>, <b>${count("FAIL")} FAIL</b>, ${
     count("UNTESTED")
-  } UNTESTED at this scale.</p>
+  } UNTESTED at this scale, ${
+    count("REPORTED")
+  } REPORTED (the sentence gives no number: measured, no verdict). Each threshold is read from the paper's sentence beside it.</p>
 <ul>${
     reports.map((r) =>
       `<li><a href="#${r.id}">${esc(r.title)}</a>: ${r.claims.map((c) => c.verdict).join(" ")}</li>`
