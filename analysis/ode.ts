@@ -59,6 +59,8 @@ export interface OdeOptions {
   steps?: number;
   /** Compute the rollouts and the closed form (default true; the d-sweep needs only R²). */
   trajectories?: boolean;
+  /** The Lasso's α (default 0.01, the code's). */
+  alpha?: number;
 }
 
 function olsOrNull(x: Float64Array, y: Float64Array, n: number, m: number): LinearFit | null {
@@ -87,11 +89,11 @@ function olsOrNull(x: Float64Array, y: Float64Array, n: number, m: number): Line
  */
 export function odeAnalysis(
   run: { signals: ArrayLike<number>; config: { p: number } },
-  { steps = 1000, trajectories = true }: OdeOptions = {},
+  { steps = 1000, trajectories = true, alpha = 0.01 }: OdeOptions = {},
 ): OdeAnalysis {
   const { p } = run.config;
   const { x, y, n, m, ks } = odeData(run.signals, p, { steps });
-  const lassoFit = lasso(x, y, n, m, m, { alpha: 0.01 });
+  const lassoFit = lasso(x, y, n, m, m, { alpha });
   const lasso0Fit = lasso(x, y, n, m, m, { alpha: 0 });
   const olsFit = olsOrNull(x, y, n, m);
   const score = (f: LinearFit | null) => f ? r2Score(y, predict(f, x, n), n, m) : NaN;
@@ -127,7 +129,7 @@ export function odeAnalysis(
     lasso0Score: score(lasso0Fit),
     olsScore: score(olsFit),
     holdout: {
-      lasso: held((a, b, k) => lasso(a, b, k, m, m, { alpha: 0.01 })),
+      lasso: held((a, b, k) => lasso(a, b, k, m, m, { alpha })),
       lasso0: held((a, b, k) => lasso(a, b, k, m, m, { alpha: 0 })),
       ols: held((a, b, k) => olsOrNull(a, b, k, m)),
     },
