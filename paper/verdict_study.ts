@@ -9,8 +9,9 @@
 import { makeConfig, type TrialConfig } from "../protocol/config.ts";
 import type { TrialRequest } from "../store/requests.ts";
 
-/** The study's trial log: every 100th update, the verdict's check interval. */
-export const STUDY_LOG = { logEvery: 100 } as const;
+/** The study's trial log: every 100th update (the verdict's check interval), stored lean (the
+ * study's store is committed so that later sessions continue it). */
+export const STUDY_LOG = { logEvery: 100, lean: true } as const;
 
 /** One study run: its set and request. */
 export interface StudyRun {
