@@ -161,3 +161,160 @@ export function decidedStep(
   }
   return null;
 }
+
+/** A stored run as the verdict study reads it: `signals` has a row for init and one per logged
+ * update; `loggedAt` gives the update of each logged row. */
+export interface Trajectory {
+  p: number;
+  signals: ArrayLike<number>;
+  loggedAt: ArrayLike<number>;
+}
+
+/** What a rule says of one run. */
+export interface Outcome {
+  /** Where the rule stopped (null: it never did; the run went to its end). */
+  stop: number | null;
+  /** The circles at the stop (at the end when it never stopped), as a key. */
+  verdict: string;
+  /** The circles at the run's last step, as a key. */
+  final: string;
+  agrees: boolean;
+  /** The steps the run would have trained under the rule. */
+  cost: number;
+}
+
+/** The circle key of logged row i (0: init). */
+function keyAt(tr: Trajectory, row: number): string {
+  return verdictAt(Array.prototype.slice.call(tr.signals, row * tr.p, (row + 1) * tr.p)).key;
+}
+
+/**
+ * Replay `rule` on a run: where it stops and whether its verdict is the run's final circles.
+ *
+ * @example
+ * ```ts
+ * import { replay } from "./verdict.ts";
+ * const row = [0, 1, 80, 80, 1];
+ * const tr = { p: 5, signals: Array.from({ length: 11 }, () => row).flat(), loggedAt: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] };
+ * const o = replay(tr, { every: 1, minSteps: 2, window: 2, separation: 4 });
+ * console.log(o.stop, o.agrees, o.cost); // 3 true 3
+ * ```
+ */
+export function replay(tr: Trajectory, rule: Partial<DecidedRule>): Outcome {
+  const rows = tr.loggedAt.length;
+  const last = rows ? tr.loggedAt[rows - 1] : 0;
+  const stop = decidedStep(tr.signals, tr.p, rule, tr.loggedAt);
+  const final = keyAt(tr, rows);
+  const stopRow = stop === null ? rows : Array.prototype.indexOf.call(tr.loggedAt, stop) + 1;
+  const verdict = keyAt(tr, stopRow);
+  return { stop, verdict, final, agrees: verdict === final, cost: stop ?? last };
+}
+
+/** How a verdict differed from the final circles. */
+export type Disagreement = "late death" | "late revival" | "swap" | "flicker";
+
+/**
+ * Why a verdict taken at `stop` is not the final set: `flicker` when the circle set changes more
+ * than once after the stop (a frequency near the survivor threshold crossing it back and forth);
+ * else `late death` (a circle of the verdict died later), `late revival` (a frequency the verdict
+ * had as dead survived) or `swap` (both).
+ *
+ * @example
+ * ```ts
+ * import { classify } from "./verdict.ts";
+ * const a = [0, 1, 80, 80, 1], b = [0, 80, 1, 1, 80];
+ * const tr = { p: 5, signals: [a, a, a, b, b].flat(), loggedAt: [1, 2, 3, 4] };
+ * console.log(classify(tr, 2)); // swap
+ * ```
+ */
+export function classify(tr: Trajectory, stop: number): Disagreement {
+  const rows = tr.loggedAt.length;
+  const from = Array.prototype.indexOf.call(tr.loggedAt, stop) + 1;
+  let changes = 0;
+  for (let i = from + 1; i <= rows; i++) if (keyAt(tr, i) !== keyAt(tr, i - 1)) changes++;
+  if (changes > 1) return "flicker";
+  const v = new Set(keyAt(tr, from).split(",").filter(Boolean));
+  const f = new Set(keyAt(tr, rows).split(",").filter(Boolean));
+  const died = [...v].some((k) => !f.has(k)), revived = [...f].some((k) => !v.has(k));
+  return died && revived ? "swap" : died ? "late death" : "late revival";
+}
+
+/**
+ * Whether a run's circle set stays the same over its last `window` steps (a final set that
+ * still moves there is not a settled target).
+ */
+export function finalSettled(tr: Trajectory, window: number): boolean {
+  const rows = tr.loggedAt.length;
+  const last = tr.loggedAt[rows - 1];
+  const final = keyAt(tr, rows);
+  for (let i = rows; i >= 1 && tr.loggedAt[i - 1] >= last - window; i--) {
+    if (keyAt(tr, i) !== final) return false;
+  }
+  return true;
+}
+
+/** The rules the study tries: windows, separations, margins, trend on or off, first checks. */
+export function candidateRules(every = 100): DecidedRule[] {
+  const out: DecidedRule[] = [];
+  for (const minSteps of [1000, 2000, 3000]) {
+    for (const window of [1000, 2000, 3000]) {
+      for (const separation of [2, 4, 8]) {
+        for (const margin of [1, 1.5, 2]) {
+          for (const trend of [false, true]) {
+            out.push({ every, minSteps, window, separation, margin, trend });
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** A rule's record on a set of runs. */
+export interface RuleScore {
+  rule: DecidedRule;
+  agree: number;
+  runs: number;
+  /** Mean steps trained under the rule (a run it never stops costs all its steps). */
+  meanCost: number;
+}
+
+/**
+ * Score `rule` on `runs`.
+ */
+export function scoreRule(runs: Trajectory[], rule: DecidedRule): RuleScore {
+  const outs = runs.map((r) => replay(r, rule));
+  return {
+    rule,
+    agree: outs.filter((o) => o.agrees).length,
+    runs: runs.length,
+    meanCost: outs.reduce((s, o) => s + o.cost, 0) / Math.max(1, runs.length),
+  };
+}
+
+/**
+ * The rule chosen on a tuning set: the most agreement with the final circles, then the lowest
+ * mean cost — among the rules whose mean cost is at most `maxMeanCost` when any is (else among
+ * all).
+ *
+ * @example
+ * ```ts
+ * import { candidateRules, chooseRule } from "./verdict.ts";
+ * const row = [0, 1, 80, 80, 1];
+ * const tr = { p: 5, signals: Array.from({ length: 301 }, () => row).flat(), loggedAt: Array.from({ length: 300 }, (_, i) => 100 * (i + 1)) };
+ * const best = chooseRule([tr], candidateRules(), 6000);
+ * console.log(best.agree, best.rule.minSteps); // 1 1000
+ * ```
+ */
+export function chooseRule(
+  tune: Trajectory[],
+  candidates: DecidedRule[],
+  maxMeanCost: number,
+): RuleScore {
+  const scores = candidates.map((r) => scoreRule(tune, r));
+  const within = scores.filter((s) => s.meanCost <= maxMeanCost);
+  const pool = within.length ? within : scores;
+  return pool.reduce((best, s) =>
+    s.agree > best.agree || (s.agree === best.agree && s.meanCost < best.meanCost) ? s : best
+  );
+}
