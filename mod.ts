@@ -26,6 +26,7 @@ export {
   DEFAULT_CONFIG,
   INIT_MODES,
   type InitMode,
+  keyConfig,
   makeConfig,
   type TrialConfig,
 } from "./protocol/config.ts";
@@ -45,11 +46,19 @@ export {
   type StepStats,
   type TrainingKernel,
 } from "./backends/contract.ts";
-export { AdamW, lossAndGrad, referenceBackend, ReferenceKernel } from "./backends/reference.ts";
+export { lossAndGrad, Optimizer, referenceBackend, ReferenceKernel } from "./backends/reference.ts";
 export { asmBackend, AsmKernel, coreModule, createAsmKernel } from "./core_asm/asm_backend.ts";
 export { type RecordOptions, train, trainBatch, type TrialRecords } from "./train/trainer.ts";
 export { loggedSteps, type RecordLayout, recordLayout } from "./protocol/records.ts";
-export { ADAM, adamStepScalars } from "./protocol/optimizer.ts";
+export {
+  ADAM,
+  adamStepScalars,
+  type OptimizerName,
+  OPTIMIZERS,
+  type OptimizerSpec,
+  optimizerSpec,
+  stepScalars,
+} from "./protocol/optimizer.ts";
 export { type PoolOptions, runTrials, type TrialJob } from "./train/pool.ts";
 export {
   AnalysisError,

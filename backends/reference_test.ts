@@ -3,7 +3,7 @@ import { lossAndGrad, referenceBackend } from "./reference.ts";
 import { paramLayout } from "../protocol/layout.ts";
 import { makeConfig } from "../protocol/config.ts";
 import { train } from "../train/trainer.ts";
-import { assertClose, fixture } from "../tests/helpers.ts";
+import { assertClose, fixture, OPTIMIZER_FIXTURES } from "../tests/helpers.ts";
 
 Deno.test("reference gradients agree with central finite differences (fast-check)", () => {
   fc.assert(
@@ -56,3 +56,26 @@ Deno.test("reference float64 training follows the authors' float64 PyTorch run (
   assertClose(rec.signals, await fixture(name, "signals"), { rtol: 1e-9 }, "signals");
   assertClose(rec.finalParams, await fixture(name, "final_params"), { atol: 1e-8 }, "final params");
 });
+
+for (const { name, config } of OPTIMIZER_FIXTURES.filter((f) => f.config.steps > 0)) {
+  Deno.test(`reference float64 training follows PyTorch's float64 run: ${name}`, async () => {
+    const rec = await train(referenceBackend, {
+      config,
+      params: await fixture(name, "init_params"),
+      trainIds: Int32Array.from(await fixture(name, "train_ids")),
+    });
+    // the same algorithm in the same precision (torch.optim.Adam / SGD / AdamW, foreach=False):
+    // only summation order differs
+    assertClose(rec.trainLoss, await fixture(name, "train_loss"), { rtol: 1e-9 }, "train loss");
+    assertClose(rec.testLoss, await fixture(name, "test_loss"), { rtol: 1e-9 }, "test loss");
+    assertClose(rec.trainAcc, await fixture(name, "train_acc"), { atol: 0 }, "train acc");
+    assertClose(rec.testAcc, await fixture(name, "test_acc"), { atol: 0 }, "test acc");
+    assertClose(rec.signals, await fixture(name, "signals"), { rtol: 1e-9 }, "signals");
+    assertClose(
+      rec.finalParams,
+      await fixture(name, "final_params"),
+      { atol: 1e-8 },
+      "final params",
+    );
+  });
+}

@@ -8,7 +8,7 @@
  * @module
  */
 import type { Backend } from "../backends/contract.ts";
-import type { TrialConfig } from "../protocol/config.ts";
+import { keyConfig, type TrialConfig } from "../protocol/config.ts";
 import { paramLayout } from "../protocol/layout.ts";
 import type { EmbeddingSpec } from "../protocol/embedding.ts";
 import { type PoolProgress, runTrials, type TrialJob } from "../train/pool.ts";
@@ -77,10 +77,11 @@ export interface ResolveOptions {
   onProgress?: (s: PoolProgress) => void;
 }
 
-/** The store key of a request trained on `backend`. */
+/** The store key of a request trained on `backend` (its config as `keyConfig` gives it: the
+ * paper's optimiser is left out, so keys made before `--optimizer` existed stay valid). */
 export function requestKey(req: TrialRequest, backend: string): Promise<string> {
   return trialKey(
-    { config: req.config, records: req.records ?? {}, embedding: req.embedding },
+    { config: keyConfig(req.config), records: req.records ?? {}, embedding: req.embedding },
     backend,
   );
 }
@@ -200,7 +201,8 @@ export function loadResult(store: ResultsStore, key: string): TrialResult {
   const stepsDone = loggedAt.length ? loggedAt[loggedAt.length - 1] : 0;
   return {
     key,
-    config: req.config,
+    // trials stored before the optimiser was an option ran the paper's AdamW
+    config: { ...req.config, optimizer: req.config.optimizer ?? "adamw" },
     summary: t.summary,
     backend: t.backend,
     loggedAt,
