@@ -9,7 +9,9 @@
  * - `train/`: the training protocol and the multi-core trial pool;
  * - `analysis/`: Fourier signals, circles and surgeries, circularity, PCA, the linear ODE
  *   (Lasso / OLS / R² / rollout / closed form), statistics (Pearson, t-test, SVM, CIs);
- * - `io/`: `.npy` and run directories in the reference fixtures' format.
+ * - `io/`: `.npy` and run directories in the reference fixtures' format;
+ * - `sweep`: a grid of configurations × seeds through a results store, summarised per cell
+ *   (#circles with 95 % intervals, per-frequency survival, grokking step, final losses).
  *
  * @example
  * ```ts ignore
@@ -17,6 +19,21 @@
  * const config = makeConfig({ p: 59, d: 128, steps: 3000, seed: 0 });
  * const rec = await train(asmBackend, { config, ...initialTrial(config) });
  * console.log(survivingCircles(rec.signals.subarray(config.steps * config.p)));
+ * ```
+ *
+ * @example
+ * ```ts ignore
+ * // does SGD keep more circles than AdamW at p = 59? (each at its own learning rate)
+ * import { sweep } from "./mod.ts";
+ * const summary = await sweep({
+ *   grid: { "optimizer:lr:wd": ["adamw:0.01:0.5", "sgd:1:0.0005"] },
+ *   seeds: [0, 1, 2, 3, 4, 5, 6, 7],
+ *   base: { p: 59, steps: 3000 },
+ *   store: "results/store.sqlite",
+ *   out: "results/sgd-vs-adamw",
+ * });
+ * const [d] = summary.contrasts; // sgd − adamw: mean #circles, 95 % Welch interval
+ * console.log(d.diff, d.low, d.high);
  * ```
  *
  * @module
@@ -93,10 +110,12 @@ export {
 export {
   linearSvc,
   meanInterval,
+  medianInterval,
   pearson,
   rateInterval,
   trainTestSplit,
   tTest,
+  welchInterval,
 } from "./analysis/stats.ts";
 export { type AnalysisReport, analyzeEmbedding, analyzeRun } from "./report/run_analysis.ts";
 export { decodeNpy, encodeNpy, type NpyArray, NpyError, readNpy, writeNpy } from "./store/npy.ts";
@@ -110,5 +129,38 @@ export type { Figure, FigureOutput, Scale } from "./paper/figure.ts";
 export type { Claim, Verdict } from "./paper/claims.ts";
 export { resolveTrials, type TrialRequest, type TrialResult } from "./store/requests.ts";
 export { type FigureReport, reproduceFigure } from "./report/figure_report.ts";
+export {
+  gridCsv,
+  gridPanels,
+  gridTable,
+  sweep,
+  type SweepOptions,
+  writeGridReport,
+} from "./report/grid_report.ts";
+export {
+  GRID_RECORDS,
+  type GridContrast,
+  type GridRecords,
+  type GridRow,
+  type GridSpec,
+  type GridSummary,
+  runGrid,
+} from "./store/grid_trials.ts";
+export {
+  GRID_KEYS,
+  type GridAxis,
+  gridAxis,
+  type GridCell,
+  gridCells,
+  type GridKey,
+  parseGridAxis,
+} from "./protocol/grid_spec.ts";
+export {
+  type CellStats,
+  cellStats,
+  circlesDifference,
+  GROK_ACCURACY,
+  type TrialOutcome,
+} from "./analysis/grid_summary.ts";
 export { decidedStep, DecidedTracker } from "./analysis/verdict.ts";
 export { applyEmbedding, constructEmbedding, type EmbeddingSpec } from "./protocol/embedding.ts";

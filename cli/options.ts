@@ -147,8 +147,8 @@ export function workersFrom(values: Values): number | undefined {
   return w;
 }
 
-/** The trial configuration from the options (validated). */
-export function configFrom(values: Values): TrialConfig {
+/** The trial options given (not yet validated as a whole: `makeConfig` does that). */
+export function partialConfigFrom(values: Values): Partial<TrialConfig> {
   const num = (name: string) =>
     values[name] === undefined ? undefined : parseNumber(name, String(values[name]));
   const mode = values.mode as string | undefined;
@@ -172,7 +172,12 @@ export function configFrom(values: Values): TrialConfig {
   set("initSeed", intOption(values, "init-seed"));
   set("mode", mode as TrialConfig["mode"] | undefined);
   set("freezeEmbedding", values["freeze-embedding"] === true ? true : undefined);
-  return makeConfig(partial);
+  return partial;
+}
+
+/** The trial configuration from the options (validated). */
+export function configFrom(values: Values): TrialConfig {
+  return makeConfig(partialConfigFrom(values));
 }
 
 /**

@@ -11,7 +11,7 @@ import type { Backend } from "../backends/contract.ts";
 import { backendNames } from "../train/backends.ts";
 import { sweepProgress } from "../train/progress.ts";
 import { ResultsStore } from "../store/store.ts";
-import { requestKey, trainMissing } from "../store/requests.ts";
+import { type Shard, shardRequests, trainMissing } from "../store/requests.ts";
 import { figureById, FIGURES } from "../paper/figures.ts";
 import { type Figure, figureRequests, type Scale, SCALES } from "../paper/figure.ts";
 import {
@@ -31,7 +31,7 @@ import { backendFrom, checkOutDir, parse, runCli, UsageError, workersFrom } from
  * console.log(parseShard("2/8")); // { index: 2, count: 8 }
  * ```
  */
-export function parseShard(text: string | undefined): { index: number; count: number } | undefined {
+export function parseShard(text: string | undefined): Shard | undefined {
   if (text === undefined) {
     const id = Deno.env.get("SLURM_ARRAY_TASK_ID"), count = Deno.env.get("SLURM_ARRAY_TASK_COUNT");
     if (id === undefined || count === undefined) return undefined;
@@ -54,7 +54,7 @@ async function runShard(
   fig: Figure<any>,
   opts: {
     scale: Scale;
-    shard: { index: number; count: number };
+    shard: Shard;
     store: ResultsStore;
     workers: number | undefined;
     untilDecided: boolean;
@@ -63,14 +63,7 @@ async function runShard(
 ): Promise<number> {
   const { shard } = opts;
   const reqs = figureRequests(fig, opts.scale, opts.untilDecided);
-  const keyed = await Promise.all(
-    reqs.map(async (r) => ({ r, key: await requestKey(r, opts.backend.name) })),
-  );
-  const unique = [...new Map(keyed.map((x) => [x.key, x.r])).entries()].sort((
-    a,
-    b,
-  ) => (a[0] < b[0] ? -1 : 1));
-  const mine = unique.filter((_, i) => i % shard.count === shard.index).map(([, r]) => r);
+  const mine = await shardRequests(reqs, opts.backend.name, shard);
   await trainMissing(mine, {
     store: opts.store,
     backend: opts.backend,

@@ -17,6 +17,8 @@ export interface Series {
   radius?: number;
   /** Per-point labels shown next to the points (e.g. token ids). */
   pointLabels?: string[];
+  /** Per-point vertical error bars (e.g. a 95 % interval); a non-finite bound is not drawn. */
+  errorBars?: { low: ArrayLike<number>; high: ArrayLike<number> };
 }
 
 /** A panel of a figure. */
@@ -32,6 +34,8 @@ export type Panel =
     legend?: boolean;
     /** Square panel with equal, symmetric axes (projections onto planes). */
     equalAxes?: boolean;
+    /** A categorical x axis: x = i is labelled xCategories[i]. */
+    xCategories?: string[];
     series: Series[];
     width?: number;
     height?: number;
@@ -44,6 +48,14 @@ export type Panel =
     matrix: number[][];
     rowLabels?: string[];
     colLabels?: string[];
+    /** Axis titles (rows, columns). */
+    rowTitle?: string;
+    colTitle?: string;
+    /** Text drawn in each cell (e.g. a value and its interval). */
+    cellLabels?: string[][];
+    /** "diverging" (default: blue–white–red around 0) or "sequential" (white at 0, or at the
+     * smallest value when negative, to red at the largest). */
+    scale?: "diverging" | "sequential";
     width?: number;
     height?: number;
   };

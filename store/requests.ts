@@ -108,6 +108,36 @@ export async function plan(
   return { keys, missing };
 }
 
+/** One of n deterministic parts of a set of trials (`--shard i/n`). */
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+/**
+ * The requests of one shard: the distinct requests sorted by store key, every `count`-th from
+ * `index` on — the same partition on every machine, so the shards' stores merged hold each trial
+ * once.
+ *
+ * @example
+ * ```ts ignore
+ * const mine = await shardRequests(reqs, "asm", { index: 2, count: 8 });
+ * ```
+ */
+export async function shardRequests(
+  reqs: TrialRequest[],
+  backend: string,
+  shard: Shard,
+): Promise<TrialRequest[]> {
+  const keyed = await Promise.all(
+    reqs.map(async (r) => ({ r, key: await requestKey(r, backend) })),
+  );
+  const unique = [...new Map(keyed.map((x) => [x.key, x.r])).entries()].sort((a, b) =>
+    a[0] < b[0] ? -1 : 1
+  );
+  return unique.filter((_, i) => i % shard.count === shard.index).map(([, r]) => r);
+}
+
 /**
  * Run the requests the store lacks (each once) and store them as each finishes; returns the keys
  * of all requests, in order.
