@@ -29,6 +29,14 @@ function finite(name: string, a: ArrayLike<number>, min: number): void {
 
 const mean = (a: ArrayLike<number>) => Array.from(a).reduce((s, v) => s + v, 0) / a.length;
 
+/** n, mean and the sum of squared deviations of a sample. */
+function moments(a: ArrayLike<number>): { n: number; m: number; ss: number } {
+  const m = mean(a);
+  let ss = 0;
+  for (let i = 0; i < a.length; i++) ss += (a[i] - m) ** 2;
+  return { n: a.length, m, ss };
+}
+
 /**
  * Pearson's correlation and its two-sided p-value under H₀: r = 0 (t = r√((n−2)/(1−r²)) with
  * n − 2 degrees of freedom, which is scipy's exact beta-distribution form).
@@ -72,10 +80,7 @@ export function tTest(
 ): { t: number; p: number; df: number } {
   finite("a", a, 2);
   finite("b", b, 2);
-  const na = a.length, nb = b.length, ma = mean(a), mb = mean(b);
-  let va = 0, vb = 0;
-  for (let i = 0; i < na; i++) va += (a[i] - ma) ** 2;
-  for (let i = 0; i < nb; i++) vb += (b[i] - mb) ** 2;
+  const { n: na, m: ma, ss: va } = moments(a), { n: nb, m: mb, ss: vb } = moments(b);
   const df = na + nb - 2;
   const pooled = (va + vb) / df;
   const t = (ma - mb) / Math.sqrt(pooled * (1 / na + 1 / nb));
@@ -288,10 +293,7 @@ export function welchInterval(
 ): { diff: number; low: number; high: number; df: number } {
   finite("a", a, 2);
   finite("b", b, 2);
-  const na = a.length, nb = b.length, ma = mean(a), mb = mean(b);
-  let va = 0, vb = 0;
-  for (let i = 0; i < na; i++) va += (a[i] - ma) ** 2;
-  for (let i = 0; i < nb; i++) vb += (b[i] - mb) ** 2;
+  const { n: na, m: ma, ss: va } = moments(a), { n: nb, m: mb, ss: vb } = moments(b);
   const sa = va / (na - 1) / na, sb = vb / (nb - 1) / nb;
   const diff = ma - mb, se = Math.sqrt(sa + sb);
   if (se === 0) return { diff, low: diff, high: diff, df: NaN };

@@ -32,6 +32,7 @@ import {
   parse,
   partialConfigFrom,
   runCli,
+  STORE_RUN_OPTIONS,
   TRAIN_OPTIONS,
   UsageError,
   type Values,
@@ -59,15 +60,8 @@ const OPTIONS = {
   grid: { type: "string", multiple: true },
   seeds: { type: "string" },
   spec: { type: "string" },
-  out: { type: "string" },
-  store: { type: "string" },
-  fresh: { type: "boolean" },
-  workers: { type: "string" },
-  backend: { type: "string" },
-  shard: { type: "string" },
-  "until-decided": { type: "boolean" },
   "log-every": { type: "string" },
-  help: { type: "boolean", short: "h" },
+  ...STORE_RUN_OPTIONS,
 } as const;
 
 export const SWEEP_HELP = `deno task sweep --grid KEY=V1,V2,... [--grid ...] --seeds SPEC [options]

@@ -62,6 +62,19 @@ export const TRAIN_OPTIONS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
+/** The options of the commands that run many trials through the results store (`reproduce`,
+ * `sweep`). */
+export const STORE_RUN_OPTIONS = {
+  out: { type: "string" },
+  store: { type: "string" },
+  fresh: { type: "boolean" },
+  workers: { type: "string" },
+  backend: { type: "string" },
+  shard: { type: "string" },
+  "until-decided": { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
 /** Parsed option values (a `multiple` option gives an array). */
 export type Values = Record<string, string | boolean | string[] | undefined>;
 

@@ -20,7 +20,15 @@ import {
   indexHtml,
   reproduceFigure,
 } from "../report/figure_report.ts";
-import { backendFrom, checkOutDir, parse, runCli, UsageError, workersFrom } from "./options.ts";
+import {
+  backendFrom,
+  checkOutDir,
+  parse,
+  runCli,
+  STORE_RUN_OPTIONS,
+  UsageError,
+  workersFrom,
+} from "./options.ts";
 
 /**
  * `--shard i/n`, or Slurm's array variables when no --shard is given.
@@ -94,17 +102,11 @@ Prints the claims table of each figure; exit code 1 when a claim fails, 2 on bad
 /** Run `reproduce` with these command-line arguments. */
 export function reproduceMain(args: string[]): Promise<void> {
   return runCli("reproduce", async () => {
-    const { values, positionals } = parse(args, {
-      scale: { type: "string" },
-      out: { type: "string" },
-      store: { type: "string" },
-      fresh: { type: "boolean" },
-      workers: { type: "string" },
-      backend: { type: "string" },
-      shard: { type: "string" },
-      "until-decided": { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    }, true);
+    const { values, positionals } = parse(
+      args,
+      { scale: { type: "string" }, ...STORE_RUN_OPTIONS },
+      true,
+    );
     if (values.help) {
       console.log(REPRODUCE_HELP);
       return;

@@ -17,7 +17,8 @@ export interface Series {
   radius?: number;
   /** Per-point labels shown next to the points (e.g. token ids). */
   pointLabels?: string[];
-  /** Per-point vertical error bars (e.g. a 95 % interval); a non-finite bound is not drawn. */
+  /** Per-point vertical error bars (e.g. a 95 % interval): a NaN bound is not drawn, a high of
+   * +∞ is an open interval drawn to the top. */
   errorBars?: { low: ArrayLike<number>; high: ArrayLike<number> };
 }
 
@@ -36,6 +37,9 @@ export type Panel =
     equalAxes?: boolean;
     /** A categorical x axis: x = i is labelled xCategories[i]. */
     xCategories?: string[];
+    /** The x axis's range (default: the data's). */
+    xMin?: number;
+    xMax?: number;
     series: Series[];
     width?: number;
     height?: number;

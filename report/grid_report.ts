@@ -24,7 +24,7 @@ import { resolveBackend } from "../train/backends.ts";
 import { csv } from "../paper/runs.ts";
 import type { Panel, Series } from "../paper/panel.ts";
 import { color, renderPanel } from "./plot.ts";
-import { gitCommit } from "./figure_report.ts";
+import { gitCommit, writeAtomic } from "./figure_report.ts";
 
 const fmt = (v: number | null, digits = 2) =>
   v === null || !Number.isFinite(v) ? "–" : v.toFixed(digits);
@@ -43,16 +43,20 @@ export function cellLabel(s: GridSummary, row: GridRow): string {
   return s.axes.map((a, i) => `${a.name}=${levels[i]}`).join(", ") || "all";
 }
 
-/** Numeric positions of an axis's levels (log-scaled when wide and positive), or categories. */
+/** Numeric positions of an axis's levels (log-scaled when wide and positive) and the range that
+ * shows them all, or categories. */
 function axisPositions(
   axis: GridSummary["axes"][0],
-): { x: number[]; cats?: string[]; log: boolean } {
+): { x: number[]; cats?: string[]; log: boolean; min?: number; max?: number } {
   const nums = axis.levels.map(Number);
   if (axis.keys.length > 1 || nums.some((v) => !Number.isFinite(v))) {
     return { x: nums.map((_, i) => i), cats: axis.levels, log: false };
   }
-  const log = nums.every((v) => v > 0) && Math.max(...nums) / Math.min(...nums) >= 10;
-  return { x: nums, log };
+  const [lo, hi] = [Math.min(...nums), Math.max(...nums)];
+  const log = lo > 0 && hi / lo >= 10;
+  if (log) return { x: nums, log, min: lo / 1.25, max: hi * 1.25 };
+  const pad = 0.05 * (hi - lo || Math.abs(hi) || 1);
+  return { x: nums, log, min: lo - pad, max: hi + pad };
 }
 
 /**
@@ -66,7 +70,7 @@ export function gridPanels(s: GridSummary): Panel[] {
   const panels: Panel[] = [];
   const grokLabel = `grokking step (first logged step with test acc ≥ ${s.grokAccuracy})`;
   s.axes.forEach((axis, a) => {
-    const { x, cats, log } = axisPositions(axis);
+    const { x, cats, log, min, max } = axisPositions(axis);
     const groups = new Map<string, GridRow[]>();
     s.rows.forEach((row, r) => {
       const rest = s.axes.map((o, i) => (i === a ? "" : `${o.name}=${levelsOf[r][i]}`))
@@ -74,12 +78,13 @@ export function gridPanels(s: GridSummary): Panel[] {
       groups.set(rest, [...(groups.get(rest) ?? []), row]);
     });
     const G = groups.size;
+    // value, low, high; a null high is +∞ (an open interval), other nulls are not drawn
     const series = (pick: (row: GridRow) => [number | null, number | null, number | null]) =>
       [...groups.entries()].map(([label, rows], g): Series => {
         const pos = rows.map((row) => x[axis.levels.indexOf(rowLevels(axes, row)[a])]);
         // categories: spread the groups a little so their bars do not overlap
         const xs = cats ? pos.map((v) => v + (g - (G - 1) / 2) * Math.min(0.1, 0.6 / G)) : pos;
-        const v = rows.map(pick).map((t) => t.map((u) => u ?? NaN));
+        const v = rows.map(pick).map(([m, l, h]) => [m ?? NaN, l ?? NaN, h ?? Infinity]);
         return {
           label,
           x: xs,
@@ -90,7 +95,14 @@ export function gridPanels(s: GridSummary): Panel[] {
           points: !!cats,
         };
       });
-    const common = { kind: "line" as const, xLabel: axis.name, xLog: log, xCategories: cats };
+    const common = {
+      kind: "line" as const,
+      xLabel: axis.name,
+      xLog: log,
+      xCategories: cats,
+      xMin: min,
+      xMax: max,
+    };
     panels.push({
       ...common,
       file: `circles_vs_${slug(axis.name)}.png`,
@@ -314,13 +326,6 @@ Survival: share of trials in which each frequency survives, 95 % Clopper–Pears
 <p><a href="summary.csv">summary.csv</a> · <a href="summary.json">summary.json</a></p>
 </body></html>
 `;
-}
-
-async function writeAtomic(path: string, data: Uint8Array | string): Promise<void> {
-  const tmp = `${path}.tmp-${Deno.pid}`;
-  if (typeof data === "string") await Deno.writeTextFile(tmp, data);
-  else await Deno.writeFile(tmp, data);
-  await Deno.rename(tmp, path);
 }
 
 /**

@@ -70,7 +70,11 @@ function renderLine(panel: Extract<Panel, { kind: "line" }>): Uint8Array {
       },
       grid: { display: false },
     }
-    : range;
+    : {
+      ...range,
+      ...(panel.xMin !== undefined ? { min: panel.xMin } : {}),
+      ...(panel.xMax !== undefined ? { max: panel.xMax } : {}),
+    };
   // error bars count in the y range (chart.js sizes the axis by the points only)
   let yRange = range as { min?: number; max?: number };
   if (!panel.equalAxes && !panel.yLog && panel.series.some((s) => s.errorBars)) {
@@ -140,13 +144,21 @@ function renderLine(panel: Extract<Panel, { kind: "line" }>): Uint8Array {
     ctx.setLineDash([]);
     for (let j = 0; j < s.x.length; j++) {
       const lo = s.errorBars.low[j], hi = s.errorBars.high[j];
-      if (![s.x[j], lo, hi].every(Number.isFinite) || (panel.yLog && lo <= 0)) continue;
+      const open = hi === Infinity;
+      if (![s.x[j], lo].every(Number.isFinite) || !(open || Number.isFinite(hi))) continue;
+      if (panel.yLog && lo <= 0) continue;
       const px = xs.getPixelForValue(s.x[j]);
-      const [py0, py1] = [ys.getPixelForValue(lo), ys.getPixelForValue(hi)];
+      const py0 = ys.getPixelForValue(lo);
+      const py1 = open ? chart.chartArea.top : ys.getPixelForValue(hi);
       ctx.beginPath();
       ctx.moveTo(px, py0);
       ctx.lineTo(px, py1);
-      for (const py of [py0, py1]) {
+      if (open) { // an arrow head: the interval goes on
+        ctx.moveTo(px - 5, py1 + 7);
+        ctx.lineTo(px, py1);
+        ctx.lineTo(px + 5, py1 + 7);
+      }
+      for (const py of open ? [py0] : [py0, py1]) {
         ctx.moveTo(px - 5, py);
         ctx.lineTo(px + 5, py);
       }
