@@ -102,6 +102,7 @@ export function gridPanels(s: GridSummary): Panel[] {
       xCategories: cats,
       xMin: min,
       xMax: max,
+      legend: G > 1,
     };
     panels.push({
       ...common,
@@ -169,7 +170,9 @@ export function gridPanels(s: GridSummary): Panel[] {
     yLabel: "share of trials in which k survives",
     series: s.rows.map((row, r): Series => ({
       label: cellLabel(s, row),
-      x: row.stats.survival.map((f) => f.k + (r - (s.rows.length - 1) / 2) * 0.08),
+      x: row.stats.survival.map((f) =>
+        f.k + (r - (s.rows.length - 1) / 2) * Math.min(0.3, 0.7 / s.rows.length)
+      ),
       y: row.stats.survival.map((f) => f.rate),
       errorBars: {
         low: row.stats.survival.map((f) => f.low),
