@@ -83,18 +83,29 @@ export class DecidedTracker {
 }
 
 /**
- * Replay the rule on a stored trajectory ((steps+1, p) signals): the step at which it would have
- * stopped, or null.
+ * Replay the rule on a stored trajectory: `signals` has a row for init and one per logged update,
+ * `loggedAt` the update of each logged row (default: every update 1..rows). The step at which the
+ * rule would have stopped, or null.
+ *
+ * @example
+ * ```ts
+ * import { decidedStep } from "./verdict.ts";
+ * const row = [0, 1, 80, 80, 1];
+ * const signals = Array.from({ length: 6 }, () => row).flat(); // init + updates 1..5
+ * console.log(decidedStep(signals, 5, { every: 1, minSteps: 2, window: 2, separation: 4 })); // 3
+ * ```
  */
 export function decidedStep(
   signals: ArrayLike<number>,
   p: number,
   rule: Partial<DecidedRule> = {},
+  loggedAt?: ArrayLike<number>,
 ): number | null {
   const t = new DecidedTracker(p, rule);
-  const steps = signals.length / p - 1;
-  for (let s = 1; s <= steps; s++) {
-    if (t.observe(s, Array.prototype.slice.call(signals, s * p, (s + 1) * p))) return s;
+  const rows = signals.length / p - 1;
+  for (let i = 1; i <= rows; i++) {
+    const step = loggedAt ? loggedAt[i - 1] : i;
+    if (t.observe(step, Array.prototype.slice.call(signals, i * p, (i + 1) * p))) return step;
   }
   return null;
 }

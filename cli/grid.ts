@@ -24,10 +24,13 @@ import {
   runGrid,
 } from "../store/grid_trials.ts";
 import { gridTable, writeGridReport } from "../report/grid_report.ts";
+import { costPlan, MEAN_DECIDED_STEP, planLine, slurmLine } from "../store/cost_plan.ts";
+import type { Backend } from "../backends/contract.ts";
 import {
   backendFrom,
   checkFits,
   checkOutDir,
+  hoursFrom,
   intOption,
   parse,
   partialConfigFrom,
@@ -85,6 +88,10 @@ deno task sweep --spec FILE.json [options]
                          'deno task merge', then sweep again with --store to summarise
   --until-decided        stop each trial once its circles are decided (analysis/verdict.ts);
                          a trial stopped before it grokked counts as "never" grokked
+  --plan                 train nothing: print the trials to run and already stored, the
+                         trial-steps and the projected wall time on this machine (a short probe
+                         of each shape), with and without --until-decided
+  --hours H              with --plan: how many Slurm array tasks bring the sweep under H hours
   --log-every N          log every N-th step (${GRID_RECORDS.logEvery}): the grokking step's resolution
   -h, --help             this text
   the options of 'deno task train' that describe a run (--p, --dim, --hidden, --train-fraction,
@@ -161,6 +168,32 @@ function recordsFrom(values: Values): GridRecords {
   return { logEvery, untilDecided };
 }
 
+/** `--plan`: what the grid costs — trials to run and stored, trial-steps, the projected wall
+ * time on this machine (store/cost_plan.ts), also with the early verdict, and with `--hours` the
+ * Slurm array size. Trains nothing. */
+async function printGridPlan(
+  spec: GridSpec,
+  records: GridRecords,
+  o: { store: ResultsStore; backend: Backend; workers?: number; hours?: number; fresh: boolean },
+): Promise<void> {
+  const { cells } = gridPlan(spec, records);
+  const opts = { store: o.store, backend: o.backend, workers: o.workers, fresh: o.fresh };
+  const variants: [string, GridRecords][] = [["", records]];
+  if (!records.untilDecided) {
+    variants.push(["--until-decided: ", { ...records, untilDecided: true }]);
+  }
+  console.log(`plan: ${cells.length} cells × ${spec.seeds.length} seeds on ${o.backend.name}`);
+  for (const [name, rec] of variants) {
+    const plan = await costPlan(gridPlan(spec, rec).requests, opts);
+    console.log(`${name}${planLine(plan)}`);
+    const cores = o.workers ?? navigator.hardwareConcurrency ?? 1;
+    if (o.hours !== undefined) console.log(`${name}${slurmLine(plan, o.hours, cores)}`);
+  }
+  console.log(
+    `(times projected from a probe of each shape on this machine; where the verdict stops a trial, ${MEAN_DECIDED_STEP} steps are assumed)`,
+  );
+}
+
 /** Run `sweep` with these command-line arguments. */
 export function gridMain(args: string[]): Promise<void> {
   return runCli("sweep", async () => {
@@ -204,7 +237,8 @@ export function gridMain(args: string[]): Promise<void> {
     const shard = parseShard(values.shard as string | undefined);
     const out = (values.out as string | undefined) ?? join("results", "sweep");
     if (!shard) await checkOutDir(out, "out", true);
-    const backend = await backendFrom(values, "sweep");
+    const hours = hoursFrom(values);
+    const { backend, announce } = await backendFrom(values, "sweep");
     const concurrent = backend.caps.device === "cpu"
       ? Math.min(workers ?? navigator.hardwareConcurrency ?? 1, requests.length)
       : Math.min(backend.caps.maxBatch, requests.length);
@@ -212,7 +246,18 @@ export function gridMain(args: string[]): Promise<void> {
     const store = await ResultsStore.open(
       (values.store as string | undefined) ?? join(out, "store.sqlite"),
     );
+    announce();
     try {
+      if (values.plan) {
+        await printGridPlan(spec, records, {
+          store,
+          backend,
+          workers,
+          hours,
+          fresh: values.fresh === true,
+        });
+        return;
+      }
       const opts = {
         store,
         backend,

@@ -147,6 +147,21 @@ Deno.test("sweep: a 2×2 grid end to end; killed with SIGKILL it resumes to the 
     uninterrupted.stdout,
   );
 
+  // --plan trains nothing and counts what is stored
+  const plan = await sweep([
+    ...ARGS,
+    "--store",
+    join(whole, "store.sqlite"),
+    "--plan",
+    "--out",
+    join(tmp, "plan"),
+  ]);
+  equal(plan.code, 0, plan.stderr);
+  equal(plan.stdout.includes("plan: 4 cells × 3 seeds on asm"), true, plan.stdout);
+  equal(plan.stdout.includes(`0 trials to run (${N} of ${N} stored)`), true, plan.stdout);
+  equal(plan.stdout.includes(`--until-decided: ${N} trials to run (0 of ${N} stored)`), true);
+  equal(await count(join(whole, "store.sqlite")), N);
+
   // --spec with the same content gives the same summary, from the store alone
   const spec = join(tmp, "spec.json");
   await Deno.writeTextFile(
@@ -222,6 +237,7 @@ Deno.test("sweep: bad grids and options are one line, exit 2, nothing written", 
     [["--spec", okSpec, "--p", "11", "--backend", "asm"], "p: given as --p and in the spec"],
     [["--grid", "lr=0.1", "--until-decided", "--log-every", "30", ...base], "log-every 30"],
     [["--grid", "lr=0.1", "--shard", "2/2", ...base], 'shard "2/2"'],
+    [["--grid", "lr=0.1", "--hours", "2", ...base], "hours: allowed only with --plan"],
     [["--grid", "lr=0.1", "--backend", "cuda", ...base.slice(0, -2)], 'backend "cuda"'],
   ];
   for (const [args, mention] of cases) {

@@ -26,6 +26,8 @@ export interface TrialRequest {
     gradSignals?: boolean;
     /** Log every n-th update only (sweep trials: their final circles and the verdict's checks). */
     logEvery?: number;
+    /** With logEvery: also log the first n updates. */
+    logFirst?: number;
     /** Stop when the circles are decided (the early verdict of analysis/verdict.ts). */
     untilDecided?: boolean;
   };
