@@ -9,7 +9,9 @@
  * - `train/`: the training protocol and the multi-core trial pool;
  * - `analysis/`: Fourier signals, circles and surgeries, circularity, PCA, the linear ODE
  *   (Lasso / OLS / R² / rollout / closed form), statistics (Pearson, t-test, SVM, CIs);
- * - `io/`: `.npy` and run directories in the reference fixtures' format.
+ * - `io/`: `.npy` and run directories in the reference fixtures' format;
+ * - `sweep`: a grid of configurations × seeds through a results store, summarised per cell
+ *   (#circles with 95 % intervals, per-frequency survival, grokking step, final losses).
  *
  * @example
  * ```ts ignore
@@ -19,6 +21,21 @@
  * console.log(survivingCircles(rec.signals.subarray(config.steps * config.p)));
  * ```
  *
+ * @example
+ * ```ts ignore
+ * // does SGD keep more circles than AdamW at p = 59? (each at its own learning rate)
+ * import { sweep } from "./mod.ts";
+ * const summary = await sweep({
+ *   grid: { "optimizer:lr:wd": ["adamw:0.01:0.5", "sgd:1:0.0005"] },
+ *   seeds: [0, 1, 2, 3, 4, 5, 6, 7],
+ *   base: { p: 59, steps: 3000 },
+ *   store: "results/store.sqlite",
+ *   out: "results/sgd-vs-adamw",
+ * });
+ * const [d] = summary.contrasts; // sgd − adamw: mean #circles, 95 % Welch interval
+ * console.log(d.diff, d.low, d.high);
+ * ```
+ *
  * @module
  */
 export {
@@ -26,6 +43,7 @@ export {
   DEFAULT_CONFIG,
   INIT_MODES,
   type InitMode,
+  keyConfig,
   makeConfig,
   type TrialConfig,
 } from "./protocol/config.ts";
@@ -45,11 +63,19 @@ export {
   type StepStats,
   type TrainingKernel,
 } from "./backends/contract.ts";
-export { AdamW, lossAndGrad, referenceBackend, ReferenceKernel } from "./backends/reference.ts";
+export { lossAndGrad, Optimizer, referenceBackend, ReferenceKernel } from "./backends/reference.ts";
 export { asmBackend, AsmKernel, coreModule, createAsmKernel } from "./core_asm/asm_backend.ts";
 export { type RecordOptions, train, trainBatch, type TrialRecords } from "./train/trainer.ts";
 export { loggedSteps, type RecordLayout, recordLayout } from "./protocol/records.ts";
-export { ADAM, adamStepScalars } from "./protocol/optimizer.ts";
+export {
+  ADAM,
+  adamStepScalars,
+  type OptimizerName,
+  OPTIMIZERS,
+  type OptimizerSpec,
+  optimizerSpec,
+  stepScalars,
+} from "./protocol/optimizer.ts";
 export { type PoolOptions, runTrials, type TrialJob } from "./train/pool.ts";
 export {
   AnalysisError,
@@ -84,10 +110,12 @@ export {
 export {
   linearSvc,
   meanInterval,
+  medianInterval,
   pearson,
   rateInterval,
   trainTestSplit,
   tTest,
+  welchInterval,
 } from "./analysis/stats.ts";
 export { type AnalysisReport, analyzeEmbedding, analyzeRun } from "./report/run_analysis.ts";
 export { decodeNpy, encodeNpy, type NpyArray, NpyError, readNpy, writeNpy } from "./store/npy.ts";
@@ -101,5 +129,38 @@ export type { Figure, FigureOutput, Scale } from "./paper/figure.ts";
 export type { Claim, Verdict } from "./paper/claims.ts";
 export { resolveTrials, type TrialRequest, type TrialResult } from "./store/requests.ts";
 export { type FigureReport, reproduceFigure } from "./report/figure_report.ts";
+export {
+  gridCsv,
+  gridPanels,
+  gridTable,
+  sweep,
+  type SweepOptions,
+  writeGridReport,
+} from "./report/grid_report.ts";
+export {
+  GRID_RECORDS,
+  type GridContrast,
+  type GridRecords,
+  type GridRow,
+  type GridSpec,
+  type GridSummary,
+  runGrid,
+} from "./store/grid_trials.ts";
+export {
+  GRID_KEYS,
+  type GridAxis,
+  gridAxis,
+  type GridCell,
+  gridCells,
+  type GridKey,
+  parseGridAxis,
+} from "./protocol/grid_spec.ts";
+export {
+  type CellStats,
+  cellStats,
+  circlesDifference,
+  GROK_ACCURACY,
+  type TrialOutcome,
+} from "./analysis/grid_summary.ts";
 export { decidedStep, DecidedTracker } from "./analysis/verdict.ts";
 export { applyEmbedding, constructEmbedding, type EmbeddingSpec } from "./protocol/embedding.ts";

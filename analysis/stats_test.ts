@@ -2,11 +2,13 @@ import { equal } from "node:assert/strict";
 import {
   linearSvc,
   meanInterval,
+  medianInterval,
   pearson,
   pearsonInterval,
   rateInterval,
   trainTestSplit,
   tTest,
+  welchInterval,
 } from "./stats.ts";
 import { fourierNorms } from "./fourier.ts";
 import { assertClose, fixture } from "../tests/helpers.ts";
@@ -81,4 +83,45 @@ Deno.test("confidence intervals equal scipy's (Clopper–Pearson, Student t)", a
   }
   equal(rateInterval(0, 10).low, 0);
   equal(rateInterval(10, 10).high, 1);
+});
+
+Deno.test("Welch's interval equals scipy's (t.ppf with Welch–Satterthwaite df)", () => {
+  const a = [3, 4, 4, 5, 2, 6, 3, 4], b = [5, 6, 4, 7, 6, 5, 8, 6, 7];
+  const ci = welchInterval(a, b);
+  // scipy 1.10.1: df 14.698281633563935, interval (-3.4076948571236514, -0.8423051428763486)
+  assertClose([ci.diff, ci.df], [-2.125, 14.698281633563935], { rtol: 1e-12 }, "diff, df");
+  assertClose([ci.low, ci.high], [-3.4076948571236514, -0.8423051428763486], {
+    rtol: 1e-7,
+  }, "interval");
+  const flat = welchInterval([2, 2, 2], [1, 1]);
+  equal(flat.low, 1);
+  equal(flat.high, 1);
+});
+
+Deno.test("median interval: the sign-test order statistics (exact binomial coverage)", () => {
+  // n = 10: [x₍2₎, x₍9₎], coverage 1 − 2·11/1024; n = 20: [x₍6₎, x₍15₎], 1 − 2·P(B ≤ 5)
+  const ten = medianInterval([7, 1, 9, 3, 5, 2, 8, 4, 6, 10]);
+  equal(ten.median, 5.5);
+  equal(ten.low, 2);
+  equal(ten.high, 9);
+  assertClose([ten.coverage], [1 - 22 / 1024], { rtol: 1e-14 }, "coverage n=10");
+  const twenty = medianInterval(Array.from({ length: 20 }, (_, i) => 20 - i));
+  equal(twenty.low, 6);
+  equal(twenty.high, 15);
+  const p5 = [0, 1, 2, 3, 4, 5].reduce((s, k) => s + [1, 20, 190, 1140, 4845, 15504][k], 0);
+  assertClose([twenty.coverage], [1 - 2 * p5 / 2 ** 20], { rtol: 1e-12 }, "coverage n=20");
+  // too few for 95 %: [min, max] and the coverage it has
+  const five = medianInterval([5, 1, 4, 2, 3]);
+  equal(five.low, 1);
+  equal(five.high, 5);
+  equal(five.coverage, 1 - 2 / 32);
+  // censored values (never grokked) rank last
+  const cens = medianInterval([100, Infinity, 300, Infinity, Infinity]);
+  equal(cens.median, Infinity);
+  equal(cens.low, 100);
+  // from n = 6 on, the interval reaches 95 %
+  for (let n = 6; n <= 200; n++) {
+    const c = medianInterval(Array.from({ length: n }, (_, i) => i)).coverage;
+    if (!(c >= 0.95)) throw new Error(`n ${n}: coverage ${c}`);
+  }
 });

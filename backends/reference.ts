@@ -1,7 +1,7 @@
 /**
  * The readable float64 reference of the model and its training step, micrograd-sized: the
  * network exactly as the authors wrote it (concat(E_a, E_b) → Linear → SiLU → Linear → SiLU →
- * Linear, mean cross-entropy) with hand-written backward passes and PyTorch's AdamW. It uses no
+ * Linear, mean cross-entropy) with hand-written backward passes and PyTorch's optimisers (AdamW, Adam, SGD). It uses no
  * factorisation and no SIMD, so it is an independent oracle for the fast backends; its gradients
  * are checked against finite differences in `reference_test.ts`.
  *
@@ -18,7 +18,7 @@ import {
   type TrainingKernel,
 } from "./contract.ts";
 import { fourierNorms } from "../analysis/fourier.ts";
-import { ADAM, adamStepScalars } from "../protocol/optimizer.ts";
+import { type OptimizerSpec, optimizerSpec, stepScalars } from "../protocol/optimizer.ts";
 import { registerBackend } from "./registry.ts";
 
 /** Loss, accuracy and (optionally) the gradient of the mean cross-entropy over `ids`. */
@@ -130,25 +130,51 @@ export function lossAndGrad(
   return { loss: loss / n, acc: correct / n, grad };
 }
 
-/** PyTorch's AdamW state for one parameter vector (`torch.optim.AdamW`, foreach=False). */
-export class AdamW {
+/**
+ * PyTorch's optimiser state for one parameter vector — `torch.optim.AdamW`, `Adam` or `SGD`
+ * (foreach=False, PyTorch 1.13's `_single_tensor_*` loops), as protocol/optimizer.ts specifies.
+ *
+ * @example
+ * ```ts
+ * import { Optimizer } from "./reference.ts";
+ * import { optimizerSpec } from "../protocol/optimizer.ts";
+ * const opt = new Optimizer(1, optimizerSpec({ optimizer: "sgd", lr: 0.1, wd: 0, momentum: 0.5 }));
+ * const theta = Float64Array.of(1);
+ * opt.t++;
+ * opt.update(theta, Float64Array.of(2)); // b = 2, θ = 1 − 0.1·2
+ * opt.t++;
+ * opt.update(theta, Float64Array.of(2)); // b = 0.5·2 + 2 = 3, θ = 0.8 − 0.1·3
+ * console.log(theta[0].toFixed(12)); // 0.500000000000
+ * ```
+ */
+export class Optimizer {
+  /** Adam's first moment, or SGD's momentum buffer. */
   readonly m: Float64Array;
+  /** Adam's second moment (unused by SGD). */
   readonly v: Float64Array;
+  /** Steps taken (the caller increments it before each update, as PyTorch's `state_steps`). */
   t = 0;
-  constructor(size: number, readonly lr: number, readonly wd: number) {
+  constructor(size: number, readonly spec: OptimizerSpec) {
     this.m = new Float64Array(size);
     this.v = new Float64Array(size);
   }
 
-  /** One update of `params[from, to)` (the whole vector when omitted): decay, then Adam. */
+  /** One update of `params[from, to)` (the whole vector when omitted). */
   update(params: Float64Array, grad: Float64Array, from = 0, to = params.length): void {
-    const { lr, wd, m, v } = this;
-    const { beta1, beta2, eps } = ADAM;
-    const { stepSize, bc2Sqrt } = adamStepScalars(this.t, lr);
+    const { m, v, spec } = this;
+    const { name, lr, wd, beta1, beta2, eps, momentum } = spec;
+    const { stepSize, bc2Sqrt } = stepScalars(spec, this.t);
     for (let i = from; i < to; i++) {
-      params[i] *= 1 - lr * wd;
-      m[i] = m[i] * beta1 + grad[i] * (1 - beta1);
-      v[i] = v[i] * beta2 + grad[i] * grad[i] * (1 - beta2);
+      let g = grad[i];
+      if (name === "adamw") params[i] *= 1 - lr * wd;
+      else g += wd * params[i];
+      if (name === "sgd") {
+        m[i] = m[i] * momentum + g;
+        params[i] += -lr * m[i];
+        continue;
+      }
+      m[i] = m[i] * beta1 + g * (1 - beta1);
+      v[i] = v[i] * beta2 + g * g * (1 - beta2);
       params[i] += -stepSize * (m[i] / (Math.sqrt(v[i]) / bc2Sqrt + eps));
     }
   }
@@ -160,7 +186,7 @@ export class ReferenceKernel implements TrainingKernel {
   readonly #params: Float64Array;
   readonly #train: Int32Array;
   readonly #test: Int32Array;
-  readonly #opt: AdamW;
+  readonly #opt: Optimizer;
   readonly #freeze: boolean;
   #lastGradE: Float64Array;
 
@@ -170,7 +196,7 @@ export class ReferenceKernel implements TrainingKernel {
     this.#params = Float64Array.from(spec.params);
     this.#train = Int32Array.from(spec.trainIds);
     this.#test = testIdsFor(c.p, spec.trainIds);
-    this.#opt = new AdamW(this.#L.total, c.lr, c.wd);
+    this.#opt = new Optimizer(this.#L.total, optimizerSpec(c));
     this.#freeze = c.freezeEmbedding;
     this.#lastGradE = new Float64Array(c.p * c.d);
   }

@@ -32,14 +32,21 @@ export class UsageError extends Error {
 }
 
 /** An option's declaration (node:util parseArgs's). */
-export type OptionSpec = Record<string, { type: "string" | "boolean"; short?: string }>;
+export type OptionSpec = Record<
+  string,
+  { type: "string" | "boolean"; short?: string; multiple?: boolean }
+>;
 
 /** The options of `train` (and of the commands that add their own to them). */
 export const TRAIN_OPTIONS = {
   p: { type: "string" },
   dim: { type: "string" },
+  hidden: { type: "string" },
+  "train-fraction": { type: "string" },
   wd: { type: "string" },
   lr: { type: "string" },
+  optimizer: { type: "string" },
+  momentum: { type: "string" },
   steps: { type: "string" },
   seed: { type: "string" },
   mode: { type: "string" },
@@ -55,8 +62,34 @@ export const TRAIN_OPTIONS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
-/** Parsed option values. */
-export type Values = Record<string, string | boolean | undefined>;
+/** The options of the commands that run many trials through the results store (`reproduce`,
+ * `sweep`). */
+export const STORE_RUN_OPTIONS = {
+  out: { type: "string" },
+  store: { type: "string" },
+  fresh: { type: "boolean" },
+  workers: { type: "string" },
+  backend: { type: "string" },
+  shard: { type: "string" },
+  "until-decided": { type: "boolean" },
+  plan: { type: "boolean" },
+  hours: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/** `--hours H` (only with `--plan`): a wall time to plan Slurm array tasks for. */
+export function hoursFrom(values: Values): number | undefined {
+  if (values.hours === undefined) return undefined;
+  const hours = Number(values.hours);
+  if (!(hours > 0 && Number.isFinite(hours))) {
+    throw new UsageError(`hours ${values.hours}: allowed is a number > 0`);
+  }
+  if (!values.plan) throw new UsageError(`hours: allowed only with --plan`);
+  return hours;
+}
+
+/** Parsed option values (a `multiple` option gives an array). */
+export type Values = Record<string, string | boolean | string[] | undefined>;
 
 /**
  * Parse argv strictly: an unknown option (listing the allowed ones), a repeated option, a stray
@@ -93,7 +126,7 @@ export function parse(
       if (!(name in options)) {
         throw new UsageError(`option ${a.split("=")[0]}: unknown; allowed are ${allowed()}`);
       }
-      if (seen.has(name)) {
+      if (seen.has(name) && !options[name].multiple) {
         throw new UsageError(`option --${name}: given twice; allowed once`);
       }
       seen.add(name);
@@ -140,8 +173,8 @@ export function workersFrom(values: Values): number | undefined {
   return w;
 }
 
-/** The trial configuration from the options (validated). */
-export function configFrom(values: Values): TrialConfig {
+/** The trial options given (not yet validated as a whole: `makeConfig` does that). */
+export function partialConfigFrom(values: Values): Partial<TrialConfig> {
   const num = (name: string) =>
     values[name] === undefined ? undefined : parseNumber(name, String(values[name]));
   const mode = values.mode as string | undefined;
@@ -154,14 +187,23 @@ export function configFrom(values: Values): TrialConfig {
   };
   set("p", intOption(values, "p"));
   set("d", intOption(values, "dim"));
+  set("hidden", intOption(values, "hidden"));
+  set("trainFraction", num("train-fraction"));
   set("wd", num("wd"));
   set("lr", num("lr"));
+  set("optimizer", values.optimizer as TrialConfig["optimizer"] | undefined);
+  set("momentum", num("momentum"));
   set("steps", intOption(values, "steps"));
   set("seed", intOption(values, "seed"));
   set("initSeed", intOption(values, "init-seed"));
   set("mode", mode as TrialConfig["mode"] | undefined);
   set("freezeEmbedding", values["freeze-embedding"] === true ? true : undefined);
-  return makeConfig(partial);
+  return partial;
+}
+
+/** The trial configuration from the options (validated). */
+export function configFrom(values: Values): TrialConfig {
+  return makeConfig(partialConfigFrom(values));
 }
 
 /**
@@ -284,7 +326,11 @@ export async function initFrom(values: Values, config: TrialConfig): Promise<Tri
   if (paramsFile) {
     const arr = await readNpy(paramsFile);
     const total = paramLayout(config.p, config.d, config.hidden).total;
-    expectShape(arr, [total], `${paramsFile} (init params for p=${config.p}, dim=${config.d})`);
+    expectShape(
+      arr,
+      [total],
+      `${paramsFile} (init params for p=${config.p}, dim=${config.d}, hidden=${config.hidden})`,
+    );
     if (arr.dtype !== "<f8" && arr.dtype !== "<f4") {
       throw new NpyError(`${paramsFile}: dtype ${arr.dtype} where float64 or float32 is needed`);
     }

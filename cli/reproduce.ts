@@ -11,8 +11,8 @@ import type { Backend } from "../backends/contract.ts";
 import { backendNames } from "../train/backends.ts";
 import { sweepProgress } from "../train/progress.ts";
 import { ResultsStore } from "../store/store.ts";
-import { requestKey, trainMissing, type TrialRequest } from "../store/requests.ts";
-import { costPlan, duration, MEAN_DECIDED_STEP, planLine, slurmTasks } from "../store/cost_plan.ts";
+import { type Shard, shardRequests, trainMissing, type TrialRequest } from "../store/requests.ts";
+import { costPlan, MEAN_DECIDED_STEP, planLine, slurmLine } from "../store/cost_plan.ts";
 import { figureById, FIGURES } from "../paper/figures.ts";
 import { type Figure, figureRequests, type Scale, SCALES } from "../paper/figure.ts";
 import {
@@ -21,7 +21,16 @@ import {
   indexHtml,
   reproduceFigure,
 } from "../report/figure_report.ts";
-import { backendFrom, checkOutDir, parse, runCli, UsageError, workersFrom } from "./options.ts";
+import {
+  backendFrom,
+  checkOutDir,
+  hoursFrom,
+  parse,
+  runCli,
+  STORE_RUN_OPTIONS,
+  UsageError,
+  workersFrom,
+} from "./options.ts";
 
 /**
  * `--shard i/n`, or Slurm's array variables when no --shard is given.
@@ -32,7 +41,7 @@ import { backendFrom, checkOutDir, parse, runCli, UsageError, workersFrom } from
  * console.log(parseShard("2/8")); // { index: 2, count: 8 }
  * ```
  */
-export function parseShard(text: string | undefined): { index: number; count: number } | undefined {
+export function parseShard(text: string | undefined): Shard | undefined {
   if (text === undefined) {
     const id = Deno.env.get("SLURM_ARRAY_TASK_ID"), count = Deno.env.get("SLURM_ARRAY_TASK_COUNT");
     if (id === undefined || count === undefined) return undefined;
@@ -55,7 +64,7 @@ async function runShard(
   fig: Figure<any>,
   opts: {
     scale: Scale;
-    shard: { index: number; count: number };
+    shard: Shard;
     store: ResultsStore;
     workers: number | undefined;
     untilDecided: boolean;
@@ -64,14 +73,7 @@ async function runShard(
 ): Promise<number> {
   const { shard } = opts;
   const reqs = figureRequests(fig, opts.scale, opts.untilDecided);
-  const keyed = await Promise.all(
-    reqs.map(async (r) => ({ r, key: await requestKey(r, opts.backend.name) })),
-  );
-  const unique = [...new Map(keyed.map((x) => [x.key, x.r])).entries()].sort((
-    a,
-    b,
-  ) => (a[0] < b[0] ? -1 : 1));
-  const mine = unique.filter((_, i) => i % shard.count === shard.index).map(([, r]) => r);
+  const mine = await shardRequests(reqs, opts.backend.name, shard);
   await trainMissing(mine, {
     store: opts.store,
     backend: opts.backend,
@@ -116,13 +118,7 @@ async function printPlan(
   if (o.hours !== undefined) {
     const cores = o.workers ?? navigator.hardwareConcurrency ?? 1;
     for (const [name, reqs] of [["", total.full], ["--until-decided: ", total.decided]] as const) {
-      const p = await costPlan(reqs, opts);
-      const n = slurmTasks(p, o.hours, cores);
-      console.log(
-        `${name}for ≤ ${o.hours} h: ${n} Slurm array task(s) of ${cores} core(s) like this machine's (#SBATCH --array=0-${
-          n - 1
-        }; ${duration(p.busySeconds)} of one core in all)`,
-      );
+      console.log(`${name}${slurmLine(await costPlan(reqs, opts), o.hours, cores)}`);
     }
   }
   console.log(
@@ -163,19 +159,11 @@ Prints the claims table of each figure; exit code 1 when a claim fails, 2 on bad
 /** Run `reproduce` with these command-line arguments. */
 export function reproduceMain(args: string[]): Promise<void> {
   return runCli("reproduce", async () => {
-    const { values, positionals } = parse(args, {
-      scale: { type: "string" },
-      out: { type: "string" },
-      store: { type: "string" },
-      fresh: { type: "boolean" },
-      workers: { type: "string" },
-      backend: { type: "string" },
-      shard: { type: "string" },
-      "until-decided": { type: "boolean" },
-      plan: { type: "boolean" },
-      hours: { type: "string" },
-      help: { type: "boolean", short: "h" },
-    }, true);
+    const { values, positionals } = parse(
+      args,
+      { scale: { type: "string" }, ...STORE_RUN_OPTIONS },
+      true,
+    );
     if (values.help) {
       console.log(REPRODUCE_HELP);
       return;
@@ -199,14 +187,7 @@ export function reproduceMain(args: string[]): Promise<void> {
       throw new UsageError(`scale ${JSON.stringify(scale)}: allowed are ${SCALES.join(", ")}`);
     }
     const workers = workersFrom(values);
-    let hours: number | undefined;
-    if (values.hours !== undefined) {
-      hours = Number(values.hours);
-      if (!(hours > 0 && Number.isFinite(hours))) {
-        throw new UsageError(`hours ${values.hours}: allowed is a number > 0`);
-      }
-      if (!values.plan) throw new UsageError(`hours: allowed only with --plan`);
-    }
+    const hours = hoursFrom(values);
     const shard = parseShard(values.shard as string | undefined);
     const outDir = (values.out as string | undefined) ?? "results";
     if (!shard) await checkOutDir(outDir, "out", true);

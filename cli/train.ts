@@ -24,8 +24,13 @@ export const TRAIN_HELP = `deno task train [options]   train one run of the auth
 
   --p N                 modulus, integer >= 3                      (59)
   --dim N               embedding dimension d >= 1                 (128)
-  --wd X                AdamW weight decay >= 0                    (0.5)
-  --lr X                AdamW learning rate > 0                    (0.01)
+  --hidden N            width of both hidden layers >= 1           (100)
+  --train-fraction F    int(F·p²) training pairs, 0 < F < 1        (0.8)
+  --optimizer O         adamw | adam | sgd (PyTorch's semantics)   (adamw, the paper's)
+  --momentum M          sgd's momentum, 0 <= M < 1 (sgd only)      (0.9)
+  --wd X                weight decay >= 0: decoupled for adamw,    (0.5)
+                        an L2 term on the gradient for adam, sgd
+  --lr X                learning rate > 0                          (0.01)
   --steps N             full-batch steps >= 0                      (30000)
   --seed N              trial seed, 0..2^32-1                      (0)
   --mode M              default | fix-embedding | fix-mlp          (default)
@@ -85,7 +90,9 @@ export function trainMain(args: string[]): Promise<void> {
     for (const s of signals) Deno.removeSignalListener(s, onSignal);
     const f = (v: number | null) => (v === null ? "-" : v.toExponential(4));
     console.log(
-      `p=${config.p} d=${config.d} wd=${config.wd} mode=${config.mode} seed=${config.seed} ` +
+      `p=${config.p} d=${config.d} hidden=${config.hidden} ${config.optimizer}` +
+        `${config.momentum === undefined ? "" : ` momentum=${config.momentum}`} lr=${config.lr} ` +
+        `wd=${config.wd} mode=${config.mode} seed=${config.seed} ` +
         `steps=${config.steps} backend=${rec.backend}: ${rec.msPerStep.toFixed(2)} ms/step`,
     );
     console.log(

@@ -12,7 +12,7 @@ import { sweepProgress } from "../train/progress.ts";
 import type { TrialRecords } from "../train/trainer.ts";
 import { summarize, writeRunDir } from "../store/run_dir.ts";
 import { canonicalJson } from "../store/store.ts";
-import { makeConfig } from "../protocol/config.ts";
+import { keyConfig, makeConfig } from "../protocol/config.ts";
 import {
   backendFrom,
   checkFits,
@@ -103,7 +103,7 @@ export function trialsMain(args: string[]): Promise<void> {
     checkFits(base, records, backend, concurrent);
     // the sweep's identity: everything but the seed; a folder holds one sweep
     const identity = canonicalJson({
-      config: { ...base, seed: undefined },
+      config: { ...keyConfig(base), seed: undefined },
       records,
       backend: backend.name,
     });

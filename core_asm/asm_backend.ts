@@ -16,7 +16,7 @@ import {
 import { registerBackend } from "../backends/registry.ts";
 import { paramLayout } from "../protocol/layout.ts";
 import { pairRows } from "../protocol/task.ts";
-import { ADAM, adamStepScalars } from "../protocol/optimizer.ts";
+import { type OptimizerSpec, optimizerSpec, stepScalars } from "../protocol/optimizer.ts";
 import { dftMatrix } from "../analysis/fourier.ts";
 import { CORE_WASM_BASE64 } from "./build/core_wasm.ts";
 
@@ -28,11 +28,13 @@ interface CoreExports {
   offset(which: number): number;
   refreshTransposes(): void;
   step(
+    kind: number,
     lr: number,
     wd: number,
     beta1: number,
     beta2: number,
     eps: number,
+    momentum: number,
     stepSize: number,
     bc2sqrt: number,
     freeze: number,
@@ -71,8 +73,7 @@ export class AsmKernel implements TrainingKernel {
   readonly #d: number;
   readonly #h: number;
   readonly #nt: number;
-  readonly #lr: number;
-  readonly #wd: number;
+  readonly #opt: OptimizerSpec;
   readonly #freeze: boolean;
   #t = 0;
   readonly #dp: number;
@@ -81,17 +82,11 @@ export class AsmKernel implements TrainingKernel {
   #map: Uint32Array | undefined;
 
   constructor(instance: WebAssembly.Instance, spec: KernelSpec) {
-    const { p, d, hidden, lr, wd, freezeEmbedding } = spec.config;
+    const { p, d, hidden, freezeEmbedding } = spec.config;
     const x = instance.exports as unknown as CoreExports;
     this.#x = x;
-    [this.#p, this.#d, this.#h, this.#lr, this.#wd, this.#freeze] = [
-      p,
-      d,
-      hidden,
-      lr,
-      wd,
-      freezeEmbedding,
-    ];
+    [this.#p, this.#d, this.#h, this.#freeze] = [p, d, hidden, freezeEmbedding];
+    this.#opt = optimizerSpec(spec.config);
     const rows = pairRows(p, spec.trainIds);
     this.#nt = rows.nTrain;
     x.setup(p, d, hidden, rows.nTrain);
@@ -158,14 +153,16 @@ export class AsmKernel implements TrainingKernel {
 
   step(withTest = true): StepStats {
     this.#t++;
-    const { stepSize, bc2Sqrt } = adamStepScalars(this.#t, this.#lr);
-    const { beta1, beta2, eps } = ADAM;
+    const o = this.#opt;
+    const { stepSize, bc2Sqrt } = stepScalars(o, this.#t);
     this.#x.step(
-      this.#lr,
-      this.#wd,
-      beta1,
-      beta2,
-      eps,
+      o.code,
+      o.lr,
+      o.wd,
+      o.beta1,
+      o.beta2,
+      o.eps,
+      o.momentum,
       stepSize,
       bc2Sqrt,
       this.#freeze ? 1 : 0,

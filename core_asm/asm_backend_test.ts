@@ -8,18 +8,27 @@ import { paramLayout } from "../protocol/layout.ts";
 import { testIdsFor } from "../protocol/task.ts";
 import { train } from "../train/trainer.ts";
 import { survivingCircles } from "../analysis/fourier.ts";
-import { assertClose, assertFixtureParity, fixture, TRAINING_FIXTURES } from "../tests/helpers.ts";
+import {
+  assertClose,
+  assertFixtureParity,
+  fixture,
+  OPTIMIZER_ARBITRARIES,
+  TRAINING_FIXTURES,
+  withOptimizer,
+} from "../tests/helpers.ts";
 
 const smallConfig = fc.record({
   p: fc.integer({ min: 3, max: 17 }),
   d: fc.integer({ min: 1, max: 24 }),
   hidden: fc.integer({ min: 1, max: 21 }),
+  trainFraction: fc.double({ min: 0.3, max: 0.9, noNaN: true }),
   wd: fc.double({ min: 0, max: 2, noNaN: true }),
   seed: fc.integer({ min: 0, max: 1000 }),
   initSeed: fc.integer({ min: 0, max: 1000 }),
   mode: fc.constantFrom(...INIT_MODES),
   freezeEmbedding: fc.boolean(),
-});
+  ...OPTIMIZER_ARBITRARIES,
+}).map(withOptimizer);
 
 Deno.test("asm step's loss and gradient agree with the float64 reference (fast-check)", async () => {
   await fc.assert(

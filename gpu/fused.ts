@@ -15,7 +15,7 @@ import {
 } from "../backends/contract.ts";
 import { paramLayout } from "../protocol/layout.ts";
 import { testIdsFor } from "../protocol/task.ts";
-import { ADAM as ADAM_CONSTANTS, adamStepScalars } from "../protocol/optimizer.ts";
+import { adamStepScalars, optimizerSpec } from "../protocol/optimizer.ts";
 import { dftMatrix } from "../analysis/fourier.ts";
 import { gpuDevice, isSoftwareAdapter } from "./adapter.ts";
 import {
@@ -174,12 +174,12 @@ export async function buildFusedStep(
       }
     }
   });
-  // per trial: lr, wd, β₁, β₂, ε, freeze (the ADAM kernel's Hyper struct, 8 words)
+  // per trial: lr, wd, β₁, β₂, ε, freeze, kind, momentum (the ADAM kernel's Hyper struct)
   const hyper = new ArrayBuffer(B * 32);
   specs.forEach((s, b) => {
-    const { beta1, beta2, eps } = ADAM_CONSTANTS;
-    new Float32Array(hyper, b * 32, 5).set([s.config.lr, s.config.wd, beta1, beta2, eps]);
-    new Uint32Array(hyper, b * 32 + 20, 1)[0] = s.config.freezeEmbedding ? 1 : 0;
+    const o = optimizerSpec(s.config);
+    new Float32Array(hyper, b * 32, 8).set([o.lr, o.wd, o.beta1, o.beta2, o.eps, 0, 0, o.momentum]);
+    new Uint32Array(hyper, b * 32 + 20, 2).set([s.config.freezeEmbedding ? 1 : 0, o.code]);
   });
   // the DFT matrix: row k = cos(2πkn/p), row p + k = −sin(2πkn/p), n = 0..p−1
   const table = dftMatrix(p);
@@ -379,7 +379,7 @@ export async function buildFusedStep(
     c: grad(L.embedding[0], d, 1),
   });
   passes.push({
-    name: "AdamW",
+    name: "optimizer",
     pipeline: pAd,
     bind: group(pAd, [uShapes, bHyper, bStep, bCounter, bGrad, bParams, bM, bV]),
     groups: [wg(TP, 256), B, 1],

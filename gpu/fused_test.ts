@@ -9,7 +9,15 @@ import { asmBackend } from "../core_asm/asm_backend.ts";
 import { train, trainBatch } from "../train/trainer.ts";
 import { INIT_MODES, makeConfig } from "../protocol/config.ts";
 import { initialTrial } from "../protocol/init.ts";
-import { assertClose, assertFixtureParity, fixture, TRAINING_FIXTURES } from "../tests/helpers.ts";
+import {
+  assertClose,
+  assertFixtureParity,
+  fixture,
+  OPTIMIZER_ARBITRARIES,
+  OPTIMIZER_FIXTURES,
+  TRAINING_FIXTURES,
+  withOptimizer,
+} from "../tests/helpers.ts";
 
 // These tests need a WebGPU adapter; .ci/run installs Mesa's lavapipe. Without one they fail
 // (gpuDevice throws NoAdapterError): they never pass silently.
@@ -35,31 +43,35 @@ Deno.test("webgpu: an adapter is there (Mesa's lavapipe/llvmpipe in CI)", async 
   );
 });
 
+// a batch shares p, d, width and training fraction; each trial has its own optimiser
 const shape = fc.record({
   p: fc.integer({ min: 5, max: 31 }),
   d: fc.integer({ min: 4, max: 48 }),
+  hidden: fc.integer({ min: 3, max: 40 }),
+  trainFraction: fc.double({ min: 0.4, max: 0.9, noNaN: true }),
   trials: fc.array(
     fc.record({
       seed: fc.integer({ min: 0, max: 1000 }),
       wd: fc.double({ min: 0, max: 2, noNaN: true }),
       mode: fc.constantFrom(...INIT_MODES),
       freezeEmbedding: fc.boolean(),
-    }),
+      ...OPTIMIZER_ARBITRARIES,
+    }).map(withOptimizer),
     { minLength: 1, maxLength: 3 },
   ),
 });
 
 Deno.test("webgpu (fused, batched) follows the asm core for random shapes, modes and batches (fast-check)", async () => {
   await fc.assert(
-    fc.asyncProperty(shape, async ({ p, d, trials }) => {
+    fc.asyncProperty(shape, async ({ p, d, hidden, trainFraction, trials }) => {
       const specs = trials.map((t) => {
-        const config = makeConfig({ p, d, steps: 4, ...t });
+        const config = makeConfig({ p, d, hidden, trainFraction, steps: 4, ...t });
         return { config, ...initialTrial(config) };
       });
       const gpu = await trainGpu(specs, { gradSignals: true, chunk: 3 });
       for (const [i, spec] of specs.entries()) {
         const cpu = await train(asmBackend, spec, { gradSignals: true });
-        const what = JSON.stringify({ p, d, ...trials[i] });
+        const what = JSON.stringify({ p, d, hidden, trainFraction, ...trials[i] });
         // two f32 implementations, different summation orders: measured ≤ 1e-5 relative
         assertClose(gpu[i].trainLoss, cpu.trainLoss, { rtol: 1e-4 }, `${what} train loss`);
         assertClose(gpu[i].testLoss, cpu.testLoss, { rtol: 1e-4 }, `${what} test loss`);
@@ -79,7 +91,8 @@ Deno.test("webgpu (fused, batched) follows the asm core for random shapes, modes
   );
 });
 
-Deno.test("webgpu: a batch gives exactly what its trials give one by one", async () => {
+Deno.test("webgpu: a batch (one optimiser per trial) gives exactly what its trials give one by one", async () => {
+  const optimizers = ["adamw", "adam", "sgd"] as const;
   const specs = [0, 1, 2].map((seed) => {
     const config = makeConfig({
       p: 13,
@@ -88,6 +101,8 @@ Deno.test("webgpu: a batch gives exactly what its trials give one by one", async
       seed,
       wd: 0.4 * seed,
       freezeEmbedding: seed === 1,
+      optimizer: optimizers[seed],
+      lr: seed === 2 ? 0.2 : 0.01,
     });
     return { config, ...initialTrial(config) };
   });
@@ -115,7 +130,14 @@ Deno.test("webgpu: the tiled GEMM (hardware GPUs) and the lane GEMM (llvmpipe) a
   }
 });
 
-for (const name of ["p13_d16_seed7", "p23_d32_seed2_wd1.0", "extra_p7_d3_seed5"]) {
+for (
+  const name of [
+    "p13_d16_seed7",
+    "p23_d32_seed2_wd1.0",
+    "extra_p7_d3_seed5",
+    ...OPTIMIZER_FIXTURES.filter((f) => f.config.steps > 0).map((f) => f.name),
+  ]
+) {
   const { config } = TRAINING_FIXTURES.find((f) => f.name === name)!;
   Deno.test(`webgpu trajectory follows the authors' float64 run: ${name}`, async () => {
     const [rec] = await trainGpu([{
@@ -129,15 +151,15 @@ for (const name of ["p13_d16_seed7", "p23_d32_seed2_wd1.0", "extra_p7_d3_seed5"]
 
 Deno.test("tfjs (op-level, autodiff) follows the asm core: an independent gradient check (fast-check)", async () => {
   await fc.assert(
-    fc.asyncProperty(shape, async ({ p, d, trials }) => {
+    fc.asyncProperty(shape, async ({ p, d, hidden, trainFraction, trials }) => {
       const specs = trials.map((t) => {
-        const config = makeConfig({ p, d, steps: 3, ...t });
+        const config = makeConfig({ p, d, hidden, trainFraction, steps: 3, ...t });
         return { config, ...initialTrial(config) };
       });
       const tj = await trainBatch(tfjsBackend, specs, { gradSignals: true });
       for (const [i, spec] of specs.entries()) {
         const cpu = await train(asmBackend, spec, { gradSignals: true });
-        const what = JSON.stringify({ p, d, ...trials[i] });
+        const what = JSON.stringify({ p, d, hidden, trainFraction, ...trials[i] });
         // measured ≤ 1.2e-5 relative (f32 both; tfjs differentiates the unfactorised model)
         assertClose(tj[i].trainLoss, cpu.trainLoss, { rtol: 1e-4 }, `${what} train loss`);
         assertClose(tj[i].testLoss, cpu.testLoss, { rtol: 1e-4 }, `${what} test loss`);

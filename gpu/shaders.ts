@@ -339,11 +339,13 @@ fn main(@builtin(global_invocation_id) id: vec3u) {
 }
 `;
 
-/** AdamW, PyTorch semantics; per-trial hyper-parameters (lr, weight decay, β₁, β₂, ε from
- * protocol/optimizer.ts, frozen embedding); the step's bias corrections come from
+/** The optimiser's update, PyTorch semantics (protocol/optimizer.ts), per trial: `kind` 0 AdamW
+ * (decoupled decay), 1 Adam (L2 term wd·θ added to the gradient), 2 SGD with momentum (L2 term;
+ * m1 holds the momentum buffer). Every hyper-parameter (lr, weight decay, β₁, β₂, ε, momentum,
+ * frozen embedding) comes from the host; Adam's bias corrections of the step come from
  * stepInfo[counter]. */
 export const ADAM = SHAPES + /* wgsl */ `
-struct Hyper { lr: f32, wd: f32, beta1: f32, beta2: f32, eps: f32, freeze: u32, pad0: u32, pad1: u32 }
+struct Hyper { lr: f32, wd: f32, beta1: f32, beta2: f32, eps: f32, freeze: u32, kind: u32, momentum: f32 }
 @group(0) @binding(0) var<uniform> s: Shapes;
 @group(0) @binding(1) var<storage, read> hyper: array<Hyper>;
 @group(0) @binding(2) var<storage, read> stepInfo: array<vec2f>;
@@ -359,14 +361,22 @@ fn main(@builtin(global_invocation_id) id: vec3u) {
   if (i >= s.TP) { return; }
   let h = hyper[b];
   if (h.freeze != 0u && i < s.oW0) { return; }
-  let info = stepInfo[counter[0]]; // (1 / (1 − β1^t), √(1 − β2^t))
   let o = b * s.TP + i;
-  let gr = grad[o];
+  let p0 = params[o];
+  if (h.kind == 2u) {
+    let buf = m1[o] * h.momentum + (grad[o] + h.wd * p0);
+    m1[o] = buf;
+    params[o] = p0 - h.lr * buf;
+    return;
+  }
+  var gr = grad[o];
+  var th = p0;
+  if (h.kind == 0u) { th = p0 * (1.0 - h.lr * h.wd); } else { gr = gr + h.wd * p0; }
+  let info = stepInfo[counter[0]]; // (1 / (1 − β1^t), √(1 − β2^t))
   let m = m1[o] * h.beta1 + gr * (1.0 - h.beta1);
   let v = m2[o] * h.beta2 + gr * gr * (1.0 - h.beta2);
   m1[o] = m;
   m2[o] = v;
-  let th = params[o] * (1.0 - h.lr * h.wd);
   params[o] = th - h.lr * info.x * (m / (sqrt(v) / info.y + h.eps));
 }
 `;

@@ -7,8 +7,9 @@
  *
  * Working around tfjs under Deno, in the open: gradients register only when the union package
  * `@tensorflow/tfjs` is imported (core alone has none, so `tf.grad` of `gather` fails), so this
- * module imports the union package and then the WebGPU backend; AdamW is written in tfjs ops
- * because `tf.train.adam` has no decoupled weight decay.
+ * module imports the union package and then the WebGPU backend; the optimisers (AdamW, Adam, SGD
+ * of protocol/optimizer.ts, per trial) are written in tfjs ops because `tf.train.adam` has no
+ * decoupled weight decay.
  *
  * @module
  */
@@ -22,7 +23,7 @@ import {
 } from "../backends/contract.ts";
 import { paramLayout, part } from "../protocol/layout.ts";
 import { pairRows } from "../protocol/task.ts";
-import { ADAM, adamStepScalars } from "../protocol/optimizer.ts";
+import { ADAM, adamStepScalars, optimizerSpec } from "../protocol/optimizer.ts";
 import { recordLayout } from "../protocol/records.ts";
 import { dftMatrix } from "../analysis/fourier.ts";
 
@@ -97,8 +98,17 @@ export async function createTfjsKernel(
     [B, R],
   );
   const testMask = tf.sub(1, trainMask);
-  const wd = tf.tensor3d(specs.map((s) => [[s.config.wd]]), [B, 1, 1]);
-  const lr = tf.tensor3d(specs.map((s) => [[s.config.lr]]), [B, 1, 1]);
+  // per trial [B, 1, 1]: each trial's optimiser (protocol/optimizer.ts) as coefficients of
+  // g' = g + l2·θ, m = a·m + c·g', θ ← decay·θ − lr·(adam·stepSize·m/(√v/bc2 + ε) + sgd·m)
+  const opt = specs.map((s) => optimizerSpec(s.config));
+  const perTrial = (f: (o: (typeof opt)[0]) => number) =>
+    tf.tensor3d(opt.map((o) => [[f(o)]]), [B, 1, 1]);
+  const lr = perTrial((o) => o.lr);
+  const decayed = perTrial((o) => (o.name === "adamw" ? o.lr * o.wd : 0));
+  const l2 = perTrial((o) => (o.name === "adamw" ? 0 : o.wd));
+  const mA = perTrial((o) => (o.name === "sgd" ? o.momentum : o.beta1));
+  const mC = perTrial((o) => (o.name === "sgd" ? 1 : 1 - o.beta1));
+  const isAdam = perTrial((o) => (o.name === "sgd" ? 0 : 1));
   const learnE = tf.tensor3d(specs.map((s) => [[s.config.freezeEmbedding ? 0 : 1]]), [B, 1, 1]);
   // DFT matrices for the signals: F = (C − iS)·E
   const dft = dftMatrix(p);
@@ -122,7 +132,7 @@ export async function createTfjsKernel(
     return { ce, ok };
   };
 
-  const { beta1, beta2, eps } = ADAM;
+  const { beta2, eps } = ADAM;
   const layout = recordLayout(p, opts.gradSignals ?? false);
   let t = 0;
   const step = async (out: Float64Array, at: number) => {
@@ -137,16 +147,18 @@ export async function createTfjsKernel(
       const { ce, ok } = parts!;
       const { stepSize, bc2Sqrt } = adamStepScalars(t + 1, 1); // lr is per trial
       for (const n of names) {
-        const g = grads[vars[n].name];
         const mask = n === "E" ? learnE : tf.onesLike(learnE);
-        const m = tf.add(tf.mul(m1[n], beta1), tf.mul(g, 1 - beta1));
+        const g = tf.add(grads[vars[n].name], tf.mul(l2, vars[n]));
+        const m = tf.add(tf.mul(m1[n], mA), tf.mul(g, mC));
         const v = tf.add(tf.mul(m2[n], beta2), tf.mul(tf.square(g), 1 - beta2));
-        const decayed = tf.mul(vars[n], tf.sub(1, tf.mul(tf.mul(lr, wd), mask)));
-        const stepT = tf.mul(
-          tf.mul(tf.mul(lr, stepSize), mask),
+        const shrunk = tf.mul(vars[n], tf.sub(1, tf.mul(decayed, mask)));
+        const adam = tf.mul(
+          tf.mul(isAdam, stepSize),
           tf.div(m, tf.add(tf.div(tf.sqrt(v), bc2Sqrt), eps)),
         );
-        vars[n].assign(tf.sub(decayed, stepT));
+        const sgd = tf.mul(tf.sub(1, isAdam), m);
+        const stepT = tf.mul(tf.mul(lr, mask), tf.add(adam, sgd));
+        vars[n].assign(tf.sub(shrunk, stepT));
         tf.dispose([m1[n], m2[n]]);
         m1[n] = tf.keep(m);
         m2[n] = tf.keep(v);
@@ -200,8 +212,12 @@ export async function createTfjsKernel(
         onehot,
         trainMask,
         testMask,
-        wd,
         lr,
+        decayed,
+        l2,
+        mA,
+        mC,
+        isAdam,
         learnE,
         C,
         S,

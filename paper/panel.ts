@@ -17,6 +17,9 @@ export interface Series {
   radius?: number;
   /** Per-point labels shown next to the points (e.g. token ids). */
   pointLabels?: string[];
+  /** Per-point vertical error bars (e.g. a 95 % interval): a NaN bound is not drawn, a high of
+   * +∞ is an open interval drawn to the top. */
+  errorBars?: { low: ArrayLike<number>; high: ArrayLike<number> };
 }
 
 /** A panel of a figure. */
@@ -32,6 +35,11 @@ export type Panel =
     legend?: boolean;
     /** Square panel with equal, symmetric axes (projections onto planes). */
     equalAxes?: boolean;
+    /** A categorical x axis: x = i is labelled xCategories[i]. */
+    xCategories?: string[];
+    /** The x axis's range (default: the data's). */
+    xMin?: number;
+    xMax?: number;
     series: Series[];
     width?: number;
     height?: number;
@@ -44,6 +52,14 @@ export type Panel =
     matrix: number[][];
     rowLabels?: string[];
     colLabels?: string[];
+    /** Axis titles (rows, columns). */
+    rowTitle?: string;
+    colTitle?: string;
+    /** Text drawn in each cell (e.g. a value and its interval). */
+    cellLabels?: string[][];
+    /** "diverging" (default: blue–white–red around 0) or "sequential" (white at 0, or at the
+     * smallest value when negative, to red at the largest). */
+    scale?: "diverging" | "sequential";
     width?: number;
     height?: number;
   };

@@ -5,6 +5,8 @@
  *
  * @module
  */
+import { type OptimizerName, OPTIMIZERS, SGD_MOMENTUM } from "./optimizer.ts";
+import { trainCount } from "./task.ts";
 
 /** How the initial parameters are drawn from the seeds (SPEC.md "seeds"). */
 export type InitMode = "default" | "fix-embedding" | "fix-mlp";
@@ -20,10 +22,14 @@ export interface TrialConfig {
   d: number;
   /** Width of both hidden layers (100 in the paper). */
   hidden: number;
-  /** AdamW weight decay ≥ 0. */
+  /** Weight decay ≥ 0: decoupled for adamw (the paper's), an L2 term for adam and sgd. */
   wd: number;
-  /** AdamW learning rate (0.01). */
+  /** Learning rate > 0 (0.01). */
   lr: number;
+  /** The optimiser, with PyTorch's semantics (protocol/optimizer.ts); the paper's is adamw. */
+  optimizer: OptimizerName;
+  /** SGD's momentum in [0, 1) (0.9 when sgd is chosen); absent for the other optimisers. */
+  momentum?: number;
   /** Full-batch steps ≥ 0. */
   steps: number;
   /** Trial seed: MLP and split (default), or the part that varies (fix-* modes). */
@@ -45,6 +51,7 @@ export const DEFAULT_CONFIG: Readonly<TrialConfig> = Object.freeze({
   hidden: 100,
   wd: 0.5,
   lr: 0.01,
+  optimizer: "adamw",
   steps: 30000,
   seed: 0,
   mode: "default",
@@ -101,13 +108,51 @@ export function makeConfig(partial: Partial<TrialConfig> = {}): TrialConfig {
   if (typeof c.freezeEmbedding !== "boolean") {
     throw new ConfigError(`freeze-embedding ${c.freezeEmbedding}: allowed is true or false`);
   }
-  const n = Math.trunc(c.trainFraction * c.p * c.p);
-  if (!(c.trainFraction > 0 && c.trainFraction < 1) || n < 1 || n >= c.p * c.p) {
+  if (!OPTIMIZERS.includes(c.optimizer)) {
+    throw new ConfigError(
+      `optimizer ${JSON.stringify(c.optimizer)}: allowed are ${OPTIMIZERS.join(", ")}`,
+    );
+  }
+  if (c.optimizer !== "sgd") {
+    if (c.momentum !== undefined) {
+      throw new ConfigError(
+        `momentum ${c.momentum}: allowed only with optimizer sgd (optimizer is ${c.optimizer})`,
+      );
+    }
+    delete c.momentum;
+  } else {
+    c.momentum ??= SGD_MOMENTUM;
+    if (typeof c.momentum !== "number" || !(c.momentum >= 0 && c.momentum < 1)) {
+      throw new ConfigError(`momentum ${c.momentum}: allowed is a number in [0, 1)`);
+    }
+  }
+  const n = trainCount(c.p, c.trainFraction);
+  if (
+    typeof c.trainFraction !== "number" || !(c.trainFraction > 0 && c.trainFraction < 1) ||
+    n < 1 || n >= c.p * c.p
+  ) {
     throw new ConfigError(
       `train-fraction ${c.trainFraction}: allowed is a number in (0, 1) leaving both sets non-empty`,
     );
   }
   return c;
+}
+
+/**
+ * A configuration as store keys and sweep identities see it: the paper's optimiser (adamw) is
+ * left out, so the keys of runs made before the optimiser was an option stay valid (their
+ * training is unchanged). Every other optimiser is part of the key.
+ *
+ * @example
+ * ```ts
+ * import { keyConfig, makeConfig } from "./config.ts";
+ * console.log("optimizer" in keyConfig(makeConfig()), keyConfig(makeConfig({ optimizer: "sgd" })).optimizer);
+ * // false sgd
+ * ```
+ */
+export function keyConfig(c: TrialConfig): Partial<TrialConfig> {
+  const { optimizer, ...rest } = c;
+  return optimizer === "adamw" ? rest : c;
 }
 
 /**

@@ -6,7 +6,7 @@ import { assertClose, fixture, TRAINING_FIXTURES } from "../tests/helpers.ts";
 for (const { name, config } of TRAINING_FIXTURES) {
   Deno.test(`init and split equal the authors' draws: ${name}`, async () => {
     const init = initialTrial(config);
-    const L = paramLayout(config.p, config.d);
+    const L = paramLayout(config.p, config.d, config.hidden);
     const ref = await fixture(name, "init_params");
     assertEquals(init.params.length, ref.length);
     // The split (numpy's legacy permutation) is exact, in drawing order.
@@ -20,8 +20,11 @@ for (const { name, config } of TRAINING_FIXTURES) {
     assertClose(emb, refEmb, { atol: 1e-15 }, "embedding init");
     let inexact = 0;
     for (let i = 0; i < emb.length; i++) if (emb[i] !== refEmb[i]) inexact++;
-    if (inexact > 0.005 * emb.length) {
-      throw new Error(`embedding: ${inexact}/${emb.length} entries not bit-exact (allowed 0.5%)`);
+    // ~0.2 % of entries on average: 0.5 %, and one entry in a small embedding
+    if (inexact > Math.max(1, 0.005 * emb.length)) {
+      throw new Error(
+        `embedding: ${inexact}/${emb.length} entries not bit-exact (allowed max(1, 0.5%))`,
+      );
     }
   });
 }

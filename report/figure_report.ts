@@ -76,7 +76,8 @@ export async function gitCommit(): Promise<string> {
   }
 }
 
-async function writeAtomic(path: string, data: Uint8Array | string): Promise<void> {
+/** Write a file whole or not at all: a temporary sibling, renamed into place. */
+export async function writeAtomic(path: string, data: Uint8Array | string): Promise<void> {
   const tmp = `${path}.tmp-${Deno.pid}`;
   if (typeof data === "string") await Deno.writeTextFile(tmp, data);
   else await Deno.writeFile(tmp, data);

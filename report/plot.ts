@@ -58,7 +58,36 @@ function renderLine(panel: Extract<Panel, { kind: "line" }>): Uint8Array {
     }
     lim = lim * 1.08 || 1;
   }
+  const cats = panel.xCategories;
   const range = panel.equalAxes ? { min: -lim, max: lim } : {};
+  const xRange = cats
+    ? {
+      min: -0.5,
+      max: cats.length - 0.5,
+      ticks: { autoSkip: false, callback: (v: number | string) => cats[Number(v)] ?? "" },
+      afterBuildTicks: (axis: { ticks: { value: number }[] }) => {
+        axis.ticks = cats.map((_, i) => ({ value: i }));
+      },
+      grid: { display: false },
+    }
+    : {
+      ...range,
+      ...(panel.xMin !== undefined ? { min: panel.xMin } : {}),
+      ...(panel.xMax !== undefined ? { max: panel.xMax } : {}),
+    };
+  // error bars count in the y range (chart.js sizes the axis by the points only)
+  let yRange = range as { min?: number; max?: number };
+  if (!panel.equalAxes && !panel.yLog && panel.series.some((s) => s.errorBars)) {
+    const ys = panel.series.flatMap((s) => [
+      ...Array.from(s.y),
+      ...(s.errorBars ? [...Array.from(s.errorBars.low), ...Array.from(s.errorBars.high)] : []),
+    ]).filter(Number.isFinite);
+    if (ys.length) {
+      const [lo, hi] = [Math.min(...ys), Math.max(...ys)];
+      const pad = 0.06 * (hi - lo || Math.abs(hi) || 1);
+      yRange = { min: lo - pad, max: hi + pad };
+    }
+  }
   const canvas = createCanvas(width, height);
   const ctx = canvas.getContext("2d");
   ctx.fillStyle = "white";
@@ -95,16 +124,47 @@ function renderLine(panel: Extract<Panel, { kind: "line" }>): Uint8Array {
         x: {
           type: panel.xLog ? "logarithmic" : "linear",
           title: { display: true, text: panel.xLabel },
-          ...range,
+          ...xRange,
         },
         y: {
           type: panel.yLog ? "logarithmic" : "linear",
           title: { display: true, text: panel.yLabel },
-          ...range,
+          ...yRange,
         },
       },
     },
   });
+  // error bars (chart.js has none built in): a vertical line with caps per point
+  for (const [i, s] of panel.series.entries()) {
+    if (!s.errorBars) continue;
+    const c = s.color ?? color(i, panel.series.length);
+    const { x: xs, y: ys } = chart.scales;
+    ctx.strokeStyle = c;
+    ctx.lineWidth = 1.5;
+    ctx.setLineDash([]);
+    for (let j = 0; j < s.x.length; j++) {
+      const lo = s.errorBars.low[j], hi = s.errorBars.high[j];
+      const open = hi === Infinity;
+      if (![s.x[j], lo].every(Number.isFinite) || !(open || Number.isFinite(hi))) continue;
+      if (panel.yLog && lo <= 0) continue;
+      const px = xs.getPixelForValue(s.x[j]);
+      const py0 = ys.getPixelForValue(lo);
+      const py1 = open ? chart.chartArea.top : ys.getPixelForValue(hi);
+      ctx.beginPath();
+      ctx.moveTo(px, py0);
+      ctx.lineTo(px, py1);
+      if (open) { // an arrow head: the interval goes on
+        ctx.moveTo(px - 5, py1 + 7);
+        ctx.lineTo(px, py1);
+        ctx.lineTo(px + 5, py1 + 7);
+      }
+      for (const py of open ? [py0] : [py0, py1]) {
+        ctx.moveTo(px - 5, py);
+        ctx.lineTo(px + 5, py);
+      }
+      ctx.stroke();
+    }
+  }
   // point labels (chart.js has none built in): draw them after the chart
   for (const [i, s] of panel.series.entries()) {
     if (!s.pointLabels) continue;
@@ -132,17 +192,37 @@ function renderHeatmap(panel: Extract<Panel, { kind: "heatmap" }>): Uint8Array {
   ctx.font = "16px sans-serif";
   ctx.textAlign = "center";
   ctx.fillText(panel.title, width / 2, 24);
-  const left = 50, top = 44, right = 90, bottom = 40;
+  ctx.font = "10px sans-serif";
+  const every = Math.max(1, Math.ceil(rows / 30));
+  const rowLabel = (i: number) => panel.rowLabels?.[i] ?? String(i);
+  let labelWidth = 0;
+  for (let i = 0; i < rows; i += every) {
+    labelWidth = Math.max(labelWidth, ctx.measureText(rowLabel(i)).width);
+  }
+  const left = Math.max(50, labelWidth + 12 + (panel.rowTitle ? 20 : 0)), top = 44, right = 90;
+  const bottom = panel.colTitle ? 56 : 40;
   const cw = (width - left - right) / Math.max(1, cols),
     ch = (height - top - bottom) / Math.max(1, rows);
-  let vmax = 0;
+  let vmax = 0, vmin = Infinity;
   for (const r of panel.matrix) {
-    for (const v of r) if (Number.isFinite(v)) vmax = Math.max(vmax, Math.abs(v));
+    for (const v of r) {
+      if (!Number.isFinite(v)) continue;
+      vmax = Math.max(vmax, panel.scale === "sequential" ? v : Math.abs(v));
+      vmin = Math.min(vmin, v);
+    }
   }
-  vmax ||= 1;
-  // diverging colour map: blue (negative) – white (0) – red (positive)
+  const sequential = panel.scale === "sequential";
+  if (!sequential) vmax ||= 1;
+  // sequential: from 0 (or the smallest value, when negative) to the largest
+  if (sequential) vmin = Math.min(0, vmin === Infinity ? 0 : vmin);
+  if (sequential && !(vmax > vmin)) vmax = vmin + 1;
+  const lo = sequential ? vmin : -vmax;
+  // diverging: blue (negative) – white (0) – red (positive); sequential: white (min) – red (max)
   const colour = (v: number) => {
-    const t = Math.max(-1, Math.min(1, v / vmax));
+    if (!Number.isFinite(v)) return "#ddd";
+    const t = sequential
+      ? Math.max(0, Math.min(1, (v - vmin) / (vmax - vmin)))
+      : Math.max(-1, Math.min(1, v / vmax));
     const a = Math.round(255 * (1 - Math.abs(t)));
     return t >= 0 ? `rgb(255,${a},${a})` : `rgb(${a},${a},255)`;
   };
@@ -152,29 +232,56 @@ function renderHeatmap(panel: Extract<Panel, { kind: "heatmap" }>): Uint8Array {
       ctx.fillRect(left + j * cw, top + i * ch, Math.ceil(cw), Math.ceil(ch));
     }
   }
+  if (panel.cellLabels) {
+    ctx.fillStyle = "#111";
+    ctx.textAlign = "center";
+    ctx.font = `${Math.max(9, Math.min(16, Math.floor(ch / 4), Math.floor(cw / 12)))}px sans-serif`;
+    for (let i = 0; i < rows; i++) {
+      for (let j = 0; j < cols; j++) {
+        const lines = (panel.cellLabels[i]?.[j] ?? "").split("\n");
+        lines.forEach((line, l) => {
+          const y = top + (i + 0.5) * ch + (l - (lines.length - 1) / 2) * 18 + 5;
+          ctx.fillText(line, left + (j + 0.5) * cw, y);
+        });
+      }
+    }
+  }
   ctx.strokeStyle = "#999";
   ctx.strokeRect(left, top, cols * cw, rows * ch);
   ctx.fillStyle = "#333";
   ctx.font = "10px sans-serif";
-  const every = Math.max(1, Math.ceil(rows / 30));
   for (let i = 0; i < rows; i += every) {
     ctx.textAlign = "right";
-    ctx.fillText(panel.rowLabels?.[i] ?? String(i), left - 4, top + (i + 0.7) * ch);
+    ctx.fillText(rowLabel(i), left - 4, top + (i + 0.5) * ch + 3);
   }
   for (let j = 0; j < cols; j += every) {
     ctx.textAlign = "center";
     ctx.fillText(panel.colLabels?.[j] ?? String(j), left + (j + 0.5) * cw, top + rows * ch + 14);
   }
+  ctx.font = "13px sans-serif";
+  if (panel.colTitle) {
+    ctx.textAlign = "center";
+    ctx.fillText(panel.colTitle, left + (cols * cw) / 2, top + rows * ch + 36);
+  }
+  if (panel.rowTitle) {
+    ctx.save();
+    ctx.translate(14, top + (rows * ch) / 2);
+    ctx.rotate(-Math.PI / 2);
+    ctx.textAlign = "center";
+    ctx.fillText(panel.rowTitle, 0, 0);
+    ctx.restore();
+  }
   // colour bar
+  ctx.font = "10px sans-serif";
   const bx = width - right + 30, bh = rows * ch;
   for (let y = 0; y < bh; y++) {
-    ctx.fillStyle = colour(vmax * (1 - (2 * y) / bh));
+    ctx.fillStyle = colour(vmax - ((vmax - lo) * y) / bh);
     ctx.fillRect(bx, top + y, 16, 1);
   }
   ctx.fillStyle = "#333";
   ctx.textAlign = "left";
   ctx.fillText(`${vmax.toPrecision(3)}`, bx + 20, top + 8);
-  ctx.fillText(`0`, bx + 20, top + bh / 2 + 4);
-  ctx.fillText(`${(-vmax).toPrecision(3)}`, bx + 20, top + bh);
+  if (!sequential) ctx.fillText(`0`, bx + 20, top + bh / 2 + 4);
+  ctx.fillText(`${lo.toPrecision(3)}`, bx + 20, top + bh);
   return new Uint8Array(canvas.toBuffer("image/png"));
 }

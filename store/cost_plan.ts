@@ -199,3 +199,24 @@ export function planLine(
     p.trialSteps.toLocaleString("en-US").replaceAll(",", " ")
   } trial-steps, ≈ ${duration(p.wallSeconds)} ${where}`;
 }
+
+/**
+ * The Slurm line of a plan: how many array tasks of `cores` cores bring it under `hours`.
+ *
+ * @example
+ * ```ts
+ * import { slurmLine } from "./cost_plan.ts";
+ * console.log(slurmLine({ busySeconds: 36000, toRun: 100 }, 1, 2));
+ * // for ≤ 1 h: 5 Slurm array task(s) of 2 core(s) like this machine's (#SBATCH --array=0-4; 10.0 h of one core in all)
+ * ```
+ */
+export function slurmLine(
+  plan: Pick<CostPlan, "busySeconds" | "toRun">,
+  hours: number,
+  cores: number,
+): string {
+  const n = slurmTasks(plan, hours, cores);
+  return `for ≤ ${hours} h: ${n} Slurm array task(s) of ${cores} core(s) like this machine's (#SBATCH --array=0-${
+    n - 1
+  }; ${duration(plan.busySeconds)} of one core in all)`;
+}

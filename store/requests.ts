@@ -8,7 +8,7 @@
  * @module
  */
 import type { Backend } from "../backends/contract.ts";
-import type { TrialConfig } from "../protocol/config.ts";
+import { keyConfig, type TrialConfig } from "../protocol/config.ts";
 import { paramLayout } from "../protocol/layout.ts";
 import type { EmbeddingSpec } from "../protocol/embedding.ts";
 import { type PoolProgress, runTrials, type TrialJob } from "../train/pool.ts";
@@ -83,10 +83,11 @@ export interface ResolveOptions {
   onProgress?: (s: PoolProgress) => void;
 }
 
-/** The store key of a request trained on `backend`. */
+/** The store key of a request trained on `backend` (its config as `keyConfig` gives it: the
+ * paper's optimiser is left out, so keys made before `--optimizer` existed stay valid). */
 export function requestKey(req: TrialRequest, backend: string): Promise<string> {
   return trialKey(
-    { config: req.config, records: req.records ?? {}, embedding: req.embedding },
+    { config: keyConfig(req.config), records: req.records ?? {}, embedding: req.embedding },
     backend,
   );
 }
@@ -111,6 +112,36 @@ export async function plan(
     if ((fresh || !store.has(keys[i])) && !missing.has(keys[i])) missing.set(keys[i], r);
   });
   return { keys, missing };
+}
+
+/** One of n deterministic parts of a set of trials (`--shard i/n`). */
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+/**
+ * The requests of one shard: the distinct requests sorted by store key, every `count`-th from
+ * `index` on — the same partition on every machine, so the shards' stores merged hold each trial
+ * once.
+ *
+ * @example
+ * ```ts ignore
+ * const mine = await shardRequests(reqs, "asm", { index: 2, count: 8 });
+ * ```
+ */
+export async function shardRequests(
+  reqs: TrialRequest[],
+  backend: string,
+  shard: Shard,
+): Promise<TrialRequest[]> {
+  const keyed = await Promise.all(
+    reqs.map(async (r) => ({ r, key: await requestKey(r, backend) })),
+  );
+  const unique = [...new Map(keyed.map((x) => [x.key, x.r])).entries()].sort((a, b) =>
+    a[0] < b[0] ? -1 : 1
+  );
+  return unique.filter((_, i) => i % shard.count === shard.index).map(([, r]) => r);
 }
 
 /**
@@ -213,7 +244,8 @@ export function loadResult(store: ResultsStore, key: string): TrialResult {
   const stepsDone = loggedAt.length ? loggedAt[loggedAt.length - 1] : 0;
   return {
     key,
-    config: req.config,
+    // trials stored before the optimiser was an option ran the paper's AdamW
+    config: { ...req.config, optimizer: req.config.optimizer ?? "adamw" },
     summary: t.summary,
     backend: t.backend,
     loggedAt,

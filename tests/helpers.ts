@@ -5,7 +5,9 @@
  * @module
  */
 import { readNpy } from "../store/npy.ts";
+import fc from "fast-check";
 import { makeConfig, type TrialConfig } from "../protocol/config.ts";
+import { OPTIMIZERS } from "../protocol/optimizer.ts";
 import type { TrialRecords } from "../train/trainer.ts";
 
 const FIXTURES = new URL("./fixtures/", import.meta.url);
@@ -41,7 +43,72 @@ export const TRAINING_FIXTURES: { name: string; config: TrialConfig }[] = [
     name: "extra_p31_d20_seed9_wd0.1",
     config: makeConfig({ p: 31, d: 20, steps: 150, seed: 9, wd: 0.1 }),
   },
+  // made with PyTorch by tools/make_optimizer_fixtures.py (optimisers, widths, fractions)
+  {
+    name: "opt_p13_d16_seed7_adam_wd0.01",
+    config: makeConfig({ p: 13, d: 16, steps: 300, seed: 7, optimizer: "adam", wd: 0.01 }),
+  },
+  {
+    name: "opt_p13_d16_seed7_sgd_lr0.5",
+    config: makeConfig({
+      p: 13,
+      d: 16,
+      steps: 300,
+      seed: 7,
+      optimizer: "sgd",
+      lr: 0.5,
+      momentum: 0.9,
+      wd: 0.001,
+    }),
+  },
+  {
+    name: "opt_p23_d32_h64_tf0.6_seed3",
+    config: makeConfig({ p: 23, d: 32, steps: 300, seed: 3, hidden: 64, trainFraction: 0.6 }),
+  },
+  {
+    name: "opt_p17_d9_h37_tf0.3_fixmlp_init3_seed8_init",
+    config: makeConfig({
+      p: 17,
+      d: 9,
+      steps: 0,
+      seed: 8,
+      hidden: 37,
+      trainFraction: 0.3,
+      mode: "fix-mlp",
+      initSeed: 3,
+    }),
+  },
+  {
+    name: "opt_p11_d5_h7_tf0.5_fixemb_init2_seed6_init",
+    config: makeConfig({
+      p: 11,
+      d: 5,
+      steps: 0,
+      seed: 6,
+      hidden: 7,
+      trainFraction: 0.5,
+      mode: "fix-embedding",
+      initSeed: 2,
+    }),
+  },
 ];
+
+/** The fixtures of tools/make_optimizer_fixtures.py (PyTorch's Adam, SGD, widths, fractions). */
+export const OPTIMIZER_FIXTURES = TRAINING_FIXTURES.filter((f) => f.name.startsWith("opt_"));
+
+/** fast-check arbitraries of an optimiser (fields of a config record; see withOptimizer). */
+export const OPTIMIZER_ARBITRARIES = {
+  optimizer: fc.constantFrom(...OPTIMIZERS),
+  lr: fc.double({ min: 0.002, max: 0.05, noNaN: true }),
+  momentum: fc.double({ min: 0, max: 0.95, noNaN: true }),
+};
+
+/** A drawn config's optimiser made valid: momentum for sgd only, and sgd's larger rate (×10). */
+export function withOptimizer<
+  C extends { optimizer: TrialConfig["optimizer"]; lr: number; momentum?: number },
+>(c: C): C {
+  return c.optimizer === "sgd" ? { ...c, lr: 10 * c.lr } : { ...c, momentum: undefined };
+}
 
 /** A fixture's array as float64 (ids included). */
 export async function fixture(name: string, array: string): Promise<Float64Array> {

@@ -520,35 +520,52 @@ function backward(): void {
   gemmN(P, DP, HP, pDPB, HP, pW0bT, DP, pGE, DP, 1, 0, 0);
 }
 
-/** AdamW (PyTorch semantics) on parameters [from, TOTAL); the hyper-parameters come from the
- * host (protocol/optimizer.ts), none is written here. */
-function adamw(from: i32, lr: f32, wd: f32, beta1: f32, beta2: f32, epsilon: f32,
-  stepSize: f32, bc2sqrt: f32): void {
-  const decay = f32x4.splat(<f32>1.0 - lr * wd);
+/** The optimiser's update (PyTorch semantics) on parameters [from, TOTAL): `kind` 0 AdamW
+ * (decoupled decay), 1 Adam (L2 term wd·θ added to the gradient), 2 SGD with momentum (L2 term;
+ * M holds the momentum buffer). Every hyper-parameter and the step's scalars come from the host
+ * (protocol/optimizer.ts); none is written here. */
+function update(kind: i32, from: i32, lr: f32, wd: f32, beta1: f32, beta2: f32, epsilon: f32,
+  momentum: f32, stepSize: f32, bc2sqrt: f32): void {
+  const end = <usize>TOTAL << 2;
+  const start = <usize>from << 2;
+  if (kind == 2) {
+    const mu = f32x4.splat(momentum), l2 = f32x4.splat(wd), nlr = f32x4.splat(-lr);
+    for (let o: usize = start; o < end; o += 16) {
+      const th = v128.load(pParams + o);
+      const gr = madd(th, l2, v128.load(pGrad + o));
+      const b = madd(v128.load(pM + o), mu, gr);
+      v128.store(pM + o, b);
+      v128.store(pParams + o, madd(nlr, b, th));
+    }
+    return;
+  }
+  // AdamW decays θ by (1 − lr·wd); Adam adds wd·θ to the gradient instead
+  const decay = f32x4.splat(kind == 0 ? <f32>1.0 - lr * wd : <f32>1.0);
+  const l2 = f32x4.splat(kind == 0 ? <f32>0.0 : wd);
   const b1 = f32x4.splat(beta1), nb1 = f32x4.splat(<f32>1.0 - beta1);
   const b2 = f32x4.splat(beta2), nb2 = f32x4.splat(<f32>1.0 - beta2);
   const ss = f32x4.splat(-stepSize), ib = f32x4.splat(<f32>1.0 / bc2sqrt);
   const eps = f32x4.splat(epsilon);
-  const end = <usize>TOTAL << 2;
-  for (let o: usize = <usize>from << 2; o < end; o += 16) {
-    const gr = v128.load(pGrad + o);
+  for (let o: usize = start; o < end; o += 16) {
+    const p0 = v128.load(pParams + o);
+    const gr = madd(p0, l2, v128.load(pGrad + o));
     const m = madd(v128.load(pM + o), b1, f32x4.mul(gr, nb1));
     const v = madd(v128.load(pV + o), b2, f32x4.mul(f32x4.mul(gr, gr), nb2));
     v128.store(pM + o, m);
     v128.store(pV + o, v);
     const den = madd(f32x4.sqrt(v), ib, eps);
-    const th = f32x4.mul(v128.load(pParams + o), decay);
+    const th = f32x4.mul(p0, decay);
     v128.store(pParams + o, madd(ss, f32x4.div(m, den), th));
   }
 }
 
-/** One training step (the test rows' forward only when `withTest`). Returns nothing; the
- * statistics are in STATS. */
-export function step(lr: f32, wd: f32, beta1: f32, beta2: f32, eps: f32, stepSize: f32,
-  bc2sqrt: f32, freeze: bool, withTest: bool): void {
+/** One training step (the test rows' forward only when `withTest`) with optimiser `kind` (see
+ * `update`). Returns nothing; the statistics are in STATS. */
+export function step(kind: i32, lr: f32, wd: f32, beta1: f32, beta2: f32, eps: f32,
+  momentum: f32, stepSize: f32, bc2sqrt: f32, freeze: bool, withTest: bool): void {
   forward(withTest ? R : NT);
   backward();
-  adamw(freeze ? oW0a : 0, lr, wd, beta1, beta2, eps, stepSize, bc2sqrt);
+  update(kind, freeze ? oW0a : 0, lr, wd, beta1, beta2, eps, momentum, stepSize, bc2sqrt);
   refreshTransposes();
 }
 

@@ -1,0 +1,141 @@
+/**
+ * The statistics of a grid sweep's cell, from what each of its trials ended with: the number of
+ * surviving circles (mean, 95 % Student t interval), how often each frequency survived (rate,
+ * Clopper–Pearson interval), the grokking step (median, sign-test interval; a run that never
+ * reached the accuracy counts as +∞, i.e. later than any that did), the final losses; and the
+ * difference in mean #circles between two cells (Welch interval). Pure: the trials come as plain
+ * outcomes.
+ *
+ * @module
+ */
+import { meanInterval, medianInterval, rateInterval, welchInterval } from "./stats.ts";
+
+/** What one trial ended with. */
+export interface TrialOutcome {
+  seed: number;
+  /** The surviving circles of its final embedding, or null when it diverged. */
+  circles: number[] | null;
+  /** The first logged step with test accuracy ≥ the grokking threshold, or null (never). */
+  grokStep: number | null;
+  finalTrainLoss: number | null;
+  finalTestLoss: number | null;
+}
+
+/** A mean with its 95 % interval (NaN bounds with fewer than two values). */
+export interface MeanCi {
+  mean: number;
+  low: number;
+  high: number;
+}
+
+/** A cell's statistics over its trials. */
+export interface CellStats {
+  trials: number;
+  /** Trials whose loss or parameters became non-finite: counted apart, never as 0 circles. */
+  diverged: number;
+  /** #surviving circles of the trials that did not diverge. */
+  circles: MeanCi & { counts: number[] };
+  /** For each frequency k = 0..⌊p/2⌋: the share of non-diverged trials in which it survived. */
+  survival: { k: number; survived: number; rate: number; low: number; high: number }[];
+  /** The grokking step over non-diverged trials: median and sign-test interval (null: +∞). */
+  grok: {
+    grokked: number;
+    median: number | null;
+    low: number | null;
+    high: number | null;
+    /** The interval's exact coverage (below 95 % only for ≤ 5 trials). */
+    coverage: number;
+  };
+  finalTrainLoss: { mean: number; median: number };
+  finalTestLoss: { mean: number; median: number };
+}
+
+/** The test accuracy a run must reach to count as grokked. */
+export const GROK_ACCURACY = 0.99;
+
+function meanCi(x: number[]): MeanCi {
+  if (x.length === 0) return { mean: NaN, low: NaN, high: NaN };
+  if (x.length === 1) return { mean: x[0], low: NaN, high: NaN };
+  const { mean, low, high } = meanInterval(x);
+  return { mean, low, high };
+}
+
+function center(x: number[]): { mean: number; median: number } {
+  if (x.length === 0) return { mean: NaN, median: NaN };
+  const s = [...x].sort((a, b) => a - b), h = Math.floor(s.length / 2);
+  return {
+    mean: x.reduce((a, b) => a + b, 0) / x.length,
+    median: s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2,
+  };
+}
+
+const finiteOrNull = (v: number) => (Number.isFinite(v) ? v : null);
+
+/**
+ * The statistics of one cell of modulus `p` from its trials' outcomes.
+ *
+ * @example
+ * ```ts
+ * import { cellStats } from "./grid_summary.ts";
+ * const t = (seed: number, circles: number[], grokStep: number | null) =>
+ *   ({ seed, circles, grokStep, finalTrainLoss: 1e-3, finalTestLoss: 1e-2 });
+ * const s = cellStats([t(0, [3, 8], 400), t(1, [3], 600), t(2, [3, 5, 8], null)], 17);
+ * console.log(s.circles.mean, s.survival[3].rate, s.grok.median); // 2 1 600
+ * ```
+ */
+export function cellStats(outcomes: TrialOutcome[], p: number): CellStats {
+  const ok = outcomes.filter((o) => o.circles !== null);
+  const counts = ok.map((o) => o.circles!.length);
+  const survival = Array.from({ length: Math.floor(p / 2) + 1 }, (_, k) => {
+    const survived = ok.filter((o) => o.circles!.includes(k)).length;
+    const ci = ok.length > 0 ? rateInterval(survived, ok.length) : undefined;
+    return {
+      k,
+      survived,
+      rate: ci?.rate ?? NaN,
+      low: ci?.low ?? NaN,
+      high: ci?.high ?? NaN,
+    };
+  });
+  const steps = ok.map((o) => o.grokStep ?? Infinity);
+  const g = steps.length > 0 ? medianInterval(steps) : undefined;
+  const losses = (f: (o: TrialOutcome) => number | null) =>
+    center(ok.map(f).filter((v): v is number => v !== null && Number.isFinite(v)));
+  return {
+    trials: outcomes.length,
+    diverged: outcomes.length - ok.length,
+    circles: { ...meanCi(counts), counts },
+    survival,
+    grok: {
+      grokked: steps.filter(Number.isFinite).length,
+      median: g ? finiteOrNull(g.median) : null,
+      low: g ? finiteOrNull(g.low) : null,
+      high: g ? finiteOrNull(g.high) : null,
+      coverage: g?.coverage ?? NaN,
+    },
+    finalTrainLoss: losses((o) => o.finalTrainLoss),
+    finalTestLoss: losses((o) => o.finalTestLoss),
+  };
+}
+
+/**
+ * The difference in mean #circles of cell `a` and cell `b` with its 95 % Welch interval (NaN
+ * bounds when either has fewer than two non-diverged trials).
+ *
+ * @example
+ * ```ts
+ * import { circlesDifference } from "./grid_summary.ts";
+ * const d = circlesDifference([3, 4, 4, 5], [2, 3, 2, 3]);
+ * console.log(d.diff, d.low > 0); // 1.5 true
+ * ```
+ */
+export function circlesDifference(
+  a: number[],
+  b: number[],
+): { diff: number; low: number; high: number; df: number } {
+  const diff = (a.length && b.length)
+    ? a.reduce((s, v) => s + v, 0) / a.length - b.reduce((s, v) => s + v, 0) / b.length
+    : NaN;
+  if (a.length < 2 || b.length < 2) return { diff, low: NaN, high: NaN, df: NaN };
+  return welchInterval(a, b);
+}

@@ -1,0 +1,216 @@
+/**
+ * A grid sweep's trials through the results store, and its summary: every cell × seed is a
+ * {@linkcode TrialRequest} (so resume, shards, every backend and `--until-decided` work as for the
+ * figures), what the store lacks is trained, and each stored trial is read back one at a time
+ * into its outcome (circles, grokking step, final losses) for the cell statistics of
+ * analysis/grid_summary.ts.
+ *
+ * @module
+ */
+import type { TrialConfig } from "../protocol/config.ts";
+import {
+  axisName,
+  type GridAxis,
+  type GridCell,
+  gridCells,
+  type GridValue,
+  levelLabel,
+} from "../protocol/grid_spec.ts";
+import { survivingCircles } from "../analysis/fourier.ts";
+import {
+  type CellStats,
+  cellStats,
+  circlesDifference,
+  GROK_ACCURACY,
+  type TrialOutcome,
+} from "../analysis/grid_summary.ts";
+import {
+  loadResult,
+  type ResolveOptions,
+  trainMissing,
+  type TrialRequest,
+  type TrialResult,
+} from "./requests.ts";
+
+/** What a grid sweep runs: axes crossed, each cell over the seeds, from a base configuration. */
+export interface GridSpec {
+  axes: GridAxis[];
+  seeds: number[];
+  /** The options every cell starts from (cell values replace them). */
+  base: Partial<TrialConfig>;
+  /** Options the base sets explicitly: a grid key among them is refused. */
+  baseKeys?: string[];
+}
+
+/** How the grid's trials record. */
+export interface GridRecords {
+  /** Log every n-th step (the grokking step's resolution); 1 logs every step. */
+  logEvery: number;
+  /** Stop each trial once its circles are decided (analysis/verdict.ts). */
+  untilDecided: boolean;
+}
+
+/** The sweep's records by default: every 10th step, full length. */
+export const GRID_RECORDS: Readonly<GridRecords> = Object.freeze({
+  logEvery: 10,
+  untilDecided: false,
+});
+
+/** One cell's row of the summary. */
+export interface GridRow {
+  /** Swept option → value. */
+  values: Record<string, GridValue>;
+  /** The cell's configuration (its first seed's; the seeds differ only in `seed`). */
+  config: TrialConfig;
+  stats: CellStats;
+}
+
+/** The difference in mean #circles between a cell and the cell that differs only in one axis,
+ * set to that axis's first level. */
+export interface GridContrast {
+  axis: string;
+  level: string;
+  reference: string;
+  /** The other axes' levels, shared by both cells. */
+  at: Record<string, string>;
+  diff: number;
+  low: number;
+  high: number;
+  df: number;
+}
+
+/** A grid sweep's summary: what ran and a row per cell. */
+export interface GridSummary {
+  axes: { name: string; keys: string[]; levels: string[] }[];
+  seeds: number[];
+  /** The backend whose trials these are (part of every store key). */
+  backend: string;
+  records: GridRecords;
+  /** A trial grokked at the first logged step with test accuracy ≥ this. */
+  grokAccuracy: number;
+  trials: number;
+  /** Trials trained by this call (the rest came from the store). */
+  trialsRun: number;
+  rows: GridRow[];
+  contrasts: GridContrast[];
+}
+
+/** The trial requests of a grid, cell by cell, seed by seed. */
+export function gridRequests(cells: GridCell[], records: GridRecords): TrialRequest[] {
+  const rec: TrialRequest["records"] = {
+    ...(records.logEvery > 1 ? { logEvery: records.logEvery } : {}),
+    ...(records.untilDecided ? { untilDecided: true } : {}),
+  };
+  return cells.flatMap((c) =>
+    c.configs.map((config) => (Object.keys(rec).length ? { config, records: rec } : { config }))
+  );
+}
+
+/**
+ * A stored trial's outcome: its circles (null when it diverged), its grokking step (the first
+ * logged step whose test accuracy — of the parameters before that step's update, as the
+ * authors log it — reaches {@linkcode GROK_ACCURACY}; null when none did), its final losses.
+ */
+export function trialOutcome(r: TrialResult): TrialOutcome {
+  const last = r.trainLoss.length - 1;
+  const at = (a: Float64Array) => (last >= 0 && Number.isFinite(a[last]) ? a[last] : null);
+  const i = r.testAcc.findIndex((a) => a >= GROK_ACCURACY);
+  return {
+    seed: r.config.seed,
+    circles: r.divergedAt === null ? survivingCircles(r.finalSignals()) : null,
+    grokStep: i >= 0 ? r.loggedAt[i] : null,
+    finalTrainLoss: at(r.trainLoss),
+    finalTestLoss: at(r.testLoss),
+  };
+}
+
+/** The cells and requests of a spec (validated: a one-line ConfigError otherwise). */
+export function gridPlan(
+  spec: GridSpec,
+  records: GridRecords = GRID_RECORDS,
+): { cells: GridCell[]; requests: TrialRequest[] } {
+  const cells = gridCells(spec);
+  return { cells, requests: gridRequests(cells, records) };
+}
+
+/**
+ * Train what the store lacks of a grid and summarise it.
+ *
+ * @example
+ * ```ts ignore
+ * const summary = await runGrid(spec, { store, records: GRID_RECORDS });
+ * ```
+ */
+export async function runGrid(
+  spec: GridSpec,
+  opts: ResolveOptions & { records?: GridRecords },
+): Promise<GridSummary> {
+  const records = opts.records ?? GRID_RECORDS;
+  const { cells, requests } = gridPlan(spec, records);
+  const before = opts.store.count();
+  const keys = await trainMissing(requests, opts);
+  const trialsRun = opts.store.count() - before;
+  const n = spec.seeds.length;
+  const rows: GridRow[] = cells.map((cell, c) => {
+    // one trial in memory at a time: a long sweep's records are large
+    const outcomes = keys.slice(c * n, (c + 1) * n).map((k) =>
+      trialOutcome(loadResult(opts.store, k))
+    );
+    return {
+      values: cell.values,
+      config: cell.configs[0],
+      stats: cellStats(outcomes, cell.configs[0].p),
+    };
+  });
+  const backends = new Set(keys.map((k) => opts.store.get(k)?.backend ?? ""));
+  return {
+    axes: spec.axes.map((a) => ({
+      name: axisName(a),
+      keys: a.keys,
+      levels: a.levels.map(levelLabel),
+    })),
+    seeds: spec.seeds,
+    backend: [...backends].join(", "),
+    records,
+    grokAccuracy: GROK_ACCURACY,
+    trials: requests.length,
+    trialsRun,
+    rows,
+    contrasts: gridContrasts(spec.axes, rows),
+  };
+}
+
+/** The level label of each axis in a row. */
+export function rowLevels(axes: GridAxis[], row: Pick<GridRow, "values">): string[] {
+  return axes.map((a) => levelLabel(a.keys.map((k) => row.values[k])));
+}
+
+/**
+ * For each axis with two or more levels, each cell at a level other than the first against the
+ * cell equal to it but at the first level: the difference in mean #circles, 95 % Welch interval.
+ *
+ * @example
+ * ```ts ignore
+ * const [c] = gridContrasts(axes, rows); // "optimizer=sgd − optimizer=adamw"
+ * ```
+ */
+export function gridContrasts(axes: GridAxis[], rows: GridRow[]): GridContrast[] {
+  const byLevels = new Map(rows.map((r) => [rowLevels(axes, r).join("\u0000"), r]));
+  const out: GridContrast[] = [];
+  axes.forEach((axis, a) => {
+    if (axis.levels.length < 2) return;
+    const first = levelLabel(axis.levels[0]);
+    for (const row of rows) {
+      const levels = rowLevels(axes, row);
+      if (levels[a] === first) continue;
+      const ref = byLevels.get(levels.map((l, i) => (i === a ? first : l)).join("\u0000"))!;
+      const at: Record<string, string> = {};
+      axes.forEach((o, i) => {
+        if (i !== a) at[axisName(o)] = levels[i];
+      });
+      const d = circlesDifference(row.stats.circles.counts, ref.stats.circles.counts);
+      out.push({ axis: axisName(axis), level: levels[a], reference: first, at, ...d });
+    }
+  });
+  return out;
+}
