@@ -10,8 +10,8 @@
  */
 import { join } from "node:path";
 import { ConfigError } from "../protocol/config.ts";
-import { GRID_KEYS, type GridAxis, gridAxis, parseGridAxis } from "../protocol/grid_spec.ts";
 import { DEFAULT_DECIDED } from "../analysis/verdict.ts";
+import { GRID_KEYS, type GridAxis, gridAxis, parseGridAxis } from "../protocol/grid_spec.ts";
 import { backendNames } from "../train/backends.ts";
 import { sweepProgress } from "../train/progress.ts";
 import { ResultsStore } from "../store/store.ts";

@@ -1,41 +1,70 @@
-import { equal } from "node:assert/strict";
+import { deepEqual, equal } from "node:assert/strict";
 import { decided } from "./decided.ts";
 import { survivors, symmetric, syntheticTrial } from "../tests/synthetic.ts";
 import { assertBothWays, assertVerdicts } from "../tests/claim_checks.ts";
 
-const p = 59, steps = 300;
-const params = { scale: "paper" as const, trials: 3, steps, checkpoints: [100, 200] };
+const p = 59, steps = 4000;
+const params = {
+  scale: "paper" as const,
+  size: { tunePaper: 2, tuneSpread: 0, validatePaper: 2, validateSpread: 0 },
+  steps,
+  checkpoints: [1000, 2000, 3000],
+  settle: 600,
+};
+const loggedAt = Array.from({ length: steps / 100 }, (_, i) => 100 * (i + 1));
 
-/** A run whose circles are `early` until step 250 and `late` after; NaN if it diverged. */
-const run = (early: number[], late: number[], diverged = false) =>
+/** A study run whose circles are `early` until `switchAt` and `late` after; NaN once diverged. */
+const run = (early: number[], late: number[], switchAt = steps + 1, diverged = false) =>
   syntheticTrial({
     config: { p, d: 128, steps },
-    signals: Array.from({ length: steps + 1 }, (_, t) =>
-      diverged && t > 150
-        ? symmetric(p, () =>
-          NaN)
+    loggedAt,
+    signals: [0, ...loggedAt].map((t) =>
+      diverged && t > 1500
+        ? symmetric(p, () => NaN)
         : t === 0
         ? symmetric(p, () => 87)
-        : survivors(p, t < 250 ? early : late)),
-    divergedAt: diverged ? 150 : null,
+        : survivors(p, t < switchAt ? early : late)
+    ),
+    divergedAt: diverged ? 1600 : null,
   });
 
-Deno.test("the early-verdict study reports its agreement, never PASS or FAIL (the text trains 30 000 steps, no bar); diverged runs left out", async () => {
-  const same = await decided.compute(
+Deno.test("the study: agreement by step, settled finals, disagreements classified, a rule chosen on tuning runs and validated on the others", async () => {
+  // runs in studyRuns' order: tune 0, validate 1000, tune 1, validate 1001
+  const settledEarly = await decided.compute(
     params,
-    [run([2, 5, 9], [2, 5, 9]), run([3, 4], [3, 4]), run([1], [1], true)],
+    [run([2, 5, 9], [2, 5, 9]), run([3, 4], [3, 4]), run([7], [7]), run([1, 8], [1, 8])],
     "paper",
   );
-  const moved = await decided.compute(
+  const lateDeath = await decided.compute(
     params,
-    [run([2, 5, 9], [2, 5]), run([3, 4], [3, 7]), run([1], [1], true)],
+    // validation run 1000 loses circle 4 at step 3 500, after every candidate rule has stopped
+    [run([2, 5, 9], [2, 5, 9]), run([3, 4], [3], 3500), run([7], [7]), run([1, 8], [1, 8])],
     "paper",
   );
-  assertVerdicts(same.claims, ["REPORTED", "REPORTED"], "circles settled early");
-  assertVerdicts(moved.claims, ["REPORTED", "REPORTED"], "circles changed at step 250");
-  assertBothWays([same.claims, moved.claims]);
-  const agreement = (out: typeof same) =>
+  const diverged = await decided.compute(
+    params,
+    [run([2, 5, 9], [2, 5, 9]), run([3, 4], [3, 4]), run([7], [7], steps + 1, true), run([1], [1])],
+    "paper",
+  );
+  for (const out of [settledEarly, lateDeath, diverged]) {
+    assertVerdicts(out.claims, ["REPORTED", "REPORTED", "REPORTED"], "the text has no bar");
+  }
+  assertBothWays([settledEarly.claims, lateDeath.claims]);
+  const agreement = (out: typeof settledEarly) =>
     (out.data.checkpoints as { agree: number; of: number }[]).map((c) => `${c.agree}/${c.of}`);
-  equal(agreement(same).join(" "), "2/2 2/2", "the diverged run is left out");
-  equal(agreement(moved).join(" "), "0/2 0/2");
+  equal(agreement(settledEarly).join(" "), "4/4 4/4 4/4");
+  equal(agreement(lateDeath).join(" "), "3/4 3/4 3/4", "run 1000 changes at 3 500");
+  equal(agreement(diverged).join(" "), "3/3 3/3 3/3", "the diverged run is left out");
+  const v = (out: typeof settledEarly) => out.data.validation as { agree: number; of: number };
+  deepEqual([v(settledEarly).agree, v(settledEarly).of], [2, 2]);
+  deepEqual(
+    [v(lateDeath).agree, v(lateDeath).of],
+    [1, 2],
+    "the late death is caught on validation",
+  );
+  const kinds = lateDeath.data.kinds as Record<string, number>;
+  equal(kinds["late death"], 1, JSON.stringify(lateDeath.data.disagreements));
+  const settled = (out: typeof settledEarly) => (out.data.settled as { settled: number }).settled;
+  equal(settled(settledEarly), 4);
+  equal(settled(lateDeath), 3, "a set that moves within the last 600 steps is not settled");
 });

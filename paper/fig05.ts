@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { QUICK_SWEEP_STEPS } from "./runs.ts";
 import { makeConfig } from "../protocol/config.ts";
 import { correlates, onlyAt, type Quote } from "./claims.ts";
 import type { Figure } from "./figure.ts";
@@ -80,7 +81,7 @@ export const fig05: Figure<Params> = {
       pTrials: 6,
       ds: [16, 32, 64, 128],
       dTrials: 6,
-      steps: 6000,
+      steps: QUICK_SWEEP_STEPS,
     },
     tiny: { scale: "tiny", ps: [7, 11, 13], pTrials: 1, ds: [8, 16], dTrials: 1, steps: 40 },
   },

@@ -24,7 +24,7 @@ import { applyEmbedding } from "../protocol/embedding.ts";
 import { ALMOST, correlates, covers, fmt, holds, onlyAt, type Quote } from "./claims.ts";
 import type { Figure } from "./figure.ts";
 import { converged, csv } from "./runs.ts";
-import { QUICK_SWEEP_STEPS } from "./decided.ts";
+import { QUICK_SWEEP_STEPS } from "./runs.ts";
 import type { TrialResult } from "../store/requests.ts";
 
 const P = 59, D = 128, HALF = 29;

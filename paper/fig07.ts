@@ -28,7 +28,7 @@ const SAY = {
       "To further verify the above observation, we train a linear support vector machine (SVM) that separates the dead and survived frequencies, achieving an 83.8% accuracy.",
   },
 } satisfies Record<string, Quote>;
-import { QUICK_SWEEP_STEPS } from "./decided.ts";
+import { QUICK_SWEEP_STEPS } from "./runs.ts";
 
 interface Params {
   scale: "paper" | "quick" | "tiny";

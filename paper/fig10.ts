@@ -12,7 +12,7 @@ import { linspace } from "../analysis/linear_ode.ts";
 import { ALMOST, correlates, fmt, holds, onlyAt, type Quote } from "./claims.ts";
 import type { Figure } from "./figure.ts";
 import { sweepCsv, sweepPanel, sweepPoints, sweepRequests, trend } from "./sweep.ts";
-import { converged } from "./runs.ts";
+import { converged, QUICK_SWEEP_STEPS } from "./runs.ts";
 
 const SAY = {
   zero: {
@@ -59,7 +59,7 @@ export const fig10: Figure<Params> = {
       high: [0.1, 0.3, 0.6, 1.0, 1.5],
       low: [low[0], low[low.length - 1]],
       trials: 4,
-      steps: 6000,
+      steps: QUICK_SWEEP_STEPS,
     },
     tiny: { scale: "tiny", high: [0.5, 1.5], low: [low[0]], trials: 1, steps: 40 },
   },

@@ -88,7 +88,7 @@ export function circularityClaims(
     }),
   ];
 }
-import { QUICK_SWEEP_STEPS } from "./decided.ts";
+import { QUICK_SWEEP_STEPS } from "./runs.ts";
 
 interface Params {
   scale: "paper" | "quick" | "tiny";

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { QUICK_SWEEP_STEPS } from "./runs.ts";
 import { makeConfig } from "../protocol/config.ts";
 import { correlates, onlyAt, type Quote } from "./claims.ts";
 import type { Figure } from "./figure.ts";
@@ -37,7 +38,12 @@ export const fig14: Figure<Params> = {
       trials: 20,
       steps: 30000,
     },
-    quick: { scale: "quick", moduli: [16, 20, 25, 32, 40, 49, 60], trials: 3, steps: 6000 },
+    quick: {
+      scale: "quick",
+      moduli: [16, 20, 25, 32, 40, 49, 60],
+      trials: 3,
+      steps: QUICK_SWEEP_STEPS,
+    },
     tiny: { scale: "tiny", moduli: [8, 9, 10], trials: 1, steps: 40 },
   },
   requests: ({ moduli, trials, steps }) =>

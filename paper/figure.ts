@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { DEFAULT_DECIDED } from "../analysis/verdict.ts";
 import type { Claim } from "./claims.ts";
 import type { Panel } from "./panel.ts";
 import type { TrialRequest, TrialResult } from "../store/requests.ts";
@@ -68,7 +69,11 @@ export function figureRequests(
     fig.sweep
       ? {
         ...r,
-        records: { ...SWEEP_LOG, ...r.records, ...(untilDecided ? { untilDecided: true } : {}) },
+        records: {
+          ...SWEEP_LOG,
+          ...r.records,
+          ...(untilDecided ? { untilDecided: { ...DEFAULT_DECIDED } } : {}),
+        },
       }
       : r
   );

@@ -5,6 +5,7 @@
  */
 import type { Figure } from "./figure.ts";
 import { decided } from "./decided.ts";
+import { verdictEffect } from "./verdict_effect.ts";
 import { fig02 } from "./fig02.ts";
 import { fig03 } from "./fig03.ts";
 import { fig04 } from "./fig04.ts";
@@ -41,6 +42,7 @@ export const FIGURES: Figure<any>[] = [
   fig15,
   fig16,
   decided,
+  verdictEffect,
 ];
 
 /** The figure with this id ("fig2", "fig02" and "2" all name Figure 2). */

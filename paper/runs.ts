@@ -4,8 +4,9 @@
  *
  * @module
  */
+import { type DecidedRule, decidedStep } from "../analysis/verdict.ts";
 import { makeConfig } from "../protocol/config.ts";
-import type { TrialRequest } from "../store/requests.ts";
+import type { TrialRequest, TrialResult } from "../store/requests.ts";
 import type { Scale } from "./figure.ts";
 
 /** SPEC.md's Fig. 2 run: fix-MLP, MLP and split from init seed 0, embedding from seed 10. It
@@ -78,4 +79,45 @@ export function converged<T extends { divergedAt: number | null }>(
 /** A CSV text from a header and rows. */
 export function csv(header: string[], rows: (number | string)[][]): string {
   return [header.join(","), ...rows.map((r) => r.join(","))].join("\n") + "\n";
+}
+
+/** The quick scale's step count of the sweep figures (the `decided` study measures what it
+ * costs against 30 000). */
+export const QUICK_SWEEP_STEPS = 6000;
+
+/**
+ * A trial as the early verdict would have left it: its records cut at the step where `rule`
+ * stops it (replayed on its logged rows), so a figure computed from it shows what early verdicts
+ * give instead of full runs. A trial the rule never stops is returned as it is; so is a diverged
+ * one. The final parameters stay those of the full run (no sweep figure reads them).
+ *
+ * @example
+ * ```ts ignore
+ * const early = results.map((r) => verdictView(r, DEFAULT_DECIDED));
+ * ```
+ */
+export function verdictView(r: TrialResult, rule: Partial<DecidedRule>): TrialResult {
+  if (r.divergedAt !== null) return r;
+  const stop = decidedStep(r.signals, r.config.p, rule, r.loggedAt);
+  if (stop === null || stop >= r.stepsDone) return r;
+  const rows = Array.prototype.findIndex.call(r.loggedAt, (u: number) => u === stop) + 1;
+  const p = r.config.p;
+  const signals = r.signals.slice(0, (rows + 1) * p);
+  return {
+    ...r,
+    loggedAt: r.loggedAt.slice(0, rows),
+    trainLoss: r.trainLoss.slice(0, rows),
+    testLoss: r.testLoss.slice(0, rows),
+    trainAcc: r.trainAcc.slice(0, rows),
+    testAcc: r.testAcc.slice(0, rows),
+    signals,
+    gradSignals: r.gradSignals?.slice(0, rows * p),
+    stepsDone: stop,
+    decidedAt: stop,
+    signalsAt: (step: number) => {
+      if (step > stop) throw new Error(`trial ${r.key}: step ${step} is after its verdict`);
+      return r.signalsAt(step);
+    },
+    finalSignals: () => signals.slice(rows * p),
+  };
 }

@@ -3,6 +3,7 @@ import { costPlan, MEAN_DECIDED_STEP, slurmTasks } from "./cost_plan.ts";
 import { ResultsStore } from "./store.ts";
 import { requestKey, type TrialRequest } from "./requests.ts";
 import { asmBackend } from "../core_asm/asm_backend.ts";
+import { DEFAULT_DECIDED } from "../analysis/verdict.ts";
 import { makeConfig } from "../protocol/config.ts";
 
 // a fixed probe: 10 ms a logged step, 6 ms an unlogged one, per trial (batch 1)
@@ -39,7 +40,7 @@ Deno.test("cost plan: stored and missing trials, trial-steps, logging and verdic
   // 10 + 18.12 + 30 + 30 s of one core over two Workers
   equal(Math.abs(three.wallSeconds - 88.12 / 2) < 1e-9, true, `${three.wallSeconds}`);
   // with the verdict a trial is assumed to stop at MEAN_DECIDED_STEP
-  const decided = await costPlan([req(5, 30000, { untilDecided: true })], {
+  const decided = await costPlan([req(5, 30000, { untilDecided: DEFAULT_DECIDED })], {
     store,
     backend: asmBackend,
     probe,

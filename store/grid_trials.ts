@@ -17,6 +17,7 @@ import {
   levelLabel,
 } from "../protocol/grid_spec.ts";
 import { survivingCircles } from "../analysis/fourier.ts";
+import { DEFAULT_DECIDED } from "../analysis/verdict.ts";
 import {
   type CellStats,
   cellStats,
@@ -99,7 +100,7 @@ export interface GridSummary {
 export function gridRequests(cells: GridCell[], records: GridRecords): TrialRequest[] {
   const rec: TrialRequest["records"] = {
     ...(records.logEvery > 1 ? { logEvery: records.logEvery } : {}),
-    ...(records.untilDecided ? { untilDecided: true } : {}),
+    ...(records.untilDecided ? { untilDecided: { ...DEFAULT_DECIDED } } : {}),
   };
   return cells.flatMap((c) =>
     c.configs.map((config) => (Object.keys(rec).length ? { config, records: rec } : { config }))

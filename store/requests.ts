@@ -8,6 +8,7 @@
  * @module
  */
 import type { Backend } from "../backends/contract.ts";
+import type { DecidedRule } from "../analysis/verdict.ts";
 import { keyConfig, type TrialConfig } from "../protocol/config.ts";
 import { paramLayout } from "../protocol/layout.ts";
 import type { EmbeddingSpec } from "../protocol/embedding.ts";
@@ -28,8 +29,9 @@ export interface TrialRequest {
     logEvery?: number;
     /** With logEvery: also log the first n updates. */
     logFirst?: number;
-    /** Stop when the circles are decided (the early verdict of analysis/verdict.ts). */
-    untilDecided?: boolean;
+    /** Stop when the circles are decided by this rule (analysis/verdict.ts): the rule itself is
+     * part of the key, so a changed rule never serves trials stopped by another. */
+    untilDecided?: DecidedRule;
     /** Store the log only — no final parameters, values as float32 (the trainers' precision):
      * a long study's trials, ~13× smaller (the store of a study is committed to git). */
     lean?: boolean;
