@@ -1,7 +1,7 @@
 /**
  * The command-line entry of circle-survival as one program (what `deno task compile` builds and
  * the single-file bundle runs): `circle-survival reproduce fig9`, `... train ...`,
- * `... trials ...`, `... analyze ...`, `... merge ...`. Run as a Worker, the same file serves the trial pool.
+ * `... trials ...`, `... analyze ...`, `... merge ...`, `... cluster ...`. Run as a Worker, the same file serves the trial pool.
  *
  * @module
  */
@@ -12,6 +12,7 @@ import { trialsMain } from "./cli/trials.ts";
 import { analyzeMain } from "./cli/analyze.ts";
 import { reproduceMain } from "./cli/reproduce.ts";
 import { mergeMain } from "./cli/merge.ts";
+import { clusterMain } from "./cli/cluster.ts";
 
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   reproduce: reproduceMain,
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   trials: trialsMain,
   analyze: analyzeMain,
   merge: mergeMain,
+  cluster: clusterMain,
 };
 
 const USAGE = `circle-survival COMMAND [options]   (COMMAND --help for its options)
@@ -27,7 +29,8 @@ const USAGE = `circle-survival COMMAND [options]   (COMMAND --help for its optio
   train                  train one run
   trials                 many trials over seeds on every core
   analyze PATH           analyse a run directory or an embedding .npy
-  merge OUT IN...        combine result stores (the shards of a sweep), each trial once`;
+  merge OUT IN...        combine result stores (the shards of a sweep), each trial once
+  cluster FIGURE|all     run a figure's trials as a Slurm job array, then merge its shards`;
 
 // deno-lint-ignore no-explicit-any
 const scope = globalThis as any;
