@@ -31,7 +31,7 @@ import { requestKey } from "../store/requests.ts";
 import { ResultsStore } from "../store/store.ts";
 import { backendNames } from "../train/backends.ts";
 import { progressInterval } from "../train/progress.ts";
-import { bundleInto, runningBundle } from "./bundle.ts";
+import { bundleInto, firstError, runningBundle } from "./bundle.ts";
 import { mergeStores } from "./merge.ts";
 import { checkOutDir, intOption, parse, runCli, UsageError, workersFrom } from "./options.ts";
 
@@ -314,7 +314,7 @@ async function slurm(
 /** A command's output as one line. */
 const oneLine = (text: string) =>
   text.split("\n").map((l) =>
-    l.replace(/^(sbatch|squeue|allocation failure): (error: )?/, "").trim()
+    l.replace(/^(sbatch|squeue|allocation failure): ((error|fatal): )?/, "").trim()
   )
     .filter(Boolean).join("; ");
 
@@ -352,20 +352,22 @@ async function lastLine(path: string): Promise<string | undefined> {
 /** The active (not ended) array tasks of a job by squeue, or undefined when squeue failed. */
 async function activeTasks(
   jobId: string,
-): Promise<{ tasks: Map<number, string> } | { error: string }> {
-  const q = await slurm("squeue", ["-h", "-r", "-j", jobId, "-o", "%K|%T"]);
+): Promise<{ tasks: Map<number, string>; reasons: Set<string> } | { error: string }> {
+  const q = await slurm("squeue", ["-h", "-r", "-j", jobId, "-o", "%K|%T|%r"]);
   if (q.code !== 0) {
     // a job Slurm no longer keeps is no job at all to squeue
-    if (/invalid job id/i.test(q.stderr)) return { tasks: new Map() };
+    if (/invalid job id/i.test(q.stderr)) return { tasks: new Map(), reasons: new Set() };
     return { error: oneLine(q.stderr) || `squeue exit code ${q.code}` };
   }
   const tasks = new Map<number, string>();
+  const reasons = new Set<string>(); // why tasks wait: Priority, Resources, JobHeldUser, ...
   for (const line of q.stdout.split("\n")) {
-    const [id, state] = line.trim().split("|");
+    const [id, state, reason] = line.trim().split("|");
     if (state === undefined || ENDED.has(state)) continue;
     for (const t of taskIds(id)) tasks.set(t, state);
+    if (state === "PENDING" && reason && reason !== "None") reasons.add(reason);
   }
-  return { tasks };
+  return { tasks, reasons };
 }
 
 /** How every task ended: sacct where it knows, else scontrol (no accounting). */
@@ -415,7 +417,9 @@ async function follow(
         const running = states.filter((s) => s === "RUNNING").length;
         const summary = `job ${jobId}: ${
           opts.shards - q.tasks.size
-        } of ${opts.shards} tasks ended, ${running} running, ${states.length - running} waiting`;
+        } of ${opts.shards} tasks ended, ${running} running, ${states.length - running} waiting${
+          q.reasons.size > 0 ? ` (${[...q.reasons].join(", ")})` : ""
+        }`;
         const now = performance.now();
         if (summary !== last || now - shown >= every) {
           console.log(summary);
@@ -434,6 +438,27 @@ async function follow(
     }
   } finally {
     Deno.removeSignalListener("SIGINT", onInterrupt);
+  }
+}
+
+/**
+ * Fill Deno's cache (DENO_DIR, shared with the compute nodes where the home folder is) with the
+ * program's one npm import, so that tasks on nodes without network start; where that fails here,
+ * say so and go on (nodes with network fetch it themselves).
+ */
+async function cacheImports(program: string): Promise<void> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["cache", "--quiet", program],
+    cwd: dirname(program),
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!out.success) {
+    console.error(
+      `cluster: note: 'deno cache ${program}' failed (${
+        firstError(new TextDecoder().decode(out.stderr))
+      }); each task fetches @napi-rs/canvas from npm itself`,
+    );
   }
 }
 
@@ -611,7 +636,7 @@ async function cluster(args: string[]): Promise<void> {
   } catch { /* a new store */ }
   if (outInfo && !outInfo.isFile) throw new UsageError(`store ${out}: is not a file`);
   if (outInfo) (await ResultsStore.open(out, { readOnly: true })).close();
-  else await checkOutDir(dirname(resolve(out)), `store ${out}: its folder`, true);
+  await checkOutDir(dirname(resolve(out)), `store ${out}: its folder`, true);
   await checkOutDir(dir, "dir", true);
   const record = await readRecord(dir);
   if (record && describe(record) !== describe(run)) {
@@ -663,10 +688,20 @@ async function cluster(args: string[]): Promise<void> {
         }`,
       );
     }
-    await Deno.mkdir(join(dir, "logs"), { recursive: true });
-    await writeRecord(dir, { ...run });
-    await bundleInto(dir);
-    await Deno.writeTextFile(join(dir, "job.sbatch"), script);
+    const created = !(await Deno.stat(dir).then(() => true, () => false));
+    try {
+      await Deno.mkdir(join(dir, "logs"), { recursive: true });
+      await bundleInto(dir);
+      await cacheImports(program);
+      await Deno.writeTextFile(join(dir, "job.sbatch"), script);
+      await writeRecord(dir, { ...run, jobId: record?.jobId });
+    } catch (e) {
+      // a run folder this command made and could not fill is not left behind
+      if (created) await Deno.remove(dir, { recursive: true }).catch(() => {});
+      throw new ClusterFailure(
+        `${dir}: the run folder could not be prepared (${(e as Error).message.split("\n")[0]})`,
+      );
+    }
     const sub = await slurm("sbatch", ["--parsable", join(dir, "job.sbatch")]);
     jobId = sub.stdout.trim().split(";")[0];
     if (sub.code !== 0 || !/^\d+$/.test(jobId)) {

@@ -105,8 +105,19 @@ export async function startSlurm(): Promise<SlurmNode> {
   };
 
   const stop = async (): Promise<string[]> => {
-    // every job first, so no job step outlives the daemons
-    const q = await run("squeue", ["-h", "-o", "%A"], env).catch(() => ({ code: 1, out: "" }));
+    // every job first, so no job step outlives the daemons (where there is a controller to ask:
+    // without one, Slurm's commands search DNS for one, for a minute)
+    const ctld = (() => {
+      try {
+        const pid = Number(Deno.readTextFileSync(pidFiles.slurmctld).trim());
+        return alive(pid) && comm(pid) === "slurmctld";
+      } catch {
+        return false;
+      }
+    })();
+    const q = ctld
+      ? await run("squeue", ["-h", "-o", "%A"], env).catch(() => ({ code: 1, out: "" }))
+      : { code: 1, out: "" };
     const jobs = q.code === 0 ? q.out.split("\n").map((l) => l.trim()).filter(Boolean) : [];
     if (jobs.length > 0) {
       await run("scancel", jobs, env).catch(() => {});
