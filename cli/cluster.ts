@@ -26,8 +26,8 @@
  */
 import { dirname, join, resolve } from "node:path";
 import { figureById, FIGURES } from "../paper/figures.ts";
-import { type Figure, figureRequests, type Scale, SCALES } from "../paper/figure.ts";
-import { requestKey } from "../store/requests.ts";
+import { type Scale, SCALES } from "../paper/figure.ts";
+import { shardKeys } from "../paper/shards.ts";
 import { ResultsStore } from "../store/store.ts";
 import { backendNames } from "../train/backends.ts";
 import { progressInterval } from "../train/progress.ts";
@@ -129,36 +129,6 @@ const SPEC = {
   poll: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
-
-/**
- * Each shard's trial keys, as `reproduce --shard i/n` (and Slurm's array variables) splits a
- * figure: per figure, its unique trial keys on `backend` sorted, the i-th, (i+n)-th, ... to shard
- * i. With several figures a shard gets its share of each.
- *
- * @example
- * ```ts
- * import { shardShares } from "./cluster.ts";
- * import { figureById } from "../paper/figures.ts";
- * const shares = await shardShares([figureById("fig9")!], {
- *   scale: "tiny", backend: "asm", untilDecided: false, count: 2,
- * });
- * console.log(shares.map((s) => s.length)); // [ 2, 1 ]
- * ```
- */
-export async function shardShares(
-  // deno-lint-ignore no-explicit-any
-  figs: Figure<any>[],
-  opts: { scale: Scale; backend: string; untilDecided: boolean; count: number },
-): Promise<string[][]> {
-  const shares: Set<string>[] = Array.from({ length: opts.count }, () => new Set());
-  for (const fig of figs) {
-    const reqs = figureRequests(fig, opts.scale, opts.untilDecided);
-    const keys = [...new Set(await Promise.all(reqs.map((r) => requestKey(r, opts.backend))))]
-      .sort((a, b) => (a < b ? -1 : 1));
-    keys.forEach((k, i) => shares[i % opts.count].add(k));
-  }
-  return shares.map((s) => [...s]);
-}
 
 /** A word for a shell: quoted unless it is plainly safe. */
 function sh(word: string): string {
@@ -617,7 +587,7 @@ async function cluster(args: string[]): Promise<void> {
 
   // every shard gets trials
   const perFigure = await Promise.all(
-    figs.map(async (f) => (await shardShares([f], { ...run, count: 1 }))[0].length),
+    figs.map(async (f) => (await shardKeys([f], { ...run, count: 1 }))[0].length),
   );
   const most = Math.max(...perFigure);
   if (shards > most) {
@@ -627,7 +597,7 @@ async function cluster(args: string[]): Promise<void> {
       }; allowed is 1..${most}`,
     );
   }
-  const shares = await shardShares(figs, { ...run, count: shards });
+  const shares = await shardKeys(figs, { ...run, count: shards });
 
   // OUT and the run folder
   let outInfo: Deno.FileInfo | undefined;

@@ -4,7 +4,8 @@ import { figureById } from "../paper/figures.ts";
 import { ResultsStore } from "../store/store.ts";
 import { REPRODUCE, REPRODUCE_PERMS, runScript } from "../tests/helpers.ts";
 import { startSlurm } from "../tests/slurm_node.ts";
-import { parseSacct, parseScontrol, sbatchScript, shardShares } from "./cluster.ts";
+import { shardKeys } from "../paper/shards.ts";
+import { parseSacct, parseScontrol, sbatchScript } from "./cluster.ts";
 
 const CLUSTER = new URL("./cluster.ts", import.meta.url).pathname;
 const PERMS = ["--allow-read", "--allow-write", "--allow-env", "--allow-sys", "--allow-run"];
@@ -13,38 +14,6 @@ const fig9 = figureById("fig9")!;
 /** The claims rows of a reproduce table: verdict, claim, measured, threshold, paper, note. */
 const claimRows = (stdout: string) =>
   stdout.split("\n").filter((l) => /^(PASS|FAIL|UNTESTED)\s/.test(l));
-
-Deno.test("cluster: the shards partition a figure's trials as reproduce --shard does", async () => {
-  const all = (await shardShares([fig9], {
-    scale: "tiny",
-    backend: "asm",
-    untilDecided: false,
-    count: 1,
-  }))[0];
-  for (const n of [1, 2, 3]) {
-    const shares = await shardShares([fig9], {
-      scale: "tiny",
-      backend: "asm",
-      untilDecided: false,
-      count: n,
-    });
-    const flat = shares.flat();
-    equal(flat.length, all.length, `n=${n}: every trial once`);
-    deepEqual([...flat].sort(), [...all].sort(), `n=${n}: the same trials`);
-    equal(
-      Math.max(...shares.map((s) => s.length)) - Math.min(...shares.map((s) => s.length)) <= 1,
-      true,
-    );
-  }
-  // a different backend is a different set of keys
-  const ref = await shardShares([fig9], {
-    scale: "tiny",
-    backend: "ref",
-    untilDecided: false,
-    count: 1,
-  });
-  equal(ref[0].some((k) => all.includes(k)), false, "backend is part of every key");
-});
 
 Deno.test("cluster: sacct and scontrol outputs, and the job script", () => {
   const s = parseSacct(
@@ -122,7 +91,7 @@ Deno.test("cluster: on a one-node Slurm, fig9's shards as a job array merge into
         "-A",
       ], { env: { ...env, ...extra } });
     const common = ["fig9", "--scale", "tiny", "--shards", "2"];
-    const shares = await shardShares([fig9], {
+    const shares = await shardKeys([fig9], {
       scale: "tiny",
       backend: "asm",
       untilDecided: false,
