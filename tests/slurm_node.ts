@@ -32,37 +32,47 @@ async function run(
   return { code: o.code, out: dec.decode(o.stdout) + dec.decode(o.stderr) };
 }
 
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
+// Deno grants reading /proc only to --allow-all; `deno task test` runs with --allow-run, so a
+// shell reads it.
+
+/** Two free TCP ports in 20000..59999: none of the machine's sockets (/proc/net/tcp*) uses them. */
+async function freePorts(): Promise<[number, number]> {
+  const { out } = await run("sh", ["-c", "cat /proc/net/tcp /proc/net/tcp6 2>/dev/null"]);
+  const used = new Set(
+    [...out.matchAll(/^\s*\d+:\s+[0-9A-F]+:([0-9A-F]{4})\s/gim)].map((m) => parseInt(m[1], 16)),
+  );
+  const ports: number[] = [];
+  while (ports.length < 2) {
+    const p = 20000 + Math.floor(Math.random() * 40000);
+    if (!used.has(p) && !ports.includes(p)) ports.push(p);
+  }
+  return [ports[0], ports[1]];
 }
 
-const alive = (pid: number) => {
-  try {
-    Deno.statSync(`/proc/${pid}`);
-    return true;
-  } catch {
-    return false;
-  }
-};
+/** A process's name if it is alive (not a zombie), else undefined. */
+async function aliveAs(pid: number): Promise<string | undefined> {
+  const r = await run("sh", [
+    "-c",
+    'read c 2>/dev/null < "/proc/$1/comm" && s=$(grep "^State:" "/proc/$1/status" 2>/dev/null) && printf "%s|%s" "$c" "$s"',
+    "sh",
+    String(pid),
+  ]);
+  const [comm, state] = r.out.split("|");
+  return r.code === 0 && state !== undefined && !/\bZ\b/.test(state) ? comm : undefined;
+}
 
-const cmdline = (pid: number) => {
-  try {
-    return Deno.readTextFileSync(`/proc/${pid}/cmdline`).replaceAll("\0", " ").trim();
-  } catch {
-    return "";
-  }
-};
-
-const comm = (pid: number) => {
-  try {
-    return Deno.readTextFileSync(`/proc/${pid}/comm`).trim();
-  } catch {
-    return "";
-  }
-};
+/** Every process: pid, name, command line. */
+async function processes(): Promise<{ pid: number; comm: string; args: string }[]> {
+  const { out } = await run("sh", [
+    "-c",
+    `for d in /proc/[0-9]*; do read c 2>/dev/null < "$d/comm" || continue; ` +
+    `a=$(tr '\\0' ' ' < "$d/cmdline" 2>/dev/null); printf '%s\\t%s\\t%s\\n' "\${d#/proc/}" "$c" "$a"; done`,
+  ]);
+  return out.split("\n").map((l) => l.split("\t")).filter((f) =>
+    f.length >= 2 && /^\d+$/.test(f[0])
+  )
+    .map(([pid, comm, args]) => ({ pid: Number(pid), comm, args: args ?? "" }));
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -104,60 +114,59 @@ export async function startSlurm(): Promise<SlurmNode> {
     munged: join(dir, "munge", "munged.pid"),
   };
 
+  const pidOf = (file: string) => {
+    try {
+      return Number(Deno.readTextFileSync(file).trim());
+    } catch {
+      return undefined; // never started
+    }
+  };
   const stop = async (): Promise<string[]> => {
+    const left: string[] = [];
     // every job first, so no job step outlives the daemons (where there is a controller to ask:
     // without one, Slurm's commands search DNS for one, for a minute)
-    const ctld = (() => {
+    const ctld = pidOf(pidFiles.slurmctld);
+    if (ctld !== undefined && (await aliveAs(ctld)) === "slurmctld") {
       try {
-        const pid = Number(Deno.readTextFileSync(pidFiles.slurmctld).trim());
-        return alive(pid) && comm(pid) === "slurmctld";
-      } catch {
-        return false;
-      }
-    })();
-    const q = ctld
-      ? await run("squeue", ["-h", "-o", "%A"], env).catch(() => ({ code: 1, out: "" }))
-      : { code: 1, out: "" };
-    const jobs = q.code === 0 ? q.out.split("\n").map((l) => l.trim()).filter(Boolean) : [];
-    if (jobs.length > 0) {
-      await run("scancel", jobs, env).catch(() => {});
-      for (let i = 0; i < 60; i++) {
-        const r = await run("squeue", ["-h", "-o", "%A"], env).catch(() => ({ code: 1, out: "" }));
-        if (r.code !== 0 || r.out.trim() === "") break;
-        await sleep(250);
+        const q = await run("squeue", ["-h", "-o", "%A"], env);
+        const jobs = q.code === 0 ? q.out.split("\n").map((l) => l.trim()).filter(Boolean) : [];
+        if (jobs.length > 0) {
+          await run("scancel", jobs, env);
+          for (let i = 0; i < 60; i++) {
+            const r = await run("squeue", ["-h", "-o", "%A"], env);
+            if (r.code !== 0 || r.out.trim() === "") break;
+            await sleep(250);
+          }
+        }
+      } catch (e) {
+        left.push(`jobs not cancelled: ${(e as Error).message}`);
       }
     }
-    const stuck: string[] = [];
+    // the daemons, by their pid files
     for (const [name, file] of Object.entries(pidFiles)) {
-      let pid: number;
+      const pid = pidOf(file);
+      if (pid === undefined || !(pid > 1) || (await aliveAs(pid)) !== name) continue;
       try {
-        pid = Number(Deno.readTextFileSync(file).trim());
-      } catch {
-        continue; // never started
-      }
-      if (!(pid > 1) || !alive(pid) || comm(pid) !== name) continue;
-      Deno.kill(pid, "SIGTERM");
-      for (let i = 0; i < 100 && alive(pid); i++) await sleep(100);
-      if (alive(pid)) {
-        Deno.kill(pid, "SIGKILL");
-        await sleep(200);
-        stuck.push(`${pid} ${name}: did not stop on SIGTERM within 10 s`);
+        Deno.kill(pid, "SIGTERM");
+        for (let i = 0; i < 100 && (await aliveAs(pid)) === name; i++) await sleep(100);
+        if ((await aliveAs(pid)) === name) {
+          Deno.kill(pid, "SIGKILL");
+          left.push(`${pid} ${name}: did not stop on SIGTERM within 10 s (killed)`);
+        }
+      } catch (e) {
+        left.push(`${pid} ${name}: ${(e as Error).message}`);
       }
     }
     await sleep(200);
     // what is left: anything running from this folder, and job step daemons (nothing else on
     // the machines this runs on uses Slurm)
-    const left: string[] = [...stuck];
-    for (const e of Deno.readDirSync("/proc")) {
-      const pid = Number(e.name);
-      if (!Number.isInteger(pid) || pid === Deno.pid) continue;
-      const line = cmdline(pid);
-      if (line.includes(dir) || comm(pid) === "slurmstepd") {
-        left.push(`${pid} ${comm(pid)}: ${line.slice(0, 160)}`);
-        try {
-          Deno.kill(pid, "SIGKILL");
-        } catch { /* gone */ }
-      }
+    for (const p of await processes()) {
+      if (p.pid === Deno.pid || !(p.args.includes(dir) || p.comm === "slurmstepd")) continue;
+      if ((await aliveAs(p.pid)) === undefined) continue;
+      left.push(`${p.pid} ${p.comm}: ${p.args.slice(0, 160)}`);
+      try {
+        Deno.kill(p.pid, "SIGKILL");
+      } catch { /* gone */ }
     }
     await Deno.remove(dir, { recursive: true }).catch(() => {});
     return left;
@@ -188,9 +197,7 @@ export async function startSlurm(): Promise<SlurmNode> {
 
     // slurm.conf: one node, this machine's CPUs, everything in the folder
     const host = Deno.hostname().split(".")[0];
-    const ctldPort = freePort();
-    let dPort = freePort();
-    while (dPort === ctldPort) dPort = freePort();
+    const [ctldPort, dPort] = await freePorts();
     for (const d of ["state", "spool", "log"]) await Deno.mkdir(join(dir, d));
     await Deno.writeTextFile(
       conf,
@@ -251,7 +258,7 @@ export async function startSlurm(): Promise<SlurmNode> {
     }
     return { dir, env, stop };
   } catch (e) {
-    const left = await stop();
+    const left = await stop().catch((s) => [`stop failed: ${(s as Error).message}`]);
     if (left.length > 0) (e as Error).message += `; left behind: ${left.join("; ")}`;
     throw e;
   }
