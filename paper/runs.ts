@@ -56,6 +56,25 @@ export function median(a: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
+/**
+ * The trials that did not diverge, and how many did. A diverged trial (non-finite loss or
+ * parameters) has no final circles: every figure that counts circles or survival counts it apart
+ * through this, never as 0 circles.
+ *
+ * @example
+ * ```ts
+ * import { converged } from "./runs.ts";
+ * const { runs, diverged } = converged([{ divergedAt: null }, { divergedAt: 812 }]);
+ * console.log(runs.length, diverged); // 1 1
+ * ```
+ */
+export function converged<T extends { divergedAt: number | null }>(
+  results: T[],
+): { runs: T[]; diverged: number } {
+  const runs = results.filter((r) => r.divergedAt === null);
+  return { runs, diverged: results.length - runs.length };
+}
+
 /** A CSV text from a header and rows. */
 export function csv(header: string[], rows: (number | string)[][]): string {
   return [header.join(","), ...rows.map((r) => r.join(","))].join("\n") + "\n";

@@ -29,10 +29,25 @@ export interface RecordOptions {
   logFirst?: number;
   /** Stop once the surviving circles are decided (analysis/verdict.ts); `true` = default rule. */
   untilDecided?: boolean | Partial<DecidedRule>;
-  /** Called after each run of steps with the steps done and the steps to do. */
-  onProgress?: (done: number, total: number) => void;
+  /** Called after each run of steps with the steps done, the steps to do and a view of the run so
+   * far (the explorer page draws from it); a returned promise is awaited before the next steps
+   * (the page pauses a run that way). */
+  onProgress?: (done: number, total: number, live: LiveRun) => void | Promise<void>;
   /** Stop early when aborted: the records then hold the steps completed (`steps` says how many). */
   signal?: AbortSignal;
+}
+
+/** What {@linkcode RecordOptions.onProgress} sees of a run while it trains. */
+export interface LiveRun {
+  /** Each trial's records as they are being filed: the first `rows[b]` entries of trial b's
+   * per-update arrays (`loggedAt`, the losses, accuracies, `paramNorm`, `gradSignals`) and the
+   * first `rows[b] + 1` rows of its `signals` (row 0 at init) are written. The arrays are the
+   * run's own: copy what you keep. */
+  readonly records: readonly TrialRecords[];
+  /** Rows filed per trial (read it at each call). */
+  readonly rows: readonly number[];
+  /** The current fused parameters of trial b. */
+  params(b: number): Promise<Float64Array>;
 }
 
 /** Everything a run records. Arrays are float64, step-major. */
@@ -200,6 +215,13 @@ export async function trainBatch(
   });
 
   const kernel = await backend.create(specs, { gradSignals });
+  const view: LiveRun = {
+    records: lanes.map((l) => l.rec),
+    get rows() {
+      return lanes.map((l) => l.rows);
+    },
+    params: async (b) => await kernel.params(b),
+  };
   try {
     const chunk = Math.max(1, kernel.chunk);
     const out = new Float64Array(chunk * B * W);
@@ -267,7 +289,8 @@ export async function trainBatch(
           live--;
         }
       }
-      opts.onProgress?.(t, steps);
+      const waiting = opts.onProgress?.(t, steps, view);
+      if (waiting) await waiting;
     }
     const ms = t > 0 ? (performance.now() - t0) / t : 0;
     for (const [b, lane] of lanes.entries()) {
