@@ -83,7 +83,7 @@ accounting) and every shard store, and merges the shards into OUT; then
   FIGURES.map((f) => f.id).join(", ").replace(/(.{50,}?), /g, "$1,\n                     ")
 }, all
   --shards N         array tasks (the trials, sorted by key, every N-th to each); size it with
-                     'deno task reproduce FIGURE --scale S --plan --hours H'
+                     'deno task reproduce FIGURE --scale S --plan --hours H --workers C'
   --scale S          ${SCALES.join(" | ")} (default quick)
   --store OUT        the merged store (results/store.sqlite); existing trials are kept
   --dir DIR          run folder on a filesystem the compute nodes share: bundle, job script,
