@@ -1,7 +1,8 @@
 /**
  * The command-line entry of circle-survival as one program (what `deno task compile` builds and
  * the single-file bundle runs): `circle-survival reproduce fig9`, `... train ...`,
- * `... trials ...`, `... analyze ...`, `... merge ...`, `... sweep ...`. Run as a Worker, the same file serves the trial pool.
+ * `... trials ...`, `... analyze ...`, `... merge ...`, `... sweep ...`, `... cluster ...`. Run as a
+ * Worker, the same file serves the trial pool.
  *
  * @module
  */
@@ -13,6 +14,7 @@ import { analyzeMain } from "./cli/analyze.ts";
 import { reproduceMain } from "./cli/reproduce.ts";
 import { mergeMain } from "./cli/merge.ts";
 import { gridMain } from "./cli/grid.ts";
+import { clusterMain } from "./cli/cluster.ts";
 
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   reproduce: reproduceMain,
@@ -21,6 +23,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   analyze: analyzeMain,
   merge: mergeMain,
   sweep: gridMain,
+  cluster: clusterMain,
 };
 
 const USAGE = `circle-survival COMMAND [options]   (COMMAND --help for its options)
@@ -30,7 +33,8 @@ const USAGE = `circle-survival COMMAND [options]   (COMMAND --help for its optio
   trials                 many trials over seeds on every core
   analyze PATH           analyse a run directory or an embedding .npy
   merge OUT IN...        combine result stores (the shards of a sweep), each trial once
-  sweep --grid K=V,...   a grid of configurations × seeds: #circles, survival, grokking with CIs`;
+  sweep --grid K=V,...   a grid of configurations × seeds: #circles, survival, grokking with CIs
+  cluster FIGURE|all     run a figure's trials as a Slurm job array, then merge its shards`;
 
 // deno-lint-ignore no-explicit-any
 const scope = globalThis as any;

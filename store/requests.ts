@@ -123,9 +123,34 @@ export interface Shard {
 }
 
 /**
- * The requests of one shard: the distinct requests sorted by store key, every `count`-th from
- * `index` on — the same partition on every machine, so the shards' stores merged hold each trial
- * once.
+ * Requests in `count` shards — the one partition behind `reproduce --shard`, `sweep --shard`,
+ * Slurm's job arrays and `cluster`'s checks: the distinct requests sorted by store key, the i-th,
+ * (i + count)-th, … to shard i. The same on every machine, so the shards' stores merged hold each
+ * trial once.
+ *
+ * @example
+ * ```ts ignore
+ * const shards = await shardPartition(reqs, "asm", 8); // shards[i]: { key, request }[]
+ * ```
+ */
+export async function shardPartition(
+  reqs: TrialRequest[],
+  backend: string,
+  count: number,
+): Promise<{ key: string; request: TrialRequest }[][]> {
+  const keys = await Promise.all(reqs.map((r) => requestKey(r, backend)));
+  const unique = [...new Map(keys.map((k, i) => [k, reqs[i]])).entries()]
+    .sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  const shards: { key: string; request: TrialRequest }[][] = Array.from(
+    { length: count },
+    () => [],
+  );
+  unique.forEach(([key, request], i) => shards[i % count].push({ key, request }));
+  return shards;
+}
+
+/**
+ * The requests of one shard of {@linkcode shardPartition}.
  *
  * @example
  * ```ts ignore
@@ -137,13 +162,7 @@ export async function shardRequests(
   backend: string,
   shard: Shard,
 ): Promise<TrialRequest[]> {
-  const keyed = await Promise.all(
-    reqs.map(async (r) => ({ r, key: await requestKey(r, backend) })),
-  );
-  const unique = [...new Map(keyed.map((x) => [x.key, x.r])).entries()].sort((a, b) =>
-    a[0] < b[0] ? -1 : 1
-  );
-  return unique.filter((_, i) => i % shard.count === shard.index).map(([, r]) => r);
+  return (await shardPartition(reqs, backend, shard.count))[shard.index].map((x) => x.request);
 }
 
 /**

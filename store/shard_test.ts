@@ -1,4 +1,6 @@
-import { equal } from "node:assert/strict";
+import { deepEqual, equal } from "node:assert/strict";
+import { figureShards } from "../paper/shards.ts";
+import { figureById } from "../paper/figures.ts";
 import { ResultsStore } from "./store.ts";
 import { REPRODUCE, REPRODUCE_PERMS as PERMS, runScript } from "../tests/helpers.ts";
 
@@ -47,6 +49,16 @@ Deno.test("shards of a sweep, merged, equal the unsharded store exactly; Slurm v
     ["s0", "s1", "merged", "whole"].map((n) => ResultsStore.open(`${dir}/${n}.sqlite`)),
   );
   equal(s0.count() + s1.count(), whole.count(), "the shards partition the trials");
+  // as paper/shards.ts splits them (the rule `cluster` checks each shard store against)
+  const shares = await figureShards(figureById("fig9")!, {
+    scale: "tiny",
+    backend: whole.get(whole.keys()[0])!.backend, // what auto chose here
+    untilDecided: false,
+    count: 2,
+  });
+  for (const [i, s] of [s0, s1].entries()) {
+    deepEqual(s.keys().sort(), shares[i].map((x) => x.key).sort(), `shard ${i}'s trials`);
+  }
   equal(s0.count() > 0 && s1.count() > 0, true, "both shards have trials");
   equal(await merged.digest(), await whole.digest(), "merged shards = unsharded run");
   // merging again adds nothing

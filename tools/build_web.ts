@@ -8,7 +8,7 @@
  * @module
  */
 import { basename, dirname, join, resolve } from "node:path";
-import { firstError } from "./compile.ts";
+import { firstError } from "../cli/bundle.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 const STATIC = ["index.html", "explorer.css"];

@@ -1,9 +1,10 @@
 /**
  * `deno task compile [--out DIR]`: the distributable program.
  *
- * 1. Always: one self-contained JavaScript bundle, `DIR/circle-survival.js` (the wasm core is
- *    inlined; it is its own trial Worker), run by `deno run -A DIR/circle-survival.js reproduce
- *    fig9`. @napi-rs/canvas, a native addon, stays an external `npm:` import that Deno fetches.
+ * 1. Always: one self-contained JavaScript bundle, `DIR/circle-survival.js` (cli/bundle.ts: the
+ *    wasm core is inlined; it is its own trial Worker), run by `deno run -A
+ *    DIR/circle-survival.js reproduce fig9`. @napi-rs/canvas, a native addon, stays an external
+ *    `npm:` import that Deno fetches.
  * 2. Then the single binary `DIR/circle-survival` with `deno compile`, which needs Deno's
  *    `denort` runtime: taken from `DENORT_BIN` when set, else downloaded by Deno. Where neither
  *    works (no network), this says so in one line and the bundle stands in; with `DENORT_BIN`
@@ -12,63 +13,9 @@
  * @module
  */
 import { join } from "node:path";
+import { buildBundle, firstError, runDeno as run } from "../cli/bundle.ts";
 
-const EXTERNAL = ["npm:@napi-rs/canvas@1.1.1"];
 const root = new URL("..", import.meta.url).pathname;
-
-/**
- * The first error line of a tool's output (its backtrace lines say nothing).
- *
- * @example
- * ```ts
- * import { firstError } from "./compile.ts";
- * console.log(firstError("Download ...\nerror: Module not found\n    at file.ts:1")); // error: Module not found
- * ```
- */
-export function firstError(text: string): string {
-  // deno-lint-ignore no-control-regex
-  const lines = text.replace(/\x1b\[[0-9;]*m/g, "").split("\n").map((l) => l.trim()).filter(
-    Boolean,
-  );
-  const first = lines.find((l) => /error/i.test(l)) ?? lines[0] ?? "no output";
-  // anyhow-style causes: "1: error sending request ...", the most telling one
-  const cause = lines.find((l) => /^\d+: .*(request|No such file|not found|denied)/i.test(l));
-  return cause
-    ? `${first.replace(/^error: /, "")}: ${cause.replace(/^\d+: /, "").slice(0, 160)}`
-    : first;
-}
-
-async function run(args: string[], env?: Record<string, string>) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args,
-    cwd: root,
-    env,
-    stdout: "piped",
-    stderr: "piped",
-  })
-    .output();
-  return {
-    ok: out.success,
-    text: new TextDecoder().decode(out.stderr) + new TextDecoder().decode(out.stdout),
-  };
-}
-
-/** Build the bundle into `dir`; returns its path. */
-export async function buildBundle(dir: string): Promise<string> {
-  await Deno.mkdir(dir, { recursive: true });
-  const path = join(dir, "circle-survival.js");
-  const r = await run([
-    "bundle",
-    "--platform",
-    "deno",
-    ...EXTERNAL.map((e) => `--external=${e}`),
-    "-o",
-    path,
-    "main.ts",
-  ]);
-  if (!r.ok) throw new Error(`deno bundle failed: ${firstError(r.text)}`);
-  return path;
-}
 
 if (import.meta.main) {
   const i = Deno.args.indexOf("--out");

@@ -1,5 +1,5 @@
 import { equal } from "node:assert/strict";
-import { buildBundle } from "./compile.ts";
+import { buildBundle } from "./bundle.ts";
 
 Deno.test("the single-file bundle trains on Workers and reproduces a figure outside the source tree", async () => {
   const dir = await Deno.makeTempDir();

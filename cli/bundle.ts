@@ -1,0 +1,122 @@
+/**
+ * The single-file program: `circle-survival.js`, one self-contained JavaScript bundle of
+ * `main.ts` (the wasm core inlined; it is also its own trial Worker) that runs anywhere Deno
+ * runs — `deno run -A circle-survival.js reproduce fig9`. `tools/compile.ts` (`deno task
+ * compile`) builds it into dist/; `cluster` puts one beside its job's shards, so compute nodes
+ * need only Deno. @napi-rs/canvas, a native addon, stays an external `npm:` import that Deno
+ * fetches (or finds in its cache, `DENO_DIR`).
+ *
+ * @module
+ */
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const EXTERNAL = ["npm:@napi-rs/canvas@1.1.1"];
+const SOURCE_URL = import.meta.url;
+const root = new URL("..", SOURCE_URL).pathname;
+
+/**
+ * The first error line of a tool's output (its backtrace lines say nothing).
+ *
+ * @example
+ * ```ts
+ * import { firstError } from "./bundle.ts";
+ * console.log(firstError("warning\nerror: Module not found\n    at main.ts:1")); // error: Module not found
+ * ```
+ */
+export function firstError(text: string): string {
+  // deno-lint-ignore no-control-regex
+  const lines = text.replace(/\x1b\[[0-9;]*m/g, "").split("\n").map((l) => l.trim()).filter(
+    Boolean,
+  );
+  const first = lines.find((l) => /error/i.test(l)) ?? lines[0] ?? "no output";
+  // anyhow-style causes: "1: error sending request ...", the most telling one
+  const cause = lines.find((l) => /^\d+: .*(request|No such file|not found|denied)/i.test(l));
+  return cause
+    ? `${first.replace(/^error: /, "")}: ${cause.replace(/^\d+: /, "").slice(0, 160)}`
+    : first;
+}
+
+/**
+ * Run this Deno with `args` in the source tree's root; its success and its output (stderr, then
+ * stdout).
+ *
+ * @example
+ * ```ts
+ * import { runDeno } from "./bundle.ts";
+ * console.log((await runDeno(["--version"])).ok); // true
+ * ```
+ */
+export async function runDeno(
+  args: string[],
+  env?: Record<string, string>,
+): Promise<{ ok: boolean; text: string }> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args,
+    cwd: root,
+    env,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return {
+    ok: out.success,
+    text: new TextDecoder().decode(out.stderr) + new TextDecoder().decode(out.stdout),
+  };
+}
+
+/**
+ * Build the bundle from the source tree into `dir`; returns its path.
+ *
+ * @example
+ * ```ts ignore
+ * const path = await buildBundle("dist"); // dist/circle-survival.js
+ * ```
+ */
+export async function buildBundle(dir: string): Promise<string> {
+  await Deno.mkdir(dir, { recursive: true });
+  const path = join(dir, "circle-survival.js");
+  const r = await runDeno([
+    "bundle",
+    "--platform",
+    "deno",
+    ...EXTERNAL.map((e) => `--external=${e}`),
+    "-o",
+    path,
+    "main.ts",
+  ]);
+  if (!r.ok) throw new Error(`deno bundle failed: ${firstError(r.text)}`);
+  return path;
+}
+
+/**
+ * The path of the bundle this code runs in, or undefined when it runs from the source tree (in
+ * the bundle, `import.meta.url` is the bundle's own).
+ *
+ * @example
+ * ```ts
+ * import { runningBundle } from "./bundle.ts";
+ * console.log(runningBundle()); // undefined (this example runs from the source tree)
+ * ```
+ */
+export function runningBundle(): string | undefined {
+  if (!SOURCE_URL.startsWith("file:") || SOURCE_URL.endsWith("/cli/bundle.ts")) return undefined;
+  return fileURLToPath(SOURCE_URL);
+}
+
+/**
+ * Put the single-file program into `dir` as `circle-survival.js`: a copy of the bundle this code
+ * runs in, or else one built from the source tree. Returns its path.
+ *
+ * @example
+ * ```ts ignore
+ * const program = await bundleInto("results/cluster-fig9-quick");
+ * ```
+ */
+export async function bundleInto(dir: string): Promise<string> {
+  const self = runningBundle();
+  if (self === undefined) return await buildBundle(dir);
+  await Deno.mkdir(dir, { recursive: true });
+  const path = join(dir, "circle-survival.js");
+  if (resolve(path) !== resolve(self)) await Deno.copyFile(self, path);
+  return path;
+}
