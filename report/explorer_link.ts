@@ -5,7 +5,15 @@
  *
  * @module
  */
-import { ConfigError, INIT_MODES, makeConfig, type TrialConfig } from "../protocol/config.ts";
+import {
+  ConfigError,
+  DEFAULT_CONFIG,
+  INIT_MODES,
+  makeConfig,
+  parseNumber,
+  type TrialConfig,
+} from "../protocol/config.ts";
+import { OPTIMIZERS } from "../protocol/optimizer.ts";
 import { type Figure, figureRequests, type Scale } from "../paper/figure.ts";
 
 /** A run as the explorer's controls describe it. */
@@ -27,8 +35,12 @@ export interface ExplorerRun {
 export const EXPLORER_PARAMS: Readonly<Record<string, string>> = Object.freeze({
   p: "modulus, integer >= 3",
   dim: "embedding dimension d >= 1",
-  wd: "AdamW weight decay >= 0",
-  lr: "AdamW learning rate > 0",
+  hidden: "width of both hidden layers >= 1",
+  "train-fraction": "int(F·p²) training pairs, 0 < F < 1",
+  optimizer: `${OPTIMIZERS.join(" | ")} (PyTorch's semantics)`,
+  momentum: "sgd's momentum, 0 <= M < 1 (sgd only)",
+  wd: "the optimiser's weight decay >= 0: decoupled for adamw, an L2 term for adam, sgd",
+  lr: "the optimiser's learning rate > 0",
   steps: "full-batch steps >= 0",
   seed: "trial seed, 0..2^32-1",
   mode: INIT_MODES.join(" | "),
@@ -77,12 +89,6 @@ function integer(name: string, v: string, min = 0): number {
   return n;
 }
 
-function number(name: string, v: string): number {
-  const n = v.trim() === "" ? NaN : Number(v);
-  if (Number.isNaN(n)) throw new ConfigError(`${name} ${JSON.stringify(v)}: allowed is a number`);
-  return n;
-}
-
 /**
  * The run a query string describes; absent parameters keep {@linkcode defaultExplorerRun}'s
  * values. An unknown or repeated parameter or a bad value throws a one-line
@@ -117,11 +123,24 @@ export function parseExplorerQuery(search: string): ExplorerRun {
       case "dim":
         partial.d = integer("dim", v, 1);
         break;
+      // the new options' ranges (and momentum only with sgd) are makeConfig's, checked below
+      case "hidden":
+        partial.hidden = parseNumber(key, v);
+        break;
+      case "train-fraction":
+        partial.trainFraction = parseNumber(key, v);
+        break;
+      case "optimizer":
+        partial.optimizer = v as TrialConfig["optimizer"];
+        break;
+      case "momentum":
+        partial.momentum = parseNumber(key, v);
+        break;
       case "wd":
-        partial.wd = number("wd", v);
+        partial.wd = parseNumber(key, v);
         break;
       case "lr":
-        partial.lr = number("lr", v);
+        partial.lr = parseNumber(key, v);
         break;
       case "steps":
         partial.steps = integer("steps", v);
@@ -166,8 +185,10 @@ export function parseExplorerQuery(search: string): ExplorerRun {
 }
 
 /**
- * The query string of a run (every training option written out, so the link reads on its own;
- * recording options and the backend only where they differ from the defaults).
+ * The query string of a run: the paper's options written out, so the link reads on its own; the
+ * width, the split fraction and the optimiser only where they differ from the paper's (so links
+ * made before they were options stay as they were), sgd's momentum whenever sgd is chosen;
+ * recording options and the backend only where they differ from the defaults.
  *
  * @example
  * ```ts
@@ -190,6 +211,12 @@ export function explorerQuery(run: Partial<ExplorerRun> & { config: TrialConfig 
     "init-seed": String(c.initSeed),
   });
   if (c.freezeEmbedding) q.set("freeze-embedding", "1");
+  if (c.hidden !== DEFAULT_CONFIG.hidden) q.set("hidden", String(c.hidden));
+  if (c.trainFraction !== DEFAULT_CONFIG.trainFraction) {
+    q.set("train-fraction", String(c.trainFraction));
+  }
+  if (c.optimizer !== DEFAULT_CONFIG.optimizer) q.set("optimizer", c.optimizer);
+  if (c.momentum !== undefined) q.set("momentum", String(c.momentum));
   if (run.backend && run.backend !== "auto") q.set("backend", run.backend);
   if (run.gradSignals) q.set("grad-signals", "1");
   if (run.paramsEvery) q.set("params-every", String(run.paramsEvery));

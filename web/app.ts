@@ -8,7 +8,8 @@
  * @module
  */
 /// <reference lib="dom" />
-import { ConfigError, type TrialConfig } from "../protocol/config.ts";
+import { ConfigError, makeConfig, type TrialConfig } from "../protocol/config.ts";
+import { OPTIMIZERS, SGD_MOMENTUM } from "../protocol/optimizer.ts";
 import {
   defaultExplorerRun,
   explorerQuery,
@@ -63,11 +64,25 @@ const state = {
 
 const FLAGS = ["freeze-embedding", "grad-signals"];
 
+const optimizer = field("optimizer") as unknown as HTMLSelectElement;
+for (const name of OPTIMIZERS) optimizer.add(new Option(name, name));
+
+/** Momentum is sgd's: its control is off (and left out of the run) for the other optimisers. */
+function syncMomentum(): void {
+  const momentum = field("momentum");
+  momentum.disabled = optimizer.value !== "sgd";
+  if (!momentum.disabled && momentum.value.trim() === "") momentum.value = String(SGD_MOMENTUM);
+}
+
 function setForm(run: ExplorerRun): void {
   const c = run.config;
   const values: Record<string, string | number> = {
     p: c.p,
     dim: c.d,
+    hidden: c.hidden,
+    "train-fraction": c.trainFraction,
+    optimizer: c.optimizer,
+    momentum: c.momentum ?? SGD_MOMENTUM,
     wd: c.wd,
     lr: c.lr,
     steps: c.steps,
@@ -81,13 +96,14 @@ function setForm(run: ExplorerRun): void {
   for (const [k, v] of Object.entries(values)) field(k).value = String(v);
   field("freeze-embedding").checked = c.freezeEmbedding;
   field("grad-signals").checked = run.gradSignals;
+  syncMomentum();
 }
 
 /** The controls as a query string (the URL parameters' names are the controls' names). */
 function formQuery(): string {
   const q = new URLSearchParams();
   for (const el of Array.from(form.elements) as HTMLInputElement[]) {
-    if (!el.name) continue;
+    if (!el.name || el.disabled) continue;
     if (FLAGS.includes(el.name)) {
       if (el.checked) q.set(el.name, "1");
     } else if (el.value.trim() !== "") q.set(el.name, el.value.trim());
@@ -185,7 +201,8 @@ function start(): void {
   const c = run.config;
   const L = state.loaded;
   const useInit = L && ($<HTMLInputElement>("use-init")?.checked ?? false) &&
-    L.config.p === c.p && L.config.d === c.d && L.config.hidden === c.hidden;
+    L.config.p === c.p && L.config.d === c.d && L.config.hidden === c.hidden &&
+    L.config.trainFraction === c.trainFraction;
   history.replaceState(null, "", explorerQuery(run));
   state.running = true;
   state.paused = false;
@@ -227,6 +244,10 @@ function resultJson(run: RunFiles): string {
     mode: c.mode,
     initSeed: c.initSeed,
     freezeEmbedding: c.freezeEmbedding,
+    hidden: c.hidden,
+    trainFraction: c.trainFraction,
+    optimizer: c.optimizer,
+    momentum: c.momentum ?? null,
     stepsDone: s.stepsDone,
     interrupted: s.interrupted,
     divergedAt: s.divergedAt,
@@ -370,10 +391,12 @@ function download(name: string, data: Uint8Array | string, type: string): void {
 /** Show a loaded run: its controls, its records replayed, its start offered for the next run. */
 function openRun(run: RunFiles, name: string): void {
   const s = run.summary;
+  // a run.json from before the width, split and optimiser were options holds the paper's
+  const config = makeConfig(s.config);
   const base = defaultExplorerRun();
   setForm({
     ...base,
-    config: s.config,
+    config,
     gradSignals: !!run.records.gradSignals,
     embeddingsUntil: run.records.embeddings
       ? run.records.embeddings.length / (s.config.p * s.config.d) - 1
@@ -382,7 +405,7 @@ function openRun(run: RunFiles, name: string): void {
   });
   state.loaded = {
     name,
-    config: s.config,
+    config,
     params: run.records.initParams,
     trainIds: run.records.trainIds,
   };
@@ -509,6 +532,7 @@ for (const id of ["open-files", "open-dir"]) {
     input.value = "";
   };
 }
+optimizer.addEventListener("change", syncMomentum);
 hoverOn($("signals"), () => pickSignals);
 hoverOn($("bars"), () => pickBars);
 hoverOn($("grad"), () => pickGrad);

@@ -27,6 +27,7 @@ interface PageResult {
   p: number;
   d: number;
   wd: number;
+  lr: number;
   seed: number;
   steps: number;
   backend: string;
@@ -36,6 +37,10 @@ interface PageResult {
   msPerStep: number;
   stepsDone: number;
   interrupted: boolean;
+  hidden: number;
+  trainFraction: number;
+  optimizer: string;
+  momentum: number | null;
 }
 
 /** A plain static file server (files by path, a MIME type by extension, nothing else). */
@@ -91,6 +96,26 @@ async function waitResult(page: Page, timeoutMs: number): Promise<PageResult> {
     timeoutMs,
   );
   return JSON.parse(text);
+}
+
+/** The controls' values and whether each is disabled, by name. */
+function readControls(page: Page, names: string[]): Promise<[string, boolean][]> {
+  return page.evaluate(`${JSON.stringify(names)}.map((k) => {
+    const el = document.getElementById("form").elements.namedItem(k);
+    return [el.value, el.disabled];
+  })`);
+}
+
+async function screenshots(page: Page, dir: string, name: string): Promise<string[]> {
+  await new Promise((r) => setTimeout(r, 300)); // the last frame
+  const desktop = join(dir, `${name}-desktop.png`);
+  await Deno.writeFile(desktop, await page.screenshot());
+  await page.viewport(390, 844, true, 2);
+  await new Promise((r) => setTimeout(r, 400));
+  const phone = join(dir, `${name}-phone.png`);
+  await Deno.writeFile(phone, await page.screenshot());
+  await page.viewport(1400, 1000);
+  return [desktop, phone];
 }
 
 async function setControls(page: Page, values: Record<string, string>): Promise<void> {
@@ -155,15 +180,7 @@ Deno.test({
           }));
         })()`);
           await page.waitFor(`${plane}.includes("frequency k = ${k} ")`, 5_000, 50);
-          await new Promise((r) => setTimeout(r, 300)); // the last frame
-          const desktop = join(shots, "explorer-desktop.png");
-          await Deno.writeFile(desktop, await page.screenshot());
-          await page.viewport(390, 844, true, 2);
-          await new Promise((r) => setTimeout(r, 400));
-          const phone = join(shots, "explorer-phone.png");
-          await Deno.writeFile(phone, await page.screenshot());
-          await page.viewport(1400, 1000);
-          console.log(`screenshots: ${desktop} ${phone}`);
+          console.log(`screenshots: ${(await screenshots(page, shots, "explorer")).join(" ")}`);
         },
       );
 
@@ -214,6 +231,67 @@ Deno.test({
         const got = await waitResult(page, 30_000);
         assertEquals([got.interrupted, got.stepsDone], [true, held + 1]);
       });
+
+      await t.step(
+        "a link run with the width, split and optimiser set (sgd) ends as train() does",
+        async () => {
+          // p 23, d 32, 3 000 steps: circles form (at p 13, d 16, 200 steps none do, and an
+          // empty list on both sides would compare nothing)
+          const link = "?p=23&dim=32&steps=3000&hidden=32&train-fraction=0.6&optimizer=sgd" +
+            "&momentum=0.9&lr=0.5&wd=0.001&autostart=1";
+          await page.goto(`${base}${link}`);
+          const got = await waitResult(page, 300_000);
+          const config = {
+            p: 23,
+            d: 32,
+            steps: 3000,
+            hidden: 32,
+            trainFraction: 0.6,
+            optimizer: "sgd" as const,
+            momentum: 0.9,
+            lr: 0.5,
+            wd: 0.001,
+          };
+          const ref = await cliRun(config);
+          assertEquals(
+            [got.hidden, got.trainFraction, got.optimizer, got.momentum, got.lr, got.wd],
+            [32, 0.6, "sgd", 0.9, 0.5, 0.001],
+          );
+          assertSameRun(got, ref.summary);
+          assert(got.circles!.length > 0, `no circles formed: ${JSON.stringify(got)}`);
+          console.log(
+            `sgd link run: page circles [${got.circles}] train loss ${got.trainLoss} ` +
+              `test loss ${got.testLoss}; train(): ${ref.summary.finalTrainLoss} ` +
+              `${ref.summary.finalTestLoss}`,
+          );
+          // the controls show the link's values, momentum on with sgd ...
+          const names = ["hidden", "train-fraction", "optimizer", "momentum", "lr", "wd"];
+          assertEquals(await readControls(page, names), [
+            ["32", false],
+            ["0.6", false],
+            ["sgd", false],
+            ["0.9", false],
+            ["0.5", false],
+            ["0.001", false],
+          ]);
+          // ... and the URL the run wrote carries them
+          const q = new URLSearchParams(await page.evaluate<string>("location.search"));
+          assertEquals(names.map((k) => q.get(k)), ["32", "0.6", "sgd", "0.9", "0.5", "0.001"]);
+          console.log(
+            `screenshots: ${(await screenshots(page, shots, "explorer-sgd")).join(" ")}`,
+          );
+          // another optimiser turns momentum off (and out of the run)
+          await page.evaluate(`(() => {
+            const o = document.getElementById("form").elements.namedItem("optimizer");
+            o.value = "adam";
+            o.dispatchEvent(new Event("change"));
+          })()`);
+          assertEquals(await readControls(page, ["optimizer", "momentum"]), [
+            ["adam", false],
+            ["0.9", true],
+          ]);
+        },
+      );
 
       await t.step("a bad URL parameter is one line on the page, and nothing runs", async () => {
         await page.goto(`${base}?p=2&autostart=1`);
