@@ -68,7 +68,7 @@ export const verdictEffect: Figure<Params> = {
       const cut: FigureOutput = await f.compute(f.params[scale], early, scale);
       const stops = stopped.map((r) => r.stepsDone);
       const live = mine.filter((r) => r.divergedAt === null);
-      const same = live.filter((r, i) =>
+      const same = live.filter((r) =>
         survivingCircles(r.finalSignals()).sort().join() ===
           survivingCircles(early[mine.indexOf(r)].finalSignals()).sort().join()
       ).length;
