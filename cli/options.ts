@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { DEFAULT_DECIDED } from "../analysis/verdict.ts";
 import { parseArgs } from "node:util";
 import { dirname, resolve } from "node:path";
 import {
@@ -59,6 +60,7 @@ export const TRAIN_OPTIONS = {
   "params-every": { type: "string" },
   "embeddings-until": { type: "string" },
   "grad-signals": { type: "boolean" },
+  "until-decided": { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -240,6 +242,7 @@ export function recordOptionsFrom(values: Values): Omit<RecordOptions, "signal" 
     paramsEvery: every,
     embeddingsUntil: until,
     gradSignals: values["grad-signals"] === true,
+    ...(values["until-decided"] === true ? { untilDecided: { ...DEFAULT_DECIDED } } : {}),
   };
 }
 

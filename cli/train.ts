@@ -45,6 +45,8 @@ export const TRAIN_HELP = `deno task train [options]   train one run of the auth
   --params-every N      also record all parameters every N steps (Fig. 8)
   --embeddings-until N  also record the embedding after each of the first N steps (Figs. 7, 9)
   --grad-signals        also record the Fourier norms of dL/dE per step (Fig. 13)
+  --until-decided       stop once the surviving circles are decided (the early verdict of
+                        analysis/verdict.ts; run.json says where: "decidedAt")
   -h, --help            this text
 
 Bad values exit with code 2 and a one-line message, before anything is trained or written
@@ -105,6 +107,9 @@ export function trainMain(args: string[]): Promise<void> {
         : `surviving circles: ${summary.circles.length} [${summary.circles.join(", ")}]`,
     );
     if (rec.interrupted) console.log(`interrupted after ${rec.steps} of ${config.steps} steps`);
+    if (rec.decidedAt !== null) {
+      console.log(`decided at step ${rec.decidedAt} of ${config.steps} (--until-decided)`);
+    }
     if (out !== undefined) console.log(`records written to ${out}`);
     if (rec.interrupted) Deno.exit(130);
   });

@@ -207,3 +207,19 @@ Deno.test("train --out interrupted by SIGTERM writes the steps done, marked inte
   deepEqual(await shape("signals"), [n + 1, 23]);
   await Deno.remove(tmp, { recursive: true });
 });
+
+Deno.test("train --until-decided stops where the verdict is reached and says so", async () => {
+  const tmp = await Deno.makeTempDir();
+  const dir = `${tmp}/run`;
+  const r = await run([
+    ..."--p 23 --dim 32 --steps 10000 --until-decided".split(" "),
+    "--out",
+    dir,
+  ]);
+  equal(r.code, 0, r.stderr);
+  const meta = JSON.parse(await Deno.readTextFile(`${dir}/run.json`));
+  equal(Number.isInteger(meta.decidedAt) && meta.decidedAt < 10000, true, `${meta.decidedAt}`);
+  equal(meta.stepsDone, meta.decidedAt);
+  equal(r.stdout.includes(`decided at step ${meta.decidedAt} of 10000`), true, r.stdout);
+  await Deno.remove(tmp, { recursive: true });
+});
