@@ -6,6 +6,7 @@
  *
  * @module
  */
+import os from "node:os";
 import process from "node:process";
 
 /** The CPU a figure comes from. */
@@ -42,8 +43,25 @@ export function parseCpuinfo(text: string): Omit<CpuInfo, "cores"> {
   return { model: nums.length ? `${name} (${nums.join(", ")})` : name, simdFlags: flags };
 }
 
+/** /proc/cpuinfo's text: Deno reads /proc only with --allow-all, so else through `cat` (with
+ * --allow-run=cat); undefined when neither is allowed or this is not Linux. */
+function readCpuinfo(): string | undefined {
+  if (Deno.build.os !== "linux") return undefined;
+  try {
+    return Deno.readTextFileSync("/proc/cpuinfo");
+  } catch {
+    // not --allow-all
+  }
+  if (Deno.permissions.querySync({ name: "run", command: "cat" }).state !== "granted") {
+    return undefined;
+  }
+  const out = new Deno.Command("cat", { args: ["/proc/cpuinfo"], stderr: "null" }).outputSync();
+  return out.success ? new TextDecoder().decode(out.stdout) : undefined;
+}
+
 /**
- * This machine's CPU (on Linux; elsewhere the model is what `navigator` offers and no flags).
+ * This machine's CPU: /proc/cpuinfo on Linux (with --allow-all or --allow-run=cat), else the
+ * model from `node:os` and no flags.
  *
  * @example
  * ```ts
@@ -53,11 +71,15 @@ export function parseCpuinfo(text: string): Omit<CpuInfo, "cores"> {
  */
 export function cpuInfo(): CpuInfo {
   const cores = navigator.hardwareConcurrency;
+  const text = readCpuinfo();
+  if (text) return { ...parseCpuinfo(text), cores };
+  let model = `${Deno.build.arch} CPU`;
   try {
-    return { ...parseCpuinfo(Deno.readTextFileSync("/proc/cpuinfo")), cores };
+    model = os.cpus()[0]?.model ?? model;
   } catch {
-    return { model: `${Deno.build.arch} CPU (no /proc/cpuinfo)`, simdFlags: [], cores };
+    // no --allow-sys
   }
+  return { model: `${model} (flags unknown: run with --allow-run=cat)`, simdFlags: [], cores };
 }
 
 /** One line naming the CPU and its SIMD flags, for the head of a benchmark's output. */
@@ -74,13 +96,18 @@ const CLOCK_THREAD_CPUTIME_ID = 3;
 
 /** libc's clock_gettime, where FFI is allowed and this is Linux; otherwise null. */
 function openClock(): ClockLib | null {
-  if (Deno.build.os !== "linux" || Deno.permissions.querySync({ name: "ffi" }).state !== "granted") {
+  if (
+    Deno.build.os !== "linux" || Deno.permissions.querySync({ name: "ffi" }).state !== "granted"
+  ) {
     return null;
   }
   try {
-    return Deno.dlopen("libc.so.6", {
-      clock_gettime: { parameters: ["i32", "buffer"], result: "i32" },
-    } as const);
+    return Deno.dlopen(
+      "libc.so.6",
+      {
+        clock_gettime: { parameters: ["i32", "buffer"], result: "i32" },
+      } as const,
+    );
   } catch {
     return null;
   }
@@ -118,7 +145,10 @@ export function cpuClockKind(): "thread" | "process" {
  * ```
  */
 export function threadCpuMs(): number {
-  if (cpuClockKind() === "thread" && clock!.symbols.clock_gettime(CLOCK_THREAD_CPUTIME_ID, timespec) === 0) {
+  if (
+    cpuClockKind() === "thread" &&
+    clock!.symbols.clock_gettime(CLOCK_THREAD_CPUTIME_ID, timespec) === 0
+  ) {
     return Number(timespec[0]) * 1e3 + Number(timespec[1]) / 1e6;
   }
   const u = process.cpuUsage();

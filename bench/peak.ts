@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { type Timing, timeMin } from "./cpu.ts";
+import { timeMin, type Timing } from "./cpu.ts";
 
 const ACC = 12;
 /** Bytes of the window the loads walk through (stays in L1), a power of two. */
@@ -48,7 +48,7 @@ const str = (s: string) => vec([...new TextEncoder().encode(s)]);
  * Iteration i (off = 16·i mod WINDOW): a = mem[off .. +16], b = mem[off + 16 .. +16];
  * acc_j += a · b for j < 12.
  */
-export function peakModuleBytes(): Uint8Array {
+export function peakModuleBytes(): Uint8Array<ArrayBuffer> {
   const V128 = 0x7b, I32 = 0x7f, F32 = 0x7d;
   const SIMD = 0xfd;
   const n = 0, acc = (j: number) => 1 + j, a = 1 + ACC, b = 2 + ACC, off = 3 + ACC;
@@ -57,20 +57,40 @@ export function peakModuleBytes(): Uint8Array {
   const load = (offset: number) => [SIMD, ...leb(0), 4, ...leb(offset)]; // v128.load align 16
   const body: number[] = [];
   // distinct starting values (from memory), so no compiler can prove two chains equal
-  for (let j = 0; j < ACC; j++) body.push(0x41, ...sleb(0), ...load(WINDOW + 32 + 16 * j), ...set(acc(j)));
+  for (let j = 0; j < ACC; j++) {
+    body.push(0x41, ...sleb(0), ...load(WINDOW + 32 + 16 * j), ...set(acc(j)));
+  }
   body.push(
-    0x03, 0x40, // loop
-    ...get(off), ...load(0), ...set(a),
-    ...get(off), ...load(16), ...set(b),
+    0x03,
+    0x40, // loop
+    ...get(off),
+    ...load(0),
+    ...set(a),
+    ...get(off),
+    ...load(16),
+    ...set(b),
   );
   for (let j = 0; j < ACC; j++) {
     // acc_j = relaxed_madd(a, b, acc_j)
     body.push(...get(a), ...get(b), ...get(acc(j)), SIMD, ...leb(0x105), ...set(acc(j)));
   }
   body.push(
-    ...get(off), 0x41, ...sleb(16), 0x6a, 0x41, ...sleb(WINDOW - 1), 0x71, ...set(off),
-    ...get(n), 0x41, ...sleb(1), 0x6b, 0x22, ...leb(n), // local.tee n (n − 1)
-    0x0d, 0, // br_if 0
+    ...get(off),
+    0x41,
+    ...sleb(16),
+    0x6a,
+    0x41,
+    ...sleb(WINDOW - 1),
+    0x71,
+    ...set(off),
+    ...get(n),
+    0x41,
+    ...sleb(1),
+    0x6b,
+    0x22,
+    ...leb(n), // local.tee n (n − 1)
+    0x0d,
+    0, // br_if 0
     0x0b, // end loop
     ...get(acc(0)),
   );
@@ -79,7 +99,14 @@ export function peakModuleBytes(): Uint8Array {
   const locals = [...leb(2), ...leb(ACC + 2), V128, ...leb(1), I32];
   const code = vec([...locals, ...body]);
   return Uint8Array.from([
-    0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    1,
+    0,
+    0,
+    0,
     ...section(1, [...leb(1), 0x60, ...vec([I32]), ...vec([F32])]),
     ...section(3, [...leb(1), ...leb(0)]),
     ...section(5, [...leb(1), 0, ...leb(1)]),

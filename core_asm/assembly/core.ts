@@ -427,19 +427,22 @@ function colsum(pX: usize, rows: i32, cols: i32, pOut: usize, accumulate: bool):
 // logits, ∂z2, ∂z1: ~40 KB each) go through the forward and, for train rows, the backward pass
 // while they are in L1/L2; the weight gradients accumulate over the blocks.
 
-/** Kernel ids, in the order one block runs them (`kernel` times one alone, for the bench). */
+/** Kernel ids, in the order a step runs them (`kernel` runs one alone, for the bench; the
+ * names and FLOPs are in bench/flops.ts). 1–5 run on every block, 6–11 on train blocks. */
 const K_LAYER0: i32 = 0; // PA = E·W0a + b0, PB = E·W0b (once per step)
 const K_LAYER1: i32 = 1; // z1 = PA[a] + PB[b]; H1 = silu(z1), G1 = silu'(z1)
-const K_LAYER2: i32 = 2; // H2, G2 = silu, silu' (H1·W1 + b1)
-const K_LOGITS: i32 = 3; // logits = H2·W2 + b2
-const K_SOFTMAX: i32 = 4; // cross-entropy, accuracy; train rows: ∂logits in place
-const K_DW2: i32 = 5; // ∂W2 += H2ᵀ·∂logits, ∂b2 += Σ ∂logits
-const K_DZ2: i32 = 6; // ∂z2 = ∂logits·W2ᵀ ⊙ G2
-const K_DW1: i32 = 7; // ∂W1 += H1ᵀ·∂z2, ∂b1 += Σ ∂z2
-const K_DZ1: i32 = 8; // ∂z1 = ∂z2·W1ᵀ ⊙ G1
-const K_SCATTER: i32 = 9; // ∂PA[a] += ∂z1, ∂PB[b] += ∂z1
-const K_LAYER0_GRAD: i32 = 10; // ∂W0a = Eᵀ·∂PA, ∂W0b = Eᵀ·∂PB, ∂E, ∂b0 (once per step)
-const K_TRANSPOSES: i32 = 11; // the out×in weight copies (once per step)
+const K_LAYER2: i32 = 2; // z2 = H1·W1 + b1 (into H2)
+const K_SILU2: i32 = 3; // H2 = silu(z2), G2 = silu'(z2)
+const K_LOGITS: i32 = 4; // logits = H2·W2 + b2
+const K_SOFTMAX: i32 = 5; // cross-entropy, accuracy; train rows: ∂logits in place
+const K_DW2: i32 = 6; // ∂W2 += H2ᵀ·∂logits
+const K_DZ2: i32 = 7; // ∂z2 = ∂logits·W2ᵀ ⊙ G2
+const K_DW1: i32 = 8; // ∂W1 += H1ᵀ·∂z2
+const K_DZ1: i32 = 9; // ∂z1 = ∂z2·W1ᵀ ⊙ G1
+const K_BIAS: i32 = 10; // ∂b2 += Σ ∂logits, ∂b1 += Σ ∂z2
+const K_SCATTER: i32 = 11; // ∂PA[a] += ∂z1, ∂PB[b] += ∂z1
+const K_LAYER0_GRAD: i32 = 12; // ∂b0, ∂W0a = Eᵀ·∂PA, ∂W0b = Eᵀ·∂PB, ∂E (once per step)
+const K_TRANSPOSES: i32 = 13; // the out×in weight copies (once per step)
 
 let trainLoss: f64 = 0;
 let testLoss: f64 = 0;
@@ -553,8 +556,8 @@ function runKernel(which: i32, r0: i32, n: i32, first: bool): void {
     case K_LAYER2:
       gemm(n, HP, H, pH1, HP, pParams + (<usize>oW1 << 2), HP, pH2, HP, 3,
         pParams + (<usize>oB1 << 2), 0);
-      silu(pH2, pH2, pG2, n, ceil4(H), HP);
       break;
+    case K_SILU2: silu(pH2, pH2, pG2, n, ceil4(H), HP); break;
     case K_LOGITS:
       gemm(n, PP, H, pH2, HP, pParams + (<usize>oW2 << 2), PP, pLG, PP, 3,
         pParams + (<usize>oB2 << 2), 0);
@@ -562,14 +565,16 @@ function runKernel(which: i32, r0: i32, n: i32, first: bool): void {
     case K_SOFTMAX: softmax(r0, n); break;
     case K_DW2:
       gemmT(ceil4(H), PP, n, pH2, HP, pLG, PP, g + (<usize>oW2 << 2), PP, !first);
-      colsum(pLG, n, PP, g + (<usize>oB2 << 2), !first);
       break;
     case K_DZ2: gemm(n, HP, P, pLG, PP, pW2T, HP, pDZ2, HP, 4, 0, pG2); break;
     case K_DW1:
       gemmT(ceil4(H), HP, n, pH1, HP, pDZ2, HP, g + (<usize>oW1 << 2), HP, !first);
-      colsum(pDZ2, n, HP, g + (<usize>oB1 << 2), !first);
       break;
     case K_DZ1: gemm(n, HP, H, pDZ2, HP, pW1T, HP, pDZ1, HP, 4, 0, pG1); break;
+    case K_BIAS:
+      colsum(pLG, n, PP, g + (<usize>oB2 << 2), !first);
+      colsum(pDZ2, n, HP, g + (<usize>oB1 << 2), !first);
+      break;
     case K_SCATTER:
       if (first) {
         memory.fill(pDPA, 0, <usize>(P * HP) << 2);
