@@ -80,7 +80,10 @@ function ceil4(x: i32): i32 {
   return (x + 3) & ~3;
 }
 
+let ALLOCATED: usize = 0; // bytes taken from the heap by setup (see asmCoreBytes)
+
 function alloc(bytes: usize): usize {
+  ALLOCATED += bytes + 64;
   const raw = heap.alloc(bytes + 64);
   const p = (raw + 63) & ~(<usize>63);
   memory.fill(p, 0, bytes);
@@ -137,7 +140,7 @@ export function setup(p: i32, d: i32, h: i32, nt: i32): void {
   pNEG = alloc(<usize>PP << 2);
   for (let j = P; j < PP; j++) store<f32>(pNEG + (<usize>j << 2), -3.0e38);
   const kmax = max(max(max(HP, PP), DP), P);
-  pPACK = alloc(<usize>(((max(BR, P) + 3) & ~3) * kmax) << 2);
+  pPACK = alloc(<usize>((((max(BR, P) + 3) & ~3) + 4) * kmax) << 2); // + a spare panel
   pZERO = alloc(<usize>kmax << 2);
   pSIG = alloc(<usize>P << 3);
   pSTATS = alloc(64);
@@ -177,6 +180,8 @@ export function offset(which: i32): i32 {
     case 9: return DP;
     case 10: return HP;
     case 11: return PP;
+    case 12: return BR;
+    case 13: return <i32>ALLOCATED;
     default: return 0;
   }
 }
@@ -310,6 +315,50 @@ function silu(pZ: usize, pH: usize, pG: usize, rows: i32, cols: i32, ld: i32): v
   if (rows > 3) epi(c30, c31, pc + 3 * ldc, mode, pbias, pg + 3 * ldc);
 }
 
+// Epilogue of one output row of a 4-wide tile (one vector), modes as `epi`.
+// @ts-ignore: decorator
+@inline function epi1(c: v128, pc: usize, mode: i32, pb: usize, pg: usize): void {
+  if (mode == 0) v128.store(pc, c);
+  else if (mode == 1) v128.store(pc, f32x4.add(v128.load(pc), c));
+  else if (mode == 3) v128.store(pc, f32x4.add(c, v128.load(pb)));
+  else v128.store(pc, f32x4.mul(c, v128.load(pg)));
+}
+
+/** An 8×4 tile for the last 4 columns when N is 4 more than a multiple of 8 (N = 100 or 60
+ * instead of 104 or 64 at the model's sizes): rows 0–3 of A_k at pa + k·sa, rows 4–7 at
+ * pa + a2 + k·sa; B_k one v128 at pb + k·sb. Same 8 accumulators, 3 loads and 8 FMAs per k. */
+// @ts-ignore: decorator
+@inline function tile8x4(pa: usize, a2: usize, sa: usize, pb: usize, sb: usize, K: i32,
+  pc: usize, ldc: usize, rows: i32, mode: i32, pbias: usize, pg: usize): void {
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+  let c4 = f32x4.splat(0), c5 = f32x4.splat(0), c6 = f32x4.splat(0), c7 = f32x4.splat(0);
+  let pa2 = pa + a2;
+  for (let k = 0; k < K; k++) {
+    const b = v128.load(pb);
+    const u = v128.load(pa);
+    c0 = madd(v128.shuffle<f32>(u, u, 0, 0, 0, 0), b, c0);
+    c1 = madd(v128.shuffle<f32>(u, u, 1, 1, 1, 1), b, c1);
+    c2 = madd(v128.shuffle<f32>(u, u, 2, 2, 2, 2), b, c2);
+    c3 = madd(v128.shuffle<f32>(u, u, 3, 3, 3, 3), b, c3);
+    const w = v128.load(pa2);
+    c4 = madd(v128.shuffle<f32>(w, w, 0, 0, 0, 0), b, c4);
+    c5 = madd(v128.shuffle<f32>(w, w, 1, 1, 1, 1), b, c5);
+    c6 = madd(v128.shuffle<f32>(w, w, 2, 2, 2, 2), b, c6);
+    c7 = madd(v128.shuffle<f32>(w, w, 3, 3, 3, 3), b, c7);
+    pa += sa;
+    pa2 += sa;
+    pb += sb;
+  }
+  epi1(c0, pc, mode, pbias, pg);
+  if (rows > 1) epi1(c1, pc + ldc, mode, pbias, pg + ldc);
+  if (rows > 2) epi1(c2, pc + 2 * ldc, mode, pbias, pg + 2 * ldc);
+  if (rows > 3) epi1(c3, pc + 3 * ldc, mode, pbias, pg + 3 * ldc);
+  if (rows > 4) epi1(c4, pc + 4 * ldc, mode, pbias, pg + 4 * ldc);
+  if (rows > 5) epi1(c5, pc + 5 * ldc, mode, pbias, pg + 5 * ldc);
+  if (rows > 6) epi1(c6, pc + 6 * ldc, mode, pbias, pg + 6 * ldc);
+  if (rows > 7) epi1(c7, pc + 7 * ldc, mode, pbias, pg + 7 * ldc);
+}
+
 /** Pack A's rows (M of them, lda bytes apart, K floats used) as panels of 4: panel q holds
  * A[4q..4q+3][k] at dst + (q·K + k)·16; the rows past M are zeros. */
 function pack4(pA: usize, lda: usize, M: i32, K: i32, dst: usize): void {
@@ -344,27 +393,40 @@ function pack4(pA: usize, lda: usize, M: i32, K: i32, dst: usize): void {
 }
 
 /** C (M×N) = epilogue(A·B), A row-major (lda floats a row, packed here), B K×N (ldb), N a
- * multiple of 8; G (mode 4) has C's row length. */
+ * multiple of 4; G (mode 4) has C's row length. */
 // @ts-ignore: decorator
 @inline function gemm(M: i32, N: i32, K: i32, pA: usize, lda: i32, pB: usize, ldb: i32,
   pC: usize, ldc: i32, mode: i32, pbias: usize, pG: usize): void {
   pack4(pA, <usize>lda << 2, M, K, pPACK);
   const sb = <usize>ldb << 2;
   const lc = <usize>ldc << 2;
+  const panel = <usize>K << 4;
+  const n8 = N & ~7;
   for (let i = 0; i < M; i += 4) {
     const pa = pPACK + (<usize>(i * K) << 2);
     const crow = pC + <usize>i * lc;
     const grow = pG + <usize>i * lc;
     const rows = min(4, M - i);
-    for (let j = 0; j < N; j += 8) {
+    for (let j = 0; j < n8; j += 8) {
       const jo = <usize>j << 2;
       tile4(pa, 16, pB + jo, sb, K, crow + jo, lc, rows, mode, pbias + jo, grow + jo);
+    }
+  }
+  if (n8 < N) {
+    // the last 4 columns, 8 rows (two panels) at a time; past M the second panel is the
+    // spare one at the end of the pack buffer, and its rows are not stored
+    const jo = <usize>n8 << 2;
+    for (let i = 0; i < M; i += 8) {
+      const pa = pPACK + (<usize>(i * K) << 2);
+      tile8x4(pa, panel, 16, pB + jo, sb, K, pC + <usize>i * lc + jo, lc, min(8, M - i), mode,
+        pbias + jo, pG + <usize>i * lc + jo);
     }
   }
 }
 
 /** C (M×N) (+)= Aᵀ·B where A is K×M row-major (lda) and B is K×N (ldb): weight gradients, A
- * read in place. M a multiple of 4, N of 8. */
+ * read in place. M and N multiples of 4; when M is 4 more than a multiple of 8, A's rows must
+ * have 4 more readable floats (lda ≥ M + 4: the padding). */
 // @ts-ignore: decorator
 @inline function gemmT(M: i32, N: i32, K: i32, pA: usize, lda: i32, pB: usize, ldb: i32,
   pC: usize, ldc: i32, accumulate: bool): void {
@@ -372,11 +434,19 @@ function pack4(pA: usize, lda: usize, M: i32, K: i32, dst: usize): void {
   const sb = <usize>ldb << 2;
   const lc = <usize>ldc << 2;
   const mode = accumulate ? 1 : 0;
+  const n8 = N & ~7;
   for (let i = 0; i < M; i += 4) {
     const crow = pC + <usize>i * lc;
-    for (let j = 0; j < N; j += 8) {
+    for (let j = 0; j < n8; j += 8) {
       const jo = <usize>j << 2;
       tile4(pA + (<usize>i << 2), la, pB + jo, sb, K, crow + jo, lc, 4, mode, 0, 0);
+    }
+  }
+  if (n8 < N) {
+    const jo = <usize>n8 << 2;
+    for (let i = 0; i < M; i += 8) {
+      tile8x4(pA + (<usize>i << 2), 16, la, pB + jo, sb, K, pC + <usize>i * lc + jo, lc,
+        min(8, M - i), mode, 0, 0);
     }
   }
 }
@@ -451,12 +521,12 @@ let testOk: i32 = 0;
 
 /** z1 = PA[a] + PB[b] for the block's rows (PA holds b0), then H1, G1 = silu, silu'(z1). */
 function layer1(r0: i32, n: i32): void {
-  const hb = <usize>HP << 2;
+  const hb = <usize>HP << 2, cb = <usize>ceil4(H) << 2;
   for (let r = 0; r < n; r++) {
     const pa = pPA + <usize>load<i32>(pIA + (<usize>(r0 + r) << 2)) * hb;
     const pb = pPB + <usize>load<i32>(pIB + (<usize>(r0 + r) << 2)) * hb;
     const ph = pH1 + <usize>r * hb;
-    for (let j: usize = 0; j < hb; j += 16) {
+    for (let j: usize = 0; j < cb; j += 16) {
       v128.store(ph + j, f32x4.add(v128.load(pa + j), v128.load(pb + j)));
     }
   }
@@ -466,7 +536,7 @@ function layer1(r0: i32, n: i32): void {
 /** Softmax cross-entropy of the block's rows r0..r0+n: loss and accuracy into the step's sums;
  * train rows get d loss/d logits = (softmax − onehot)/NT in place. */
 function softmax(r0: i32, n: i32): void {
-  const pb = <usize>PP << 2;
+  const pb = <usize>PP << 2, cb = <usize>ceil4(P) << 2; // row stride, columns in use
   const k0 = kf(0), k1 = kf(1), k2 = kf(2), k3 = kf(3), k4 = kf(4), k5 = kf(5), k6 = kf(6);
   const k7 = kf(7), k8 = kf(8), k9 = kf(9), k10 = kf(10), k11 = kf(11), k12 = kf(12);
   const ki = v128.load32_splat(KI);
@@ -475,14 +545,14 @@ function softmax(r0: i32, n: i32): void {
     const row = pLG + <usize>i * pb;
     // max over the p logits (padding lanes pushed down by NEG), then the first index holding it
     let vmax = f32x4.add(v128.load(row), v128.load(pNEG));
-    for (let j: usize = 16; j < pb; j += 16) {
+    for (let j: usize = 16; j < cb; j += 16) {
       vmax = f32x4.pmax(vmax, f32x4.add(v128.load(row + j), v128.load(pNEG + j)));
     }
     vmax = f32x4.pmax(vmax, v128.shuffle<f32>(vmax, vmax, 2, 3, 0, 1));
     vmax = f32x4.pmax(vmax, v128.shuffle<f32>(vmax, vmax, 1, 0, 3, 2));
     const mx = f32x4.extract_lane(vmax, 0);
     let am = 0;
-    for (let j: usize = 0; j < pb; j += 16) {
+    for (let j: usize = 0; j < cb; j += 16) {
       const bits = i32x4.bitmask(f32x4.eq(v128.load(row + j), vmax));
       if (bits != 0) {
         am = <i32>(j >> 2) + ctz(bits);
@@ -493,7 +563,7 @@ function softmax(r0: i32, n: i32): void {
     const pl = row + (<usize>lbl << 2);
     const xl = <f64>load<f32>(pl);
     // e_j = exp(x_j − max), kept in the row (padding lanes are 0)
-    for (let j: usize = 0; j < pb; j += 16) {
+    for (let j: usize = 0; j < cb; j += 16) {
       const x = f32x4.sub(v128.load(row + j), vmax);
       const e = vexp(x, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, k11, k12, ki);
       v128.store(row + j, f32x4.mul(e, v128.load(pMASK + j)));
@@ -505,7 +575,7 @@ function softmax(r0: i32, n: i32): void {
     const el = <f64>load<f32>(pl);
     store<f32>(pl, 0);
     let acc = v128.load(row);
-    for (let j: usize = 16; j < pb; j += 16) acc = f32x4.add(acc, v128.load(row + j));
+    for (let j: usize = 16; j < cb; j += 16) acc = f32x4.add(acc, v128.load(row + j));
     const rest = <f64>(f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1)) +
       <f64>(f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3));
     const sum = el + rest;
@@ -515,7 +585,7 @@ function softmax(r0: i32, n: i32): void {
       if (am == lbl) trainOk++;
       // d loss/d logits = (softmax − onehot) / NT, in place
       const scale = f32x4.splat(<f32>(1.0 / (sum * <f64>NT)));
-      for (let j: usize = 0; j < pb; j += 16) {
+      for (let j: usize = 0; j < cb; j += 16) {
         v128.store(row + j, f32x4.mul(v128.load(row + j), scale));
       }
       store<f32>(pl, <f32>(-rest / (sum * <f64>NT)));
@@ -527,12 +597,12 @@ function softmax(r0: i32, n: i32): void {
 }
 
 function scatter(r0: i32, n: i32): void {
-  const hb = <usize>HP << 2;
+  const hb = <usize>HP << 2, cb = <usize>ceil4(H) << 2;
   for (let r = 0; r < n; r++) {
     const row = pDZ1 + <usize>r * hb;
     const pa = pDPA + <usize>load<i32>(pIA + (<usize>(r0 + r) << 2)) * hb;
     const pb = pDPB + <usize>load<i32>(pIB + (<usize>(r0 + r) << 2)) * hb;
-    for (let j: usize = 0; j < hb; j += 16) {
+    for (let j: usize = 0; j < cb; j += 16) {
       const v = v128.load(row + j);
       v128.store(pa + j, f32x4.add(v128.load(pa + j), v));
       v128.store(pb + j, f32x4.add(v128.load(pb + j), v));
@@ -547,30 +617,30 @@ function runKernel(which: i32, r0: i32, n: i32, first: bool): void {
   switch (which) {
     case K_LAYER0: {
       const pE = pParams + (<usize>oE << 2);
-      gemm(P, HP, D, pE, DP, pParams + (<usize>oW0a << 2), HP, pPA, HP, 3,
+      gemm(P, ceil4(H), D, pE, DP, pParams + (<usize>oW0a << 2), HP, pPA, HP, 3,
         pParams + (<usize>oB0 << 2), 0);
-      gemm(P, HP, D, pE, DP, pParams + (<usize>oW0b << 2), HP, pPB, HP, 0, 0, 0);
+      gemm(P, ceil4(H), D, pE, DP, pParams + (<usize>oW0b << 2), HP, pPB, HP, 0, 0, 0);
       break;
     }
     case K_LAYER1: layer1(r0, n); break;
     case K_LAYER2:
-      gemm(n, HP, H, pH1, HP, pParams + (<usize>oW1 << 2), HP, pH2, HP, 3,
+      gemm(n, ceil4(H), H, pH1, HP, pParams + (<usize>oW1 << 2), HP, pH2, HP, 3,
         pParams + (<usize>oB1 << 2), 0);
       break;
     case K_SILU2: silu(pH2, pH2, pG2, n, ceil4(H), HP); break;
     case K_LOGITS:
-      gemm(n, PP, H, pH2, HP, pParams + (<usize>oW2 << 2), PP, pLG, PP, 3,
+      gemm(n, ceil4(P), H, pH2, HP, pParams + (<usize>oW2 << 2), PP, pLG, PP, 3,
         pParams + (<usize>oB2 << 2), 0);
       break;
     case K_SOFTMAX: softmax(r0, n); break;
     case K_DW2:
-      gemmT(ceil4(H), PP, n, pH2, HP, pLG, PP, g + (<usize>oW2 << 2), PP, !first);
+      gemmT(ceil4(H), ceil4(P), n, pH2, HP, pLG, PP, g + (<usize>oW2 << 2), PP, !first);
       break;
-    case K_DZ2: gemm(n, HP, P, pLG, PP, pW2T, HP, pDZ2, HP, 4, 0, pG2); break;
+    case K_DZ2: gemm(n, ceil4(H), P, pLG, PP, pW2T, HP, pDZ2, HP, 4, 0, pG2); break;
     case K_DW1:
-      gemmT(ceil4(H), HP, n, pH1, HP, pDZ2, HP, g + (<usize>oW1 << 2), HP, !first);
+      gemmT(ceil4(H), ceil4(H), n, pH1, HP, pDZ2, HP, g + (<usize>oW1 << 2), HP, !first);
       break;
-    case K_DZ1: gemm(n, HP, H, pDZ2, HP, pW1T, HP, pDZ1, HP, 4, 0, pG1); break;
+    case K_DZ1: gemm(n, ceil4(H), H, pDZ2, HP, pW1T, HP, pDZ1, HP, 4, 0, pG1); break;
     case K_BIAS:
       colsum(pLG, n, PP, g + (<usize>oB2 << 2), !first);
       colsum(pDZ2, n, HP, g + (<usize>oB1 << 2), !first);
@@ -586,12 +656,12 @@ function runKernel(which: i32, r0: i32, n: i32, first: bool): void {
       // b0's gradient is Σ over pairs of ∂z1 = Σ over tokens of ∂PA
       colsum(pDPA, P, HP, g + (<usize>oB0 << 2), false);
       const pE = pParams + (<usize>oE << 2);
-      gemmT(ceil4(D), HP, P, pE, DP, pDPA, HP, g + (<usize>oW0a << 2), HP, false);
-      gemmT(ceil4(D), HP, P, pE, DP, pDPB, HP, g + (<usize>oW0b << 2), HP, false);
+      gemmT(ceil4(D), ceil4(H), P, pE, DP, pDPA, HP, g + (<usize>oW0a << 2), HP, false);
+      gemmT(ceil4(D), ceil4(H), P, pE, DP, pDPB, HP, g + (<usize>oW0b << 2), HP, false);
       // dE = dPA · W0a + dPB · W0b (PyTorch's out×in halves)
       const pGE = g + (<usize>oE << 2);
-      gemm(P, DP, H, pDPA, HP, pW0aT, DP, pGE, DP, 0, 0, 0);
-      gemm(P, DP, H, pDPB, HP, pW0bT, DP, pGE, DP, 1, 0, 0);
+      gemm(P, ceil4(D), H, pDPA, HP, pW0aT, DP, pGE, DP, 0, 0, 0);
+      gemm(P, ceil4(D), H, pDPB, HP, pW0bT, DP, pGE, DP, 1, 0, 0);
       break;
     }
     case K_TRANSPOSES: refreshTransposes(); break;
@@ -683,8 +753,8 @@ export function evaluate(): void {
  * written as f64 into SIG. F = CS·X − i·SN·X with the DFT tables set by the host. */
 export function signals(which: i32): void {
   const pX = which == 0 ? pParams + (<usize>oE << 2) : pGrad + (<usize>oE << 2);
-  gemm(P, DP, P, pCS, P, pX, DP, pRE, DP, 0, 0, 0);
-  gemm(P, DP, P, pSN, P, pX, DP, pIM, DP, 0, 0, 0);
+  gemm(P, ceil4(D), P, pCS, P, pX, DP, pRE, DP, 0, 0, 0);
+  gemm(P, ceil4(D), P, pSN, P, pX, DP, pIM, DP, 0, 0, 0);
   const rb = <usize>DP << 2;
   for (let k = 0; k < P; k++) {
     const re = pRE + <usize>k * rb, im = pIM + <usize>k * rb;
@@ -697,13 +767,17 @@ export function signals(which: i32): void {
   }
 }
 
-/** Sum of squares of the parameter block, in f64. */
+/** Sum of squares of the parameter block, in f64 (two f64x2 accumulators). */
 export function paramSquares(): f64 {
-  let s: f64 = 0;
+  let s0 = f64x2.splat(0), s1 = f64x2.splat(0);
   const end = <usize>TOTAL << 2;
-  for (let o: usize = 0; o < end; o += 4) {
-    const v = <f64>load<f32>(pParams + o);
-    s += v * v;
+  for (let o: usize = 0; o < end; o += 16) {
+    const v = v128.load(pParams + o);
+    const lo = f64x2.promote_low_f32x4(v);
+    const hi = f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1));
+    s0 = f64x2.add(s0, f64x2.mul(lo, lo));
+    s1 = f64x2.add(s1, f64x2.mul(hi, hi));
   }
-  return s;
+  const s = f64x2.add(s0, s1);
+  return f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
 }
