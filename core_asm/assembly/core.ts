@@ -235,22 +235,29 @@ const KI = memory.data<i32>([127 - 0x4b400000], 16);
   return f32x4.mul(y, e);
 }
 
-/** H = silu(Z), G = silu'(Z) for `rows` rows of `cols` floats (a multiple of 4), row stride
- * `ld` floats; H may be Z. */
-function silu(pZ: usize, pH: usize, pG: usize, rows: i32, cols: i32, ld: i32): void {
+/** H = silu(z), and G = silu'(z) if `withG` (the backward pass needs it), for n rows of a block
+ * (HP floats a row, the first ceil4(H) in use): z = Z's row, or with `gather`, z = PA[a] + PB[b]
+ * for the pair rows r0 … r0 + n − 1. H may be Z. Inlined with constant flags. */
+// @ts-ignore: decorator
+@inline function siluRows(pZ: usize, pH: usize, pG: usize, r0: i32, n: i32, gather: bool,
+  withG: bool): void {
   const k0 = kf(0), k1 = kf(1), k2 = kf(2), k3 = kf(3), k4 = kf(4), k5 = kf(5), k6 = kf(6);
   const k7 = kf(7), k8 = kf(8), k9 = kf(9), k10 = kf(10), k11 = kf(11), one = kf(12);
   const ki = v128.load32_splat(KI);
-  const cb = <usize>cols << 2, lb = <usize>ld << 2;
-  for (let r = 0; r < rows; r++) {
-    const o = <usize>r * lb;
-    const pz = pZ + o, ph = pH + o, pg = pG + o;
+  const hb = <usize>HP << 2, cb = <usize>ceil4(H) << 2;
+  for (let r = 0; r < n; r++) {
+    let pz = pZ + <usize>r * hb, pz2: usize = 0;
+    if (gather) {
+      pz = pPA + <usize>load<i32>(pIA + (<usize>(r0 + r) << 2)) * hb;
+      pz2 = pPB + <usize>load<i32>(pIB + (<usize>(r0 + r) << 2)) * hb;
+    }
+    const ph = pH + <usize>r * hb, pg = pG + <usize>r * hb;
     for (let j: usize = 0; j < cb; j += 16) {
-      const z = v128.load(pz + j);
+      const z = gather ? f32x4.add(v128.load(pz + j), v128.load(pz2 + j)) : v128.load(pz + j);
       const e = vexp(f32x4.neg(z), k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, k11, one, ki);
       const s = f32x4.div(one, f32x4.add(one, e));
       v128.store(ph + j, f32x4.mul(z, s));
-      v128.store(pg + j, f32x4.mul(s, madd(z, f32x4.sub(one, s), one)));
+      if (withG) v128.store(pg + j, f32x4.mul(s, madd(z, f32x4.sub(one, s), one)));
     }
   }
 }
@@ -402,14 +409,14 @@ function pack4(pA: usize, lda: usize, M: i32, K: i32, dst: usize): void {
   const lc = <usize>ldc << 2;
   const panel = <usize>K << 4;
   const n8 = N & ~7;
-  for (let i = 0; i < M; i += 4) {
-    const pa = pPACK + (<usize>(i * K) << 2);
-    const crow = pC + <usize>i * lc;
-    const grow = pG + <usize>i * lc;
-    const rows = min(4, M - i);
-    for (let j = 0; j < n8; j += 8) {
-      const jo = <usize>j << 2;
-      tile4(pa, 16, pB + jo, sb, K, crow + jo, lc, rows, mode, pbias + jo, grow + jo);
+  // column strips outer: a strip of B (K×8) stays in L1 while the packed panels pass by
+  for (let j = 0; j < n8; j += 8) {
+    const jo = <usize>j << 2;
+    for (let i = 0; i < M; i += 4) {
+      const pa = pPACK + (<usize>(i * K) << 2);
+      const crow = pC + <usize>i * lc;
+      const grow = pG + <usize>i * lc;
+      tile4(pa, 16, pB + jo, sb, K, crow + jo, lc, min(4, M - i), mode, pbias + jo, grow + jo);
     }
   }
   if (n8 < N) {
@@ -519,18 +526,16 @@ let testLoss: f64 = 0;
 let trainOk: i32 = 0;
 let testOk: i32 = 0;
 
-/** z1 = PA[a] + PB[b] for the block's rows (PA holds b0), then H1, G1 = silu, silu'(z1). */
-function layer1(r0: i32, n: i32): void {
-  const hb = <usize>HP << 2, cb = <usize>ceil4(H) << 2;
-  for (let r = 0; r < n; r++) {
-    const pa = pPA + <usize>load<i32>(pIA + (<usize>(r0 + r) << 2)) * hb;
-    const pb = pPB + <usize>load<i32>(pIB + (<usize>(r0 + r) << 2)) * hb;
-    const ph = pH1 + <usize>r * hb;
-    for (let j: usize = 0; j < cb; j += 16) {
-      v128.store(ph + j, f32x4.add(v128.load(pa + j), v128.load(pb + j)));
-    }
-  }
-  silu(pH1, pH1, pG1, n, ceil4(H), HP);
+/** z1 = PA[a] + PB[b] for the block's rows (PA holds b0); H1 = silu(z1), G1 = silu'(z1). */
+function layer1(r0: i32, n: i32, withG: bool): void {
+  if (withG) siluRows(0, pH1, pG1, r0, n, true, true);
+  else siluRows(0, pH1, pG1, r0, n, true, false);
+}
+
+/** H2 = silu(z2) in place, G2 = silu'(z2). */
+function silu2(n: i32, withG: bool): void {
+  if (withG) siluRows(pH2, pH2, pG2, 0, n, false, true);
+  else siluRows(pH2, pH2, pG2, 0, n, false, false);
 }
 
 /** Softmax cross-entropy of the block's rows r0..r0+n: loss and accuracy into the step's sums;
@@ -610,9 +615,10 @@ function scatter(r0: i32, n: i32): void {
   }
 }
 
-/** One kernel of the step on the block of rows r0..r0+n (`first`: the first train block, whose
- * gradients overwrite instead of accumulating). */
-function runKernel(which: i32, r0: i32, n: i32, first: bool): void {
+/** One kernel of the step on the block of rows r0..r0+n (`grads`: a train block whose backward
+ * pass follows; `first`: the first train block, whose gradients overwrite instead of
+ * accumulating). */
+function runKernel(which: i32, r0: i32, n: i32, grads: bool, first: bool): void {
   const g = pGrad;
   switch (which) {
     case K_LAYER0: {
@@ -622,12 +628,12 @@ function runKernel(which: i32, r0: i32, n: i32, first: bool): void {
       gemm(P, ceil4(H), D, pE, DP, pParams + (<usize>oW0b << 2), HP, pPB, HP, 0, 0, 0);
       break;
     }
-    case K_LAYER1: layer1(r0, n); break;
+    case K_LAYER1: layer1(r0, n, grads); break;
     case K_LAYER2:
       gemm(n, ceil4(H), H, pH1, HP, pParams + (<usize>oW1 << 2), HP, pH2, HP, 3,
         pParams + (<usize>oB1 << 2), 0);
       break;
-    case K_SILU2: silu(pH2, pH2, pG2, n, ceil4(H), HP); break;
+    case K_SILU2: silu2(n, grads); break;
     case K_LOGITS:
       gemm(n, ceil4(P), H, pH2, HP, pParams + (<usize>oW2 << 2), PP, pLG, PP, 3,
         pParams + (<usize>oB2 << 2), 0);
@@ -678,12 +684,14 @@ function forward(rows: i32, grads: bool = true): void {
   testLoss = 0;
   trainOk = 0;
   testOk = 0;
-  runKernel(K_LAYER0, 0, 0, true);
+  runKernel(K_LAYER0, 0, 0, false, true);
   for (let r0 = 0; r0 < rows; r0 += BR) {
     // blocks do not straddle the train/test boundary
     const n = r0 < NT ? min(BR, NT - r0) : min(BR, rows - r0);
     const train = grads && r0 < NT;
-    for (let k = K_LAYER1; k <= (train ? K_SCATTER : K_SOFTMAX); k++) runKernel(k, r0, n, r0 == 0);
+    for (let k = K_LAYER1; k <= (train ? K_SCATTER : K_SOFTMAX); k++) {
+      runKernel(k, r0, n, train, r0 == 0);
+    }
     if (r0 < NT && r0 + n == NT) r0 = NT - BR; // the test rows start a block
   }
   store<f64>(pSTATS, trainLoss);
@@ -694,20 +702,20 @@ function forward(rows: i32, grads: bool = true): void {
 
 /** The gradients of the first layer (from ∂PA, ∂PB, which `forward` accumulated). */
 function backward(): void {
-  runKernel(K_LAYER0_GRAD, 0, 0, true);
+  runKernel(K_LAYER0_GRAD, 0, 0, true, true);
 }
 
 /** For the bench: run kernel `which` alone as one step would (on every block it runs on: all
  * rows or the train rows, with the data the blocks' buffers hold). */
 export function kernel(which: i32, withTest: bool): void {
   if (which == K_LAYER0 || which >= K_LAYER0_GRAD) {
-    runKernel(which, 0, 0, true);
+    runKernel(which, 0, 0, true, true);
     return;
   }
   const rows = which <= K_SOFTMAX && withTest ? R : NT;
   for (let r0 = 0; r0 < rows; r0 += BR) {
     const n = r0 < NT ? min(BR, NT - r0) : min(BR, rows - r0);
-    runKernel(which, r0, n, r0 == 0);
+    runKernel(which, r0, n, r0 < NT, r0 == 0);
     if (r0 < NT && r0 + n == NT) r0 = NT - BR;
   }
 }
