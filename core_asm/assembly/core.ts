@@ -203,6 +203,8 @@ const KF = memory.data<f32>([
   1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1, 1.0, 0.0,
 ], 16);
 const KI = memory.data<i32>([127 - 0x4b400000], 16);
+// lane numbers 0 1 2 3, and 4 in every lane
+const LANES = memory.data<i32>([0, 1, 2, 3, 4, 4, 4, 4], 16);
 
 // @ts-ignore: decorator
 @inline function kf(i: i32): v128 {
@@ -542,17 +544,17 @@ function silu2(n: i32, withG: bool): void {
  * train rows get d loss/d logits = (softmax − onehot)/NT in place. */
 function softmax(r0: i32, n: i32): void {
   const pb = <usize>PP << 2, cb = <usize>ceil4(P) << 2; // row stride, columns in use
+  const last = cb - 16; // the vector holding the padding lanes, if any
   const k0 = kf(0), k1 = kf(1), k2 = kf(2), k3 = kf(3), k4 = kf(4), k5 = kf(5), k6 = kf(6);
   const k7 = kf(7), k8 = kf(8), k9 = kf(9), k10 = kf(10), k11 = kf(11), k12 = kf(12);
   const ki = v128.load32_splat(KI);
+  const iota = v128.load(LANES), four = v128.load(LANES, 16);
   for (let i = 0; i < n; i++) {
     const r = r0 + i;
     const row = pLG + <usize>i * pb;
     // max over the p logits (padding lanes pushed down by NEG), then the first index holding it
-    let vmax = f32x4.add(v128.load(row), v128.load(pNEG));
-    for (let j: usize = 16; j < cb; j += 16) {
-      vmax = f32x4.pmax(vmax, f32x4.add(v128.load(row + j), v128.load(pNEG + j)));
-    }
+    let vmax = f32x4.add(v128.load(row + last), v128.load(pNEG + last));
+    for (let j: usize = 0; j < last; j += 16) vmax = f32x4.pmax(vmax, v128.load(row + j));
     vmax = f32x4.pmax(vmax, v128.shuffle<f32>(vmax, vmax, 2, 3, 0, 1));
     vmax = f32x4.pmax(vmax, v128.shuffle<f32>(vmax, vmax, 1, 0, 3, 2));
     const mx = f32x4.extract_lane(vmax, 0);
@@ -567,24 +569,29 @@ function softmax(r0: i32, n: i32): void {
     const lbl = load<i32>(pLBL + (<usize>r << 2));
     const pl = row + (<usize>lbl << 2);
     const xl = <f64>load<f32>(pl);
-    // e_j = exp(x_j − max), kept in the row (padding lanes are 0)
+    // e_j = exp(x_j − max), kept in the row (padding lanes are 0). The loss and the label's
+    // gradient without cancellation: with rest = Σ_{j≠l} e_j (summed here with the label's lane
+    // masked out), −log softmax_l = log1p(rest / e_l) and softmax_l − 1 = −rest / Σe. (Summing
+    // all e_j and subtracting 1 loses everything below f32's 6e-8 once the loss is that small,
+    // and Adam then turns the rounding noise into full-size steps: a loss spike near 1e-7.)
+    const lv = i32x4.splat(lbl);
+    let idx = iota;
+    let acc = f32x4.splat(0);
     for (let j: usize = 0; j < cb; j += 16) {
       const x = f32x4.sub(v128.load(row + j), vmax);
-      const e = vexp(x, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, k11, k12, ki);
-      v128.store(row + j, f32x4.mul(e, v128.load(pMASK + j)));
+      const e = f32x4.mul(
+        vexp(x, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, k11, k12, ki),
+        v128.load(pMASK + j),
+      );
+      v128.store(row + j, e);
+      acc = f32x4.add(acc, v128.andnot(e, i32x4.eq(idx, lv)));
+      idx = i32x4.add(idx, four);
     }
-    // The loss and the label's gradient without cancellation: with rest = Σ_{j≠l} e_j,
-    // −log softmax_l = log1p(rest / e_l) and softmax_l − 1 = −rest / Σe. (Summing all e_j and
-    // subtracting 1 loses everything below f32's 6e-8 once the loss is that small, and Adam then
-    // turns the rounding noise into full-size steps: a loss spike near 1e-7.)
     const el = <f64>load<f32>(pl);
-    store<f32>(pl, 0);
-    let acc = v128.load(row);
-    for (let j: usize = 16; j < cb; j += 16) acc = f32x4.add(acc, v128.load(row + j));
     const rest = <f64>(f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1)) +
       <f64>(f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3));
     const sum = el + rest;
-    const loss = el > 1e-30 ? Math.log1p(rest / el) : Math.log(sum) + <f64>mx - xl;
+    const loss = el > 1e-30 ? log1p(rest / el) : Math.log(sum) + <f64>mx - xl;
     if (r < NT) {
       trainLoss += loss;
       if (am == lbl) trainOk++;
@@ -599,6 +606,15 @@ function softmax(r0: i32, n: i32): void {
       if (am == lbl) testOk++;
     }
   }
+}
+
+/** log1p(u) for u ≥ 0: below 2^-10 its series to u⁵ (the next term is under 2e-16 of the sum),
+ * which a trained model's rows nearly all are; above, Math.log1p. */
+// @ts-ignore: decorator
+@inline function log1p(u: f64): f64 {
+  return u < 0.0009765625
+    ? u * (1.0 - u * (0.5 - u * (1.0 / 3.0 - u * (0.25 - u * 0.2))))
+    : Math.log1p(u);
 }
 
 function scatter(r0: i32, n: i32): void {
