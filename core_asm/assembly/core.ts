@@ -269,8 +269,9 @@ const LANES = memory.data<i32>([0, 1, 2, 3, 4, 4, 4, 4], 16);
 // values of A as one v128 (A's rows i..i+3 at k: a packed panel, or a transposed A read in
 // place), splats each lane with a shuffle, and loads two v128 of B's row k. Three loads per 8
 // FMAs matter because Deno runs WebAssembly with explicit bounds checks (three instructions per
-// load), and 12 live vectors fit V8's 15 allocatable xmm registers on x64 (a 6×8 tile needs 15
-// with splat loads, 17 with shuffles, and spills).
+// load; a 6×8 tile with 8 splat loads per 12 FMAs reaches 74 % of the FMA peak on a Zen 4, this
+// one 92 %), and 12 live vectors fit V8's 15 allocatable xmm registers on x64 (a 6×8 tile needs
+// all 15 with splat loads, 17 with shuffles, and spills). bench/README.md has the measurements.
 
 // Epilogue of one output row of a tile (two vectors, cols j..j+7).
 //   mode 0: C = acc; 1: C += acc; 3: C = acc + bias; 4: C = acc ⊙ G.
@@ -503,8 +504,8 @@ function colsum(pX: usize, rows: i32, cols: i32, pOut: usize, accumulate: bool):
 
 // ---------------------------------------------------------------------------------------------
 // The step, in blocks of BR pair rows: a block's activations (H1, SiLU′(z1), H2, SiLU′(z2),
-// logits, ∂z2, ∂z1: ~40 KB each) go through the forward and, for train rows, the backward pass
-// while they are in L1/L2; the weight gradients accumulate over the blocks.
+// logits, ∂z2, ∂z1: 27 KB each at p = 59) go through the forward and, for train rows, the
+// backward pass while they are in L1/L2; the weight gradients accumulate over the blocks.
 
 /** Kernel ids, in the order a step runs them (`kernel` runs one alone, for the bench; the
  * names and FLOPs are in bench/flops.ts). 1–5 run on every block, 6–11 on train blocks. */
@@ -691,6 +692,12 @@ function runKernel(which: i32, r0: i32, n: i32, grads: bool, first: bool): void 
   }
 }
 
+/** Rows of the block starting at pair row r0 of the first `rows`: BR, or fewer at the end of
+ * the train rows (a block never holds both train and test rows) and at the end. */
+function blockRows(r0: i32, rows: i32): i32 {
+  return r0 < NT ? min(BR, NT - r0) : min(BR, rows - r0);
+}
+
 /** The forward pass over the first `rows` rows (all R, or the NT train rows only), block by
  * block; while a train block is in cache, its backward pass down to ∂PA, ∂PB runs too (unless
  * `grads` is false). Writes train loss, train correct, test loss, test correct (f64) into STATS
@@ -701,14 +708,13 @@ function forward(rows: i32, grads: bool = true): void {
   trainOk = 0;
   testOk = 0;
   runKernel(K_LAYER0, 0, 0, false, true);
-  for (let r0 = 0; r0 < rows; r0 += BR) {
-    // blocks do not straddle the train/test boundary
-    const n = r0 < NT ? min(BR, NT - r0) : min(BR, rows - r0);
+  for (let r0 = 0; r0 < rows;) {
+    const n = blockRows(r0, rows);
     const train = grads && r0 < NT;
     for (let k = K_LAYER1; k <= (train ? K_SCATTER : K_SOFTMAX); k++) {
       runKernel(k, r0, n, train, r0 == 0);
     }
-    if (r0 < NT && r0 + n == NT) r0 = NT - BR; // the test rows start a block
+    r0 += n;
   }
   store<f64>(pSTATS, trainLoss);
   store<f64>(pSTATS, <f64>trainOk, 8);
@@ -729,10 +735,10 @@ export function kernel(which: i32, withTest: bool): void {
     return;
   }
   const rows = which <= K_SOFTMAX && withTest ? R : NT;
-  for (let r0 = 0; r0 < rows; r0 += BR) {
-    const n = r0 < NT ? min(BR, NT - r0) : min(BR, rows - r0);
+  for (let r0 = 0; r0 < rows;) {
+    const n = blockRows(r0, rows);
     runKernel(which, r0, n, r0 < NT, r0 == 0);
-    if (r0 < NT && r0 + n == NT) r0 = NT - BR;
+    r0 += n;
   }
 }
 
