@@ -93,7 +93,7 @@ export { type AnalysisReport, analyzeEmbedding, analyzeRun } from "./report/run_
 export { decodeNpy, encodeNpy, type NpyArray, NpyError, readNpy, writeNpy } from "./store/npy.ts";
 export { type RunSummary, summarize, writeRunDir } from "./store/run_dir.ts";
 export { gpuDevice, NoAdapterError, releaseGpu } from "./gpu/adapter.ts";
-export { tfjsBackend, webgpuBackend } from "./gpu/backends.ts";
+export { tfjsBackend, webgpuBackend } from "./gpu/webgpu_backends.ts";
 export { backendNames, getBackend, registerBackend, resolveBackend } from "./backends/registry.ts";
 export { ResultsStore, trialKey } from "./store/store.ts";
 export { figureById, FIGURES } from "./paper/figures.ts";

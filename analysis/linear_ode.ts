@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { Matrix, QrDecomposition } from "ml-matrix";
+import { Matrix, QrDecomposition, SingularValueDecomposition } from "ml-matrix";
 import { AnalysisError } from "./fourier.ts";
 
 /** A fitted affine map y ≈ X·coefᵀ + intercept. */
@@ -467,6 +467,28 @@ export function integrate(
     out.set(x, ti * m);
   }
   return out;
+}
+
+/**
+ * numpy's `matrix_rank` of an (m, m) row-major matrix: singular values above
+ * σ_max · m · ε. A rank below m is what "not naturally invertible" (Sec. 4.2) means: numpy's
+ * `inv` refuses the matrix.
+ *
+ * @example
+ * ```ts
+ * import { matrixRank } from "./linear_ode.ts";
+ * console.log(matrixRank(Float64Array.from([1, 0, 0, 0, 2, 0, 0, 0, 0]), 3)); // 2
+ * ```
+ */
+export function matrixRank(M: ArrayLike<number>, m: number): number {
+  if (M.length !== m * m) {
+    throw new AnalysisError(`matrix of ${M.length} values: ${m}×${m} = ${m * m} are needed`);
+  }
+  const rows = Array.from(
+    { length: m },
+    (_, i) => Array.from({ length: m }, (_, j) => M[i * m + j]),
+  );
+  return new SingularValueDecomposition(new Matrix(rows), { autoTranspose: true }).rank;
 }
 
 /** numpy's linspace(start, stop, num). */

@@ -5,6 +5,7 @@ import {
   integrate,
   lasso,
   linspace,
+  matrixRank,
   odeData,
   ols,
   predict,
@@ -70,6 +71,17 @@ Deno.test("OLS equals scikit-learn's LinearRegression (QR here, LAPACK gelsd the
     { atol: 1e-10 },
     "OLS R²",
   );
+});
+
+Deno.test("matrixRank equals numpy's matrix_rank: the reference Lasso matrix is singular", async () => {
+  // numpy: matrix_rank(lasso_coef) = 16 (12 zero columns; inv raises "Singular matrix")
+  const rank = matrixRank(await F("lasso_coef"), m);
+  if (rank !== 16) throw new Error(`rank ${rank}, numpy 16`);
+  // a random Gaussian matrix has full rank; a copied row takes one away
+  const A = Float64Array.from({ length: 36 }, (_, i) => Math.sin(7.3 * i * i + 1));
+  if (matrixRank(A, 6) !== 6) throw new Error(`rank ${matrixRank(A, 6)} of a generic 6×6`);
+  A.set(A.subarray(0, 6), 30);
+  if (matrixRank(A, 6) !== 5) throw new Error(`rank ${matrixRank(A, 6)} with a copied row`);
 });
 
 Deno.test("rollout and closed form of the Lasso fit equal the reference's", async () => {

@@ -58,6 +58,31 @@ export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): { r: number
 }
 
 /**
+ * The 95 % (or `level`) confidence interval of Pearson's r from n points by Fisher's z
+ * transform: tanh(atanh r ± z_{1−(1−level)/2} / √(n − 3)) (scipy's
+ * `pearsonr(x, y).confidence_interval()`).
+ *
+ * @example
+ * ```ts
+ * import { pearsonInterval } from "./stats.ts";
+ * const ci = pearsonInterval(0.5, 30);
+ * console.log(ci.low.toFixed(4), ci.high.toFixed(4)); // 0.1704 0.7290
+ * ```
+ */
+export function pearsonInterval(
+  r: number,
+  n: number,
+  level = 0.95,
+): { low: number; high: number } {
+  if (!Number.isInteger(n) || n < 4) {
+    throw new AnalysisError(`n ${n}: allowed is an integer >= 4 (Fisher's z needs n - 3 > 0)`);
+  }
+  if (!(r >= -1 && r <= 1)) throw new AnalysisError(`r ${r}: allowed is a number in [-1, 1]`);
+  const z = Math.atanh(r), h = J.normal.inv(1 - (1 - level) / 2, 0, 1) / Math.sqrt(n - 3);
+  return { low: Math.tanh(z - h), high: Math.tanh(z + h) };
+}
+
+/**
  * Student's two-sample t-test with pooled variance (scipy's `ttest_ind`, equal_var=True).
  *
  * @example

@@ -1,5 +1,13 @@
 import { equal } from "node:assert/strict";
-import { linearSvc, meanInterval, pearson, rateInterval, trainTestSplit, tTest } from "./stats.ts";
+import {
+  linearSvc,
+  meanInterval,
+  pearson,
+  pearsonInterval,
+  rateInterval,
+  trainTestSplit,
+  tTest,
+} from "./stats.ts";
 import { fourierNorms } from "./fourier.ts";
 import { assertClose, fixture } from "../tests/helpers.ts";
 
@@ -19,6 +27,14 @@ Deno.test("Pearson r and p equal scipy's on the seed-1 run (init vs final signal
   assertClose([r], [ref[0]], { rtol: 1e-12 }, "Pearson r");
   // jStat's incomplete beta: measured 2.3e-10 relative to scipy's
   assertClose([p], [ref[1]], { rtol: 1e-8 }, "Pearson p");
+});
+
+Deno.test("Pearson r's Fisher-z interval equals scipy's confidence_interval (95 % and 99 %)", async () => {
+  const r = (await F("pearson"))[0];
+  // scipy 1.17.1: pearsonr(s0[1:30], final).confidence_interval(level) on the same 29 points
+  const a = pearsonInterval(r, 29), b = pearsonInterval(r, 29, 0.99);
+  assertClose([a.low, a.high], [0.21286655474376184, 0.7551935123087926], { rtol: 1e-9 }, "95 %");
+  assertClose([b.low, b.high], [0.095102636009444, 0.8025422361304505], { rtol: 1e-9 }, "99 %");
 });
 
 Deno.test("Student's t-test equals scipy's ttest_ind", async () => {

@@ -38,3 +38,24 @@ Deno.test("--until-decided stops where replaying the rule on the full run says, 
   // the early run is the full run's prefix, bit for bit
   assertClose(early.signals, full.signals.subarray(0, (at + 1) * 23), { atol: 0 }, "prefix");
 });
+
+Deno.test("margin: both sides must clear the survivor threshold; trend: losers keep losing", () => {
+  // p = 7, threshold = 2·mean; a survivor just above it is not decided under margin 1.5
+  const near = [0, 10, 40, 10, 10, 40, 10]; // mean 120/7, threshold 34.3: 40 clears it by 1.17
+  equal(verdictAt(near).key, "2");
+  const m = new DecidedTracker(7, { every: 1, minSteps: 1, window: 1, separation: 2, margin: 1.5 });
+  equal(m.observe(1, near), false);
+  equal(m.observe(2, near), false, "margin 1.17 < 1.5");
+  const clear = [0, 2, 80, 2, 2, 80, 2]; // threshold 48.6: 80 / 48.6 = 1.65, 48.6 / 2 = 24
+  equal(m.observe(3, clear), true, "same circles over the window, and now clear of it");
+  // trend: a non-survivor growing over the window blocks the verdict
+  const t = new DecidedTracker(7, { every: 1, minSteps: 1, window: 2, separation: 4, trend: true });
+  const grow = (x: number) => [0, x, 80, 2, 2, 80, x];
+  equal(t.observe(1, grow(5)), false);
+  equal(t.observe(2, grow(6)), false);
+  equal(t.observe(3, grow(7)), false, "k = 1 grew from 5 to 7 over the window");
+  equal(t.observe(4, grow(6)), true, "k = 1 is back at step 2's 6: it did not grow");
+  // without the trend test the growing loser would not have held the verdict back
+  const u = new DecidedTracker(7, { every: 1, minSteps: 1, window: 2, separation: 4 });
+  equal([1, 2, 3].map((s) => u.observe(s, grow(4 + s))).join(), "false,false,true");
+});

@@ -1,6 +1,6 @@
 /**
  * The backend registry: backends register themselves (name → capabilities + factory) when their
- * module loads — `backends/reference.ts`, `core_asm/asm_backend.ts`, `gpu/backends.ts`; the
+ * module loads — `backends/reference.ts`, `core_asm/asm_backend.ts`, `gpu/webgpu_backends.ts`; the
  * trainer and every command look backends up here, by the name a user gives. `auto` is resolved
  * here too, once for every command.
  *

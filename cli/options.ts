@@ -166,18 +166,26 @@ export function configFrom(values: Values): TrialConfig {
 
 /**
  * The backend named by `--backend` (default auto), able to run here: an unknown name or one this
- * machine cannot run is a usage error, before anything is trained. A remark on `auto`'s choice
- * goes to stderr under `command`'s name.
+ * machine cannot run is a usage error, before anything is trained. `announce()` prints, under
+ * `command`'s name, why `auto` chose it — call it once every other check has passed, so a bad
+ * input stays one line.
  */
-export async function backendFrom(values: Values, command: string): Promise<Backend> {
+export async function backendFrom(
+  values: Values,
+  command: string,
+): Promise<{ backend: Backend; announce(): void }> {
   const name = (values.backend as string | undefined) ?? "auto";
   const names = ["auto", ...backendNames()];
   if (!names.includes(name)) {
     throw new UsageError(`backend ${JSON.stringify(name)}: allowed are ${names.join(", ")}`);
   }
   const { backend, note } = await resolveBackend(name);
-  if (note) console.error(`${command}: ${note}`);
-  return backend;
+  return {
+    backend,
+    announce() {
+      if (note) console.error(`${command}: ${note}`);
+    },
+  };
 }
 
 /** Record options from the options. */
@@ -219,6 +227,11 @@ export async function checkOutDir(
   try {
     info = await Deno.stat(dir);
   } catch (e) {
+    if (e instanceof Deno.errors.NotADirectory) {
+      throw new UsageError(
+        `${option} ${dir}: a folder on its path is a file; allowed is a directory`,
+      );
+    }
     if (!(e instanceof Deno.errors.NotFound)) {
       throw new UsageError(`${option} ${dir}: cannot be read (${(e as Error).message})`);
     }

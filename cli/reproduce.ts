@@ -11,7 +11,8 @@ import type { Backend } from "../backends/contract.ts";
 import { backendNames } from "../train/backends.ts";
 import { sweepProgress } from "../train/progress.ts";
 import { ResultsStore } from "../store/store.ts";
-import { requestKey, trainMissing } from "../store/requests.ts";
+import { requestKey, trainMissing, type TrialRequest } from "../store/requests.ts";
+import { costPlan, duration, MEAN_DECIDED_STEP, planLine, slurmTasks } from "../store/cost_plan.ts";
 import { figureById, FIGURES } from "../paper/figures.ts";
 import { type Figure, figureRequests, type Scale, SCALES } from "../paper/figure.ts";
 import {
@@ -80,6 +81,63 @@ async function runShard(
   return mine.length;
 }
 
+/** Print the cost plan of figures, with and without the early verdict, and a Slurm array size. */
+async function printPlan(
+  // deno-lint-ignore no-explicit-any
+  figs: Figure<any>[],
+  o: {
+    scale: Scale;
+    store: ResultsStore;
+    backend: Backend;
+    workers?: number;
+    fresh: boolean;
+    hours?: number;
+  },
+): Promise<void> {
+  const total = { full: [] as TrialRequest[], decided: [] as TrialRequest[] };
+  const opts = { store: o.store, backend: o.backend, workers: o.workers, fresh: o.fresh };
+  console.log(`plan: ${figs.length} figure(s) at ${o.scale} scale on ${o.backend.name}`);
+  for (const fig of figs) {
+    const full = figureRequests(fig, o.scale, false);
+    total.full.push(...full);
+    console.log(`${fig.id.padEnd(8)} ${planLine(await costPlan(full, opts))}`);
+    if (fig.sweep) {
+      const decided = figureRequests(fig, o.scale, true);
+      total.decided.push(...decided);
+      console.log(`${"".padEnd(8)} --until-decided: ${planLine(await costPlan(decided, opts))}`);
+    } else total.decided.push(...full);
+  }
+  if (figs.length > 1) {
+    console.log(`${"all".padEnd(8)} ${planLine(await costPlan(total.full, opts))}`);
+    console.log(
+      `${"".padEnd(8)} --until-decided: ${planLine(await costPlan(total.decided, opts))}`,
+    );
+  }
+  if (o.hours !== undefined) {
+    const cores = o.workers ?? navigator.hardwareConcurrency ?? 1;
+    for (const [name, reqs] of [["", total.full], ["--until-decided: ", total.decided]] as const) {
+      const p = await costPlan(reqs, opts);
+      const n = slurmTasks(p, o.hours, cores);
+      console.log(
+        `${name}for ≤ ${o.hours} h: ${n} Slurm array task(s) of ${cores} core(s) like this machine's (#SBATCH --array=0-${
+          n - 1
+        }; ${duration(p.busySeconds)} of one core in all)`,
+      );
+    }
+  }
+  console.log(
+    `(${
+      followUps(figs)
+    }; times projected from a probe of each shape on this machine; where the verdict stops a trial, ${MEAN_DECIDED_STEP} steps are assumed)`,
+  );
+}
+
+// deno-lint-ignore no-explicit-any
+const followUps = (figs: Figure<any>[]) =>
+  figs.some((f) => f.followUp)
+    ? "trials that depend on earlier results, e.g. Fig. 12's ablations, are not counted"
+    : "every trial counted";
+
 export const REPRODUCE_HELP = `deno task reproduce FIGURE|all [options]
 
   FIGURE            ${FIGURES.map((f) => f.id).join(", ")}
@@ -94,6 +152,10 @@ export const REPRODUCE_HELP = `deno task reproduce FIGURE|all [options]
                     (0 <= i < n; Slurm job arrays: SLURM_ARRAY_TASK_ID / _COUNT are used when set),
                     no analysis; then 'deno task merge' the shard stores and reproduce with --store
   --until-decided   stop each sweep trial once its circles are decided (analysis/verdict.ts)
+  --plan            train nothing: print, per figure, the trials to run and already stored, the
+                    trial-steps and the projected wall time on this machine (from a short probe
+                    of each shape), with and without --until-decided
+  --hours H         with --plan: how many Slurm array tasks bring the run under H hours
   -h, --help        this text
 
 Prints the claims table of each figure; exit code 1 when a claim fails, 2 on bad input.`;
@@ -110,6 +172,8 @@ export function reproduceMain(args: string[]): Promise<void> {
       backend: { type: "string" },
       shard: { type: "string" },
       "until-decided": { type: "boolean" },
+      plan: { type: "boolean" },
+      hours: { type: "string" },
       help: { type: "boolean", short: "h" },
     }, true);
     if (values.help) {
@@ -135,13 +199,34 @@ export function reproduceMain(args: string[]): Promise<void> {
       throw new UsageError(`scale ${JSON.stringify(scale)}: allowed are ${SCALES.join(", ")}`);
     }
     const workers = workersFrom(values);
+    let hours: number | undefined;
+    if (values.hours !== undefined) {
+      hours = Number(values.hours);
+      if (!(hours > 0 && Number.isFinite(hours))) {
+        throw new UsageError(`hours ${values.hours}: allowed is a number > 0`);
+      }
+      if (!values.plan) throw new UsageError(`hours: allowed only with --plan`);
+    }
     const shard = parseShard(values.shard as string | undefined);
     const outDir = (values.out as string | undefined) ?? "results";
     if (!shard) await checkOutDir(outDir, "out", true);
-    const backend = await backendFrom(values, "reproduce");
+    const { backend, announce } = await backendFrom(values, "reproduce");
     const store = await ResultsStore.open(
       (values.store as string | undefined) ?? join(outDir, "store.sqlite"),
     );
+    announce();
+    if (values.plan) {
+      await printPlan(figs, {
+        scale: scale as Scale,
+        store,
+        backend,
+        workers,
+        fresh: values.fresh === true,
+        hours,
+      });
+      store.close();
+      return;
+    }
     const t0 = performance.now();
     if (shard) {
       let n = 0;

@@ -9,6 +9,9 @@ Deno.test("reproduce: bad input is one line, exit 2, nothing written", async () 
     [[], "0 figures"],
     [["fig9", "--workers", "0"], "workers 0"],
     [["fig9", "--backend", "cuda"], 'backend "cuda"'],
+    [["fig9", "--plan", "--hours", "0"], "hours 0"],
+    [["fig9", "--hours", "2"], "only with --plan"],
+    [["fig9", "--scale", "tiny", "--scale", "quick"], "given twice"],
   ];
   for (const [args, mention] of cases) {
     const r = await runScript(REPRODUCE, [...args, "--out", `${tmp}/out`], PERMS);
@@ -36,5 +39,28 @@ Deno.test("reproduce all --scale tiny writes index.html with every figure", asyn
   for (const id of ["fig2", "fig3", "fig8", "fig9", "fig13", "fig15", "fig16"]) {
     equal(html.includes(`id="${id}"`), true, `index.html lacks ${id}`);
   }
+  await Deno.remove(tmp, { recursive: true });
+});
+
+Deno.test("reproduce --plan trains nothing and counts what is stored and what must run", async () => {
+  const tmp = await Deno.makeTempDir();
+  const args = ["fig9", "--scale", "tiny", "--backend", "asm", "--out", tmp];
+  const before = await runScript(REPRODUCE, [...args, "--plan", "--hours", "1"], PERMS);
+  equal(before.code, 0, before.stderr);
+  const m = /fig9\s+(\d+) trials to run \(0 of (\d+) stored\), ([\d ]+) trial-steps, ≈ /.exec(
+    before.stdout,
+  );
+  equal(m !== null, true, before.stdout);
+  equal(m![1], m![2], "nothing stored yet");
+  equal(before.stdout.includes("Slurm array task"), true, before.stdout);
+  const { ResultsStore } = await import("../store/store.ts");
+  const s0 = await ResultsStore.open(`${tmp}/store.sqlite`, { readOnly: true });
+  equal(s0.count(), 0, "--plan trained nothing");
+  s0.close();
+  const run = await runScript(REPRODUCE, args, PERMS);
+  equal(run.code, 0, run.stderr);
+  equal(/fig9 \(tiny\): \d+ trials to run \(0 of \d+ stored\)/.test(run.stderr), true, run.stderr);
+  const after = await runScript(REPRODUCE, [...args, "--plan"], PERMS);
+  equal(after.stdout.includes(`0 trials to run (${m![2]} of ${m![2]} stored)`), true, after.stdout);
   await Deno.remove(tmp, { recursive: true });
 });

@@ -62,8 +62,9 @@ export function trainMain(args: string[]): Promise<void> {
     const init = await initFrom(values, config);
     const out = values.out as string | undefined;
     if (out !== undefined) await checkOutDir(out);
-    const backend = await backendFrom(values, "train");
+    const { backend, announce } = await backendFrom(values, "train");
     checkFits(config, recOpts, backend);
+    announce();
     // Ctrl-C or SIGTERM stops the run after the current step; with --out the steps done are
     // written (run.json says "interrupted": true), so finished work is never lost.
     const stop = new AbortController();

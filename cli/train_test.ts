@@ -46,6 +46,10 @@ Deno.test("train: every bad input is one line on stderr, exit 2, nothing written
     [["--init-params", `${tmp}/missing.npy`], "cannot be read"],
     [["--p", "13", "--dim", "16", "--init-params", nanParams], "NaN"],
     [["--p", "13", "--train-ids", badIds], "9999"],
+    [["--p", "13", "--p", "17"], "--p: given twice"],
+    [["--bogus"], "allowed are --p, --dim"],
+    [["--steps", "1e12"], "GiB"],
+    [["--p", "4000", "--dim", "4000"], "4 GiB"],
   ];
   for (const [args, mention] of cases) {
     const out = `${tmp}/out-${args.join("_").replace(/[^\w-]/g, "")}`;
@@ -67,6 +71,53 @@ Deno.test("train: every bad input is one line on stderr, exit 2, nothing written
     }
     equal(exists, false, `${args.join(" ")}: wrote ${out}`);
   }
+  await Deno.remove(tmp, { recursive: true });
+});
+
+Deno.test("train: an output place that cannot be written is refused before training", async () => {
+  const tmp = await Deno.makeTempDir();
+  const file = `${tmp}/a-file`;
+  await Deno.writeTextFile(file, "x");
+  const readOnly = `${tmp}/read-only`;
+  await Deno.mkdir(readOnly, { mode: 0o555 });
+  await Deno.chmod(readOnly, 0o555);
+  const cases: [string, string][] = [
+    ["", 'out ""'],
+    [file, "is a file"],
+    [`${file}/run`, "is a file"],
+    [`${file}/deeper/run`, "is a file"],
+    [`${readOnly}/run`, "cannot be written"],
+  ];
+  for (const [out, mention] of cases) {
+    // a long run: if the check came after training, this test would time out
+    const r = await runScript(TRAIN, ["--steps", "100000000", "--out", out], undefined, {
+      unprivileged: true,
+    });
+    equal(r.code, 2, `--out ${JSON.stringify(out)}: exit ${r.code}, stderr ${r.stderr}`);
+    const lines = r.stderr.trim().split("\n");
+    equal(lines.length, 1, r.stderr);
+    equal(lines[0].includes(mention), true, `"${lines[0]}" does not name ${mention}`);
+  }
+  const left = [...Deno.readDirSync(readOnly)];
+  equal(left.length, 0, "nothing written");
+  await Deno.remove(tmp, { recursive: true });
+});
+
+Deno.test("train: a run whose loss becomes non-finite is reported as diverged, not as 0 circles", async () => {
+  const tmp = await Deno.makeTempDir();
+  const dir = `${tmp}/run`;
+  const r = await run([..."--p 7 --dim 4 --steps 40 --lr 1e30 --wd 0".split(" "), "--out", dir]);
+  equal(r.code, 0, r.stderr);
+  equal(/diverged at step \d+/.test(r.stdout), true, r.stdout);
+  equal(r.stdout.includes("surviving circles"), false, r.stdout);
+  const meta = JSON.parse(await Deno.readTextFile(`${dir}/run.json`));
+  equal(meta.circles, null, "a diverged run has no circle count");
+  equal(
+    Number.isInteger(meta.divergedAt) && meta.divergedAt >= 1,
+    true,
+    `divergedAt ${meta.divergedAt}`,
+  );
+  equal(meta.stepsDone, meta.divergedAt, "the run stops at the diverging step");
   await Deno.remove(tmp, { recursive: true });
 });
 

@@ -96,7 +96,7 @@ export function trialsMain(args: string[]): Promise<void> {
     const workers = workersFrom(values);
     const out = values.out as string | undefined;
     if (out !== undefined) await checkOutDir(out, "out", true);
-    const backend = await backendFrom(values, "trials");
+    const { backend, announce } = await backendFrom(values, "trials");
     const concurrent = backend.caps.device === "cpu"
       ? Math.min(workers ?? navigator.hardwareConcurrency ?? 1, seeds.length)
       : Math.min(backend.caps.maxBatch, seeds.length);
@@ -149,6 +149,7 @@ export function trialsMain(args: string[]): Promise<void> {
         );
       }
     } else todo.push(...seeds);
+    announce();
     const jobs: TrialJob[] = todo.map((seed) => ({
       config: makeConfig({ ...base, seed }),
       records,

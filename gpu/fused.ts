@@ -116,6 +116,10 @@ export async function buildFusedStep(
   const NT = specs[0].trainIds.length;
   const { device, adapter } = await gpuDevice();
   const kernel = opts.gemm ?? (isSoftwareAdapter(adapter) ? "lanes" : "tiled");
+  // a WebGPU validation error does not throw: it would leave every record zero. Catch the
+  // building's errors here and say what the implementation refused.
+  device.pushErrorScope("validation");
+  device.pushErrorScope("out-of-memory");
   const B = specs.length, R = p * p;
   const L = paramLayout(p, d, H);
   const TP = L.total;
@@ -244,10 +248,15 @@ export async function buildFusedStep(
     x: { a: Operand; b: Operand; c: Operand; bias?: Vector; g?: Vector; rowSums?: Vector },
   ) => {
     const bias: Vector = x.bias ?? [dummy, 0, 0], gb: Vector = x.g ?? [dummyW, 0, 0];
-    const rs = x.rowSums, sums: Vector = rs ?? [dummyS, 0, 0];
+    const rs = x.rowSums;
+    // a writable binding may alias no other: row sums into C's buffer are written through C
+    const sumsInC = !!rs && rs[0] === x.c[0];
+    const sums: Vector = rs ? (sumsInC ? [dummyS, rs[1], rs[2]] : rs) : [dummyS, 0, 0];
     const block = kernel === "lanes" ? gemmBlock(g.M, g.N) : { rows: 64, cols: 64 / GEMM_LANES };
     const pGemm = pipe(
-      kernel === "lanes" ? gemmShader({ ...block, mode: g.mode, rowSums: !!rs }) : GEMM_TILED,
+      kernel === "lanes"
+        ? gemmShader({ ...block, mode: g.mode, rowSums: !!rs, sumsInC })
+        : GEMM_TILED,
     );
     const u = uniform(
       new Uint32Array([
@@ -256,13 +265,13 @@ export async function buildFusedStep(
         ...x.b.slice(1) as number[],
         ...x.c.slice(1) as number[],
         ...[bias[1], bias[2], gb[1], gb[2]],
-        ...[sums[1], sums[2], rs ? 1 : 0, 0],
+        ...[sums[1], sums[2], rs ? (sumsInC ? 2 : 1) : 0, 0],
       ]),
     );
     const used = (binding: number) =>
       kernel === "tiled" || binding < 4 ||
       (binding === 4 && (g.mode === 2 || g.mode === 3)) ||
-      (binding === 5 && (g.mode === 2 || g.mode === 4)) || (binding === 6 && !!rs);
+      (binding === 5 && (g.mode === 2 || g.mode === 4)) || (binding === 6 && !!rs && !sumsInC);
     passes.push({
       name: g.name,
       flops: 2 * g.M * g.N * g.K * B,
@@ -401,6 +410,17 @@ export async function buildFusedStep(
     groups: [1, 1, 1],
   });
 
+  const oom = await device.popErrorScope();
+  const invalid = await device.popErrorScope();
+  const refused = invalid ?? oom;
+  if (refused) {
+    for (const b of owned) b.destroy();
+    throw new Error(
+      `webgpu: ${adapter.info.description || "the adapter"} refused the step's kernels: ${
+        refused.message.split("\n")[0]
+      }`,
+    );
+  }
   return {
     device,
     passes,
@@ -461,10 +481,16 @@ export async function createFusedKernel(
     async run(n, out) {
       if (n > chunk) throw new Error(`run(${n}): at most ${chunk} steps per call`);
       step.begin(done, n);
+      const first = done === 0;
+      if (first) device.pushErrorScope("validation");
       const enc = device.createCommandEncoder();
       step.encode(enc, n);
       enc.copyBufferToBuffer(bRing, 0, bRead, 0, n * B * width * 4);
       device.queue.submit([enc.finish()]);
+      const refused = first ? await device.popErrorScope() : null;
+      if (refused) {
+        throw new Error(`webgpu: the step was refused: ${refused.message.split("\n")[0]}`);
+      }
       await bRead.mapAsync(GPUMapMode.READ, 0, n * B * width * 4);
       const ring = new Float32Array(bRead.getMappedRange(0, n * B * width * 4));
       for (let i = 0; i < n * B * width; i++) out[i] = ring[i];

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { equal } from "node:assert/strict";
 import { createFusedKernel, type GpuTrainOptions } from "./fused.ts";
 import { gpuDevice, releaseGpu } from "./adapter.ts";
-import { tfjsBackend, webgpuBackend } from "./backends.ts";
+import { tfjsBackend, webgpuBackend } from "./webgpu_backends.ts";
 import { resolveBackend } from "../backends/registry.ts";
 import type { Backend, KernelSpec } from "../backends/contract.ts";
 import { asmBackend } from "../core_asm/asm_backend.ts";

@@ -88,15 +88,22 @@ export interface GemmBlock {
  * ```
  */
 export function gemmShader(
-  { rows, cols, mode, rowSums = false }: GemmBlock & { mode: GemmMode; rowSums?: boolean },
+  { rows, cols, mode, rowSums = false, sumsInC = false }: GemmBlock & {
+    mode: GemmMode;
+    rowSums?: boolean;
+    sumsInC?: boolean;
+  },
 ): string {
+  // row sums that go to C's own buffer are written through C: WebGPU forbids binding one
+  // buffer twice where either binding is writable (Dawn enforces it; wgpu did not)
+  const S = sumsInC ? "C" : "S";
   const r = (n: number) => Array.from({ length: n }, (_, i) => i);
   const span = GEMM_LANES * cols;
   const lines = (xs: string[], indent: string) => xs.join(`\n${indent}`);
   return GEMM_HEAD + /* wgsl */
     `${mode === 2 || mode === 3 ? "@group(0) @binding(4) var<storage, read> bias: array<f32>;" : ""}
 ${mode === 2 || mode === 4 ? "@group(0) @binding(5) var<storage, read_write> G: array<f32>;" : ""}
-${rowSums ? "@group(0) @binding(6) var<storage, read_write> S: array<f32>;" : ""}
+${rowSums && !sumsInC ? "@group(0) @binding(6) var<storage, read_write> S: array<f32>;" : ""}
 
 @compute @workgroup_size(${GEMM_LANES}, 1, 1)
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) l: vec3u) {
@@ -143,7 +150,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) l: vec3u
       rowSums
         ? `if (wg.x == 0u && l.x == 0u) {\n    ` + lines(
           r(rows).map((i) =>
-            `if (m0 + ${i}u < g.M) { S[g.sOff + b * g.sBatch + m0 + ${i}u] = s${i}; }`
+            `if (m0 + ${i}u < g.M) { ${S}[g.sOff + b * g.sBatch + m0 + ${i}u] = s${i}; }`
           ),
           "    ",
         ) + "\n  }"
@@ -156,7 +163,8 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) l: vec3u
 /**
  * The GEMM for hardware GPUs: the same product and strides as {@linkcode gemmShader}, in 64×64
  * tiles staged in workgroup memory, 16×16 threads with 4×4 outputs each, the epilogue mode a
- * uniform (`g.mode`, {@linkcode GemmMode}), row sums when `g.rowSums` ≠ 0. Same sums bit for bit
+ * uniform (`g.mode`, {@linkcode GemmMode}), row sums when `g.rowSums` ≠ 0 (1: into S; 2: into C's
+ * own buffer, which S may not alias). Same sums bit for bit
  * (k order 0..K−1, fma; row sums with plain adds).
  */
 export const GEMM_TILED = GEMM_HEAD + /* wgsl */ `
@@ -225,7 +233,8 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) l: vec3u
   if (sums) {
     for (var i = 0u; i < 4u; i++) {
       let m = m0 + l.y * 4u + i;
-      if (m < g.M) { S[g.sOff + b * g.sBatch + m] = rs[i]; }
+      if (m < g.M && g.rowSums == 1u) { S[g.sOff + b * g.sBatch + m] = rs[i]; }
+      if (m < g.M && g.rowSums == 2u) { C[g.sOff + b * g.sBatch + m] = rs[i]; }
     }
   }
 }

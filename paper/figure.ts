@@ -49,9 +49,14 @@ export interface Figure<P = unknown> {
   compute(p: P, results: TrialResult[], scale: Scale): FigureOutput | Promise<FigureOutput>;
 }
 
+/** What a sweep figure's trial logs: its first 4 updates (Fig. 7's early gradients), every
+ * 100th (the early verdict's checks) and the last — what the sweep figures read, no more. */
+export const SWEEP_LOG = { logEvery: 100, logFirst: 4 } as const;
+
 /**
- * The trials a figure needs at a scale: its requests, and for sweep figures under
- * `--until-decided` the early verdict asked of each (one rule for `reproduce`, shards and plans).
+ * The trials a figure needs at a scale: its requests; a sweep figure's trials log only what it
+ * reads ({@linkcode SWEEP_LOG}) and, under `--until-decided`, stop at the early verdict (one
+ * rule for `reproduce`, shards and plans).
  */
 export function figureRequests(
   // deno-lint-ignore no-explicit-any
@@ -60,6 +65,11 @@ export function figureRequests(
   untilDecided = false,
 ): TrialRequest[] {
   return fig.requests(fig.params[scale]).map((r) =>
-    untilDecided && fig.sweep ? { ...r, records: { ...r.records, untilDecided: true } } : r
+    fig.sweep
+      ? {
+        ...r,
+        records: { ...SWEEP_LOG, ...r.records, ...(untilDecided ? { untilDecided: true } : {}) },
+      }
+      : r
   );
 }

@@ -56,17 +56,23 @@ export function median(a: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-/** 1 − SS_res/SS_tot of a prediction of one series. */
-export function r2(actual: ArrayLike<number>, pred: ArrayLike<number>): number {
-  let mean = 0;
-  for (let i = 0; i < actual.length; i++) mean += actual[i];
-  mean /= actual.length;
-  let res = 0, tot = 0;
-  for (let i = 0; i < actual.length; i++) {
-    res += (actual[i] - pred[i]) ** 2;
-    tot += (actual[i] - mean) ** 2;
-  }
-  return tot === 0 ? (res === 0 ? 1 : 0) : 1 - res / tot;
+/**
+ * The trials that did not diverge, and how many did. A diverged trial (non-finite loss or
+ * parameters) has no final circles: every figure that counts circles or survival counts it apart
+ * through this, never as 0 circles.
+ *
+ * @example
+ * ```ts
+ * import { converged } from "./runs.ts";
+ * const { runs, diverged } = converged([{ divergedAt: null }, { divergedAt: 812 }]);
+ * console.log(runs.length, diverged); // 1 1
+ * ```
+ */
+export function converged<T extends { divergedAt: number | null }>(
+  results: T[],
+): { runs: T[]; diverged: number } {
+  const runs = results.filter((r) => r.divergedAt === null);
+  return { runs, diverged: results.length - runs.length };
 }
 
 /** A CSV text from a header and rows. */

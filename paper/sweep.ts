@@ -9,7 +9,7 @@ import { meanInterval, pearson } from "../analysis/stats.ts";
 import type { TrialConfig } from "../protocol/config.ts";
 import type { TrialRequest, TrialResult } from "../store/requests.ts";
 import type { Panel } from "./panel.ts";
-import { csv } from "./runs.ts";
+import { converged, csv } from "./runs.ts";
 
 /** One value of the swept parameter and its trials' circle counts. */
 export interface SweepPoint {
@@ -41,8 +41,7 @@ export function sweepPoints(
   results: TrialResult[],
 ): SweepPoint[] {
   return values.map((value, i) => {
-    const all = results.slice(i * trials, (i + 1) * trials);
-    const rs = all.filter((r) => r.divergedAt === null);
+    const { runs: rs, diverged } = converged(results.slice(i * trials, (i + 1) * trials));
     const counts = rs.map((r) => survivingCircles(r.finalSignals()).length);
     const ci = counts.length > 1 && new Set(counts).size > 1
       ? meanInterval(counts)
@@ -52,7 +51,7 @@ export function sweepPoints(
     return {
       value,
       counts,
-      diverged: all.length - rs.length,
+      diverged,
       mean: ci.mean,
       low: ci.low,
       high: ci.high,
@@ -61,13 +60,21 @@ export function sweepPoints(
   });
 }
 
-/** Pearson r (and p) of mean circle count against the parameter. */
+/**
+ * Pearson r (and p) of the circle count against the parameter over every trial that did not
+ * diverge (one point per trial, not per mean: "the number of circles" of a trial is what varies
+ * with the parameter); n is the number of trials. NaN where fewer than 3 trials or no variation.
+ */
 export function trend(
   points: SweepPoint[],
   transform = (v: number) => v,
-): { r: number; p: number } {
-  if (points.length < 3 || new Set(points.map((p) => p.mean)).size < 2) return { r: NaN, p: NaN };
-  return pearson(points.map((pt) => transform(pt.value)), points.map((pt) => pt.mean));
+): { r: number; p: number; n: number } {
+  const x = points.flatMap((pt) => pt.counts.map(() => transform(pt.value)));
+  const y = points.flatMap((pt) => pt.counts);
+  if (x.length < 3 || new Set(y).size < 2 || new Set(x).size < 2) {
+    return { r: NaN, p: NaN, n: x.length };
+  }
+  return { ...pearson(x, y), n: x.length };
 }
 
 /** A panel: mean #circles with its 95 % interval. */

@@ -50,31 +50,33 @@ export function recordLayout(p: number, gradSignals: boolean): RecordLayout {
 }
 
 /**
- * The updates a run of `steps` steps logs when it logs every `every`-th one: every, 2·every, …,
- * and always the last. With `every` = 1, all of them. Signals are also kept at step 0 (init).
- *
- * @example
- * ```ts
- * import { loggedSteps } from "./records.ts";
- * console.log(loggedSteps(250, 100)); // [100, 200, 250]
- * ```
- */
-export function loggedSteps(steps: number, every: number): number[] {
-  const out: number[] = [];
-  for (let t = every; t <= steps; t += every) out.push(t);
-  if (steps > 0 && out[out.length - 1] !== steps) out.push(steps);
-  return out;
-}
-
-/**
- * Is update `t` (1-based) of a `steps`-step run logged at interval `every`?
+ * Is update `t` (1-based) of a `steps`-step run logged, when the first `first` updates, every
+ * `every`-th one and the last are?
  *
  * @example
  * ```ts
  * import { isLogged } from "./records.ts";
- * console.log(isLogged(250, 250, 100), isLogged(150, 250, 100)); // true false
+ * console.log(isLogged(250, 250, 100), isLogged(150, 250, 100), isLogged(3, 250, 100, 4)); // true false true
  * ```
  */
-export function isLogged(t: number, steps: number, every: number): boolean {
-  return t % every === 0 || t === steps;
+export function isLogged(t: number, steps: number, every: number, first = 0): boolean {
+  return t <= first || t % every === 0 || t === steps;
+}
+
+/**
+ * The updates a run of `steps` steps logs: the first `first`, every `every`-th one, and always the
+ * last. With `every` = 1, all of them. Signals are also kept at step 0 (init).
+ *
+ * @example
+ * ```ts
+ * import { loggedSteps } from "./records.ts";
+ * console.log(loggedSteps(250, 100, 2)); // [1, 2, 100, 200, 250]
+ * ```
+ */
+export function loggedSteps(steps: number, every: number, first = 0): number[] {
+  const out: number[] = [];
+  for (let t = 1; t <= Math.min(first, steps); t++) out.push(t);
+  for (let t = every; t <= steps; t += every) if (t > first) out.push(t);
+  if (steps > 0 && out[out.length - 1] !== steps) out.push(steps);
+  return out;
 }

@@ -10,10 +10,13 @@ import type { Backend } from "../backends/contract.ts";
 import { type Figure, figureRequests, type Scale } from "../paper/figure.ts";
 import { type Claim, claimsTable } from "../paper/claims.ts";
 import { resolveTrials } from "../store/requests.ts";
+import { costPlan, planLine } from "../store/cost_plan.ts";
+import { asmBackend } from "../core_asm/asm_backend.ts";
 import type { ResultsStore } from "../store/store.ts";
 import { renderPanel } from "./plot.ts";
 import { sweepProgress } from "../train/progress.ts";
 import { VERSION } from "../store/run_dir.ts";
+import { type ExplorerLink, figureExplorerLinks } from "./explorer_link.ts";
 
 /** What one figure's reproduction produced. */
 export interface FigureReport {
@@ -31,6 +34,8 @@ export interface FigureReport {
   notes: string[];
   commit: string;
   version: string;
+  /** The figure's runs as explorer links (query strings), where one page can show them. */
+  explorer?: ExplorerLink[];
 }
 
 /** Options of {@linkcode reproduceFigure}. */
@@ -98,7 +103,15 @@ export async function reproduceFigure(
   const before = opts.store.count();
   const tty = verbose && Deno.stderr.isTerminal();
   const enc = new TextEncoder();
-  if (verbose) console.error(`${fig.id} (${opts.scale}): ${reqs.length} trials`);
+  if (verbose) {
+    const plan = await costPlan(reqs, {
+      store: opts.store,
+      backend: opts.backend ?? asmBackend,
+      workers: opts.workers,
+      fresh: opts.fresh,
+    });
+    console.error(`${fig.id} (${opts.scale}): ${planLine(plan)}`);
+  }
   const resolve = (rs: typeof reqs) =>
     resolveTrials(rs, {
       store: opts.store,
@@ -149,6 +162,7 @@ export async function reproduceFigure(
     notes: out.notes ?? [],
     commit: await gitCommit(),
     version: VERSION,
+    explorer: figureExplorerLinks(fig, opts.scale),
   };
   await writeAtomic(
     join(dir, "data.json"),
@@ -170,10 +184,31 @@ export async function reproduceFigure(
 const esc = (s: string) =>
   s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
 
+/** Where the report's explorer links point: `deno task explore` serves the page at / and this
+ * report at /results/. */
+export const EXPLORER_BASE = "../";
+
+/** A figure's "open in the explorer" line (empty when it has no runs one page can show). */
+function explorerLinks(r: FigureReport, base: string): string {
+  if (!r.explorer?.length) return "";
+  return `\n<p class="explore">Watch ${
+    r.explorer.length > 1 ? "its runs" : "its run"
+  } train in the explorer (<code>deno task explore</code>): ${
+    r.explorer.map((l) => `<a href="${esc(base + l.query)}">${esc(l.label)}</a>`).join(" · ")
+  }</p>`;
+}
+
 /** The one-page report of several figures. */
 export function indexHtml(
   reports: FigureReport[],
-  meta: { scale: Scale; backend: string; commit: string; wallSeconds: number },
+  meta: {
+    scale: Scale;
+    backend: string;
+    commit: string;
+    wallSeconds: number;
+    /** Base URL of the explorer links (default {@linkcode EXPLORER_BASE}). */
+    explorer?: string;
+  },
 ): string {
   const count = (v: string) =>
     reports.reduce((n, r) => n + r.claims.filter((c) => c.verdict === v).length, 0);
@@ -185,12 +220,16 @@ export function indexHtml(
   } s · ${r.trials} trials · commit ${esc(r.commit)}</p>
 <p><b>Protocol</b> (SPEC.md): ${esc(r.spec)}</p>
 <p><b>Claim</b>: ${esc(r.claim)}</p>
-<table><tr><th>verdict</th><th>claim</th><th>measured</th><th>threshold</th><th>paper</th><th>note</th></tr>
+<table><tr><th>verdict</th><th>claim</th><th>measured</th><th>threshold (from the paper's words)</th><th>paper</th><th>note</th></tr>
 ${
     r.claims.map((c) =>
       `<tr class="${c.verdict}"><td>${c.verdict}</td><td>${esc(c.name)}</td><td>${
         esc(c.measured)
-      }</td><td>${esc(c.threshold)}</td><td>${esc(c.paper)}</td><td>${esc(c.note ?? "")}</td></tr>`
+      }</td><td>${esc(c.threshold)}</td><td>${esc(c.paper)}</td><td>${
+        esc(c.note ?? "")
+      }</td></tr>\n<tr class="quote"><td></td><td colspan="5">${esc(c.section)}: “${
+        esc(c.quote)
+      }”</td></tr>`
     ).join("\n")
   }
 </table>
@@ -200,14 +239,14 @@ ${r.notes.map((n) => `<p class="note">${esc(n)}</p>`).join("\n")}
       "",
     )
   }</div>
-<p><a href="${r.id}/data.json">data.json</a></p>
+<p><a href="${r.id}/data.json">data.json</a></p>${explorerLinks(r, meta.explorer ?? EXPLORER_BASE)}
 </section>`).join("\n");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>circle-survival: reproduction report</title>
 <style>
 body{font-family:system-ui,sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222}
 table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:.25em .5em;font-size:.9em;text-align:left}
-tr.PASS td:first-child{background:#d4f7d4}tr.FAIL td:first-child{background:#f7d4d4}tr.UNTESTED td:first-child{background:#eee}
+tr.PASS td:first-child{background:#d4f7d4}tr.FAIL td:first-child{background:#f7d4d4}tr.UNTESTED td:first-child{background:#eee}tr.REPORTED td:first-child{background:#e4ecf7}tr.quote td{font-style:italic;color:#444;border-top:none}
 .panels img{width:380px;margin:4px;border:1px solid #ddd}.meta,.note{color:#555;font-size:.9em}
 </style></head><body>
 <h1>Survival of the Fittest Representation — reproduction report</h1>
@@ -216,7 +255,9 @@ tr.PASS td:first-child{background:#d4f7d4}tr.FAIL td:first-child{background:#f7d
   }, ${meta.wallSeconds.toFixed(0)} s in all.
 Claims: <b>${count("PASS")} PASS</b>, <b>${count("FAIL")} FAIL</b>, ${
     count("UNTESTED")
-  } UNTESTED at this scale.</p>
+  } UNTESTED at this scale, ${
+    count("REPORTED")
+  } REPORTED (the sentence gives no number: measured, no verdict). Each threshold is read from the paper's sentence beside it.</p>
 <ul>${
     reports.map((r) =>
       `<li><a href="#${r.id}">${esc(r.title)}</a>: ${r.claims.map((c) => c.verdict).join(" ")}</li>`

@@ -15,8 +15,7 @@ import {
   survivorsAbove,
 } from "../analysis/fourier.ts";
 import { circularities } from "../analysis/circularity.ts";
-import { lasso, odeData, ols, predict, r2Score } from "../analysis/linear_ode.ts";
-import { trainTestSplit } from "../analysis/stats.ts";
+import { odeAnalysis } from "../analysis/ode.ts";
 
 /** What `analyze` reports. */
 export interface AnalysisReport {
@@ -155,45 +154,31 @@ export async function analyzeRun(dir: string, opts: AnalyzeOptions = {}): Promis
     d,
   );
   if (rows >= 3) {
-    const { x, y, n, m, ks } = odeData(signals, p, { steps: odeSteps });
-    const fL = lasso(x, y, n, m, m, { alpha });
-    const f0 = lasso(x, y, n, m, m, { alpha: 0 });
-    let olsScore: number | null = null, olsError: string | undefined;
-    try {
-      olsScore = r2Score(y, predict(ols(x, y, n, m, m), x, n), n, m);
-    } catch (e) {
-      olsError = (e as Error).message;
-    }
+    // the one Section 4 analysis (analysis/ode.ts), as the figures use it
+    const a = odeAnalysis({ signals, config: { p } }, {
+      steps: odeSteps,
+      alpha,
+      trajectories: false,
+    });
     report.ode = {
-      steps: n,
-      frequencies: ks,
+      steps: a.n,
+      frequencies: a.ks,
       lasso: {
         alpha,
-        score: r2Score(y, predict(fL, x, n), n, m),
-        nonzero: fL.coef.filter((v) => v !== 0).length,
-        notConverged: fL.notConverged!.length,
+        score: a.lassoScore,
+        nonzero: a.nonzero,
+        notConverged: a.lassoFit.notConverged!.length,
       },
-      lasso0: { score: r2Score(y, predict(f0, x, n), n, m), notConverged: f0.notConverged!.length },
-      ols: olsError ? { score: null, error: olsError } : { score: olsScore },
+      lasso0: { score: a.lasso0Score, notConverged: a.lasso0Fit.notConverged!.length },
+      ols: a.olsFit
+        ? { score: a.olsScore }
+        : { score: null, error: "the signals are rank-deficient: no unique least-squares fit" },
     };
-    if (holdout && n >= 10) {
-      const { train, test } = trainTestSplit(n, 0.2, 0);
-      const pick = (a: Float64Array, ids: Int32Array) => {
-        const out = new Float64Array(ids.length * m);
-        ids.forEach((t, i) => out.set(a.subarray(t * m, (t + 1) * m), i * m));
-        return out;
-      };
-      const [xtr, ytr, xte, yte] = [pick(x, train), pick(y, train), pick(x, test), pick(y, test)];
-      const sc = (f: ReturnType<typeof lasso>) =>
-        r2Score(yte, predict(f, xte, test.length), test.length, m);
-      let holdOls: number | null = null;
-      try {
-        holdOls = sc(ols(xtr, ytr, train.length, m, m));
-      } catch { /* rank-deficient */ }
+    if (holdout && a.n >= 10) {
       report.ode.holdout = {
-        lasso: sc(lasso(xtr, ytr, train.length, m, m, { alpha })),
-        lasso0: sc(lasso(xtr, ytr, train.length, m, m, { alpha: 0 })),
-        ols: holdOls,
+        lasso: a.holdout.lasso,
+        lasso0: a.holdout.lasso0,
+        ols: Number.isNaN(a.holdout.ols) ? null : a.holdout.ols,
       };
     }
   }

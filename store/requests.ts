@@ -26,8 +26,13 @@ export interface TrialRequest {
     gradSignals?: boolean;
     /** Log every n-th update only (sweep trials: their final circles and the verdict's checks). */
     logEvery?: number;
+    /** With logEvery: also log the first n updates. */
+    logFirst?: number;
     /** Stop when the circles are decided (the early verdict of analysis/verdict.ts). */
     untilDecided?: boolean;
+    /** Store the log only — no final parameters, values as float32 (the trainers' precision):
+     * a long study's trials, ~13× smaller (the store of a study is committed to git). */
+    lean?: boolean;
   };
   /** Replace the seeds' initial embedding. */
   embedding?: EmbeddingSpec;
@@ -47,6 +52,7 @@ export interface TrialResult {
   testAcc: Float64Array;
   /** (rows+1, p): row 0 at init. */
   signals: Float64Array;
+  /** The final parameters (empty for a trial stored lean). */
   finalParams: Float64Array;
   gradSignals?: Float64Array;
   embeddings?: Float64Array;
@@ -161,6 +167,12 @@ function storeRecords(
   const arrays = runArrays(rec);
   delete arrays.init_params; // a pure function of the request
   delete arrays.train_ids;
+  if (req.records?.lean) {
+    delete arrays.final_params;
+    for (const a of Object.values(arrays)) {
+      if (a.dtype === "<f8") a.dtype = "<f4";
+    }
+  }
   store.put({
     key,
     request: { config: req.config, records: req.records ?? {}, embedding: req.embedding },
@@ -185,7 +197,8 @@ export function loadResult(store: ResultsStore, key: string): TrialResult {
   };
   const { p, d } = req.config;
   const signals = need("signals");
-  const finalParams = need("final_params");
+  const lean = req.records?.lean === true;
+  const finalParams = lean ? new Float64Array(0) : need("final_params");
   const trainLoss = need("train_loss");
   const snaps = a("param_snapshots");
   const snapSteps = a("param_snapshot_steps");
@@ -216,7 +229,10 @@ export function loadResult(store: ResultsStore, key: string): TrialResult {
     stepsDone,
     divergedAt: summary.divergedAt ?? null,
     decidedAt: summary.decidedAt ?? null,
-    finalEmbedding: () => finalParams.slice(0, L.embedding[1]),
+    finalEmbedding: () => {
+      if (lean) throw new Error(`trial ${key} was stored lean: it has no final parameters`);
+      return finalParams.slice(0, L.embedding[1]);
+    },
     signalsAt: (step: number) => {
       const row = rowOf.get(step);
       if (row === undefined) {

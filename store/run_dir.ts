@@ -5,10 +5,10 @@
  *
  * @module
  */
-import { basename, dirname, join } from "node:path";
 import type { TrialConfig } from "../protocol/config.ts";
 import type { TrialRecords } from "../train/trainer.ts";
-import { encodeNpy, type NpyArray } from "./npy.ts";
+import { encodeNpy, expectShape, type NpyArray, NpyError } from "./npy.ts";
+import { paramLayout } from "../protocol/layout.ts";
 import { survivingCircles } from "../analysis/fourier.ts";
 
 /** The version written into every run.json. */
@@ -105,6 +105,70 @@ export function runArrays(rec: TrialRecords): Record<string, NpyArray> {
   return out;
 }
 
+/**
+ * A run's records back from its `.npy` arrays and run.json (the inverse of
+ * {@linkcode runArrays}): the explorer replays run directories and stored trials with it. A
+ * missing or wrongly shaped array is an {@linkcode NpyError} naming it.
+ *
+ * @example
+ * ```ts ignore
+ * const rec = runRecords(summary, arrays); // arrays by file stem, as runArrays gives them
+ * ```
+ */
+export function runRecords(summary: RunSummary, arrays: Record<string, NpyArray>): TrialRecords {
+  const { p, d, hidden } = summary.config;
+  const need = (stem: string) => {
+    const a = arrays[stem];
+    if (!a) throw new NpyError(`${stem}.npy: missing from the run`);
+    return a;
+  };
+  const f64 = (stem: string, shape: number[]) => {
+    const a = need(stem);
+    expectShape(a, shape, `${stem}.npy`);
+    return Float64Array.from(a.data);
+  };
+  const rows = need("train_loss").shape[0];
+  const total = need("init_params").shape[0];
+  const expectedTotal = paramLayout(p, d, hidden).total;
+  if (total !== expectedTotal) {
+    throw new NpyError(
+      `init_params.npy: ${total} parameters where p=${p}, dim=${d} has ${expectedTotal}`,
+    );
+  }
+  const rec: TrialRecords = {
+    p,
+    d,
+    steps: summary.stepsDone,
+    loggedAt: arrays.logged_at ? Int32Array.from(f64("logged_at", [rows])) : undefined,
+    interrupted: summary.interrupted,
+    decidedAt: summary.decidedAt,
+    divergedAt: summary.divergedAt,
+    backend: summary.backend,
+    trainLoss: f64("train_loss", [rows]),
+    testLoss: f64("test_loss", [rows]),
+    trainAcc: f64("train_acc", [rows]),
+    testAcc: f64("test_acc", [rows]),
+    paramNorm: f64("param_norm", [rows]),
+    signals: f64("signals", [rows + 1, p]),
+    gradSignals: arrays.grad_signals ? f64("grad_signals", [rows, p]) : undefined,
+    initParams: f64("init_params", [total]),
+    trainIds: Int32Array.from(need("train_ids").data),
+    finalParams: f64("final_params", [total]),
+    msPerStep: summary.msPerStep,
+  };
+  if (arrays.embeddings) {
+    rec.embeddings = f64("embeddings", [need("embeddings").shape[0], p, d]);
+  }
+  if (arrays.param_snapshots) {
+    const n = need("param_snapshots").shape[0];
+    rec.paramSnapshots = {
+      steps: Array.from(f64("param_snapshot_steps", [n])),
+      data: f64("param_snapshots", [n, total]),
+    };
+  }
+  return rec;
+}
+
 /** Is `dir` absent or an empty directory? */
 export async function isFreeDir(dir: string): Promise<boolean> {
   try {
@@ -130,6 +194,9 @@ export async function writeRunDir(
   rec: TrialRecords,
   summary: RunSummary,
 ): Promise<void> {
+  // node:path is imported here, not at the top: the explorer page (web/) bundles this module for
+  // the browser (runArrays, summarize), where there is no node:path and writeRunDir never runs.
+  const { basename, dirname, join } = await import("node:path");
   const parent = dirname(dir);
   await Deno.mkdir(parent, { recursive: true });
   const tmp = join(parent, `.${basename(dir)}.tmp-${Deno.pid}-${Date.now()}`);

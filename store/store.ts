@@ -158,7 +158,8 @@ export class ResultsStore {
       }
     } catch (e) {
       if (e instanceof StoreError) throw e;
-      throw fail("is not a results store", e);
+      const readOnlyPlace = /readonly|read-only|permission denied/i.test(String(e));
+      throw fail(readOnlyPlace ? "cannot be written" : "is not a results store", e);
     }
     if (!opts.readOnly) {
       try {

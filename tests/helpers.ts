@@ -114,16 +114,22 @@ export const REPRODUCE_PERMS = [
   "--allow-run=git",
 ];
 
-/** Run a Deno script in a subprocess with the given permissions; capture its exit and output. */
+/** Run a Deno script in a subprocess with the given permissions; capture its exit and output.
+ * With `unprivileged`, the process runs without root's power to ignore file permissions (under
+ * `unshare -U` when the tests run as root), so read-only places are read-only to it. */
 export async function runScript(
   script: string,
   args: string[],
   perms = ["--allow-read", "--allow-write", "--allow-env", "--allow-sys"],
+  opts: { unprivileged?: boolean; env?: Record<string, string> } = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", ...perms, script, ...args],
+  const argv = ["run", ...perms, script, ...args];
+  const asRoot = opts.unprivileged && Deno.uid() === 0;
+  const out = await new Deno.Command(asRoot ? "unshare" : Deno.execPath(), {
+    args: asRoot ? ["-U", Deno.execPath(), ...argv] : argv,
     stdout: "piped",
     stderr: "piped",
+    env: opts.env,
   }).output();
   const dec = new TextDecoder();
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };

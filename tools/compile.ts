@@ -16,8 +16,16 @@ import { join } from "node:path";
 const EXTERNAL = ["npm:@napi-rs/canvas@1.1.1"];
 const root = new URL("..", import.meta.url).pathname;
 
-/** The first error line of a tool's output (its backtrace lines say nothing). */
-function firstError(text: string): string {
+/**
+ * The first error line of a tool's output (its backtrace lines say nothing).
+ *
+ * @example
+ * ```ts
+ * import { firstError } from "./compile.ts";
+ * console.log(firstError("Download ...\nerror: Module not found\n    at file.ts:1")); // error: Module not found
+ * ```
+ */
+export function firstError(text: string): string {
   // deno-lint-ignore no-control-regex
   const lines = text.replace(/\x1b\[[0-9;]*m/g, "").split("\n").map((l) => l.trim()).filter(
     Boolean,

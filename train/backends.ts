@@ -7,7 +7,7 @@
  */
 import "../backends/reference.ts";
 import "../core_asm/asm_backend.ts";
-import "../gpu/backends.ts";
+import "../gpu/webgpu_backends.ts";
 
 export { backendNames, getBackend, resolveBackend } from "../backends/registry.ts";
 export { releaseGpu } from "../gpu/adapter.ts";

@@ -25,7 +25,7 @@ import type { RecordOptions } from "./trainer.ts";
  */
 export function recordBytes(c: TrialConfig, r: Omit<RecordOptions, "signal" | "onProgress">) {
   const every = Math.max(1, r.logEvery ?? 1);
-  const rows = Math.ceil(c.steps / every);
+  const rows = Math.ceil(c.steps / every) + (every > 1 ? r.logFirst ?? 0 : 0);
   const perRow = 5 + c.p * (r.gradSignals ? 2 : 1);
   const total = paramLayout(c.p, c.d, c.hidden).total;
   const emb = Math.min(r.embeddingsUntil ?? 0, c.steps);

@@ -9,7 +9,7 @@
  * @module
  */
 import { type Backend, checkBatch, type KernelSpec } from "../backends/contract.ts";
-import { isLogged, recordLayout } from "../protocol/records.ts";
+import { isLogged, loggedSteps, recordLayout } from "../protocol/records.ts";
 import { fourierNorms } from "../analysis/fourier.ts";
 import { type DecidedRule, DecidedTracker } from "../analysis/verdict.ts";
 
@@ -22,14 +22,32 @@ export interface RecordOptions {
   /** Store ‖F_k(∂L/∂E)‖ of every logged step. */
   gradSignals?: boolean;
   /** Log every `logEvery`-th update (and the last); 1 (default) logs every update. Sweep trials,
-   * which read only their final circles and the verdict's checks, log every 100th. */
+   * which read only their final circles and the verdict's checks, log every 100th. Unlogged
+   * steps skip the test forward and the signals. */
   logEvery?: number;
+  /** With `logEvery` > 1: also log each of the first `logFirst` updates (Fig. 7 reads them). */
+  logFirst?: number;
   /** Stop once the surviving circles are decided (analysis/verdict.ts); `true` = default rule. */
   untilDecided?: boolean | Partial<DecidedRule>;
-  /** Called after each run of steps with the steps done and the steps to do. */
-  onProgress?: (done: number, total: number) => void;
+  /** Called after each run of steps with the steps done, the steps to do and a view of the run so
+   * far (the explorer page draws from it); a returned promise is awaited before the next steps
+   * (the page pauses a run that way). */
+  onProgress?: (done: number, total: number, live: LiveRun) => void | Promise<void>;
   /** Stop early when aborted: the records then hold the steps completed (`steps` says how many). */
   signal?: AbortSignal;
+}
+
+/** What {@linkcode RecordOptions.onProgress} sees of a run while it trains. */
+export interface LiveRun {
+  /** Each trial's records as they are being filed: the first `rows[b]` entries of trial b's
+   * per-update arrays (`loggedAt`, the losses, accuracies, `paramNorm`, `gradSignals`) and the
+   * first `rows[b] + 1` rows of its `signals` (row 0 at init) are written. The arrays are the
+   * run's own: copy what you keep. */
+  readonly records: readonly TrialRecords[];
+  /** Rows filed per trial (read it at each call). */
+  readonly rows: readonly number[];
+  /** The current fused parameters of trial b. */
+  params(b: number): Promise<Float64Array>;
 }
 
 /** Everything a run records. Arrays are float64, step-major. */
@@ -148,6 +166,7 @@ export async function trainBatch(
     throw new Error(`the ${backend.name} backend does not record gradient signals`);
   }
   const every = Math.max(1, Math.floor(opts.logEvery ?? 1));
+  const first = every > 1 ? Math.max(0, Math.floor(opts.logFirst ?? 0)) : 0;
   const embUntil = Math.min(opts.embeddingsUntil ?? 0, steps);
   const paramsEvery = opts.paramsEvery ?? 0;
   const rule = opts.untilDecided === true ? {} : opts.untilDecided || undefined;
@@ -157,7 +176,7 @@ export async function trainBatch(
   }
   const layout = recordLayout(p, gradSignals);
   const W = layout.width;
-  const nRows = every === 1 ? steps : Math.floor(steps / every) + (steps % every ? 1 : 0);
+  const nRows = every === 1 ? steps : loggedSteps(steps, every, first).length;
 
   const lanes: Lane[] = specs.map((s) => {
     const rec: TrialRecords = {
@@ -196,6 +215,13 @@ export async function trainBatch(
   });
 
   const kernel = await backend.create(specs, { gradSignals });
+  const view: LiveRun = {
+    records: lanes.map((l) => l.rec),
+    get rows() {
+      return lanes.map((l) => l.rows);
+    },
+    params: async (b) => await kernel.params(b),
+  };
   try {
     const chunk = Math.max(1, kernel.chunk);
     const out = new Float64Array(chunk * B * W);
@@ -221,7 +247,7 @@ export async function trainBatch(
       if (t < embUntil) n = 1;
       if (paramsEvery > 0) n = Math.min(n, paramsEvery - (t % paramsEvery));
       if (checkEvery > 0) n = Math.min(n, checkEvery - (t % checkEvery));
-      for (let c = 0; c < n; c++) log[c] = isLogged(t + c + 1, steps, every) ? 1 : 0;
+      for (let c = 0; c < n; c++) log[c] = isLogged(t + c + 1, steps, every, first) ? 1 : 0;
       out.fill(NaN, 0, n * B * W);
       await kernel.run(n, out, log);
       const ended: number[] = [];
@@ -250,8 +276,10 @@ export async function trainBatch(
         const emb = t <= embUntil, snap = paramsEvery > 0 && t % paramsEvery === 0;
         if (!emb && !snap && !end) continue;
         const params = await kernel.params(b);
-        if (emb) lane.rec.embeddings!.set(params.subarray(0, p * d), t * p * d);
-        if (snap) {
+        // a lane that diverged inside this run of steps has no valid state at step t
+        const valid = lane.rec.divergedAt === null || lane.rec.divergedAt === t;
+        if (emb && valid) lane.rec.embeddings!.set(params.subarray(0, p * d), t * p * d);
+        if (snap && valid) {
           lane.snapSteps.push(t);
           lane.snaps.push(params);
         }
@@ -261,7 +289,8 @@ export async function trainBatch(
           live--;
         }
       }
-      opts.onProgress?.(t, steps);
+      const waiting = opts.onProgress?.(t, steps, view);
+      if (waiting) await waiting;
     }
     const ms = t > 0 ? (performance.now() - t0) / t : 0;
     for (const [b, lane] of lanes.entries()) {

@@ -23,7 +23,7 @@ const probe = async () => {
  *
  * @example
  * ```ts ignore
- * import { webgpuBackend } from "./backends.ts";
+ * import { webgpuBackend } from "./webgpu_backends.ts";
  * await webgpuBackend.probe(); // throws NoAdapterError without an adapter
  * ```
  */

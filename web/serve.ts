@@ -1,0 +1,274 @@
+/**
+ * `deno task explore [--port N] [--host H] [--store FILE] [--results DIR]`: serve the explorer
+ * (the static build of `deno task build:web`, `web/dist/`) with Deno.serve and print its URL.
+ * Beyond the static files it offers what a static host cannot: the trials of a results store
+ * (`/api/trials`, each as a run-directory zip the page replays) and the `reproduce` report
+ * (`/results/`, whose figure sections link back to the explorer).
+ *
+ * @module
+ */
+import { extname, join, normalize, resolve } from "node:path";
+import { parse, runCli, UsageError, type Values } from "../cli/options.ts";
+import { ResultsStore, StoreError } from "../store/store.ts";
+import { runRecords, type RunSummary } from "../store/run_dir.ts";
+import type { NpyArray } from "../store/npy.ts";
+import { jobInit } from "../train/pool.ts";
+import type { TrialRequest } from "../store/requests.ts";
+import { runZip } from "./run_zip.ts";
+
+const root = new URL("..", import.meta.url).pathname;
+
+export const EXPLORE_HELP = `deno task explore [options]   serve the explorer page locally
+
+  --port N        port, 0..65535 (0: any free port)              (8000)
+  --host H        address to listen on                           (127.0.0.1)
+  --store FILE    results store whose trials the page can open   (results/store.sqlite if present)
+  --results DIR   reproduce's output, served at /results/        (results if present)
+  --dist DIR      the built page                                 (web/dist, built by the task)
+  -h, --help      this text`;
+
+const OPTIONS = {
+  port: { type: "string" },
+  host: { type: "string" },
+  store: { type: "string" },
+  results: { type: "string" },
+  dist: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+const MIME: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".json": "application/json",
+  ".png": "image/png",
+  ".csv": "text/csv; charset=utf-8",
+  ".wasm": "application/wasm",
+  ".zip": "application/zip",
+  ".svg": "image/svg+xml",
+  ".txt": "text/plain; charset=utf-8",
+};
+
+/**
+ * A file under `dir` for a URL path (index.html for folders), or a 404; never outside `dir`.
+ *
+ * @example
+ * ```ts ignore
+ * const res = await serveFile("web/dist", "/"); // web/dist/index.html, text/html
+ * ```
+ */
+export async function serveFile(dir: string, urlPath: string): Promise<Response> {
+  let rel: string;
+  try {
+    rel = normalize(decodeURIComponent(urlPath)).replace(/^(\.\.(\/|$))+/, "");
+  } catch {
+    return new Response("bad path", { status: 400 });
+  }
+  let path = join(dir, rel);
+  if (!resolve(path).startsWith(resolve(dir))) return new Response("not found", { status: 404 });
+  try {
+    if ((await Deno.stat(path)).isDirectory) path = join(path, "index.html");
+    const body = await Deno.readFile(path);
+    return new Response(body, {
+      headers: {
+        "content-type": MIME[extname(path)] ?? "application/octet-stream",
+        "cache-control": "no-cache",
+      },
+    });
+  } catch {
+    return new Response("not found", { status: 404 });
+  }
+}
+
+/** The arrays a stored trial may hold (store/requests.ts stores runArrays less init and split). */
+const STORED = [
+  "train_loss",
+  "test_loss",
+  "train_acc",
+  "test_acc",
+  "param_norm",
+  "signals",
+  "final_params",
+  "logged_at",
+  "grad_signals",
+  "embeddings",
+  "param_snapshots",
+  "param_snapshot_steps",
+];
+
+/** Most trials listed (a paper-scale sweep store holds thousands; the page lists these). */
+export const MAX_LISTED = 2000;
+
+/**
+ * The store's trials for the page's list: key and a label.
+ *
+ * @example
+ * ```ts ignore
+ * const list = storedTrials(await ResultsStore.open("results/store.sqlite", { readOnly: true }));
+ * ```
+ */
+export function storedTrials(store: ResultsStore): { key: string; label: string }[] {
+  return store.keys().slice(0, MAX_LISTED).map((key) => {
+    const t = store.get(key)!;
+    const r = t.request as TrialRequest;
+    const c = r.config;
+    const mode = c.mode === "default" ? "" : ` ${c.mode} init ${c.initSeed}`;
+    const circles = (t.summary.circles as number[] | null) ?? null;
+    return {
+      key,
+      label: `p=${c.p} d=${c.d} wd=${c.wd} seed ${c.seed}${mode}${
+        r.embedding ? ` (${r.embedding.kind} embedding)` : ""
+      }, ${c.steps} steps, ${t.backend}: ${circles ? `[${circles.join(", ")}]` : "diverged"}`,
+    };
+  });
+}
+
+/**
+ * A stored trial as a run-directory zip: its initial parameters and split recomputed from its
+ * request (the store keeps them out: they are a function of it).
+ *
+ * @example
+ * ```ts ignore
+ * const zip = storedTrialZip(store, list[0].key); // runFromZip(zip) replays it
+ * ```
+ */
+export function storedTrialZip(store: ResultsStore, key: string): Uint8Array | undefined {
+  const t = store.get(key);
+  if (!t) return undefined;
+  const req = t.request as TrialRequest;
+  const arrays: Record<string, NpyArray> = {};
+  for (const name of STORED) {
+    const a = store.array(key, name);
+    if (a) arrays[name] = a;
+  }
+  const init = jobInit({ config: req.config, embedding: req.embedding });
+  arrays.init_params = { dtype: "<f8", shape: [init.params.length], data: init.params };
+  arrays.train_ids = {
+    dtype: "<i8",
+    shape: [init.trainIds.length],
+    data: Float64Array.from(init.trainIds),
+  };
+  const summary = { ...t.summary, config: req.config, backend: t.backend } as RunSummary;
+  return runZip({ summary, records: runRecords(summary, arrays) });
+}
+
+/** Does `path` exist? */
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** What the server serves. */
+export interface ExploreOptions {
+  dist: string;
+  store?: ResultsStore;
+  results?: string;
+}
+
+/**
+ * The request handler of `deno task explore`.
+ *
+ * @example
+ * ```ts ignore
+ * Deno.serve({ port: 8000 }, exploreHandler({ dist: "web/dist" }));
+ * ```
+ */
+export function exploreHandler(o: ExploreOptions): (req: Request) => Promise<Response> {
+  return async (req) => {
+    const url = new URL(req.url);
+    const path = url.pathname;
+    if (path === "/api/trials") {
+      return Response.json(o.store ? storedTrials(o.store) : []);
+    }
+    if (path.startsWith("/api/trials/")) {
+      const key = decodeURIComponent(path.slice("/api/trials/".length));
+      try {
+        const zip = o.store ? storedTrialZip(o.store, key) : undefined;
+        if (!zip) return new Response(`no stored trial ${key}`, { status: 404 });
+        return new Response(zip as BodyInit, { headers: { "content-type": "application/zip" } });
+      } catch (e) {
+        return new Response((e as Error).message, { status: 500 });
+      }
+    }
+    if (o.results && (path === "/results" || path.startsWith("/results/"))) {
+      if (path === "/results") return Response.redirect(new URL("/results/", url), 301);
+      return await serveFile(o.results, path.slice("/results".length));
+    }
+    const res = await serveFile(o.dist, path);
+    if (!(res.headers.get("content-type") ?? "").startsWith("text/html")) return res;
+    // tell the page that this server has the trials API (a static host has not)
+    const html = (await res.text()).replace(
+      "<head>",
+      '<head>\n<meta name="circle-survival-api" content="api/">',
+    );
+    return new Response(html, { headers: res.headers });
+  };
+}
+
+/**
+ * Run `explore` with these command-line arguments.
+ *
+ * @example
+ * ```ts ignore
+ * await exploreMain(["--port", "8080"]); // serves until Ctrl-C
+ * ```
+ */
+export function exploreMain(args: string[]): Promise<void> {
+  return runCli("explore", async () => {
+    const { values } = parse(args, OPTIONS);
+    if (values.help) {
+      console.log(EXPLORE_HELP);
+      return;
+    }
+    const port = portFrom(values);
+    const host = (values.host as string | undefined) ?? "127.0.0.1";
+    const dist = (values.dist as string | undefined) ?? join(root, "web", "dist");
+    if (!(await exists(join(dist, "index.html")))) {
+      throw new UsageError(`dist ${dist}: no index.html; build it with deno task build:web`);
+    }
+    const storePath = (values.store as string | undefined) ??
+      ((await exists("results/store.sqlite")) ? "results/store.sqlite" : undefined);
+    if (values.store !== undefined && !(await exists(storePath!))) {
+      throw new StoreError(`store ${storePath}: no such file`);
+    }
+    const store = storePath ? await ResultsStore.open(storePath, { readOnly: true }) : undefined;
+    const results = (values.results as string | undefined) ??
+      ((await exists("results/index.html")) ? "results" : undefined);
+    if (values.results !== undefined && !(await exists(results!))) {
+      throw new UsageError(`results ${results}: no such directory`);
+    }
+    const server = Deno.serve({
+      port,
+      hostname: host,
+      onListen: ({ hostname, port }) => {
+        const h = hostname === "0.0.0.0" || hostname === "::" ? "localhost" : hostname;
+        console.log(`explorer: http://${h.includes(":") ? `[${h}]` : h}:${port}/`);
+        if (store) console.log(`  stored trials: ${store.count()} in ${storePath}`);
+        if (results) console.log(`  report: http://${h}:${port}/results/`);
+        console.log("  Ctrl-C stops the server");
+      },
+    }, exploreHandler({ dist, store, results }));
+    const stop = () => server.shutdown();
+    Deno.addSignalListener("SIGINT", stop);
+    Deno.addSignalListener("SIGTERM", stop);
+    await server.finished;
+    Deno.removeSignalListener("SIGINT", stop);
+    Deno.removeSignalListener("SIGTERM", stop);
+    store?.close();
+  });
+}
+
+function portFrom(values: Values): number {
+  if (values.port === undefined) return 8000;
+  const n = Number(values.port);
+  if (!Number.isInteger(n) || n < 0 || n > 65535 || String(values.port).trim() === "") {
+    throw new UsageError(`port ${values.port}: allowed is an integer in 0..65535`);
+  }
+  return n;
+}
+
+if (import.meta.main) await exploreMain(Deno.args);
