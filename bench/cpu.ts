@@ -27,8 +27,9 @@ const SIMD_FLAG = /^(sse|ssse3|avx|fma|f16c|amx|neon|asimd|sve)/;
  * @example
  * ```ts
  * import { parseCpuinfo } from "./cpu.ts";
- * const c = parseCpuinfo("model name\t: AMD EPYC\ncpu family\t: 25\nmodel\t\t: 17\nflags\t\t: fpu sse avx2 fma\n");
- * console.log(c.model, c.simdFlags.join(" ")); // AMD EPYC (family 25, model 17) sse avx2 fma
+ * const text = "model name\t: AMD EPYC\ncpu family\t: 25\nmodel\t: 17\nflags\t: fpu avx2 fma\n";
+ * const c = parseCpuinfo(text);
+ * console.log(c.model, c.simdFlags.join(" ")); // AMD EPYC (family 25, model 17) avx2 fma
  * ```
  */
 export function parseCpuinfo(text: string): Omit<CpuInfo, "cores"> {

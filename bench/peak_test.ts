@@ -1,7 +1,7 @@
 import { equal } from "node:assert/strict";
 import { peakProbe } from "./peak.ts";
 
-Deno.test("the peak probe computes its 12 FMA chains exactly (small integers: exact in f32)", () => {
+Deno.test("the peak probe computes its 12 FMA chains exactly, with small integers", () => {
   const fill = (i: number) => (i * 7) % 5 + 1; // 1 … 5
   for (const n of [1, 3, 64, 1000]) {
     const probe = peakProbe(fill);

@@ -369,6 +369,18 @@ const LANES = memory.data<i32>([0, 1, 2, 3, 4, 4, 4, 4], 16);
   if (rows > 7) epi1(c7, pc + 7 * ldc, mode, pbias, pg + 7 * ldc);
 }
 
+/** Store the 4×4 block whose rows are x0 … x3 transposed: its columns at dst + i·stride. */
+// @ts-ignore: decorator
+@inline function transpose4(x0: v128, x1: v128, x2: v128, x3: v128, dst: usize,
+  stride: usize): void {
+  const lo01 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5), lo23 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5);
+  const hi01 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7), hi23 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7);
+  v128.store(dst, v128.shuffle<f32>(lo01, lo23, 0, 1, 4, 5));
+  v128.store(dst + stride, v128.shuffle<f32>(lo01, lo23, 2, 3, 6, 7));
+  v128.store(dst + 2 * stride, v128.shuffle<f32>(hi01, hi23, 0, 1, 4, 5));
+  v128.store(dst + 3 * stride, v128.shuffle<f32>(hi01, hi23, 2, 3, 6, 7));
+}
+
 /** Pack A's rows (M of them, lda bytes apart, K floats used) as panels of 4: panel q holds
  * A[4q..4q+3][k] at dst + (q·K + k)·16; the rows past M are zeros. */
 function pack4(pA: usize, lda: usize, M: i32, K: i32, dst: usize): void {
@@ -381,15 +393,8 @@ function pack4(pA: usize, lda: usize, M: i32, K: i32, dst: usize): void {
     const d = dst + (<usize>(i * K) << 2);
     for (let k = 0; k < k4; k += 4) {
       const o = <usize>k << 2;
-      const x0 = v128.load(r0 + o), x1 = v128.load(r1 + o);
-      const x2 = v128.load(r2 + o), x3 = v128.load(r3 + o);
-      const lo01 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5), lo23 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5);
-      const hi01 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7), hi23 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7);
-      const dk = d + (o << 2);
-      v128.store(dk, v128.shuffle<f32>(lo01, lo23, 0, 1, 4, 5));
-      v128.store(dk, v128.shuffle<f32>(lo01, lo23, 2, 3, 6, 7), 16);
-      v128.store(dk, v128.shuffle<f32>(hi01, hi23, 0, 1, 4, 5), 32);
-      v128.store(dk, v128.shuffle<f32>(hi01, hi23, 2, 3, 6, 7), 48);
+      transpose4(v128.load(r0 + o), v128.load(r1 + o), v128.load(r2 + o), v128.load(r3 + o),
+        d + (o << 2), 16);
     }
     for (let k = k4; k < K; k++) {
       const o = <usize>k << 2;
@@ -469,15 +474,8 @@ function transpose(pSrc: usize, rows: i32, cols: i32, pDst: usize): void {
     const d = pDst + (<usize>r << 2);
     for (let c = 0; c < cols; c += 4) {
       const o = <usize>c << 2;
-      const x0 = v128.load(s + o), x1 = v128.load(s + ls + o);
-      const x2 = v128.load(s + 2 * ls + o), x3 = v128.load(s + 3 * ls + o);
-      const lo01 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5), lo23 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5);
-      const hi01 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7), hi23 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7);
-      const dc = d + <usize>c * ld;
-      v128.store(dc, v128.shuffle<f32>(lo01, lo23, 0, 1, 4, 5));
-      v128.store(dc + ld, v128.shuffle<f32>(lo01, lo23, 2, 3, 6, 7));
-      v128.store(dc + 2 * ld, v128.shuffle<f32>(hi01, hi23, 0, 1, 4, 5));
-      v128.store(dc + 3 * ld, v128.shuffle<f32>(hi01, hi23, 2, 3, 6, 7));
+      transpose4(v128.load(s + o), v128.load(s + ls + o), v128.load(s + 2 * ls + o),
+        v128.load(s + 3 * ls + o), d + <usize>c * ld, ld);
     }
   }
 }
