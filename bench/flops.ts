@@ -1,6 +1,7 @@
 /**
  * FLOPs of one training step with the factorised first layer (multiply-adds count 2), the
- * element-wise work excluded.
+ * element-wise work excluded, in total and per kernel of the asm core (`kernel(id)` in
+ * core_asm/assembly/core.ts).
  *
  * @module
  */
@@ -19,3 +20,64 @@ export function stepFlops(p: number, d: number, h: number, nTrain: number) {
     2 * (2 * p * h * d);
   return { forward, backward, total: forward + backward };
 }
+
+/** One kernel of the asm core's step. */
+export interface AsmKernelInfo {
+  /** The id `kernel(id, withTest)` of core_asm/assembly/core.ts takes. */
+  id: number;
+  name: string;
+  /** A GEMM (its FLOPs count towards the GEMMs' rate). */
+  gemm: boolean;
+  /** Useful FLOPs of one step (p, d, h the model's, rows the pairs it runs on), 0 for
+   * element-wise kernels. */
+  flops(p: number, d: number, h: number, nTrain: number, withTest: boolean): number;
+}
+
+const rows = (p: number, nTrain: number, withTest: boolean) => withTest ? p * p : nTrain;
+
+/**
+ * The asm core's kernels in the order a step runs them (ids as in core.ts).
+ *
+ * @example
+ * ```ts
+ * import { ASM_KERNELS, stepFlops } from "./flops.ts";
+ * const sum = ASM_KERNELS.reduce((s, k) => s + k.flops(59, 128, 100, 2784, true), 0);
+ * console.log(sum === stepFlops(59, 128, 100, 2784).total); // true
+ * ```
+ */
+export const ASM_KERNELS: AsmKernelInfo[] = [
+  { id: 0, name: "GEMM PA, PB = E·W0a + b0, E·W0b", gemm: true, flops: (p, d, h) => 4 * p * d * h },
+  { id: 1, name: "layer 1: PA[a] + PB[b], SiLU", gemm: false, flops: () => 0 },
+  {
+    id: 2,
+    name: "GEMM z2 = H1·W1 + b1",
+    gemm: true,
+    flops: (p, _d, h, nt, t) => 2 * rows(p, nt, t) * h * h,
+  },
+  { id: 3, name: "SiLU(z2)", gemm: false, flops: () => 0 },
+  {
+    id: 4,
+    name: "GEMM logits = H2·W2 + b2",
+    gemm: true,
+    flops: (p, _d, h, nt, t) => 2 * rows(p, nt, t) * h * p,
+  },
+  { id: 5, name: "softmax cross-entropy", gemm: false, flops: () => 0 },
+  { id: 6, name: "GEMM ∂W2 += H2ᵀ·∂logits", gemm: true, flops: (p, _d, h, nt) => 2 * nt * h * p },
+  {
+    id: 7,
+    name: "GEMM ∂z2 = ∂logits·W2ᵀ ⊙ SiLU′",
+    gemm: true,
+    flops: (p, _d, h, nt) => 2 * nt * h * p,
+  },
+  { id: 8, name: "GEMM ∂W1 += H1ᵀ·∂z2", gemm: true, flops: (_p, _d, h, nt) => 2 * nt * h * h },
+  {
+    id: 9,
+    name: "GEMM ∂z1 = ∂z2·W1ᵀ ⊙ SiLU′",
+    gemm: true,
+    flops: (_p, _d, h, nt) => 2 * nt * h * h,
+  },
+  { id: 10, name: "∂b2, ∂b1 (column sums)", gemm: false, flops: () => 0 },
+  { id: 11, name: "scatter ∂z1 to ∂PA[a], ∂PB[b]", gemm: false, flops: () => 0 },
+  { id: 12, name: "GEMMs ∂W0a, ∂W0b, ∂E (+ ∂b0)", gemm: true, flops: (p, d, h) => 8 * p * d * h },
+  { id: 13, name: "weight transposes", gemm: false, flops: () => 0 },
+];

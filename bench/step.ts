@@ -1,72 +1,127 @@
 /**
- * The step benchmark (deno task bench:step): ms/step of the asm core at p=59, d=128 on one core,
- * its FLOPs and GFLOP/s, the forward / backward+AdamW / signals split, and trials per hour with
- * 1 and 2 Workers. Prints a table and one JSON line.
+ * The step benchmark (deno task bench:step): the CPU (model, SIMD flags), this machine's
+ * WebAssembly FMA peak (bench/peak.ts), then the asm core at p=59, d=128 on one thread — the
+ * whole step and each kernel alone: ms by this thread's CPU time and by the wall clock, GFLOP/s
+ * and the fraction of the peak — and trials per second with 1 and 2 Workers. Prints tables and
+ * one JSON line.
+ *
+ * Times are minima over 5 runs of `steps` calls after a warm-up: on a machine shared with other
+ * work the least disturbed run is the one that measures the code. The CPU clock is the calling
+ * thread's (CLOCK_THREAD_CPUTIME_ID; needs --allow-ffi, else the process's).
  *
  * @module
  */
-import { createAsmKernel } from "../core_asm/asm_backend.ts";
+import process from "node:process";
 import { makeConfig } from "../protocol/config.ts";
-import { initialTrial } from "../protocol/init.ts";
 import { runTrials } from "../train/pool.ts";
 import { stepFlops } from "./flops.ts";
+import { cpuClockKind, cpuInfo, cpuLine, timeMin } from "./cpu.ts";
+import { wasmFmaPeak } from "./peak.ts";
+import { asmProfileTarget, kernelList, kernelTable, type KernelTiming } from "./asm_profile.ts";
 
 const args = new Set(Deno.args);
-const steps = args.has("--short") ? 100 : 400;
+const short = args.has("--short");
+const steps = short ? 50 : 200;
 const config = makeConfig({ p: 59, d: 128, seed: 0 });
-const k = await createAsmKernel({ config, ...initialTrial(config) });
-const sig = new Float64Array(config.p);
+const { p, d, hidden: h } = config;
 
-function timeIt(n: number, f: () => void): number {
-  for (let i = 0; i < Math.min(20, n); i++) f(); // warm-up
-  const reps: number[] = [];
-  for (let r = 0; r < 5; r++) {
-    const t0 = performance.now();
-    for (let i = 0; i < n; i++) f();
-    reps.push((performance.now() - t0) / n);
-  }
-  return reps.sort((a, b) => a - b)[2]; // median of 5
-}
+console.log(cpuLine());
+console.log(
+  `Deno ${Deno.version.deno}, V8 ${Deno.version.v8}; CPU clock: ${cpuClockKind()} ` +
+    `(${cpuClockKind() === "thread" ? "this thread" : "whole process: run with --allow-ffi"}); ` +
+    `load average ${Deno.loadavg().map((x) => x.toFixed(2)).join(" ")}`,
+);
+const peak = wasmFmaPeak();
+console.log(
+  `WebAssembly SIMD peak (f32x4.relaxed_madd, 12 accumulators, operands from memory): ` +
+    `${peak.gflopsCpu.toFixed(1)} GFLOP/s by CPU time (${peak.gflops.toFixed(1)} by wall clock)`,
+);
 
-const step = timeIt(steps, () => k.step());
-const fwd = timeIt(steps, () => k.evaluate());
-const signals = timeIt(steps, () => k.signals(sig));
-const f = stepFlops(config.p, config.d, config.hidden, 2784);
-const row = (name: string, ms: number, flops?: number) =>
-  console.log(
-    `${name.padEnd(34)} ${ms.toFixed(3).padStart(8)} ms` +
-      (flops
-        ? `  ${(flops / 1e9).toFixed(3)} GFLOP  ${(flops / ms / 1e6).toFixed(1)} GFLOP/s`
-        : ""),
-  );
-console.log(`asm core, p=59 d=128 h=100, 2784 train pairs, one core (median of 5 × ${steps})`);
-row("step (fwd + bwd + AdamW)", step, f.total);
-row("  forward, all p² pairs + CE", fwd, f.forward);
-row("  backward + AdamW (step − forward)", step - fwd, f.backward);
-row("signals ‖F_k‖ (DFT, per logged step)", signals);
-row("step + signals (what train logs)", step + signals);
+const t = await asmProfileTarget(config);
+const nt = t.nTrain;
+const sig = new Float64Array(p);
+const many = (f: () => void) => () => {
+  for (let i = 0; i < steps; i++) f();
+};
+for (let i = 0; i < 20; i++) t.kernel.step();
+const step = timeMin(steps, many(() => t.kernel.step()), 5);
+const stepNoTest = timeMin(steps, many(() => t.kernel.step(false)), 5);
+const signals = timeMin(steps, many(() => t.kernel.signals(sig)), 5);
+const rows: KernelTiming[] = kernelList(p, d, h, nt, true).map((k) => ({
+  ...k,
+  ...timeMin(steps, many(() => t.run(k.id, true)), 5),
+}));
+const sum = (xs: KernelTiming[], key: "cpuMs" | "wallMs" | "flops") =>
+  xs.reduce((s, r) => s + r[key], 0);
+const gemms = rows.filter((r) => r.gemm);
+const f = stepFlops(p, d, h, nt);
+const summary: KernelTiming[] = [
+  {
+    name: "AdamW + the rest (step − kernels)",
+    flops: 0,
+    gemm: false,
+    cpuMs: step.cpuMs - sum(rows, "cpuMs"),
+    wallMs: step.wallMs - sum(rows, "wallMs"),
+  },
+  {
+    name: "all GEMMs (sum of the rows above)",
+    flops: sum(gemms, "flops"),
+    gemm: true,
+    cpuMs: sum(gemms, "cpuMs"),
+    wallMs: sum(gemms, "wallMs"),
+  },
+  { name: "step (forward + backward + AdamW)", flops: f.total, gemm: false, ...step },
+  {
+    name: "step without the test rows' forward",
+    flops: f.total - 2 * (p * p - nt) * h * (h + p),
+    gemm: false,
+    ...stepNoTest,
+  },
+  { name: "signals ‖F_k‖ (DFT, per logged step)", flops: 0, gemm: false, ...signals },
+];
+console.log(
+  `\nasm core, p=${p} d=${d} h=${h}, ${nt} train pairs, one thread; ` +
+    `min over 5 runs of ${steps} calls`,
+);
+console.log(kernelTable([...rows, ...summary], peak.gflopsCpu));
 
-const trials = args.has("--short") ? 2 : 4, trialSteps = args.has("--short") ? 100 : 500;
+const trials = short ? 2 : 4, trialSteps = short ? 100 : 500;
 const jobs = Array.from({ length: trials }, (_, seed) => ({
   config: makeConfig({ p: 59, d: 128, steps: trialSteps, seed }),
 }));
-const perHour: number[] = [];
-for (const workers of [1, 2]) {
-  const t0 = performance.now();
-  await runTrials(jobs, { workers });
-  const s = (performance.now() - t0) / 1000;
-  perHour.push((trials * trialSteps) / s);
-  console.log(
-    `${workers} worker(s): ${trials} trials × ${trialSteps} steps in ${s.toFixed(2)} s ` +
-      `(${(trials * trialSteps / s).toFixed(0)} trial-steps/s)`,
-  );
+const perSecond = [0, 0], cpuPerStep = [Infinity, Infinity];
+console.log(
+  `\nWorkers (wall clock; process CPU time = main thread + Workers), ${trials} trials × ` +
+    `${trialSteps} steps, all logged; 1 and 2 Workers alternately, the best of 2 rounds:`,
+);
+for (let round = 0; round < 2; round++) {
+  for (const workers of [1, 2]) {
+    const u0 = process.cpuUsage(), t0 = performance.now();
+    await runTrials(jobs, { workers });
+    const s = (performance.now() - t0) / 1000, u = process.cpuUsage(u0);
+    const i = workers - 1, cpu = (u.user + u.system) / 1000 / (trials * trialSteps);
+    perSecond[i] = Math.max(perSecond[i], (trials * trialSteps) / s);
+    cpuPerStep[i] = Math.min(cpuPerStep[i], cpu);
+    console.log(
+      `${workers} worker(s): ${s.toFixed(2)} s, ${((trials * trialSteps) / s).toFixed(0)} ` +
+        `trial-steps/s; CPU ${cpu.toFixed(2)} ms per trial-step`,
+    );
+  }
 }
-console.log(`scaling 2 workers / 1 worker: ${(perHour[1] / perHour[0]).toFixed(2)}×`);
+console.log(
+  `scaling 2 workers / 1 worker: ${(perSecond[1] / perSecond[0]).toFixed(2)}× by wall clock ` +
+    `(CPU time per trial-step ${(cpuPerStep[1] / cpuPerStep[0]).toFixed(2)}× that of one worker; ` +
+    `with ${cpuInfo().cores} cores and nothing else running, the wall-clock figure is the one)`,
+);
 console.log(JSON.stringify({
-  msPerStep: step,
-  msForward: fwd,
-  msSignals: signals,
-  gflop: f.total / 1e9,
-  gflops: f.total / step / 1e6,
-  scaling2: perHour[1] / perHour[0],
+  cpu: cpuInfo().model,
+  peakGflops: peak.gflopsCpu,
+  msPerStep: step.cpuMs,
+  msPerStepWall: step.wallMs,
+  gflops: f.total / step.cpuMs / 1e6,
+  fractionOfPeak: f.total / step.cpuMs / 1e6 / peak.gflopsCpu,
+  gemmGflops: sum(gemms, "flops") / sum(gemms, "cpuMs") / 1e6,
+  gemmFractionOfPeak: sum(gemms, "flops") / sum(gemms, "cpuMs") / 1e6 / peak.gflopsCpu,
+  msSignals: signals.cpuMs,
+  scaling2: perSecond[1] / perSecond[0],
 }));

@@ -222,27 +222,32 @@ export class AsmKernel implements TrainingKernel {
 }
 
 const ceil8 = (x: number) => (x + 7) & ~7;
+const ceil4 = (x: number) => (x + 3) & ~3;
+
+/** Pair rows per block of the core's step (`BR` in assembly/core.ts; `offset(12)` there). */
+export const ASM_BLOCK_ROWS = 64;
 
 /** WebAssembly's 32-bit address space: the most linear memory one core instance can have. */
 export const WASM32_BYTES = 4 * 1024 ** 3;
 
 /**
  * The linear memory the core's `setup` allocates for one trial (the buffers of
- * `assembly/core.ts`, each 64-byte aligned), in bytes.
+ * `assembly/core.ts`, each with 64 bytes for alignment, plus the heap's headers), in bytes.
  *
  * @example
  * ```ts
  * import { asmCoreBytes } from "./asm_backend.ts";
- * console.log((asmCoreBytes(59, 128, 100, 2784) / 2 ** 20).toFixed(1)); // 9.2
+ * console.log((asmCoreBytes(59, 128, 100, 2784) / 2 ** 20).toFixed(2)); // 1.38
  * ```
  */
-export function asmCoreBytes(p: number, d: number, h: number, nt: number): number {
-  const [P, DP, HP, PP, R] = [p, ceil8(d), ceil8(h), ceil8(p), p * p];
+export function asmCoreBytes(p: number, d: number, h: number, _nt: number): number {
+  const [P, DP, HP, PP, R, BR] = [p, ceil8(d), ceil8(h), ceil8(p), p * p, ASM_BLOCK_ROWS];
+  const kmax = Math.max(HP, PP, DP, P);
   const total = P * DP + 2 * DP * HP + HP + HP * HP + HP + HP * PP + PP;
   const floats = 4 * total + 2 * HP * DP + HP * HP + PP * HP + 3 * R + 2 * P * HP +
-    4 * R * HP + R * PP + 2 * nt * HP + 2 * P * HP + 2 * P * P + 2 * P * DP + 2 * PP +
-    6 * Math.max(HP, PP, DP, P);
-  return 4 * floats + 8 * P + 64 * 40;
+    6 * BR * HP + BR * PP + 2 * P * HP + 2 * P * P + 2 * P * DP + 2 * PP +
+    (ceil4(Math.max(BR, P)) + 4) * kmax + kmax;
+  return 4 * floats + 8 * P + 64 + 80 * 40;
 }
 
 /**

@@ -1,6 +1,12 @@
 import fc from "fast-check";
-import { deepEqual } from "node:assert/strict";
-import { asmBackend, createAsmKernel } from "./asm_backend.ts";
+import { deepEqual, equal } from "node:assert/strict";
+import {
+  ASM_BLOCK_ROWS,
+  asmBackend,
+  asmCoreBytes,
+  coreModule,
+  createAsmKernel,
+} from "./asm_backend.ts";
 import { lossAndGrad, referenceBackend } from "../backends/reference.ts";
 import { INIT_MODES, makeConfig } from "../protocol/config.ts";
 import { initialTrial } from "../protocol/init.ts";
@@ -114,4 +120,24 @@ Deno.test("asm training of seed 1 for 1 000 steps ends with the authors' survivi
   // f32 vs f64 over 1 000 steps from the seed's own init: measured max 2.2e-3 on signals up to
   // ~90 (the reference README: 6e-3 over 3 000 steps); 2e-2 leaves ~10× headroom
   assertClose(rec.signals, ref, { atol: 2e-2 }, "signals over 1 000 steps");
+});
+
+Deno.test("asmCoreBytes bounds what the core's setup allocates, within its slack", async () => {
+  for (const [p, d, h] of [[59, 128, 100], [3, 1, 1], [17, 24, 21], [101, 256, 100]]) {
+    const { exports } = await WebAssembly.instantiate(await coreModule(), {
+      env: { abort: () => {} },
+    });
+    const core = exports as unknown as {
+      setup(p: number, d: number, h: number, nt: number): void;
+      offset(which: number): number;
+    };
+    const nt = Math.floor(0.8 * p * p);
+    core.setup(p, d, h, nt);
+    equal(core.offset(12), ASM_BLOCK_ROWS, "the core's block rows");
+    const used = core.offset(13), est = asmCoreBytes(p, d, h, nt);
+    // the estimate adds 80 bytes for each of up to 40 buffers (alignment, heap headers)
+    if (!(est >= used && est - used <= 80 * 40 + 64)) {
+      throw new Error(`p=${p} d=${d} h=${h}: setup allocated ${used} bytes, asmCoreBytes ${est}`);
+    }
+  }
 });

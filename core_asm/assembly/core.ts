@@ -9,7 +9,9 @@
 //   Weights are stored in×out (the transpose of PyTorch's); the out×in copies W0aT, W0bT, W1T,
 //   W2T serve the backward pass and are refreshed after every update.
 //   The first layer is factorised: W0·concat(E_a, E_b) = (E·W0a)[a] + (E·W0b)[b], so one step
-//   computes PA = E·W0a and PB = E·W0b (p rows) instead of a p²×2d×h product.
+//   computes PA = E·W0a + b0 and PB = E·W0b (p rows) instead of a p²×2d×h product.
+//   The pair rows go through the layers in blocks of BR rows (see "The step"): the activation
+//   buffers hold one block.
 
 // ---------------------------------------------------------------------------------------------
 // Sizes and buffers
@@ -53,6 +55,7 @@ let pIM: usize = 0;
 let pMASK: usize = 0;
 let pNEG: usize = 0;
 let pPACK: usize = 0;
+let pZERO: usize = 0;
 let pSIG: usize = 0;
 let pSTATS: usize = 0;
 
@@ -66,11 +69,21 @@ let oB1: i32 = 0;
 let oW2: i32 = 0;
 let oB2: i32 = 0;
 
+/** Pair rows per block: a multiple of 4 (the GEMM tile's height). */
+const BR: i32 = 64;
+
 function ceil8(x: i32): i32 {
   return (x + 7) & ~7;
 }
 
+function ceil4(x: i32): i32 {
+  return (x + 3) & ~3;
+}
+
+let ALLOCATED: usize = 0; // bytes taken from the heap by setup (see asmCoreBytes)
+
 function alloc(bytes: usize): usize {
+  ALLOCATED += bytes + 64;
   const raw = heap.alloc(bytes + 64);
   const p = (raw + 63) & ~(<usize>63);
   memory.fill(p, 0, bytes);
@@ -110,13 +123,13 @@ export function setup(p: i32, d: i32, h: i32, nt: i32): void {
   pLBL = alloc(<usize>R << 2);
   pPA = alloc(<usize>(P * HP) << 2);
   pPB = alloc(<usize>(P * HP) << 2);
-  pH1 = alloc(<usize>(R * HP) << 2);
-  pG1 = alloc(<usize>(R * HP) << 2);
-  pH2 = alloc(<usize>(R * HP) << 2);
-  pG2 = alloc(<usize>(R * HP) << 2);
-  pLG = alloc(<usize>(R * PP) << 2);
-  pDZ2 = alloc(<usize>(NT * HP) << 2);
-  pDZ1 = alloc(<usize>(NT * HP) << 2);
+  pH1 = alloc(<usize>(BR * HP) << 2);
+  pG1 = alloc(<usize>(BR * HP) << 2);
+  pH2 = alloc(<usize>(BR * HP) << 2);
+  pG2 = alloc(<usize>(BR * HP) << 2);
+  pLG = alloc(<usize>(BR * PP) << 2);
+  pDZ2 = alloc(<usize>(BR * HP) << 2);
+  pDZ1 = alloc(<usize>(BR * HP) << 2);
   pDPA = alloc(<usize>(P * HP) << 2);
   pDPB = alloc(<usize>(P * HP) << 2);
   pCS = alloc(<usize>(P * P) << 2);
@@ -127,7 +140,8 @@ export function setup(p: i32, d: i32, h: i32, nt: i32): void {
   pNEG = alloc(<usize>PP << 2);
   for (let j = P; j < PP; j++) store<f32>(pNEG + (<usize>j << 2), -3.0e38);
   const kmax = max(max(max(HP, PP), DP), P);
-  pPACK = alloc(<usize>(6 * kmax) << 2);
+  pPACK = alloc(<usize>((((max(BR, P) + 3) & ~3) + 4) * kmax) << 2); // + a spare panel
+  pZERO = alloc(<usize>kmax << 2);
   pSIG = alloc(<usize>P << 3);
   pSTATS = alloc(64);
 }
@@ -166,54 +180,103 @@ export function offset(which: i32): i32 {
     case 9: return DP;
     case 10: return HP;
     case 11: return PP;
+    case 12: return BR;
+    case 13: return <i32>ALLOCATED;
     default: return 0;
   }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Vector math
+//
+// V8 rematerialises a v128 constant at every use (several instructions each), so the constants
+// of the hot loops live in linear memory, loaded into locals before the loop (a broadcast from a
+// fixed address, which needs no bounds check).
 
 // @ts-ignore: decorator
 @inline function madd(a: v128, b: v128, c: v128): v128 {
   return f32x4.relaxed_madd(a, b, c);
 }
 
+// exp's constants (Cephes expf: clamp, 1.5·2^23, log2 e, ln 2 in two parts, the polynomial), 1,
+// and the exponent bias for 2^n (an i32)
+const KF = memory.data<f32>([
+  -87.0, 88.0, 12582912.0, 1.44269504088896341, -0.693359375, 2.12194440e-4, 1.9875691500e-4,
+  1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1, 1.0,
+], 16);
+const KI = memory.data<i32>([127 - 0x4b400000], 16);
+// lane numbers 0 1 2 3, and 4 in every lane
+const LANES = memory.data<i32>([0, 1, 2, 3, 4, 4, 4, 4], 16);
+
+// @ts-ignore: decorator
+@inline function kf(i: i32): v128 {
+  return v128.load32_splat(KF + (<usize>i << 2));
+}
+
 // exp(x) for f32 lanes: Cephes expf's range reduction and polynomial (≤ 2 ulp on [-87, 88]).
 // n = round(x·log2 e) by adding 1.5·2^23 (the sum's low mantissa bits are n), which also gives
 // 2^n's exponent bits by an integer add and shift: no round or float→int conversion, each of
-// which costs several instructions on x86-64.
+// which costs several instructions on x86-64. The constants come as arguments: a loop loads them
+// into locals once (k0 … k12 = kf(0 … 12), ki = the exponent bias) and V8 keeps them in registers
+// or stack slots, which is cheaper again than a broadcast from memory at each use.
 // @ts-ignore: decorator
-@inline function vexp(x0: v128): v128 {
-  const x = f32x4.min(f32x4.max(x0, f32x4.splat(-87.0)), f32x4.splat(88.0));
-  const magic = f32x4.splat(12582912.0); // 1.5 · 2^23
-  const t = madd(x, f32x4.splat(1.44269504088896341), magic);
-  const n = f32x4.sub(t, magic);
-  let r = madd(n, f32x4.splat(-0.693359375), x);
-  r = madd(n, f32x4.splat(2.12194440e-4), r);
-  let y = f32x4.splat(1.9875691500e-4);
-  y = madd(y, r, f32x4.splat(1.3981999507e-3));
-  y = madd(y, r, f32x4.splat(8.3334519073e-3));
-  y = madd(y, r, f32x4.splat(4.1665795894e-2));
-  y = madd(y, r, f32x4.splat(1.6666665459e-1));
-  y = madd(y, r, f32x4.splat(5.0000001201e-1));
-  y = madd(y, f32x4.mul(r, r), f32x4.add(r, f32x4.splat(1.0)));
+@inline function vexp(x0: v128, k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128,
+  k6: v128, k7: v128, k8: v128, k9: v128, k10: v128, k11: v128, k12: v128, ki: v128): v128 {
+  // pmin/pmax: one minps/maxps each (min/max, with wasm's NaN and ±0 rules, take ~8)
+  const x = f32x4.pmin(f32x4.pmax(x0, k0), k1);
+  const t = madd(x, k3, k2);
+  const n = f32x4.sub(t, k2);
+  let r = madd(n, k4, x);
+  r = madd(n, k5, r);
+  let y = madd(k6, r, k7);
+  y = madd(y, r, k8);
+  y = madd(y, r, k9);
+  y = madd(y, r, k10);
+  y = madd(y, r, k11);
+  y = madd(y, f32x4.mul(r, r), f32x4.add(r, k12));
   // bits(t) = bits(magic) + n, so (bits(t) − bits(magic) + 127) << 23 = bits(2^n)
-  const e = i32x4.shl(i32x4.add(t, i32x4.splat(127 - 0x4b400000)), 23);
+  const e = i32x4.shl(i32x4.add(t, ki), 23);
   return f32x4.mul(y, e);
 }
 
-// Store silu(z) at ph and silu'(z) at pg, for z = acc + bias.
+/** H = silu(z), and G = silu'(z) if `withG` (the backward pass needs it), for n rows of a block
+ * (HP floats a row, the first ceil4(H) in use): z = Z's row, or with `gather`, z = PA[a] + PB[b]
+ * for the pair rows r0 … r0 + n − 1. H may be Z. Inlined with constant flags. */
 // @ts-ignore: decorator
-@inline function siluStore(z: v128, ph: usize, pg: usize): void {
-  const one = f32x4.splat(1.0);
-  const s = f32x4.div(one, f32x4.add(one, vexp(f32x4.neg(z))));
-  v128.store(ph, f32x4.mul(z, s));
-  v128.store(pg, f32x4.mul(s, madd(z, f32x4.sub(one, s), one)));
+@inline function siluRows(pZ: usize, pH: usize, pG: usize, r0: i32, n: i32, gather: bool,
+  withG: bool): void {
+  const k0 = kf(0), k1 = kf(1), k2 = kf(2), k3 = kf(3), k4 = kf(4), k5 = kf(5), k6 = kf(6);
+  const k7 = kf(7), k8 = kf(8), k9 = kf(9), k10 = kf(10), k11 = kf(11), one = kf(12);
+  const ki = v128.load32_splat(KI);
+  const hb = <usize>HP << 2, cb = <usize>ceil4(H) << 2;
+  for (let r = 0; r < n; r++) {
+    let pz = pZ + <usize>r * hb, pz2: usize = 0;
+    if (gather) {
+      pz = pPA + <usize>load<i32>(pIA + (<usize>(r0 + r) << 2)) * hb;
+      pz2 = pPB + <usize>load<i32>(pIB + (<usize>(r0 + r) << 2)) * hb;
+    }
+    const ph = pH + <usize>r * hb, pg = pG + <usize>r * hb;
+    for (let j: usize = 0; j < cb; j += 16) {
+      const z = gather ? f32x4.add(v128.load(pz + j), v128.load(pz2 + j)) : v128.load(pz + j);
+      const e = vexp(f32x4.neg(z), k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, k11, one, ki);
+      const s = f32x4.div(one, f32x4.add(one, e));
+      v128.store(ph + j, f32x4.mul(z, s));
+      if (withG) v128.store(pg + j, f32x4.mul(s, madd(z, f32x4.sub(one, s), one)));
+    }
+  }
 }
 
-// Epilogue of an 8-wide accumulator pair of one output row.
-//   mode 0: C = acc; 1: C += acc; 2: z = acc + bias, C = silu(z), G = silu'(z);
-//   3: C = acc + bias; 4: C = acc * G.
+// ---------------------------------------------------------------------------------------------
+// GEMM. The micro-kernel computes a 4×8 tile of C with 8 accumulators: each step k loads four
+// values of A as one v128 (A's rows i..i+3 at k: a packed panel, or a transposed A read in
+// place), splats each lane with a shuffle, and loads two v128 of B's row k. Three loads per 8
+// FMAs matter because Deno runs WebAssembly with explicit bounds checks (three instructions per
+// load; a 6×8 tile with 8 splat loads per 12 FMAs reaches 74 % of the FMA peak on a Zen 4, this
+// one 92 %), and 12 live vectors fit V8's 15 allocatable xmm registers on x64 (a 6×8 tile needs
+// all 15 with splat loads, 17 with shuffles, and spills). bench/README.md has the measurements.
+
+// Epilogue of one output row of a tile (two vectors, cols j..j+7).
+//   mode 0: C = acc; 1: C += acc; 3: C = acc + bias; 4: C = acc ⊙ G.
 // @ts-ignore: decorator
 @inline function epi(c0: v128, c1: v128, pc: usize, mode: i32, pb: usize, pg: usize): void {
   if (mode == 0) {
@@ -222,9 +285,6 @@ export function offset(which: i32): i32 {
   } else if (mode == 1) {
     v128.store(pc, f32x4.add(v128.load(pc), c0));
     v128.store(pc, f32x4.add(v128.load(pc, 16), c1), 16);
-  } else if (mode == 2) {
-    siluStore(f32x4.add(c0, v128.load(pb)), pc, pg);
-    siluStore(f32x4.add(c1, v128.load(pb, 16)), pc + 16, pg + 16);
   } else if (mode == 3) {
     v128.store(pc, f32x4.add(c0, v128.load(pb)));
     v128.store(pc, f32x4.add(c1, v128.load(pb, 16)), 16);
@@ -234,139 +294,190 @@ export function offset(which: i32): i32 {
   }
 }
 
-// ---------------------------------------------------------------------------------------------
-// GEMM: C (M×N) = A (M×K) · B (K×N), N a multiple of 8. The micro-kernel computes a 6×8 tile
-// with 12 accumulators; A's six values of step k are at pa + 0, 4, ..., 20 and the next step
-// is sa bytes on (a packed panel, or a transposed A read in place).
-
+/** One 4×8 tile: C[0..rows) (ldc bytes a row) = epilogue(Σ_k A_k ⊗ B_k); A_k is the v128 at
+ * pa + k·sa, B_k the two at pb + k·sb. G has C's row length. Inlined with a constant `mode`, so
+ * each GEMM gets its own copy with one epilogue and no call per tile. */
 // @ts-ignore: decorator
-@inline function tile6(pa: usize, sa: usize, pb: usize, sb: usize, K: i32,
-  pc: usize, ldc: usize, mode: i32, pbias: usize, pg: usize): void {
+@inline function tile4(pa: usize, sa: usize, pb: usize, sb: usize, K: i32, pc: usize, ldc: usize,
+  rows: i32, mode: i32, pbias: usize, pg: usize): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  let c40 = f32x4.splat(0), c41 = f32x4.splat(0), c50 = f32x4.splat(0), c51 = f32x4.splat(0);
   for (let k = 0; k < K; k++) {
     const b0 = v128.load(pb);
     const b1 = v128.load(pb, 16);
-    let a = v128.load32_splat(pa);
+    const av = v128.load(pa);
+    let a = v128.shuffle<f32>(av, av, 0, 0, 0, 0);
     c00 = madd(a, b0, c00);
     c01 = madd(a, b1, c01);
-    a = v128.load32_splat(pa, 4);
+    a = v128.shuffle<f32>(av, av, 1, 1, 1, 1);
     c10 = madd(a, b0, c10);
     c11 = madd(a, b1, c11);
-    a = v128.load32_splat(pa, 8);
+    a = v128.shuffle<f32>(av, av, 2, 2, 2, 2);
     c20 = madd(a, b0, c20);
     c21 = madd(a, b1, c21);
-    a = v128.load32_splat(pa, 12);
+    a = v128.shuffle<f32>(av, av, 3, 3, 3, 3);
     c30 = madd(a, b0, c30);
     c31 = madd(a, b1, c31);
-    a = v128.load32_splat(pa, 16);
-    c40 = madd(a, b0, c40);
-    c41 = madd(a, b1, c41);
-    a = v128.load32_splat(pa, 20);
-    c50 = madd(a, b0, c50);
-    c51 = madd(a, b1, c51);
     pa += sa;
     pb += sb;
   }
   epi(c00, c01, pc, mode, pbias, pg);
-  epi(c10, c11, pc + ldc, mode, pbias, pg + ldc);
-  epi(c20, c21, pc + 2 * ldc, mode, pbias, pg + 2 * ldc);
-  epi(c30, c31, pc + 3 * ldc, mode, pbias, pg + 3 * ldc);
-  epi(c40, c41, pc + 4 * ldc, mode, pbias, pg + 4 * ldc);
-  epi(c50, c51, pc + 5 * ldc, mode, pbias, pg + 5 * ldc);
+  if (rows > 1) epi(c10, c11, pc + ldc, mode, pbias, pg + ldc);
+  if (rows > 2) epi(c20, c21, pc + 2 * ldc, mode, pbias, pg + 2 * ldc);
+  if (rows > 3) epi(c30, c31, pc + 3 * ldc, mode, pbias, pg + 3 * ldc);
 }
 
+// Epilogue of one output row of a 4-wide tile (one vector), modes as `epi`.
 // @ts-ignore: decorator
-@inline function tile1(pa: usize, sa: usize, pb: usize, sb: usize, K: i32,
-  pc: usize, mode: i32, pbias: usize, pg: usize): void {
-  let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
+@inline function epi1(c: v128, pc: usize, mode: i32, pb: usize, pg: usize): void {
+  if (mode == 0) v128.store(pc, c);
+  else if (mode == 1) v128.store(pc, f32x4.add(v128.load(pc), c));
+  else if (mode == 3) v128.store(pc, f32x4.add(c, v128.load(pb)));
+  else v128.store(pc, f32x4.mul(c, v128.load(pg)));
+}
+
+/** An 8×4 tile for the last 4 columns when N is 4 more than a multiple of 8 (N = 100 or 60
+ * instead of 104 or 64 at the model's sizes): rows 0–3 of A_k at pa + k·sa, rows 4–7 at
+ * pa + a2 + k·sa; B_k one v128 at pb + k·sb. Same 8 accumulators, 3 loads and 8 FMAs per k. */
+// @ts-ignore: decorator
+@inline function tile8x4(pa: usize, a2: usize, sa: usize, pb: usize, sb: usize, K: i32,
+  pc: usize, ldc: usize, rows: i32, mode: i32, pbias: usize, pg: usize): void {
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+  let c4 = f32x4.splat(0), c5 = f32x4.splat(0), c6 = f32x4.splat(0), c7 = f32x4.splat(0);
+  let pa2 = pa + a2;
   for (let k = 0; k < K; k++) {
-    const a = v128.load32_splat(pa);
-    c0 = madd(a, v128.load(pb), c0);
-    c1 = madd(a, v128.load(pb, 16), c1);
+    const b = v128.load(pb);
+    const u = v128.load(pa);
+    c0 = madd(v128.shuffle<f32>(u, u, 0, 0, 0, 0), b, c0);
+    c1 = madd(v128.shuffle<f32>(u, u, 1, 1, 1, 1), b, c1);
+    c2 = madd(v128.shuffle<f32>(u, u, 2, 2, 2, 2), b, c2);
+    c3 = madd(v128.shuffle<f32>(u, u, 3, 3, 3, 3), b, c3);
+    const w = v128.load(pa2);
+    c4 = madd(v128.shuffle<f32>(w, w, 0, 0, 0, 0), b, c4);
+    c5 = madd(v128.shuffle<f32>(w, w, 1, 1, 1, 1), b, c5);
+    c6 = madd(v128.shuffle<f32>(w, w, 2, 2, 2, 2), b, c6);
+    c7 = madd(v128.shuffle<f32>(w, w, 3, 3, 3, 3), b, c7);
     pa += sa;
+    pa2 += sa;
     pb += sb;
   }
-  epi(c0, c1, pc, mode, pbias, pg);
+  epi1(c0, pc, mode, pbias, pg);
+  if (rows > 1) epi1(c1, pc + ldc, mode, pbias, pg + ldc);
+  if (rows > 2) epi1(c2, pc + 2 * ldc, mode, pbias, pg + 2 * ldc);
+  if (rows > 3) epi1(c3, pc + 3 * ldc, mode, pbias, pg + 3 * ldc);
+  if (rows > 4) epi1(c4, pc + 4 * ldc, mode, pbias, pg + 4 * ldc);
+  if (rows > 5) epi1(c5, pc + 5 * ldc, mode, pbias, pg + 5 * ldc);
+  if (rows > 6) epi1(c6, pc + 6 * ldc, mode, pbias, pg + 6 * ldc);
+  if (rows > 7) epi1(c7, pc + 7 * ldc, mode, pbias, pg + 7 * ldc);
 }
 
-/** C = A·B with A row-major (lda floats a row); G (for modes 2 and 4) has C's row length. */
-function gemmN(M: i32, N: i32, K: i32, pA: usize, lda: i32, pB: usize, ldb: i32,
+/** Store the 4×4 block whose rows are x0 … x3 transposed: its columns at dst + i·stride. */
+// @ts-ignore: decorator
+@inline function transpose4(x0: v128, x1: v128, x2: v128, x3: v128, dst: usize,
+  stride: usize): void {
+  const lo01 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5), lo23 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5);
+  const hi01 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7), hi23 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7);
+  v128.store(dst, v128.shuffle<f32>(lo01, lo23, 0, 1, 4, 5));
+  v128.store(dst + stride, v128.shuffle<f32>(lo01, lo23, 2, 3, 6, 7));
+  v128.store(dst + 2 * stride, v128.shuffle<f32>(hi01, hi23, 0, 1, 4, 5));
+  v128.store(dst + 3 * stride, v128.shuffle<f32>(hi01, hi23, 2, 3, 6, 7));
+}
+
+/** Pack A's rows (M of them, lda bytes apart, K floats used) as panels of 4: panel q holds
+ * A[4q..4q+3][k] at dst + (q·K + k)·16; the rows past M are zeros. */
+function pack4(pA: usize, lda: usize, M: i32, K: i32, dst: usize): void {
+  const k4 = K & ~3;
+  for (let i = 0; i < M; i += 4) {
+    const r0 = pA + <usize>i * lda;
+    const r1 = i + 1 < M ? r0 + lda : pZERO;
+    const r2 = i + 2 < M ? r0 + 2 * lda : pZERO;
+    const r3 = i + 3 < M ? r0 + 3 * lda : pZERO;
+    const d = dst + (<usize>(i * K) << 2);
+    for (let k = 0; k < k4; k += 4) {
+      const o = <usize>k << 2;
+      transpose4(v128.load(r0 + o), v128.load(r1 + o), v128.load(r2 + o), v128.load(r3 + o),
+        d + (o << 2), 16);
+    }
+    for (let k = k4; k < K; k++) {
+      const o = <usize>k << 2;
+      const dk = d + (o << 2);
+      store<f32>(dk, load<f32>(r0 + o));
+      store<f32>(dk, load<f32>(r1 + o), 4);
+      store<f32>(dk, load<f32>(r2 + o), 8);
+      store<f32>(dk, load<f32>(r3 + o), 12);
+    }
+  }
+}
+
+/** C (M×N) = epilogue(A·B), A row-major (lda floats a row, packed here), B K×N (ldb), N a
+ * multiple of 4; G (mode 4) has C's row length. */
+// @ts-ignore: decorator
+@inline function gemm(M: i32, N: i32, K: i32, pA: usize, lda: i32, pB: usize, ldb: i32,
   pC: usize, ldc: i32, mode: i32, pbias: usize, pG: usize): void {
+  pack4(pA, <usize>lda << 2, M, K, pPACK);
   const sb = <usize>ldb << 2;
   const lc = <usize>ldc << 2;
-  const la = <usize>lda << 2;
-  let i = 0;
-  for (; i + 6 <= M; i += 6) {
-    // pack the 6×K panel of A as K×6
-    const a0 = pA + <usize>i * la;
-    for (let k = 0; k < K; k++) {
-      const dst = pPACK + (<usize>k * 24);
-      const src = a0 + (<usize>k << 2);
-      store<f32>(dst, load<f32>(src));
-      store<f32>(dst, load<f32>(src + la), 4);
-      store<f32>(dst, load<f32>(src + 2 * la), 8);
-      store<f32>(dst, load<f32>(src + 3 * la), 12);
-      store<f32>(dst, load<f32>(src + 4 * la), 16);
-      store<f32>(dst, load<f32>(src + 5 * la), 20);
-    }
-    const crow = pC + <usize>i * lc;
-    const grow = pG + <usize>i * lc;
-    for (let j = 0; j < N; j += 8) {
-      const jo = <usize>j << 2;
-      tile6(pPACK, 24, pB + jo, sb, K, crow + jo, lc, mode, pbias + jo, grow + jo);
+  const panel = <usize>K << 4;
+  const n8 = N & ~7;
+  // column strips outer: a strip of B (K×8) stays in L1 while the packed panels pass by
+  for (let j = 0; j < n8; j += 8) {
+    const jo = <usize>j << 2;
+    for (let i = 0; i < M; i += 4) {
+      const pa = pPACK + (<usize>(i * K) << 2);
+      const crow = pC + <usize>i * lc;
+      const grow = pG + <usize>i * lc;
+      tile4(pa, 16, pB + jo, sb, K, crow + jo, lc, min(4, M - i), mode, pbias + jo, grow + jo);
     }
   }
-  for (; i < M; i++) {
-    const arow = pA + <usize>i * la;
-    const crow = pC + <usize>i * lc;
-    const grow = pG + <usize>i * lc;
-    for (let j = 0; j < N; j += 8) {
-      const jo = <usize>j << 2;
-      tile1(arow, 4, pB + jo, sb, K, crow + jo, mode, pbias + jo, grow + jo);
+  if (n8 < N) {
+    // the last 4 columns, 8 rows (two panels) at a time; past M the second panel is the
+    // spare one at the end of the pack buffer, and its rows are not stored
+    const jo = <usize>n8 << 2;
+    for (let i = 0; i < M; i += 8) {
+      const pa = pPACK + (<usize>(i * K) << 2);
+      tile8x4(pa, panel, 16, pB + jo, sb, K, pC + <usize>i * lc + jo, lc, min(8, M - i), mode,
+        pbias + jo, pG + <usize>i * lc + jo);
     }
   }
 }
 
-const KC: i32 = 192;
-
-/** C (M×N) (+)= Aᵀ·B where A is K×M row-major (lda) and B is K×N (ldb): weight gradients.
- * K is blocked so the slices of A and B in use stay in cache across the tiles. */
-function gemmT(M: i32, N: i32, K: i32, pA: usize, lda: i32, pB: usize, ldb: i32,
+/** C (M×N) (+)= Aᵀ·B where A is K×M row-major (lda) and B is K×N (ldb): weight gradients, A
+ * read in place. M and N multiples of 4; when M is 4 more than a multiple of 8, A's rows must
+ * have 4 more readable floats (lda ≥ M + 4: the padding). */
+// @ts-ignore: decorator
+@inline function gemmT(M: i32, N: i32, K: i32, pA: usize, lda: i32, pB: usize, ldb: i32,
   pC: usize, ldc: i32, accumulate: bool): void {
   const la = <usize>lda << 2;
   const sb = <usize>ldb << 2;
   const lc = <usize>ldc << 2;
-  for (let k0 = 0; k0 < K; k0 += KC) {
-    const kk = min(KC, K - k0);
-    const mode = accumulate || k0 > 0 ? 1 : 0;
-    const a0 = pA + <usize>k0 * la;
-    const b0 = pB + <usize>k0 * sb;
-    let i = 0;
-    for (; i + 6 <= M; i += 6) {
-      const crow = pC + <usize>i * lc;
-      for (let j = 0; j < N; j += 8) {
-        const jo = <usize>j << 2;
-        tile6(a0 + (<usize>i << 2), la, b0 + jo, sb, kk, crow + jo, lc, mode, 0, 0);
-      }
+  const mode = accumulate ? 1 : 0;
+  const n8 = N & ~7;
+  for (let i = 0; i < M; i += 4) {
+    const crow = pC + <usize>i * lc;
+    for (let j = 0; j < n8; j += 8) {
+      const jo = <usize>j << 2;
+      tile4(pA + (<usize>i << 2), la, pB + jo, sb, K, crow + jo, lc, 4, mode, 0, 0);
     }
-    for (; i < M; i++) {
-      const crow = pC + <usize>i * lc;
-      for (let j = 0; j < N; j += 8) {
-        const jo = <usize>j << 2;
-        tile1(a0 + (<usize>i << 2), la, b0 + jo, sb, kk, crow + jo, mode, 0, 0);
-      }
+  }
+  if (n8 < N) {
+    const jo = <usize>n8 << 2;
+    for (let i = 0; i < M; i += 8) {
+      tile8x4(pA + (<usize>i << 2), 16, la, pB + jo, sb, K, pC + <usize>i * lc + jo, lc,
+        min(8, M - i), mode, 0, 0);
     }
   }
 }
 
+/** dst (cols×rows) = src (rows×cols)ᵀ, both dimensions multiples of 4: 4×4 blocks in registers. */
 function transpose(pSrc: usize, rows: i32, cols: i32, pDst: usize): void {
-  // dst (cols×rows) = src (rows×cols)ᵀ
-  for (let r = 0; r < rows; r++) {
-    const s = pSrc + (<usize>(r * cols) << 2);
-    for (let c = 0; c < cols; c++) {
-      store<f32>(pDst + (<usize>(c * rows + r) << 2), load<f32>(s + (<usize>c << 2)));
+  const ls = <usize>cols << 2, ld = <usize>rows << 2;
+  for (let r = 0; r < rows; r += 4) {
+    const s = pSrc + <usize>r * ls;
+    const d = pDst + (<usize>r << 2);
+    for (let c = 0; c < cols; c += 4) {
+      const o = <usize>c << 2;
+      transpose4(v128.load(s + o), v128.load(s + ls + o), v128.load(s + 2 * ls + o),
+        v128.load(s + 3 * ls + o), d + <usize>c * ld, ld);
     }
   }
 }
@@ -379,101 +490,10 @@ export function refreshTransposes(): void {
   transpose(pParams + (<usize>oW2 << 2), HP, PP, pW2T);
 }
 
-// ---------------------------------------------------------------------------------------------
-// The step
-
-/** Forward over the first `rows` rows (all R, or the NT train rows only); cross-entropy,
- * accuracy and d loss/d logits of the train rows. Writes train loss, train correct, test loss,
- * test correct (f64) into STATS (the test ones 0 when the test rows were skipped). */
-function forward(rows: i32): void {
-  const pE = pParams + (<usize>oE << 2);
-  // PA = E·W0a, PB = E·W0b: the factorised first layer (p rows instead of p² rows).
-  gemmN(P, HP, DP, pE, DP, pParams + (<usize>oW0a << 2), HP, pPA, HP, 0, 0, 0);
-  gemmN(P, HP, DP, pE, DP, pParams + (<usize>oW0b << 2), HP, pPB, HP, 0, 0, 0);
-  // Layer 1 on every pair: z = PA[a] + PB[b] + b0.
-  const hb = <usize>HP << 2;
-  const pB0 = pParams + (<usize>oB0 << 2);
-  for (let r = 0; r < rows; r++) {
-    const pa = pPA + <usize>load<i32>(pIA + (<usize>r << 2)) * hb;
-    const pb = pPB + <usize>load<i32>(pIB + (<usize>r << 2)) * hb;
-    const ph = pH1 + <usize>r * hb;
-    const pg = pG1 + <usize>r * hb;
-    for (let j: usize = 0; j < hb; j += 16) {
-      const z = f32x4.add(f32x4.add(v128.load(pa + j), v128.load(pb + j)), v128.load(pB0 + j));
-      siluStore(z, ph + j, pg + j);
-    }
-  }
-  // Layer 2 and the logits.
-  gemmN(rows, HP, HP, pH1, HP, pParams + (<usize>oW1 << 2), HP, pH2, HP, 2,
-    pParams + (<usize>oB1 << 2), pG2);
-  gemmN(rows, PP, HP, pH2, HP, pParams + (<usize>oW2 << 2), PP, pLG, PP, 3,
-    pParams + (<usize>oB2 << 2), 0);
-  // Softmax cross-entropy row by row.
-  let trainLoss: f64 = 0, testLoss: f64 = 0;
-  let trainOk: i32 = 0, testOk: i32 = 0;
-  const pb = <usize>PP << 2;
-  for (let r = 0; r < rows; r++) {
-    const row = pLG + <usize>r * pb;
-    // max over the p logits (padding lanes pushed down by NEG), then the first index holding it
-    let vmax = f32x4.add(v128.load(row), v128.load(pNEG));
-    for (let j: usize = 16; j < pb; j += 16) {
-      vmax = f32x4.max(vmax, f32x4.add(v128.load(row + j), v128.load(pNEG + j)));
-    }
-    const mx = max(
-      max(f32x4.extract_lane(vmax, 0), f32x4.extract_lane(vmax, 1)),
-      max(f32x4.extract_lane(vmax, 2), f32x4.extract_lane(vmax, 3)),
-    );
-    const vmx = f32x4.splat(mx);
-    let am = 0;
-    for (let j: usize = 0; j < pb; j += 16) {
-      const bits = i32x4.bitmask(f32x4.eq(v128.load(row + j), vmx));
-      if (bits != 0) {
-        am = <i32>(j >> 2) + ctz(bits);
-        break;
-      }
-    }
-    const lbl = load<i32>(pLBL + (<usize>r << 2));
-    const pl = row + (<usize>lbl << 2);
-    const xl = <f64>load<f32>(pl);
-    // e_j = exp(x_j − max), kept in the row (padding lanes are 0)
-    for (let j: usize = 0; j < pb; j += 16) {
-      v128.store(row + j, f32x4.mul(vexp(f32x4.sub(v128.load(row + j), vmx)), v128.load(pMASK + j)));
-    }
-    // The loss and the label's gradient without cancellation: with rest = Σ_{j≠l} e_j,
-    // −log softmax_l = log1p(rest / e_l) and softmax_l − 1 = −rest / Σe. (Summing all e_j and
-    // subtracting 1 loses everything below f32's 6e-8 once the loss is that small, and Adam then
-    // turns the rounding noise into full-size steps: a loss spike near 1e-7.)
-    const el = <f64>load<f32>(pl);
-    store<f32>(pl, 0);
-    let acc = f32x4.splat(0);
-    for (let j: usize = 0; j < pb; j += 16) acc = f32x4.add(acc, v128.load(row + j));
-    const rest = <f64>(f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1)) +
-      <f64>(f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3));
-    const sum = el + rest;
-    const loss = el > 1e-30 ? Math.log1p(rest / el) : Math.log(sum) + <f64>mx - xl;
-    if (r < NT) {
-      trainLoss += loss;
-      if (am == lbl) trainOk++;
-      // d loss/d logits = (softmax − onehot) / NT, in place
-      const scale = f32x4.splat(<f32>(1.0 / (sum * <f64>NT)));
-      for (let j: usize = 0; j < pb; j += 16) {
-        v128.store(row + j, f32x4.mul(v128.load(row + j), scale));
-      }
-      store<f32>(pl, <f32>(-rest / (sum * <f64>NT)));
-    } else {
-      testLoss += loss;
-      if (am == lbl) testOk++;
-    }
-  }
-  store<f64>(pSTATS, trainLoss);
-  store<f64>(pSTATS, <f64>trainOk, 8);
-  store<f64>(pSTATS, testLoss, 16);
-  store<f64>(pSTATS, <f64>testOk, 24);
-}
-
-function colsum(pX: usize, rows: i32, cols: i32, pOut: usize): void {
+/** out[0..cols) (+)= Σ of the first `rows` rows of X (cols floats a row, a multiple of 4). */
+function colsum(pX: usize, rows: i32, cols: i32, pOut: usize, accumulate: bool): void {
   const cb = <usize>cols << 2;
-  memory.fill(pOut, 0, cb);
+  if (!accumulate) memory.fill(pOut, 0, cb);
   for (let r = 0; r < rows; r++) {
     const row = pX + <usize>r * cb;
     for (let j: usize = 0; j < cb; j += 16) {
@@ -482,42 +502,244 @@ function colsum(pX: usize, rows: i32, cols: i32, pOut: usize): void {
   }
 }
 
-/** Gradients of the mean train loss into GRAD (the logits rows hold d loss/d logits). */
-function backward(): void {
-  const g = pGrad;
-  const hb = <usize>HP << 2;
-  // Output layer.
-  gemmT(HP, PP, NT, pH2, HP, pLG, PP, g + (<usize>oW2 << 2), PP, false);
-  colsum(pLG, NT, PP, g + (<usize>oB2 << 2));
-  // dz2 = (dlogits · W2) ⊙ silu'(z2)
-  gemmN(NT, HP, PP, pLG, PP, pW2T, HP, pDZ2, HP, 4, 0, pG2);
-  gemmT(HP, HP, NT, pH1, HP, pDZ2, HP, g + (<usize>oW1 << 2), HP, false);
-  colsum(pDZ2, NT, HP, g + (<usize>oB1 << 2));
-  // dz1 = (dz2 · W1) ⊙ silu'(z1)
-  gemmN(NT, HP, HP, pDZ2, HP, pW1T, HP, pDZ1, HP, 4, 0, pG1);
-  // b0 and the factorised first layer: scatter dz1 to the tokens a and b of each pair.
-  const pGB0 = g + (<usize>oB0 << 2);
-  memory.fill(pGB0, 0, hb);
-  memory.fill(pDPA, 0, <usize>P * hb);
-  memory.fill(pDPB, 0, <usize>P * hb);
-  for (let r = 0; r < NT; r++) {
+// ---------------------------------------------------------------------------------------------
+// The step, in blocks of BR pair rows: a block's activations (H1, SiLU′(z1), H2, SiLU′(z2),
+// logits, ∂z2, ∂z1: 27 KB each at p = 59) go through the forward and, for train rows, the
+// backward pass while they are in L1/L2; the weight gradients accumulate over the blocks.
+
+/** Kernel ids, in the order a step runs them (`kernel` runs one alone, for the bench; the
+ * names and FLOPs are in bench/flops.ts). 1–5 run on every block, 6–11 on train blocks. */
+const K_LAYER0: i32 = 0; // PA = E·W0a + b0, PB = E·W0b (once per step)
+const K_LAYER1: i32 = 1; // z1 = PA[a] + PB[b]; H1 = silu(z1), G1 = silu'(z1)
+const K_LAYER2: i32 = 2; // z2 = H1·W1 + b1 (into H2)
+const K_SILU2: i32 = 3; // H2 = silu(z2), G2 = silu'(z2)
+const K_LOGITS: i32 = 4; // logits = H2·W2 + b2
+const K_SOFTMAX: i32 = 5; // cross-entropy, accuracy; train rows: ∂logits in place
+const K_DW2: i32 = 6; // ∂W2 += H2ᵀ·∂logits
+const K_DZ2: i32 = 7; // ∂z2 = ∂logits·W2ᵀ ⊙ G2
+const K_DW1: i32 = 8; // ∂W1 += H1ᵀ·∂z2
+const K_DZ1: i32 = 9; // ∂z1 = ∂z2·W1ᵀ ⊙ G1
+const K_BIAS: i32 = 10; // ∂b2 += Σ ∂logits, ∂b1 += Σ ∂z2
+const K_SCATTER: i32 = 11; // ∂PA[a] += ∂z1, ∂PB[b] += ∂z1
+const K_LAYER0_GRAD: i32 = 12; // ∂b0, ∂W0a = Eᵀ·∂PA, ∂W0b = Eᵀ·∂PB, ∂E (once per step)
+const K_TRANSPOSES: i32 = 13; // the out×in weight copies (once per step)
+
+let trainLoss: f64 = 0;
+let testLoss: f64 = 0;
+let trainOk: i32 = 0;
+let testOk: i32 = 0;
+
+/** z1 = PA[a] + PB[b] for the block's rows (PA holds b0); H1 = silu(z1), G1 = silu'(z1). */
+function layer1(r0: i32, n: i32, withG: bool): void {
+  if (withG) siluRows(0, pH1, pG1, r0, n, true, true);
+  else siluRows(0, pH1, pG1, r0, n, true, false);
+}
+
+/** H2 = silu(z2) in place, G2 = silu'(z2). */
+function silu2(n: i32, withG: bool): void {
+  if (withG) siluRows(pH2, pH2, pG2, 0, n, false, true);
+  else siluRows(pH2, pH2, pG2, 0, n, false, false);
+}
+
+/** Softmax cross-entropy of the block's rows r0..r0+n: loss and accuracy into the step's sums;
+ * train rows get d loss/d logits = (softmax − onehot)/NT in place. */
+function softmax(r0: i32, n: i32): void {
+  const pb = <usize>PP << 2, cb = <usize>ceil4(P) << 2; // row stride, columns in use
+  const last = cb - 16; // the vector holding the padding lanes, if any
+  const k0 = kf(0), k1 = kf(1), k2 = kf(2), k3 = kf(3), k4 = kf(4), k5 = kf(5), k6 = kf(6);
+  const k7 = kf(7), k8 = kf(8), k9 = kf(9), k10 = kf(10), k11 = kf(11), k12 = kf(12);
+  const ki = v128.load32_splat(KI);
+  const iota = v128.load(LANES), four = v128.load(LANES, 16);
+  for (let i = 0; i < n; i++) {
+    const r = r0 + i;
+    const row = pLG + <usize>i * pb;
+    // max over the p logits (padding lanes pushed down by NEG), then the first index holding it
+    let vmax = f32x4.add(v128.load(row + last), v128.load(pNEG + last));
+    for (let j: usize = 0; j < last; j += 16) vmax = f32x4.pmax(vmax, v128.load(row + j));
+    vmax = f32x4.pmax(vmax, v128.shuffle<f32>(vmax, vmax, 2, 3, 0, 1));
+    vmax = f32x4.pmax(vmax, v128.shuffle<f32>(vmax, vmax, 1, 0, 3, 2));
+    const mx = f32x4.extract_lane(vmax, 0);
+    let am = 0;
+    for (let j: usize = 0; j < cb; j += 16) {
+      const bits = i32x4.bitmask(f32x4.eq(v128.load(row + j), vmax));
+      if (bits != 0) {
+        am = <i32>(j >> 2) + ctz(bits);
+        break;
+      }
+    }
+    const lbl = load<i32>(pLBL + (<usize>r << 2));
+    const pl = row + (<usize>lbl << 2);
+    const xl = <f64>load<f32>(pl);
+    // e_j = exp(x_j − max), kept in the row (padding lanes are 0). The loss and the label's
+    // gradient without cancellation: with rest = Σ_{j≠l} e_j (summed here with the label's lane
+    // masked out), −log softmax_l = log1p(rest / e_l) and softmax_l − 1 = −rest / Σe. (Summing
+    // all e_j and subtracting 1 loses everything below f32's 6e-8 once the loss is that small,
+    // and Adam then turns the rounding noise into full-size steps: a loss spike near 1e-7.)
+    const lv = i32x4.splat(lbl);
+    let idx = iota;
+    let acc = f32x4.splat(0);
+    for (let j: usize = 0; j < cb; j += 16) {
+      const x = f32x4.sub(v128.load(row + j), vmax);
+      const e = f32x4.mul(
+        vexp(x, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, k11, k12, ki),
+        v128.load(pMASK + j),
+      );
+      v128.store(row + j, e);
+      acc = f32x4.add(acc, v128.andnot(e, i32x4.eq(idx, lv)));
+      idx = i32x4.add(idx, four);
+    }
+    const el = <f64>load<f32>(pl);
+    const rest = <f64>(f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1)) +
+      <f64>(f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3));
+    const sum = el + rest;
+    const loss = el > 1e-30 ? log1p(rest / el) : Math.log(sum) + <f64>mx - xl;
+    if (r < NT) {
+      trainLoss += loss;
+      if (am == lbl) trainOk++;
+      // d loss/d logits = (softmax − onehot) / NT, in place
+      const scale = f32x4.splat(<f32>(1.0 / (sum * <f64>NT)));
+      for (let j: usize = 0; j < cb; j += 16) {
+        v128.store(row + j, f32x4.mul(v128.load(row + j), scale));
+      }
+      store<f32>(pl, <f32>(-rest / (sum * <f64>NT)));
+    } else {
+      testLoss += loss;
+      if (am == lbl) testOk++;
+    }
+  }
+}
+
+/** log1p(u) for u ≥ 0: below 2^-10 its series to u⁵ (the next term is under 2e-16 of the sum),
+ * which a trained model's rows nearly all are; above, Math.log1p. */
+// @ts-ignore: decorator
+@inline function log1p(u: f64): f64 {
+  return u < 0.0009765625
+    ? u * (1.0 - u * (0.5 - u * (1.0 / 3.0 - u * (0.25 - u * 0.2))))
+    : Math.log1p(u);
+}
+
+function scatter(r0: i32, n: i32): void {
+  const hb = <usize>HP << 2, cb = <usize>ceil4(H) << 2;
+  for (let r = 0; r < n; r++) {
     const row = pDZ1 + <usize>r * hb;
-    const pa = pDPA + <usize>load<i32>(pIA + (<usize>r << 2)) * hb;
-    const pb = pDPB + <usize>load<i32>(pIB + (<usize>r << 2)) * hb;
-    for (let j: usize = 0; j < hb; j += 16) {
+    const pa = pDPA + <usize>load<i32>(pIA + (<usize>(r0 + r) << 2)) * hb;
+    const pb = pDPB + <usize>load<i32>(pIB + (<usize>(r0 + r) << 2)) * hb;
+    for (let j: usize = 0; j < cb; j += 16) {
       const v = v128.load(row + j);
       v128.store(pa + j, f32x4.add(v128.load(pa + j), v));
       v128.store(pb + j, f32x4.add(v128.load(pb + j), v));
-      v128.store(pGB0 + j, f32x4.add(v128.load(pGB0 + j), v));
     }
   }
-  const pE = pParams + (<usize>oE << 2);
-  gemmT(DP, HP, P, pE, DP, pDPA, HP, g + (<usize>oW0a << 2), HP, false);
-  gemmT(DP, HP, P, pE, DP, pDPB, HP, g + (<usize>oW0b << 2), HP, false);
-  // dE = dPA · W0a + dPB · W0b (PyTorch's out×in halves)
-  const pGE = g + (<usize>oE << 2);
-  gemmN(P, DP, HP, pDPA, HP, pW0aT, DP, pGE, DP, 0, 0, 0);
-  gemmN(P, DP, HP, pDPB, HP, pW0bT, DP, pGE, DP, 1, 0, 0);
+}
+
+/** One kernel of the step on the block of rows r0..r0+n (`grads`: a train block whose backward
+ * pass follows; `first`: the first train block, whose gradients overwrite instead of
+ * accumulating). */
+function runKernel(which: i32, r0: i32, n: i32, grads: bool, first: bool): void {
+  const g = pGrad;
+  switch (which) {
+    case K_LAYER0: {
+      const pE = pParams + (<usize>oE << 2);
+      gemm(P, ceil4(H), D, pE, DP, pParams + (<usize>oW0a << 2), HP, pPA, HP, 3,
+        pParams + (<usize>oB0 << 2), 0);
+      gemm(P, ceil4(H), D, pE, DP, pParams + (<usize>oW0b << 2), HP, pPB, HP, 0, 0, 0);
+      break;
+    }
+    case K_LAYER1: layer1(r0, n, grads); break;
+    case K_LAYER2:
+      gemm(n, ceil4(H), H, pH1, HP, pParams + (<usize>oW1 << 2), HP, pH2, HP, 3,
+        pParams + (<usize>oB1 << 2), 0);
+      break;
+    case K_SILU2: silu2(n, grads); break;
+    case K_LOGITS:
+      gemm(n, ceil4(P), H, pH2, HP, pParams + (<usize>oW2 << 2), PP, pLG, PP, 3,
+        pParams + (<usize>oB2 << 2), 0);
+      break;
+    case K_SOFTMAX: softmax(r0, n); break;
+    case K_DW2:
+      gemmT(ceil4(H), ceil4(P), n, pH2, HP, pLG, PP, g + (<usize>oW2 << 2), PP, !first);
+      break;
+    case K_DZ2: gemm(n, ceil4(H), P, pLG, PP, pW2T, HP, pDZ2, HP, 4, 0, pG2); break;
+    case K_DW1:
+      gemmT(ceil4(H), ceil4(H), n, pH1, HP, pDZ2, HP, g + (<usize>oW1 << 2), HP, !first);
+      break;
+    case K_DZ1: gemm(n, ceil4(H), H, pDZ2, HP, pW1T, HP, pDZ1, HP, 4, 0, pG1); break;
+    case K_BIAS:
+      colsum(pLG, n, PP, g + (<usize>oB2 << 2), !first);
+      colsum(pDZ2, n, HP, g + (<usize>oB1 << 2), !first);
+      break;
+    case K_SCATTER:
+      if (first) {
+        memory.fill(pDPA, 0, <usize>(P * HP) << 2);
+        memory.fill(pDPB, 0, <usize>(P * HP) << 2);
+      }
+      scatter(r0, n);
+      break;
+    case K_LAYER0_GRAD: {
+      // b0's gradient is Σ over pairs of ∂z1 = Σ over tokens of ∂PA
+      colsum(pDPA, P, HP, g + (<usize>oB0 << 2), false);
+      const pE = pParams + (<usize>oE << 2);
+      gemmT(ceil4(D), ceil4(H), P, pE, DP, pDPA, HP, g + (<usize>oW0a << 2), HP, false);
+      gemmT(ceil4(D), ceil4(H), P, pE, DP, pDPB, HP, g + (<usize>oW0b << 2), HP, false);
+      // dE = dPA · W0a + dPB · W0b (PyTorch's out×in halves)
+      const pGE = g + (<usize>oE << 2);
+      gemm(P, ceil4(D), H, pDPA, HP, pW0aT, DP, pGE, DP, 0, 0, 0);
+      gemm(P, ceil4(D), H, pDPB, HP, pW0bT, DP, pGE, DP, 1, 0, 0);
+      break;
+    }
+    case K_TRANSPOSES: refreshTransposes(); break;
+    default: break;
+  }
+}
+
+/** Rows of the block starting at pair row r0 of the first `rows`: BR, or fewer at the end of
+ * the train rows (a block never holds both train and test rows) and at the end. */
+function blockRows(r0: i32, rows: i32): i32 {
+  return r0 < NT ? min(BR, NT - r0) : min(BR, rows - r0);
+}
+
+/** The forward pass over the first `rows` rows (all R, or the NT train rows only), block by
+ * block; while a train block is in cache, its backward pass down to ∂PA, ∂PB runs too (unless
+ * `grads` is false). Writes train loss, train correct, test loss, test correct (f64) into STATS
+ * (the test ones 0 when the test rows were skipped). */
+function forward(rows: i32, grads: bool = true): void {
+  trainLoss = 0;
+  testLoss = 0;
+  trainOk = 0;
+  testOk = 0;
+  runKernel(K_LAYER0, 0, 0, false, true);
+  for (let r0 = 0; r0 < rows;) {
+    const n = blockRows(r0, rows);
+    const train = grads && r0 < NT;
+    for (let k = K_LAYER1; k <= (train ? K_SCATTER : K_SOFTMAX); k++) {
+      runKernel(k, r0, n, train, r0 == 0);
+    }
+    r0 += n;
+  }
+  store<f64>(pSTATS, trainLoss);
+  store<f64>(pSTATS, <f64>trainOk, 8);
+  store<f64>(pSTATS, testLoss, 16);
+  store<f64>(pSTATS, <f64>testOk, 24);
+}
+
+/** The gradients of the first layer (from ∂PA, ∂PB, which `forward` accumulated). */
+function backward(): void {
+  runKernel(K_LAYER0_GRAD, 0, 0, true, true);
+}
+
+/** For the bench: run kernel `which` alone as one step would (on every block it runs on: all
+ * rows or the train rows, with the data the blocks' buffers hold). */
+export function kernel(which: i32, withTest: bool): void {
+  if (which == K_LAYER0 || which >= K_LAYER0_GRAD) {
+    runKernel(which, 0, 0, true, true);
+    return;
+  }
+  const rows = which <= K_SOFTMAX && withTest ? R : NT;
+  for (let r0 = 0; r0 < rows;) {
+    const n = blockRows(r0, rows);
+    runKernel(which, r0, n, r0 < NT, r0 == 0);
+    r0 += n;
+  }
 }
 
 /** The optimiser's update (PyTorch semantics) on parameters [from, TOTAL): `kind` 0 AdamW
@@ -571,15 +793,15 @@ export function step(kind: i32, lr: f32, wd: f32, beta1: f32, beta2: f32, eps: f
 
 /** Forward only (statistics of the current parameters; nothing is updated). */
 export function evaluate(): void {
-  forward(R);
+  forward(R, false);
 }
 
 /** ‖F_k‖ (k = 0..P−1) of the P×DP matrix at parameter-block offset `which` (0: E, 1: ∂L/∂E),
  * written as f64 into SIG. F = CS·X − i·SN·X with the DFT tables set by the host. */
 export function signals(which: i32): void {
   const pX = which == 0 ? pParams + (<usize>oE << 2) : pGrad + (<usize>oE << 2);
-  gemmN(P, DP, P, pCS, P, pX, DP, pRE, DP, 0, 0, 0);
-  gemmN(P, DP, P, pSN, P, pX, DP, pIM, DP, 0, 0, 0);
+  gemm(P, ceil4(D), P, pCS, P, pX, DP, pRE, DP, 0, 0, 0);
+  gemm(P, ceil4(D), P, pSN, P, pX, DP, pIM, DP, 0, 0, 0);
   const rb = <usize>DP << 2;
   for (let k = 0; k < P; k++) {
     const re = pRE + <usize>k * rb, im = pIM + <usize>k * rb;
@@ -592,13 +814,17 @@ export function signals(which: i32): void {
   }
 }
 
-/** Sum of squares of the parameter block, in f64. */
+/** Sum of squares of the parameter block, in f64 (two f64x2 accumulators). */
 export function paramSquares(): f64 {
-  let s: f64 = 0;
+  let s0 = f64x2.splat(0), s1 = f64x2.splat(0);
   const end = <usize>TOTAL << 2;
-  for (let o: usize = 0; o < end; o += 4) {
-    const v = <f64>load<f32>(pParams + o);
-    s += v * v;
+  for (let o: usize = 0; o < end; o += 16) {
+    const v = v128.load(pParams + o);
+    const lo = f64x2.promote_low_f32x4(v);
+    const hi = f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1));
+    s0 = f64x2.add(s0, f64x2.mul(lo, lo));
+    s1 = f64x2.add(s1, f64x2.mul(hi, hi));
   }
-  return s;
+  const s = f64x2.add(s0, s1);
+  return f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
 }
