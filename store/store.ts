@@ -13,7 +13,7 @@ import { dirname } from "node:path";
 import { decodeNpy, encodeNpy, type NpyArray } from "./npy.ts";
 
 /** The training semantics' version: bump it when a change alters what a trial computes. */
-export const TRAINING_VERSION = "3"; // 3: the backend contract (signals row 0 in float64, logEvery)
+export const TRAINING_VERSION = "4"; // 4: the asm core blocked (row blocks, 4×8 tiles: f32 summation order)
 
 /** The store's schema version (SQLite's user_version): 2 adds a digest to every array. */
 const SCHEMA = 2;
