@@ -107,7 +107,7 @@ async function printPlan(
       const decided = figureRequests(fig, o.scale, true);
       total.decided.push(...decided);
       console.log(`${"".padEnd(8)} --until-decided: ${planLine(await costPlan(decided, opts))}`);
-    } else total.decided.push(...full);
+    } else if (!fig.fullRunsOnly) total.decided.push(...full);
   }
   if (figs.length > 1) {
     console.log(`${"all".padEnd(8)} ${planLine(await costPlan(total.full, opts))}`);
@@ -176,10 +176,20 @@ export function reproduceMain(args: string[]): Promise<void> {
       );
     }
     const which = positionals[0];
-    const figs = which === "all" ? FIGURES : [figureById(which)].filter((f) => f !== undefined);
+    const untilDecided = values["until-decided"] === true;
+    const figs = which === "all"
+      ? FIGURES.filter((f) => !(untilDecided && f.fullRunsOnly))
+      : [figureById(which)].filter((f) => f !== undefined);
     if (figs.length === 0) {
       throw new UsageError(
         `figure ${JSON.stringify(which)}: allowed are ${FIGURES.map((f) => f.id).join(", ")}, all`,
+      );
+    }
+    if (untilDecided && figs[0].fullRunsOnly) {
+      throw new UsageError(
+        `${figs[0].id} --until-decided: ${
+          figs[0].id
+        } compares full runs with early verdicts; allowed without --until-decided`,
       );
     }
     const scale = (values.scale as string | undefined) ?? "quick";

@@ -12,6 +12,7 @@ Deno.test("reproduce: bad input is one line, exit 2, nothing written", async () 
     [["fig9", "--plan", "--hours", "0"], "hours 0"],
     [["fig9", "--hours", "2"], "only with --plan"],
     [["fig9", "--scale", "tiny", "--scale", "quick"], "given twice"],
+    [["verdict", "--until-decided"], "compares full runs"],
   ];
   for (const [args, mention] of cases) {
     const r = await runScript(REPRODUCE, [...args, "--out", `${tmp}/out`], PERMS);

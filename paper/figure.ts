@@ -41,6 +41,9 @@ export interface Figure<P = unknown> {
   /** A sweep figure: its trials need only their final circles, so `--until-decided` may stop
    * them early. */
   sweep?: boolean;
+  /** A figure that compares full runs with early verdicts: it has no meaning under
+   * `--until-decided` (`reproduce all --until-decided` leaves it out). */
+  fullRunsOnly?: boolean;
   /** The trials this figure needs at these parameters. */
   requests(p: P): TrialRequest[];
   /** Trials that depend on the first ones' results (e.g. Fig. 12's ablations of the frequencies

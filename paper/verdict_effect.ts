@@ -44,6 +44,7 @@ export const verdictEffect: Figure<Params> = {
   claim:
     "(issue #13) how each sweep figure's statistics move when early verdicts replace full runs",
   params: { paper: { scale: "paper" }, quick: { scale: "quick" }, tiny: { scale: "tiny" } },
+  fullRunsOnly: true,
   requests: ({ scale }) => SWEEPS.flatMap((f) => requestsOf(f, scale)),
   async compute({ scale }, results) {
     const rows: (string | number)[][] = [];
