@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { deepEqual, equal } from "node:assert/strict";
+import { equal } from "node:assert/strict";
 import {
   ASM_BLOCK_ROWS,
   asmBackend,
@@ -13,7 +13,6 @@ import { initialTrial } from "../protocol/init.ts";
 import { paramLayout } from "../protocol/layout.ts";
 import { testIdsFor } from "../protocol/task.ts";
 import { train } from "../train/trainer.ts";
-import { survivingCircles } from "../analysis/fourier.ts";
 import {
   assertClose,
   assertFixtureParity,
@@ -107,20 +106,6 @@ for (const { name, config } of TRAINING_FIXTURES.filter((f) => f.config.steps > 
     await assertFixtureParity(rec, name, config);
   });
 }
-
-Deno.test("asm training of seed 1 for 1 000 steps ends with the authors' surviving circles", async () => {
-  const config = makeConfig({ p: 59, d: 128, steps: 1000, seed: 1 });
-  const rec = await train(asmBackend, { config, ...initialTrial(config) });
-  const ref = await fixture("extra_run1000_p59_d128_seed1", "signals");
-  const last = (a: Float64Array) => a.subarray(1000 * 59);
-  deepEqual(
-    survivingCircles(last(rec.signals)),
-    Array.from(await fixture("analysis_p59_d128_seed1", "final_circles")),
-  );
-  // f32 vs f64 over 1 000 steps from the seed's own init: measured max 2.2e-3 on signals up to
-  // ~90 (the reference README: 6e-3 over 3 000 steps); 2e-2 leaves ~10× headroom
-  assertClose(rec.signals, ref, { atol: 2e-2 }, "signals over 1 000 steps");
-});
 
 Deno.test("asmCoreBytes bounds what the core's setup allocates, within its slack", async () => {
   for (const [p, d, h] of [[59, 128, 100], [3, 1, 1], [17, 24, 21], [101, 256, 100]]) {

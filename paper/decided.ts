@@ -36,7 +36,7 @@ import { fmt, onlyAt, type Quote, reported } from "./claims.ts";
 import type { Figure } from "./figure.ts";
 import type { Series } from "./panel.ts";
 import { converged, csv, QUICK_SWEEP_STEPS } from "./runs.ts";
-import { studyRuns, type StudySize } from "./verdict_study.ts";
+import { STUDY_SIZE, studyRuns, type StudySize } from "./verdict_study.ts";
 import type { TrialResult } from "../store/requests.ts";
 
 const STEPS: Quote = {
@@ -85,7 +85,7 @@ export const decided: Figure<Params> = {
   params: {
     paper: {
       scale: "paper",
-      size: { tunePaper: 10, tuneSpread: 10, validatePaper: 10, validateSpread: 30 },
+      size: STUDY_SIZE,
       steps: 30000,
       checkpoints: [2000, 4000, QUICK_SWEEP_STEPS, 10000, 20000],
       settle: 5000,
