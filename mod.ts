@@ -2,14 +2,17 @@
  * circle-survival: a reproduction suite for "Survival of the Fittest Representation: A Case Study
  * with Modular Addition" (Ding et al. 2024). The pipeline, folder by folder:
  *
- * - `protocol/`: the task, configuration, the authors' seeds (PyTorch's and NumPy's generators
- *   reproduced), the fused parameter layout;
- * - `backends/`, `core_asm/`, `gpu/`: training backends — a float64 reference, the
- *   AssemblyScript SIMD core, fused WebGPU kernels and a tfjs-webgpu model;
- * - `train/`: the training protocol and the multi-core trial pool;
- * - `analysis/`: Fourier signals, circles and surgeries, circularity, PCA, the linear ODE
- *   (Lasso / OLS / R² / rollout / closed form), statistics (Pearson, t-test, SVM, CIs);
- * - `io/`: `.npy` and run directories in the reference fixtures' format;
+ * - `rng/`: PyTorch's and NumPy's generators, draw for draw;
+ * - `analysis/`: pure math — Fourier signals, circles and surgeries, circularity, PCA, the linear
+ *   ODE (Lasso / OLS / R² / rollout / closed form), the early verdict, statistics (Pearson, t-test,
+ *   SVM, confidence intervals);
+ * - `protocol/`: the task and its pair table, configuration, the authors' seeds, the fused
+ *   parameter layout, the record layout, the optimisers' constants;
+ * - `backends/`, `core_asm/`, `gpu/`: the backend contract and registry, and the backends — a
+ *   float64 reference, the AssemblyScript SIMD core, fused WebGPU kernels, tfjs-webgpu;
+ * - `train/`: the trainer (one protocol for every backend), the pool (Workers / GPU batches);
+ * - `store/`: the results store, `.npy` and run directories, requests, cost plans;
+ * - `paper/`, `report/`: the figures and their claims, the reports;
  * - `sweep`: a grid of configurations × seeds through a results store, summarised per cell
  *   (#circles with 95 % intervals, per-frequency survival, grokking step, final losses).
  *
@@ -127,7 +130,13 @@ export { ResultsStore, trialKey } from "./store/store.ts";
 export { figureById, FIGURES } from "./paper/figures.ts";
 export type { Figure, FigureOutput, Scale } from "./paper/figure.ts";
 export type { Claim, Verdict } from "./paper/claims.ts";
-export { resolveTrials, type TrialRequest, type TrialResult } from "./store/requests.ts";
+export {
+  resolveTrials,
+  trainMissing,
+  type TrialRequest,
+  type TrialResult,
+} from "./store/requests.ts";
+export { type CostPlan, costPlan, planLine, slurmTasks } from "./store/cost_plan.ts";
 export { type FigureReport, reproduceFigure } from "./report/figure_report.ts";
 export {
   gridCsv,
@@ -162,5 +171,12 @@ export {
   GROK_ACCURACY,
   type TrialOutcome,
 } from "./analysis/grid_summary.ts";
-export { decidedStep, DecidedTracker } from "./analysis/verdict.ts";
+export {
+  chooseRule,
+  type DecidedRule,
+  decidedStep,
+  DecidedTracker,
+  DEFAULT_DECIDED,
+  replay,
+} from "./analysis/verdict.ts";
 export { applyEmbedding, constructEmbedding, type EmbeddingSpec } from "./protocol/embedding.ts";
