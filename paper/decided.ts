@@ -72,6 +72,46 @@ const ruleText = (r: DecidedRule) =>
   (r.margin > 1 ? `, both ${r.margin}× clear of the survivor threshold` : "") +
   (r.trend ? ", losers not growing and winners holding over the window" : "");
 
+/** At most this many disagreeing runs get a panel of their signals. */
+const SIGNAL_PANELS = 8;
+
+/**
+ * A disagreeing run's signals: every frequency in its verdict or its final set, the survivor
+ * threshold (2 × the mean signal), and the step where the rule stopped — so a reader sees whether
+ * a circle died late, revived, or flickered at the threshold.
+ */
+function signalPanel(r: TrialResult, stop: number, who: string, file: string) {
+  const p = r.config.p, half = Math.floor((p - 1) / 2);
+  const steps = [0, ...Array.from(r.loggedAt)];
+  const rowAt = (i: number) => Array.prototype.slice.call(r.signals, i * p, (i + 1) * p);
+  const involved = new Set<number>();
+  for (const key of [keyAt(r, stop), keyAt(r, r.stepsDone)]) {
+    for (const k of key.split(",").filter(Boolean)) involved.add(Math.min(+k, p - +k));
+  }
+  const ks = [...involved].filter((k) => k >= 1 && k <= half).sort((a, b) => a - b);
+  const threshold = steps.map((_, i) => (2 * rowAt(i).reduce((a, b) => a + b, 0)) / p);
+  const top = Math.max(...threshold, ...ks.flatMap((k) => steps.map((_, i) => rowAt(i)[k])));
+  const c = r.config;
+  return {
+    kind: "line" as const,
+    file,
+    title: `${who}: seed ${c.seed}, p ${p}, d ${c.d}, wd ${c.wd} — stopped at ${stop}, circles ${
+      keyAt(r, stop) || "none"
+    } there, ${keyAt(r, r.stepsDone) || "none"} at ${r.stepsDone}`,
+    xLabel: "step",
+    yLabel: "signal",
+    series: [
+      ...ks.map((k): Series => ({
+        label: `k = ${k}`,
+        x: steps,
+        y: steps.map((_, i) => rowAt(i)[k]),
+      })),
+      { label: "threshold 2·mean", x: steps, y: threshold, dashed: true, color: "#555555" },
+      { label: "stop", x: [stop, stop], y: [0, top], color: "#d62728", dashed: true },
+    ],
+  };
+}
+
 const sameRule = (a: DecidedRule, b: DecidedRule) =>
   (Object.keys(a) as (keyof DecidedRule)[]).every((k) => a[k] === b[k]);
 
@@ -140,9 +180,11 @@ export const decided: Figure<Params> = {
       stop: number;
       kind: Disagreement;
     }[] = [];
+    const disagreeing: { r: TrialResult; stop: number }[] = [];
     for (const r of runs) {
       const o = replay(trajectory(r), DEFAULT_DECIDED);
       if (o.agrees || o.stop === null) continue;
+      disagreeing.push({ r, stop: o.stop });
       const kind = classify(trajectory(r), o.stop);
       kinds[kind]++;
       const c = r.config;
@@ -156,6 +198,21 @@ export const decided: Figure<Params> = {
     const onValidation = scoreRule(validate.map(trajectory), chosen.rule);
     const currentOnValidation = scoreRule(validate.map(trajectory), DEFAULT_DECIDED);
     const stops = validate.map((r) => replay(trajectory(r), chosen.rule).cost);
+    const chosenMisses = validate.flatMap((r) => {
+      const o = replay(trajectory(r), chosen.rule);
+      return o.agrees || o.stop === null ? [] : [{ r, stop: o.stop }];
+    });
+    const signalPanels = [
+      ...disagreeing.map((x) => ({ ...x, who: "--until-decided's rule", tag: "current" })),
+      ...chosenMisses.map((x) => ({ ...x, who: "chosen rule (validation)", tag: "chosen" })),
+    ].slice(0, SIGNAL_PANELS).map((x) =>
+      signalPanel(
+        x.r,
+        x.stop,
+        x.who,
+        `signals_${x.tag}_p${x.r.config.p}_d${x.r.config.d}_wd${x.r.config.wd}_seed${x.r.config.seed}.png`,
+      )
+    );
     const quick = agree.find((a) => a.step === QUICK_SWEEP_STEPS);
     const enough = scale === "paper";
     const why = "needs the study's 60 runs of 30 000 steps (paper scale)";
@@ -238,6 +295,7 @@ export const decided: Figure<Params> = {
             },
           ],
         },
+        ...signalPanels,
       ],
       claims: [
         reported({

@@ -67,4 +67,18 @@ Deno.test("the study: agreement by step, settled finals, disagreements classifie
   const settled = (out: typeof settledEarly) => (out.data.settled as { settled: number }).settled;
   equal(settled(settledEarly), 4);
   equal(settled(lateDeath), 3, "a set that moves within the last 600 steps is not settled");
+  const signalPanels = (out: typeof settledEarly) =>
+    out.panels.filter((p) => p.file.startsWith("signals_"));
+  equal(signalPanels(settledEarly).length, 0, "no disagreement, no signal panel");
+  const late = signalPanels(lateDeath);
+  deepEqual(
+    late.map((p) => p.file),
+    ["signals_current_p59_d128_wd0.5_seed0.png", "signals_chosen_p59_d128_wd0.5_seed0.png"],
+  );
+  const labels = late[0].kind === "line" ? late[0].series.map((s) => s.label) : [];
+  deepEqual(
+    labels,
+    ["k = 3", "k = 4", "threshold 2·mean", "stop"],
+    "verdict ∪ final, threshold, stop",
+  );
 });
