@@ -1,5 +1,14 @@
 import { deepEqual, equal } from "node:assert/strict";
-import { decided } from "./decided.ts";
+import { decided, GOAL } from "./decided.ts";
+import { STUDY_SIZE, studyRuns } from "./verdict_study.ts";
+import {
+  candidateRules,
+  chooseRule,
+  DEFAULT_DECIDED,
+  type Trajectory,
+} from "../analysis/verdict.ts";
+import { ResultsStore } from "../store/store.ts";
+import { loadResult, requestKey } from "../store/requests.ts";
 import { survivors, symmetric, syntheticTrial } from "../tests/synthetic.ts";
 import { assertBothWays, assertVerdicts } from "../tests/claim_checks.ts";
 
@@ -81,4 +90,27 @@ Deno.test("the study: agreement by step, settled finals, disagreements classifie
     ["k = 3", "k = 4", "threshold 2·mean", "stop"],
     "verdict ∪ final, threshold, stop",
   );
+});
+
+Deno.test("--until-decided's rule is the one the study chose on its stored tuning runs (studies/verdict.sqlite)", async () => {
+  const store = await ResultsStore.open(
+    new URL("../studies/verdict.sqlite", import.meta.url).pathname,
+    { readOnly: true },
+  );
+  try {
+    const tune: Trajectory[] = [];
+    for (const s of studyRuns(STUDY_SIZE, 30000).filter((s) => s.set === "tune")) {
+      const r = loadResult(store, await requestKey(s.request, "asm"));
+      tune.push({ p: r.config.p, signals: r.signals, loggedAt: r.loggedAt });
+    }
+    equal(tune.length, STUDY_SIZE.tunePaper + STUDY_SIZE.tuneSpread);
+    const chosen = chooseRule(tune, candidateRules(), GOAL.meanStop);
+    deepEqual(
+      DEFAULT_DECIDED,
+      chosen.rule,
+      `chosen: ${JSON.stringify(chosen)}; default: ${JSON.stringify(DEFAULT_DECIDED)}`,
+    );
+  } finally {
+    store.close();
+  }
 });
