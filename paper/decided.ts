@@ -72,6 +72,16 @@ const ruleText = (r: DecidedRule) =>
   (r.margin > 1 ? `, both ${r.margin}× clear of the survivor threshold` : "") +
   (r.trend ? ", losers not growing and winners holding over the window" : "");
 
+/** The rule `--until-decided` had before this study (issue #13 measured it: 25/30 agreed). */
+export const EARLIER_DECIDED: DecidedRule = {
+  every: 100,
+  minSteps: 2000,
+  window: 2000,
+  separation: 4,
+  margin: 1,
+  trend: false,
+};
+
 /** At most this many disagreeing runs get a panel of their signals. */
 const SIGNAL_PANELS = 8;
 
@@ -80,12 +90,17 @@ const SIGNAL_PANELS = 8;
  * threshold (2 × the mean signal), and the step where the rule stopped — so a reader sees whether
  * a circle died late, revived, or flickered at the threshold.
  */
-function signalPanel(r: TrialResult, stop: number, who: string, file: string) {
+function signalPanel(r: TrialResult, stop: number | null, who: string, file: string) {
   const p = r.config.p, half = Math.floor((p - 1) / 2);
   const steps = [0, ...Array.from(r.loggedAt)];
   const rowAt = (i: number) => Array.prototype.slice.call(r.signals, i * p, (i + 1) * p);
   const involved = new Set<number>();
-  for (const key of [keyAt(r, stop), keyAt(r, r.stepsDone)]) {
+  // the circles at the stop (or, for a run never stopped, at every step of its last 5 000) and at
+  // the end
+  const looked = stop !== null
+    ? [stop]
+    : Array.from(r.loggedAt).filter((t) => t >= r.stepsDone - 5000);
+  for (const key of [...looked.map((t) => keyAt(r, t)), keyAt(r, r.stepsDone)]) {
     for (const k of key.split(",").filter(Boolean)) involved.add(Math.min(+k, p - +k));
   }
   const ks = [...involved].filter((k) => k >= 1 && k <= half).sort((a, b) => a - b);
@@ -95,9 +110,9 @@ function signalPanel(r: TrialResult, stop: number, who: string, file: string) {
   return {
     kind: "line" as const,
     file,
-    title: `${who}: seed ${c.seed}, p ${p}, d ${c.d}, wd ${c.wd} — stopped at ${stop}, circles ${
-      keyAt(r, stop) || "none"
-    } there, ${keyAt(r, r.stepsDone) || "none"} at ${r.stepsDone}`,
+    title: `${who}: seed ${c.seed}, p ${p}, d ${c.d}, wd ${c.wd} — ${
+      stop !== null ? `stopped at ${stop}, circles ${keyAt(r, stop) || "none"} there, ` : ""
+    }${keyAt(r, r.stepsDone) || "none"} at ${r.stepsDone}`,
     xLabel: "step",
     yLabel: "signal",
     series: [
@@ -107,7 +122,9 @@ function signalPanel(r: TrialResult, stop: number, who: string, file: string) {
         y: steps.map((_, i) => rowAt(i)[k]),
       })),
       { label: "threshold 2·mean", x: steps, y: threshold, dashed: true, color: "#555555" },
-      { label: "stop", x: [stop, stop], y: [0, top], color: "#d62728", dashed: true },
+      ...(stop !== null
+        ? [{ label: "stop", x: [stop, stop], y: [0, top], color: "#d62728", dashed: true }]
+        : []),
     ],
   };
 }
@@ -165,7 +182,7 @@ export const decided: Figure<Params> = {
     });
     // 2. is the final set itself settled?
     const settled = runs.filter((r) => finalSettled(trajectory(r), settle)).length;
-    // 3. the current rule's disagreements, by kind
+    // 3. the disagreements of --until-decided's rule and of the rule before the study, by kind
     const kinds: Record<Disagreement, number> = {
       "late death": 0,
       "late revival": 0,
@@ -179,17 +196,35 @@ export const decided: Figure<Params> = {
       wd: number;
       stop: number;
       kind: Disagreement;
+      rule: "current" | "earlier";
     }[] = [];
-    const disagreeing: { r: TrialResult; stop: number }[] = [];
-    for (const r of runs) {
-      const o = replay(trajectory(r), DEFAULT_DECIDED);
-      if (o.agrees || o.stop === null) continue;
-      disagreeing.push({ r, stop: o.stop });
-      const kind = classify(trajectory(r), o.stop);
-      kinds[kind]++;
-      const c = r.config;
-      disagreements.push({ seed: c.seed, p: c.p, d: c.d, wd: c.wd, stop: o.stop, kind });
+    const disagreeing: { r: TrialResult; stop: number; tag: "current" | "earlier" }[] = [];
+    const studied = [
+      { tag: "current" as const, rule: DEFAULT_DECIDED },
+      ...(sameRule(EARLIER_DECIDED, DEFAULT_DECIDED)
+        ? []
+        : [{ tag: "earlier" as const, rule: EARLIER_DECIDED }]),
+    ];
+    for (const { tag, rule } of studied) {
+      for (const r of runs) {
+        const o = replay(trajectory(r), rule);
+        if (o.agrees || o.stop === null) continue;
+        disagreeing.push({ r, stop: o.stop, tag });
+        const kind = classify(trajectory(r), o.stop);
+        if (tag === "current") kinds[kind]++;
+        const c = r.config;
+        disagreements.push({
+          seed: c.seed,
+          p: c.p,
+          d: c.d,
+          wd: c.wd,
+          stop: o.stop,
+          kind,
+          rule: tag,
+        });
+      }
     }
+    const unsettled = runs.filter((r) => !finalSettled(trajectory(r), settle));
     // 4. a rule chosen on the tuning runs, validated on the others
     const candidates = candidateRules();
     const chosen = tune.length
@@ -202,9 +237,16 @@ export const decided: Figure<Params> = {
       const o = replay(trajectory(r), chosen.rule);
       return o.agrees || o.stop === null ? [] : [{ r, stop: o.stop }];
     });
+    const who = { current: "--until-decided's rule", earlier: "the rule before the study" };
     const signalPanels = [
-      ...disagreeing.map((x) => ({ ...x, who: "--until-decided's rule", tag: "current" })),
+      ...disagreeing.map((x) => ({ ...x, who: who[x.tag] })),
       ...chosenMisses.map((x) => ({ ...x, who: "chosen rule (validation)", tag: "chosen" })),
+      ...unsettled.map((r) => ({
+        r,
+        stop: null,
+        who: `final set not settled over the last ${settle} steps`,
+        tag: "unsettled",
+      })),
     ].slice(0, SIGNAL_PANELS).map((x) =>
       signalPanel(
         x.r,
@@ -229,6 +271,11 @@ export const decided: Figure<Params> = {
         checkpoints: agree,
         settled: { settled, of: runs.length, window: settle },
         currentRule: DEFAULT_DECIDED,
+        earlierRule: EARLIER_DECIDED,
+        earlierOnValidation: (() => {
+          const e = scoreRule(validate.map(trajectory), EARLIER_DECIDED);
+          return { agree: e.agree, of: e.runs, meanStop: e.meanCost };
+        })(),
         disagreements,
         kinds,
         chosen: { rule: chosen.rule, tune: { agree: chosen.agree, of: chosen.runs } },
@@ -345,13 +392,25 @@ export const decided: Figure<Params> = {
         } at ${currentOnValidation.meanCost.toFixed(0)}. Goal: ≥ ${
           GOAL.agreement * 100
         } % at ≤ ${GOAL.meanStop}.`,
-        `--until-decided's disagreements: ${
-          disagreements.length
-            ? disagreements.map((x) =>
-              `seed ${x.seed} (p ${x.p}, d ${x.d}, wd ${x.wd}) stopped at ${x.stop}: ${x.kind}`
-            ).join("; ")
-            : "none"
-        }.`,
+        ...studied.map(({ tag }) => {
+          const mine = disagreements.filter((x) => x.rule === tag);
+          return `${who[tag]}'s disagreements: ${
+            mine.length
+              ? mine.map((x) =>
+                `seed ${x.seed} (p ${x.p}, d ${x.d}, wd ${x.wd}) stopped at ${x.stop}: ${x.kind}`
+              ).join("; ")
+              : "none"
+          }.`;
+        }),
+        ...(unsettled.length
+          ? [
+            `Final set not settled over the last ${settle} steps: ${
+              unsettled.map((r) =>
+                `seed ${r.config.seed} (p ${r.config.p}, d ${r.config.d}, wd ${r.config.wd})`
+              ).join("; ")
+            } — see its signals panel.`,
+          ]
+          : []),
         ...agree.map((a) =>
           `step ${a.step}: ${a.agree}/${a.of} runs already have their final circles (95 % CI ${
             fmt(a.low)

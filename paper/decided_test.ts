@@ -82,8 +82,16 @@ Deno.test("the study: agreement by step, settled finals, disagreements classifie
   const late = signalPanels(lateDeath);
   deepEqual(
     late.map((p) => p.file),
-    ["signals_current_p59_d128_wd0.5_seed0.png", "signals_chosen_p59_d128_wd0.5_seed0.png"],
+    [
+      "signals_current_p59_d128_wd0.5_seed0.png",
+      "signals_earlier_p59_d128_wd0.5_seed0.png",
+      "signals_chosen_p59_d128_wd0.5_seed0.png",
+      "signals_unsettled_p59_d128_wd0.5_seed0.png",
+    ],
+    "both rules stop before the late death; the final set moved within the last 600 steps",
   );
+  const unsettledLabels = late[3].kind === "line" ? late[3].series.map((s) => s.label) : [];
+  deepEqual(unsettledLabels, ["k = 3", "k = 4", "threshold 2·mean"], "never stopped: no stop line");
   const labels = late[0].kind === "line" ? late[0].series.map((s) => s.label) : [];
   deepEqual(
     labels,

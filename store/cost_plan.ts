@@ -14,9 +14,10 @@ import { type ResultsStore } from "./store.ts";
 import { plan as keysPlan, type TrialRequest } from "./requests.ts";
 
 /** The mean step at which `--until-decided` stops a trial, as the early-verdict study measured it
- * (paper/decided.ts, paper/verdict_study.ts); the plan assumes it for every trial that asks for
- * the verdict, capped by the trial's own steps. */
-export const MEAN_DECIDED_STEP = 4000;
+ * (paper/decided.ts, paper/verdict_study.ts): 5 268 on its 40 validation runs of 30 000 steps,
+ * rounded up; the plan assumes it for every trial that asks for the verdict, capped by the
+ * trial's own steps. */
+export const MEAN_DECIDED_STEP = 5300;
 
 /** One shape of trial in a plan (trials of one shape cost the same per step). */
 export interface PlanShape {
