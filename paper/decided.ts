@@ -93,7 +93,7 @@ const SIGNAL_PANELS = 8;
 function signalPanel(r: TrialResult, stop: number | null, who: string, file: string) {
   const p = r.config.p, half = Math.floor((p - 1) / 2);
   const steps = [0, ...Array.from(r.loggedAt)];
-  const rowAt = (i: number) => Array.prototype.slice.call(r.signals, i * p, (i + 1) * p);
+  const rows = steps.map((_, i) => Array.prototype.slice.call(r.signals, i * p, (i + 1) * p));
   const involved = new Set<number>();
   // the circles at the stop (or, for a run never stopped, at every step of its last 5 000) and at
   // the end
@@ -104,8 +104,8 @@ function signalPanel(r: TrialResult, stop: number | null, who: string, file: str
     for (const k of key.split(",").filter(Boolean)) involved.add(Math.min(+k, p - +k));
   }
   const ks = [...involved].filter((k) => k >= 1 && k <= half).sort((a, b) => a - b);
-  const threshold = steps.map((_, i) => (2 * rowAt(i).reduce((a, b) => a + b, 0)) / p);
-  const top = Math.max(...threshold, ...ks.flatMap((k) => steps.map((_, i) => rowAt(i)[k])));
+  const threshold = rows.map((row) => (2 * row.reduce((a, b) => a + b, 0)) / p);
+  const top = Math.max(...threshold, ...ks.flatMap((k) => rows.map((row) => row[k])));
   const c = r.config;
   return {
     kind: "line" as const,
@@ -119,7 +119,7 @@ function signalPanel(r: TrialResult, stop: number | null, who: string, file: str
       ...ks.map((k): Series => ({
         label: `k = ${k}`,
         x: steps,
-        y: steps.map((_, i) => rowAt(i)[k]),
+        y: rows.map((row) => row[k]),
       })),
       { label: "threshold 2·mean", x: steps, y: threshold, dashed: true, color: "#555555" },
       ...(stop !== null
@@ -181,60 +181,54 @@ export const decided: Figure<Params> = {
       return { step: c, agree: k, of: runs.length, ...ci(k, runs.length) };
     });
     // 2. is the final set itself settled?
-    const settled = runs.filter((r) => finalSettled(trajectory(r), settle)).length;
+    const unsettled = runs.filter((r) => !finalSettled(trajectory(r), settle));
+    const settled = runs.length - unsettled.length;
     // 3. the disagreements of --until-decided's rule and of the rule before the study, by kind
-    const kinds: Record<Disagreement, number> = {
-      "late death": 0,
-      "late revival": 0,
-      swap: 0,
-      flicker: 0,
-    };
-    const disagreements: {
-      seed: number;
-      p: number;
-      d: number;
-      wd: number;
-      stop: number;
-      kind: Disagreement;
-      rule: "current" | "earlier";
-    }[] = [];
-    const disagreeing: { r: TrialResult; stop: number; tag: "current" | "earlier" }[] = [];
     const studied = [
       { tag: "current" as const, rule: DEFAULT_DECIDED },
       ...(sameRule(EARLIER_DECIDED, DEFAULT_DECIDED)
         ? []
         : [{ tag: "earlier" as const, rule: EARLIER_DECIDED }]),
     ];
-    for (const { tag, rule } of studied) {
-      for (const r of runs) {
+    const disagreeing = studied.flatMap(({ tag, rule }) =>
+      runs.flatMap((r) => {
         const o = replay(trajectory(r), rule);
-        if (o.agrees || o.stop === null) continue;
-        disagreeing.push({ r, stop: o.stop, tag });
-        const kind = classify(trajectory(r), o.stop);
-        if (tag === "current") kinds[kind]++;
-        const c = r.config;
-        disagreements.push({
-          seed: c.seed,
-          p: c.p,
-          d: c.d,
-          wd: c.wd,
-          stop: o.stop,
-          kind,
-          rule: tag,
-        });
-      }
-    }
-    const unsettled = runs.filter((r) => !finalSettled(trajectory(r), settle));
+        return o.agrees || o.stop === null
+          ? []
+          : [{ r, stop: o.stop, tag, kind: classify(trajectory(r), o.stop) }];
+      })
+    );
+    const disagreements = disagreeing.map(({ r, stop, tag, kind }) => ({
+      seed: r.config.seed,
+      p: r.config.p,
+      d: r.config.d,
+      wd: r.config.wd,
+      stop,
+      kind,
+      rule: tag,
+    }));
+    const kinds: Record<Disagreement, number> = {
+      "late death": 0,
+      "late revival": 0,
+      swap: 0,
+      flicker: 0,
+    };
+    for (const x of disagreeing) if (x.tag === "current") kinds[x.kind]++;
     // 4. a rule chosen on the tuning runs, validated on the others
     const candidates = candidateRules();
     const chosen = tune.length
       ? chooseRule(tune.map(trajectory), candidates, GOAL.meanStop)
       : scoreRule([], DEFAULT_DECIDED);
     const onValidation = scoreRule(validate.map(trajectory), chosen.rule);
-    const currentOnValidation = scoreRule(validate.map(trajectory), DEFAULT_DECIDED);
-    const stops = validate.map((r) => replay(trajectory(r), chosen.rule).cost);
-    const chosenMisses = validate.flatMap((r) => {
-      const o = replay(trajectory(r), chosen.rule);
+    const validationOf = (rule: DecidedRule) => {
+      const v = scoreRule(validate.map(trajectory), rule);
+      return { agree: v.agree, of: v.runs, meanStop: v.meanCost };
+    };
+    const currentOnValidation = validationOf(DEFAULT_DECIDED);
+    const outcomes = validate.map((r) => replay(trajectory(r), chosen.rule));
+    const stops = outcomes.map((o) => o.cost);
+    const chosenMisses = validate.flatMap((r, i) => {
+      const o = outcomes[i];
       return o.agrees || o.stop === null ? [] : [{ r, stop: o.stop }];
     });
     const who = { current: "--until-decided's rule", earlier: "the rule before the study" };
@@ -272,10 +266,7 @@ export const decided: Figure<Params> = {
         settled: { settled, of: runs.length, window: settle },
         currentRule: DEFAULT_DECIDED,
         earlierRule: EARLIER_DECIDED,
-        earlierOnValidation: (() => {
-          const e = scoreRule(validate.map(trajectory), EARLIER_DECIDED);
-          return { agree: e.agree, of: e.runs, meanStop: e.meanCost };
-        })(),
+        earlierOnValidation: validationOf(EARLIER_DECIDED),
         disagreements,
         kinds,
         chosen: { rule: chosen.rule, tune: { agree: chosen.agree, of: chosen.runs } },
@@ -286,11 +277,7 @@ export const decided: Figure<Params> = {
           meanStop: onValidation.meanCost,
           stops,
         },
-        currentOnValidation: {
-          agree: currentOnValidation.agree,
-          of: currentOnValidation.runs,
-          meanStop: currentOnValidation.meanCost,
-        },
+        currentOnValidation,
         goal: GOAL,
       },
       csv: {
@@ -300,10 +287,14 @@ export const decided: Figure<Params> = {
         ),
         "validation.csv": csv(
           ["seed", "p", "d", "wd", "stop", "agrees"],
-          validate.map((r) => {
-            const o = replay(trajectory(r), chosen.rule);
-            return [r.config.seed, r.config.p, r.config.d, r.config.wd, o.cost, o.agrees ? 1 : 0];
-          }),
+          validate.map((r, i) => [
+            r.config.seed,
+            r.config.p,
+            r.config.d,
+            r.config.wd,
+            outcomes[i].cost,
+            outcomes[i].agrees ? 1 : 0,
+          ]),
         ),
       },
       panels: [
@@ -330,13 +321,13 @@ export const decided: Figure<Params> = {
             {
               label: "agrees",
               x: stops.map((_, i) => i),
-              y: stops.map((s, i) => replay(trajectory(validate[i]), chosen.rule).agrees ? s : NaN),
+              y: stops.map((s, i) => outcomes[i].agrees ? s : NaN),
               points: true,
             },
             {
               label: "disagrees",
               x: stops.map((_, i) => i),
-              y: stops.map((s, i) => replay(trajectory(validate[i]), chosen.rule).agrees ? NaN : s),
+              y: stops.map((s, i) => outcomes[i].agrees ? NaN : s),
               points: true,
               color: "#d62728",
             },
@@ -388,8 +379,8 @@ export const decided: Figure<Params> = {
         `On the validation runs the chosen rule agrees in ${
           interval(onValidation.agree, onValidation.runs)
         } at a mean stop of ${onValidation.meanCost.toFixed(0)} steps; --until-decided's rule in ${
-          interval(currentOnValidation.agree, currentOnValidation.runs)
-        } at ${currentOnValidation.meanCost.toFixed(0)}. Goal: ≥ ${
+          interval(currentOnValidation.agree, currentOnValidation.of)
+        } at ${currentOnValidation.meanStop.toFixed(0)}. Goal: ≥ ${
           GOAL.agreement * 100
         } % at ≤ ${GOAL.meanStop}.`,
         ...studied.map(({ tag }) => {
