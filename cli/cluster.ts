@@ -25,7 +25,8 @@
  * @module
  */
 import { dirname, join, resolve } from "node:path";
-import { figureById, FIGURES } from "../paper/figures.ts";
+import { FIGURES } from "../paper/figures.ts";
+import { selectFigures } from "../paper/selection.ts";
 import { type Scale, SCALES } from "../paper/figure.ts";
 import { shardKeys } from "../paper/shards.ts";
 import { ResultsStore } from "../store/store.ts";
@@ -465,6 +466,26 @@ async function writeRecord(dir: string, record: RunRecord): Promise<void> {
   await Deno.rename(tmp, join(dir, "cluster.json"));
 }
 
+/**
+ * Each array task's share of a cluster run: the trial keys that task i's
+ * `reproduce FIGURE --shard i/N` trains (the figures selected as `reproduce` selects them, so a
+ * full-runs-only figure is not counted under `--until-decided`), against which its shard store is
+ * checked.
+ *
+ * @example
+ * ```ts
+ * import { clusterShares } from "./cluster.ts";
+ * const shares = await clusterShares({
+ *   figure: "fig9", scale: "tiny", shards: 2, backend: "asm", untilDecided: false,
+ * });
+ * if (shares.map((s) => s.length).join() !== "2,1") throw new Error(`${shares}`);
+ * ```
+ */
+export function clusterShares(run: ClusterRun): Promise<string[][]> {
+  const figs = selectFigures(run.figure, run);
+  return shardKeys(figs, { ...run, count: run.shards });
+}
+
 const describe = (r: ClusterRun) =>
   `${r.figure} --scale ${r.scale} --shards ${r.shards} --backend ${r.backend}${
     r.untilDecided ? " --until-decided" : ""
@@ -494,10 +515,7 @@ async function cluster(args: string[]): Promise<void> {
     throw new UsageError(`${positionals.length} figures named: allowed is one of ${figList}`);
   }
   const which = positionals[0];
-  const figs = which === "all" ? FIGURES : [figureById(which)].filter((f) => f !== undefined);
-  if (figs.length === 0) {
-    throw new UsageError(`figure ${JSON.stringify(which)}: allowed are ${figList}`);
-  }
+  const figs = selectFigures(which, { untilDecided: values["until-decided"] === true });
   const scale = (values.scale as string | undefined) ?? "quick";
   if (!(SCALES as readonly string[]).includes(scale)) {
     throw new UsageError(`scale ${JSON.stringify(scale)}: allowed are ${SCALES.join(", ")}`);
@@ -597,7 +615,7 @@ async function cluster(args: string[]): Promise<void> {
       }; allowed is 1..${most}`,
     );
   }
-  const shares = await shardKeys(figs, { ...run, count: shards });
+  const shares = await clusterShares(run);
 
   // OUT and the run folder
   let outInfo: Deno.FileInfo | undefined;

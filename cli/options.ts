@@ -26,6 +26,7 @@ import type { RecordOptions } from "../train/trainer.ts";
 import { fitsInMemory } from "../train/memory.ts";
 import { expectShape, NpyError, readNpy } from "../store/npy.ts";
 import { StoreError } from "../store/store.ts";
+import { SelectionError } from "../paper/selection.ts";
 
 /** A bad command line (exit code 2). */
 export class UsageError extends Error {
@@ -383,7 +384,7 @@ export async function runCli(name: string, body: () => Promise<void>): Promise<v
   } catch (e) {
     if (
       e instanceof UsageError || e instanceof ConfigError || e instanceof NpyError ||
-      e instanceof BackendUnavailable || e instanceof StoreError
+      e instanceof BackendUnavailable || e instanceof StoreError || e instanceof SelectionError
     ) {
       console.error(`${name}: ${e.message}`);
       await releaseGpu();
