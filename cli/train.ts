@@ -1,13 +1,15 @@
 /**
  * `deno task train`: train one run of the authors' protocol and print its summary, or with
- * `--out DIR` write its records in the reference fixtures' format (see io/run_dir.ts).
+ * `--out DIR` write its records in the reference fixtures' format (see store/run_dir.ts).
  *
  * @module
  */
-import { train } from "../train/trainer.ts";
+import type { TrialRecords } from "../train/trainer.ts";
+import { runTrials } from "../train/pool.ts";
 import { progressLine } from "../train/progress.ts";
 import { backendNames } from "../train/backends.ts";
-import { summarize, writeRunDir } from "../store/run_dir.ts";
+import { runDirBytes, type RunSummary, summarize, writeRunDir } from "../store/run_dir.ts";
+import { checkFreeSpace } from "../store/disk.ts";
 import {
   backendFrom,
   checkFits,
@@ -54,7 +56,8 @@ Bad values exit with code 2 and a one-line message, before anything is trained o
 A run whose loss or parameters become non-finite stops there and is reported as diverged
 (run.json: "divergedAt", "circles": null).
 Ctrl-C (or SIGTERM) stops after the current step (a GPU backend: after the current chunk of
-steps); with --out the steps done are written and run.json says "interrupted": true (exit 130).`;
+steps); with --out the steps done are written and run.json says "interrupted": true (exit 130).
+A second one, or one before the first step has ended, quits at once and writes nothing.`;
 
 /** Run `train` with these command-line arguments. */
 export function trainMain(args: string[]): Promise<void> {
@@ -66,30 +69,64 @@ export function trainMain(args: string[]): Promise<void> {
     }
     const config = configFrom(values);
     const recOpts = recordOptionsFrom(values);
-    const init = await initFrom(values, config);
     const out = values.out as string | undefined;
     if (out !== undefined) await checkOutDir(out);
     const { backend, announce } = await backendFrom(values, "train");
+    // memory and disk from the configuration alone, before anything is drawn or read
     checkFits(config, recOpts, backend);
+    if (out !== undefined) {
+      checkFreeSpace(out, runDirBytes(config, recOpts), `out ${out}: the run's records`);
+    }
+    const { init, sources } = await initFrom(values, config);
     announce();
     // Ctrl-C or SIGTERM stops the run after the current step; with --out the steps done are
-    // written (run.json says "interrupted": true), so finished work is never lost.
+    // written (run.json says "interrupted": true), so finished work is never lost. The trial
+    // trains on a Worker (a CPU backend), so a signal is heard at once however long a step takes.
     const stop = new AbortController();
-    const onSignal = () => {
-      if (stop.signal.aborted) Deno.exit(130);
-      console.error(`\ntrain: interrupted, saving the steps done (again to quit at once)`);
+    let done = 0;
+    const onSignal = (sig: Deno.Signal) => () => {
+      if (stop.signal.aborted) {
+        console.error(`\ntrain: quit (${sig}); the steps done are not written`);
+        Deno.exit(130);
+      }
+      if (done === 0) {
+        console.error(`\ntrain: interrupted (${sig}) before its first step ended; nothing written`);
+        Deno.exit(130);
+      }
+      console.error(
+        `\ntrain: interrupted (${sig}); stopping after the current step, the steps done are kept (again to quit at once)`,
+      );
       stop.abort();
     };
     const signals: Deno.Signal[] = ["SIGINT", "SIGTERM"];
-    for (const s of signals) Deno.addSignalListener(s, onSignal);
-    const rec = await train(backend, { config, ...init }, {
-      ...recOpts,
+    const handlers = signals.map(onSignal);
+    signals.forEach((s, i) => Deno.addSignalListener(s, handlers[i]));
+    const progress = progressLine(`train p=${config.p} d=${config.d} seed=${config.seed}`);
+    let rec: TrialRecords | undefined;
+    await runTrials([{ config, init, records: recOpts }], {
+      backend,
+      workers: 1,
       signal: stop.signal,
-      onProgress: progressLine(`train p=${config.p} d=${config.d} seed=${config.seed}`),
+      onProgress: (s) => {
+        done = s.done;
+        if (!stop.signal.aborted) progress(s.done, s.total);
+      },
+      onResult: (_, r) => {
+        rec = r;
+      },
+      keepResults: false,
     });
-    const summary = summarize(config, rec);
+    if (!rec) throw new Error("the trial ended without records");
+    // what trained: with --train-ids, the split is the file's (its share of the pairs recorded)
+    const trained = sources?.trainIds
+      ? { ...config, trainFraction: sources.trainIds.count / (config.p * config.p) }
+      : config;
+    const summary: RunSummary = {
+      ...summarize(trained, rec),
+      ...(sources ? { init: sources } : {}),
+    };
     if (out !== undefined) await writeRunDir(out, rec, summary);
-    for (const s of signals) Deno.removeSignalListener(s, onSignal);
+    signals.forEach((s, i) => Deno.removeSignalListener(s, handlers[i]));
     const f = (v: number | null) => (v === null ? "-" : v.toExponential(4));
     console.log(
       `p=${config.p} d=${config.d} hidden=${config.hidden} ${config.optimizer}` +

@@ -11,6 +11,7 @@ import { DatabaseSync } from "node:sqlite";
 import { createHash } from "node:crypto";
 import { dirname } from "node:path";
 import { decodeNpy, encodeNpy, type NpyArray } from "./npy.ts";
+import { firstLine, isDiskFull } from "./disk.ts";
 
 /** The training semantics' version: bump it when a change alters what a trial computes. */
 export const TRAINING_VERSION = "4"; // 4: the asm core blocked (row blocks, 4×8 tiles: f32 summation order)
@@ -158,6 +159,7 @@ export class ResultsStore {
       }
     } catch (e) {
       if (e instanceof StoreError) throw e;
+      if (isDiskFull(e)) throw fail("disk full: cannot be opened", e);
       const readOnlyPlace = /readonly|read-only|permission denied/i.test(String(e));
       throw fail(readOnlyPlace ? "cannot be written" : "is not a results store", e);
     }
@@ -190,21 +192,43 @@ export class ResultsStore {
         try {
           db.close();
         } catch { /* already unusable */ }
-        throw fail("cannot be written", e);
+        throw fail(isDiskFull(e) ? "disk full: cannot be written" : "cannot be written", e);
       }
     }
     return new ResultsStore(path, db);
   }
 
-  /** Run a query; SQLite's errors become one line naming the store (and the trial). */
+  /** Run a query; SQLite's errors become one line naming the store (and the trial); a full disk
+   * says so. */
   #q<T>(what: string, f: () => T): T {
     try {
       return f();
     } catch (e) {
       if (e instanceof StoreError) throw e;
-      throw new StoreError(
-        `store ${this.path}: ${what}: ${(e as Error).message.split("\n")[0]}`,
-      );
+      if (isDiskFull(e)) {
+        throw new StoreError(
+          `store ${this.path}: disk full: ${what} (${
+            firstLine(e)
+          }); the trials stored before are kept`,
+        );
+      }
+      throw new StoreError(`store ${this.path}: ${what}: ${firstLine(e)}`);
+    }
+  }
+
+  /** Run `f` in one write transaction: committed whole, or rolled back (where SQLite has not
+   * already rolled it back itself, as it does on a full disk) with `f`'s error rethrown. */
+  #transaction(f: () => void): void {
+    const db = this.#db;
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      f();
+      db.exec("COMMIT");
+    } catch (e) {
+      try {
+        if (db.isTransaction) db.exec("ROLLBACK");
+      } catch { /* the first error is the one to report */ }
+      throw e;
     }
   }
 
@@ -219,9 +243,8 @@ export class ResultsStore {
   /** Store a finished trial and its arrays atomically (replacing one under the same key). */
   put(trial: Omit<StoredTrial, "createdAt" | "version">, arrays: Record<string, NpyArray>): void {
     const db = this.#db;
-    this.#q(`trial ${trial.key} cannot be written`, () => {
-      db.exec("BEGIN IMMEDIATE");
-      try {
+    this.#q(`trial ${trial.key} cannot be written`, () =>
+      this.#transaction(() => {
         db.prepare("DELETE FROM arrays WHERE key = ?").run(trial.key);
         db.prepare(
           "INSERT OR REPLACE INTO trials (key, request, backend, version, summary, created_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -238,12 +261,7 @@ export class ResultsStore {
           const bytes = encodeNpy(arr);
           ins.run(trial.key, name, bytes, digestBytes(bytes));
         }
-        db.exec("COMMIT");
-      } catch (e) {
-        db.exec("ROLLBACK");
-        throw e;
-      }
-    });
+      }));
   }
 
   /** The stored trial under `key`, or undefined. */
@@ -253,15 +271,45 @@ export class ResultsStore {
         "SELECT key, request, backend, version, summary, created_at FROM trials WHERE key = ?",
       ).get(key) as Record<string, string> | undefined;
       if (!row) return undefined;
+      const parsed = (what: string, text: string) => {
+        try {
+          return JSON.parse(text);
+        } catch {
+          throw new StoreError(
+            `store ${this.path}: trial ${key}: its ${what} is not valid JSON (damaged)`,
+          );
+        }
+      };
       return {
         key: row.key,
-        request: JSON.parse(row.request),
+        request: parsed("request", row.request),
         backend: row.backend,
         version: row.version,
-        summary: JSON.parse(row.summary),
+        summary: parsed("summary", row.summary),
         createdAt: row.created_at,
       };
     });
+  }
+
+  /** The names of a trial's stored arrays, in name order. */
+  arrayNames(key: string): string[] {
+    return this.#q(
+      `trial ${key} cannot be read`,
+      () =>
+        (this.#db.prepare("SELECT name FROM arrays WHERE key = ? ORDER BY name").all(key) as {
+          name: string;
+        }[]).map((r) => r.name),
+    );
+  }
+
+  /** What a trial holds, as one digest (its request, backend, version and every array's digest,
+   * which are checked; not its summary, whose timings differ between two runs of one trial):
+   * equal for two copies of one trial. */
+  async contentDigest(key: string): Promise<string> {
+    const [t, arrays] = this.#raw(key);
+    return await sha256(
+      [t.request, t.backend, t.version, ...arrays.map((a) => `${a.name}:${a.sha256}`)].join("\n"),
+    );
   }
 
   /** One stored array of a trial, or undefined; its digest is checked (damage is a
@@ -311,17 +359,11 @@ export class ResultsStore {
     for (const key of src.keys()) {
       if (this.has(key)) continue;
       const [t, arrays] = src.#raw(key);
-      this.#q(`trial ${key} cannot be written`, () => {
-        db.exec("BEGIN IMMEDIATE");
-        try {
+      this.#q(`trial ${key} cannot be written`, () =>
+        this.#transaction(() => {
           insTrial.run(t.key, t.request, t.backend, t.version, t.summary, t.created_at);
           for (const a of arrays) insArray.run(key, a.name, a.npy, a.sha256);
-          db.exec("COMMIT");
-        } catch (e) {
-          db.exec("ROLLBACK");
-          throw e;
-        }
-      });
+        }));
     }
     return this.count() - before;
   }
