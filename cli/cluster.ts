@@ -34,7 +34,15 @@ import { backendNames } from "../train/backends.ts";
 import { progressInterval } from "../train/progress.ts";
 import { bundleInto, firstError, runningBundle } from "./bundle.ts";
 import { mergeStores } from "./merge.ts";
-import { checkOutDir, intOption, parse, runCli, UsageError, workersFrom } from "./options.ts";
+import {
+  checkOutDir,
+  handleInterrupts,
+  intOption,
+  parse,
+  runCli,
+  UsageError,
+  workersFrom,
+} from "./options.ts";
 
 /** What identifies a cluster run (its shards partition exactly these trials). */
 export interface ClusterRun {
@@ -367,11 +375,10 @@ async function follow(
   const every = progressInterval() * 1000;
   let last = "", shown = -Infinity, errors = 0;
   const logged = new Map<number, string>(); // each running task's log line shown last
-  const onInterrupt = () => {
+  const interrupts = handleInterrupts(() => {
     console.log(`\njob ${jobId} goes on in Slurm; when it has ended: ${opts.later}`);
     Deno.exit(130);
-  };
-  Deno.addSignalListener("SIGINT", onInterrupt);
+  });
   try {
     for (;;) {
       const q = await activeTasks(jobId);
@@ -408,7 +415,7 @@ async function follow(
       await sleep(opts.poll);
     }
   } finally {
-    Deno.removeSignalListener("SIGINT", onInterrupt);
+    interrupts.dispose();
   }
 }
 
@@ -501,6 +508,9 @@ export function clusterMain(args: string[]): Promise<void> {
       console.error(`cluster: ${e.message}`);
       Deno.exit(1);
     }
+  }, {
+    interrupted:
+      "nothing was submitted or merged after this point; the run folder keeps what was written, and the same command again resumes",
   });
 }
 

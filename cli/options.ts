@@ -554,19 +554,41 @@ export function expectedFailure(e: unknown): string | undefined {
   return undefined;
 }
 
+/** What Ctrl-C and SIGTERM do now (the innermost handler of {@linkcode handleInterrupts}). */
+const interruptHandlers: ((sig: Deno.Signal) => void)[] = [];
+
 /**
- * Stop a long command on Ctrl-C or SIGTERM with one line saying what was kept (`kept()`), exit
- * code 130. Returns the listener's disposer.
+ * Handle Ctrl-C and SIGTERM with `handler` until disposed (inside {@linkcode runCli}, which
+ * otherwise stops the command with its one line of what was kept, exit code 130).
  *
  * @example
  * ```ts ignore
- * const interrupt = onInterrupt("reproduce", () => `${store.count()} trials stored in ${store.path}`);
+ * const h = handleInterrupts((sig) => stop.abort());
+ * try { await work(); } finally { h.dispose(); }
+ * ```
+ */
+export function handleInterrupts(handler: (sig: Deno.Signal) => void): { dispose(): void } {
+  interruptHandlers.push(handler);
+  return {
+    dispose: () => {
+      const i = interruptHandlers.lastIndexOf(handler);
+      if (i >= 0) interruptHandlers.splice(i, 1);
+    },
+  };
+}
+
+/**
+ * Stop a long command on Ctrl-C or SIGTERM with one line saying what was kept (`kept()`), exit
+ * code 130, until disposed.
+ *
+ * @example
+ * ```ts ignore
+ * const interrupt = onInterrupt("trials", () => `${n} trials kept in ${out}`);
  * try { await work(); } finally { interrupt.dispose(); }
  * ```
  */
 export function onInterrupt(command: string, kept: () => string): { dispose(): void } {
-  const signals: Deno.Signal[] = ["SIGINT", "SIGTERM"];
-  const handlers = signals.map((sig) => () => {
+  return handleInterrupts((sig) => {
     let what: string;
     try {
       what = kept();
@@ -576,23 +598,25 @@ export function onInterrupt(command: string, kept: () => string): { dispose(): v
     console.error(`\n${command}: interrupted (${sig}); ${what}`);
     Deno.exit(130);
   });
-  signals.forEach((s, i) => Deno.addSignalListener(s, handlers[i]));
-  return {
-    dispose: () => signals.forEach((s, i) => Deno.removeSignalListener(s, handlers[i])),
-  };
 }
 
 /**
  * Run a CLI body: an expected failure (see {@linkcode expectedFailure}) prints one line and exits
  * with 2; anything else is a bug: it says so, prints its trace and where to report it, and exits
- * with 70. The GPU device is released at the end either way.
+ * with 70. Ctrl-C and SIGTERM stop it with exit code 130 and the line `interrupted` (what was
+ * kept; the command's own handler, {@linkcode handleInterrupts}, where it has one). The GPU device
+ * is released at the end either way.
  *
  * @example
  * ```ts ignore
  * await runCli("train", async () => { ... });
  * ```
  */
-export async function runCli(name: string, body: () => Promise<void>): Promise<void> {
+export async function runCli(
+  name: string,
+  body: () => Promise<void>,
+  opts: { interrupted?: string } = {},
+): Promise<void> {
   const fail = async (e: unknown): Promise<never> => {
     const line = expectedFailure(e);
     if (line !== undefined) {
@@ -614,13 +638,22 @@ export async function runCli(name: string, body: () => Promise<void>): Promise<v
     ev.preventDefault();
     fail(ev.reason);
   };
+  const signals: Deno.Signal[] = ["SIGINT", "SIGTERM"];
+  const dispatch = signals.map((sig) => () => {
+    const handler = interruptHandlers.at(-1);
+    if (handler) return handler(sig);
+    console.error(`\n${name}: interrupted (${sig}); ${opts.interrupted ?? "nothing was written"}`);
+    Deno.exit(130);
+  });
   globalThis.addEventListener("unhandledrejection", stray);
+  signals.forEach((s, i) => Deno.addSignalListener(s, dispatch[i]));
   try {
     await body();
   } catch (e) {
     await fail(e);
   } finally {
     globalThis.removeEventListener("unhandledrejection", stray);
+    signals.forEach((s, i) => Deno.removeSignalListener(s, dispatch[i]));
     await releaseGpu(); // a device held to exit is left to native teardown; release it here
   }
 }

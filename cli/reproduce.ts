@@ -256,6 +256,8 @@ export function reproduceMain(args: string[]): Promise<void> {
       console.error(`${failed.length} claim(s) failed: ${failed.join("; ")}`);
       Deno.exit(1);
     }
+  }, {
+    interrupted: "every trial finished so far is kept in the store; the same command again resumes",
   });
 }
 

@@ -15,6 +15,7 @@ import {
   checkFits,
   checkOutDir,
   configFrom,
+  handleInterrupts,
   initFrom,
   parse,
   recordOptionsFrom,
@@ -84,7 +85,7 @@ export function trainMain(args: string[]): Promise<void> {
     // trains on a Worker (a CPU backend), so a signal is heard at once however long a step takes.
     const stop = new AbortController();
     let done = 0;
-    const onSignal = (sig: Deno.Signal) => () => {
+    const interrupts = handleInterrupts((sig) => {
       if (stop.signal.aborted) {
         console.error(`\ntrain: quit (${sig}); the steps done are not written`);
         Deno.exit(130);
@@ -97,10 +98,7 @@ export function trainMain(args: string[]): Promise<void> {
         `\ntrain: interrupted (${sig}); stopping after the current step, the steps done are kept (again to quit at once)`,
       );
       stop.abort();
-    };
-    const signals: Deno.Signal[] = ["SIGINT", "SIGTERM"];
-    const handlers = signals.map(onSignal);
-    signals.forEach((s, i) => Deno.addSignalListener(s, handlers[i]));
+    });
     const progress = progressLine(`train p=${config.p} d=${config.d} seed=${config.seed}`);
     let rec: TrialRecords | undefined;
     await runTrials([{ config, init, records: recOpts }], {
@@ -126,7 +124,7 @@ export function trainMain(args: string[]): Promise<void> {
       ...(sources ? { init: sources } : {}),
     };
     if (out !== undefined) await writeRunDir(out, rec, summary);
-    signals.forEach((s, i) => Deno.removeSignalListener(s, handlers[i]));
+    interrupts.dispose();
     const f = (v: number | null) => (v === null ? "-" : v.toExponential(4));
     console.log(
       `p=${config.p} d=${config.d} hidden=${config.hidden} ${config.optimizer}` +

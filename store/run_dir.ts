@@ -337,6 +337,12 @@ function hostName(): string {
   }
 }
 
+/** The part of a temporary name that says whose it is: `PID-TIME-HOST` (see
+ * {@linkcode removeStaleTemps}). */
+export function tempStamp(): string {
+  return `${Deno.pid}-${Date.now()}-${hostName()}`;
+}
+
 /** Is process `pid` of this machine alive? (Linux's /proc; undefined where it cannot be told.) */
 function processAlive(pid: number): boolean | undefined {
   if (pid === Deno.pid) return true;
@@ -407,7 +413,7 @@ export async function writeRunDir(
   const { basename, dirname, join } = await import("node:path");
   const { DiskFullError, firstLine, isDiskFull } = await import("./disk.ts");
   const parent = dirname(dir);
-  const stamp = `${Deno.pid}-${Date.now()}-${hostName()}`;
+  const stamp = tempStamp();
   const tmp = join(parent, `.${basename(dir)}.tmp-${stamp}`);
   const old = join(parent, `.${basename(dir)}.old-${stamp}`);
   try {

@@ -302,14 +302,20 @@ export class ResultsStore {
     );
   }
 
-  /** What a trial holds, as one digest (its request, backend, version and every array's digest,
-   * which are checked; not its summary, whose timings differ between two runs of one trial):
-   * equal for two copies of one trial. */
+  /** What a trial holds, as one digest: its request, backend, version and its arrays' stored
+   * digests (not their bytes: `checkTrial` verifies those), not its summary, whose timings differ
+   * between two runs of one trial. Equal for two copies of one trial. */
   async contentDigest(key: string): Promise<string> {
-    const [t, arrays] = this.#raw(key);
-    return await sha256(
-      [t.request, t.backend, t.version, ...arrays.map((a) => `${a.name}:${a.sha256}`)].join("\n"),
-    );
+    const parts = this.#q(`trial ${key} cannot be read`, () => {
+      const t = this.#db.prepare("SELECT request, backend, version FROM trials WHERE key = ?")
+        .get(key) as Record<string, string> | undefined;
+      if (!t) throw new StoreError(`store ${this.path}: trial ${key} is not in the store`);
+      const arrays = this.#db.prepare(
+        "SELECT name, sha256 FROM arrays WHERE key = ? ORDER BY name",
+      ).all(key) as { name: string; sha256: string }[];
+      return [t.request, t.backend, t.version, ...arrays.map((a) => `${a.name}:${a.sha256}`)];
+    });
+    return await sha256(parts.join("\n"));
   }
 
   /** One stored array of a trial, or undefined; its digest is checked (damage is a
