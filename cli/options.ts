@@ -25,7 +25,7 @@ import { backendNames, releaseGpu, resolveBackend } from "../train/backends.ts";
 import type { RecordOptions } from "../train/trainer.ts";
 import { fitsInMemory } from "../train/memory.ts";
 import { expectShape, NpyError, readNpy } from "../store/npy.ts";
-import { digestBytes, StoreError } from "../store/store.ts";
+import { digestBytes, ResultsStore, StoreError } from "../store/store.ts";
 import type { RunSummary } from "../store/run_dir.ts";
 import { SelectionError } from "../paper/selection.ts";
 import { AnalysisError } from "../analysis/fourier.ts";
@@ -596,6 +596,7 @@ export function onInterrupt(command: string, kept: () => string): { dispose(): v
       what = `what was kept cannot be told (${firstLine(e)})`;
     }
     console.error(`\n${command}: interrupted (${sig}); ${what}`);
+    ResultsStore.closeAll();
     Deno.exit(130);
   });
 }
@@ -618,6 +619,7 @@ export async function runCli(
   opts: { interrupted?: string } = {},
 ): Promise<void> {
   const fail = async (e: unknown): Promise<never> => {
+    ResultsStore.closeAll();
     const line = expectedFailure(e);
     if (line !== undefined) {
       console.error(`${name}: ${line}`);
@@ -643,6 +645,7 @@ export async function runCli(
     const handler = interruptHandlers.at(-1);
     if (handler) return handler(sig);
     console.error(`\n${name}: interrupted (${sig}); ${opts.interrupted ?? "nothing was written"}`);
+    ResultsStore.closeAll();
     Deno.exit(130);
   });
   globalThis.addEventListener("unhandledrejection", stray);

@@ -8,7 +8,14 @@ import type { TrialRecords } from "../train/trainer.ts";
 import { runTrials } from "../train/pool.ts";
 import { progressLine } from "../train/progress.ts";
 import { backendNames } from "../train/backends.ts";
-import { runDirBytes, type RunSummary, summarize, writeRunDir } from "../store/run_dir.ts";
+import {
+  removeStaleTemps,
+  runDirBytes,
+  type RunSummary,
+  summarize,
+  writeRunDir,
+} from "../store/run_dir.ts";
+import { basename, dirname, resolve } from "node:path";
 import { checkFreeSpace } from "../store/disk.ts";
 import {
   backendFrom,
@@ -79,13 +86,22 @@ export function trainMain(args: string[]): Promise<void> {
       checkFreeSpace(out, runDirBytes(config, recOpts), `out ${out}: the run's records`);
     }
     const { init, sources } = await initFrom(values, config);
+    if (out !== undefined) {
+      // what a train killed while writing into the same place left behind
+      await removeStaleTemps(dirname(resolve(out)), basename(resolve(out)));
+    }
     announce();
     // Ctrl-C or SIGTERM stops the run after the current step; with --out the steps done are
     // written (run.json says "interrupted": true), so finished work is never lost. The trial
     // trains on a Worker (a CPU backend), so a signal is heard at once however long a step takes.
     const stop = new AbortController();
-    let done = 0;
+    let done = 0, writing = false;
     const interrupts = handleInterrupts((sig) => {
+      if (writing) {
+        // a moment's work, and quitting now would leave a half-written temporary folder
+        console.error(`\ntrain: ${sig} while the records are written; it ends in a moment`);
+        return;
+      }
       if (stop.signal.aborted) {
         console.error(`\ntrain: quit (${sig}); the steps done are not written`);
         Deno.exit(130);
@@ -123,7 +139,11 @@ export function trainMain(args: string[]): Promise<void> {
       ...summarize(trained, rec),
       ...(sources ? { init: sources } : {}),
     };
-    if (out !== undefined) await writeRunDir(out, rec, summary);
+    if (out !== undefined) {
+      writing = true;
+      await writeRunDir(out, rec, summary);
+      writing = false;
+    }
     interrupts.dispose();
     const f = (v: number | null) => (v === null ? "-" : v.toExponential(4));
     console.log(

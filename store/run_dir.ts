@@ -343,26 +343,45 @@ export function tempStamp(): string {
   return `${Deno.pid}-${Date.now()}-${hostName()}`;
 }
 
-/** Is process `pid` of this machine alive? (Linux's /proc; undefined where it cannot be told.) */
+/** Is process `pid` of this machine alive? (Linux's /proc, where this process may read it —
+ * Deno lets only `--allow-all` there; undefined where it cannot be told.) */
 function processAlive(pid: number): boolean | undefined {
   if (pid === Deno.pid) return true;
   try {
-    Deno.statSync("/proc/self");
+    Deno.statSync(`/proc/${Deno.pid}`);
   } catch {
     return undefined;
   }
   try {
     Deno.statSync(`/proc/${pid}`);
     return true;
-  } catch {
-    return false;
+  } catch (e) {
+    return e instanceof Deno.errors.NotFound ? false : undefined;
   }
+}
+
+/** A temporary folder nothing has written for this long is a dead run's (a live one writes its
+ * records within seconds). */
+export const STALE_AFTER_MS = 10 * 60 * 1000;
+
+/** The newest modification time of a folder and its files (ms), or 0. */
+async function lastWrite(dir: string): Promise<number> {
+  const { join } = await import("node:path");
+  let newest = 0;
+  try {
+    newest = (await Deno.stat(dir)).mtime?.getTime() ?? 0;
+    for await (const e of Deno.readDir(dir)) {
+      newest = Math.max(newest, (await Deno.stat(join(dir, e.name))).mtime?.getTime() ?? 0);
+    }
+  } catch { /* gone meanwhile */ }
+  return newest;
 }
 
 /**
  * Remove the temporary folders of {@linkcode writeRunDir} in `parent` that no live process holds:
- * those a killed run left behind (of this machine, their process gone; another machine's and
- * those of a live process are left alone). `name` limits it to one run directory's. Returns the
+ * those a killed run left behind — of this machine with their process gone (where /proc can be
+ * read), or, of any machine, not written for {@linkcode STALE_AFTER_MS}. Those of this process
+ * and fresh ones of others are left alone. `name` limits it to one run directory's. Returns the
  * names removed.
  *
  * @example
@@ -382,9 +401,12 @@ export async function removeStaleTemps(parent: string, name?: string): Promise<s
   for (const e of entries) {
     const m = TEMP_NAME.exec(e.name);
     if (!m || (name !== undefined && m[1] !== name)) continue;
-    if (m[3] !== undefined && m[3] !== host) continue;
-    if (processAlive(Number(m[2])) !== false) continue;
-    await Deno.remove(join(parent, e.name), { recursive: true }).catch(() => {});
+    const path = join(parent, e.name);
+    const mine = m[3] === undefined || m[3] === host;
+    const alive = mine ? processAlive(Number(m[2])) : undefined;
+    if (alive === true) continue;
+    if (alive === undefined && Date.now() - (await lastWrite(path)) < STALE_AFTER_MS) continue;
+    await Deno.remove(path, { recursive: true }).catch(() => {});
     removed.push(e.name);
   }
   return removed;

@@ -105,9 +105,26 @@ export class ResultsStore {
   readonly path: string;
   readonly #db: DatabaseSync;
 
-  private constructor(path: string, db: DatabaseSync) {
+  /** The stores of this process that are open (closed together on a failure's exit). */
+  static readonly #open = new Set<ResultsStore>();
+
+  readonly #readOnly: boolean;
+
+  private constructor(path: string, db: DatabaseSync, readOnly: boolean) {
     this.path = path;
     this.#db = db;
+    this.#readOnly = readOnly;
+    ResultsStore.#open.add(this);
+  }
+
+  /** Close every store this process holds open: a command that stops on a failure or a signal
+   * leaves each store closed cleanly (no WAL or shared-memory file left beside it). */
+  static closeAll(): void {
+    for (const s of [...ResultsStore.#open]) {
+      try {
+        s.close();
+      } catch { /* already unusable */ }
+    }
   }
 
   /**
@@ -138,13 +155,26 @@ export class ResultsStore {
         }
       }
     }
+    // A read-only connection to a WAL store leaves empty -wal and -shm files beside it (only a
+    // writer may remove them), so a store opened to be read is opened writable where it can be
+    // (and where no WAL is there already) and only read; the instance refuses writes.
+    let connectReadOnly = opts.readOnly ?? false;
+    if (connectReadOnly && path !== ":memory:") {
+      const wal = await Deno.stat(`${path}-wal`).then(() => true, () => false);
+      const writable = await Deno.open(path, { read: true, write: true }).then(
+        (f) => (f.close(), true),
+        () => false,
+      );
+      if (!wal && writable) connectReadOnly = false;
+    }
     let db: DatabaseSync;
+    let tables: string[];
     try {
-      db = new DatabaseSync(path, { readOnly: opts.readOnly ?? false });
+      db = new DatabaseSync(path, { readOnly: connectReadOnly });
       db.exec("PRAGMA busy_timeout = 10000;");
       const version = (db.prepare("PRAGMA user_version").get() as { user_version: number })
         .user_version;
-      const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as {
+      tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as {
         name: string;
       }[]).map((r) => r.name);
       if (tables.length > 0 && version !== SCHEMA) {
@@ -165,9 +195,11 @@ export class ResultsStore {
     }
     if (!opts.readOnly) {
       try {
-        db.exec(`
+        // a new store gets its tables; an existing one is only checked to be writable (a write
+        // lock taken and given back: nothing of the file changes)
+        if (tables.length === 0) {
+          db.exec(`
           PRAGMA journal_mode = WAL;
-          PRAGMA synchronous = NORMAL;
           CREATE TABLE IF NOT EXISTS trials (
             key TEXT PRIMARY KEY,
             request TEXT NOT NULL,
@@ -184,10 +216,13 @@ export class ResultsStore {
             PRIMARY KEY (key, name)
           );
           PRAGMA user_version = ${SCHEMA};
-          BEGIN IMMEDIATE;
-          DELETE FROM trials WHERE key = '';
-          COMMIT;
         `);
+        }
+        db.exec("PRAGMA synchronous = NORMAL; BEGIN IMMEDIATE;");
+        if (db.prepare("SELECT 1 FROM trials WHERE key = ''").get() !== undefined) {
+          db.exec("DELETE FROM trials WHERE key = ''");
+        }
+        db.exec("COMMIT");
       } catch (e) {
         try {
           db.close();
@@ -195,7 +230,7 @@ export class ResultsStore {
         throw fail(isDiskFull(e) ? "disk full: cannot be written" : "cannot be written", e);
       }
     }
-    return new ResultsStore(path, db);
+    return new ResultsStore(path, db, opts.readOnly ?? false);
   }
 
   /** Run a query; SQLite's errors become one line naming the store (and the trial); a full disk
@@ -219,6 +254,7 @@ export class ResultsStore {
   /** Run `f` in one write transaction: committed whole, or rolled back (where SQLite has not
    * already rolled it back itself, as it does on a full disk) with `f`'s error rethrown. */
   #transaction(f: () => void): void {
+    if (this.#readOnly) throw new StoreError(`store ${this.path}: opened to be read, not written`);
     const db = this.#db;
     db.exec("BEGIN IMMEDIATE");
     try {
@@ -408,10 +444,12 @@ export class ResultsStore {
 
   /** Run SQL that returns nothing (maintenance: checkpoints). */
   exec(sql: string): void {
+    if (this.#readOnly) throw new StoreError(`store ${this.path}: opened to be read, not written`);
     this.#q("cannot be written", () => this.#db.exec(sql));
   }
 
   close(): void {
+    ResultsStore.#open.delete(this);
     this.#db.close();
   }
 }
