@@ -20,13 +20,9 @@ export class DiskFullError extends Error {
  * @example
  * ```ts
  * import { isDiskFull } from "./disk.ts";
- * let full = false;
- * try {
- *   Deno.writeFileSync("/dev/full", new Uint8Array(1));
- * } catch (e) {
- *   full = isDiskFull(e);
- * }
- * if (Deno.build.os === "linux" && !full) throw new Error("/dev/full is full");
+ * const enospc = Object.assign(new Error("No space left on device (os error 28)"), { code: "ENOSPC" });
+ * if (!isDiskFull(enospc)) throw new Error("ENOSPC is a full disk");
+ * if (!isDiskFull(new Error("database or disk is full"))) throw new Error("SQLite's SQLITE_FULL");
  * if (isDiskFull(new Error("no such file"))) throw new Error("not a full disk");
  * ```
  */

@@ -48,8 +48,10 @@ async function onMessage(ev: MessageEvent<WorkerRequest>): Promise<void> {
       ...job.records,
       signal: controller.signal,
       onProgress: (done, total) => {
-        // every 250 steps, and at least every second for slow steps (the float64 reference)
-        if (done - last < 250 && done < total && performance.now() - lastAt < 1000) return;
+        // the first step (the caller then knows that steps are done), every 250 steps, and at
+        // least every second for slow steps (the float64 reference)
+        const due = last === 0 || done - last >= 250 || performance.now() - lastAt >= 1000;
+        if (!due && done < total) return;
         last = done;
         lastAt = performance.now();
         self.postMessage({ kind: "progress", index: msg.index, done, total } as WorkerReply);
