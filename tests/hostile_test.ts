@@ -310,6 +310,28 @@ const cases: Case[] = [
     },
   },
   {
+    name: "train --init-params records the file by its digest in run.json",
+    cmd: "train",
+    args: (
+      c,
+    ) => [...T("--p 7 --dim 4 --steps 5 --backend asm --init-params"), c.f.params7, "--out", "run"],
+    code: 0,
+    words: [],
+    multiline: true,
+    writes: true,
+    check: async (c) => {
+      const { summary, records } = await readRunDir(`${c.work}/run`);
+      const bytes = await Deno.readFile(c.f.params7);
+      const h = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+      const hex = Array.from(h, (b) => b.toString(16).padStart(2, "0")).join("");
+      equal(summary.init?.params?.sha256, hex);
+      equal(summary.init?.params?.path, c.f.params7);
+      equal(summary.init?.trainIds, undefined);
+      const given = initialTrial(makeConfig({ p: 7, d: 4, seed: 5 })).params;
+      equal(records.initParams.every((v, i) => v === given[i]), true, "trained from the file");
+    },
+  },
+  {
     name: "train with Mesa's XDG folder: one per user, nothing left after SIGKILL",
     cmd: "train",
     args: () => T("--p 11 --dim 8 --steps 1000000 --backend auto"),
