@@ -156,7 +156,7 @@ export class Browser {
       wsUrl,
       stderr.then((t) => Promise.reject(new Error(`chromium exited: ${t.trim().slice(-400)}`))),
       new Promise<never>((_, rej) => {
-        timer = setTimeout(() => rej(new Error("chromium: no DevTools URL within 30 s")), 30_000);
+        timer = setTimeout(() => rej(new Error("chromium: no DevTools URL within 120 s")), 120_000);
       }),
     ]).catch(async (e) => {
       clearTimeout(timer);
