@@ -43,8 +43,11 @@ if (typeof scope.WorkerGlobalScope !== "undefined" && self instanceof scope.Work
 } else if (import.meta.main) {
   setWorkerScript(import.meta.url);
   const [cmd, ...rest] = Deno.args;
-  if (cmd === undefined || cmd === "--help" || cmd === "-h") {
+  if (cmd === "--help" || cmd === "-h") {
     console.log(USAGE);
+  } else if (cmd === undefined) {
+    console.error(USAGE);
+    Deno.exit(2);
   } else if (!(cmd in COMMANDS)) {
     console.error(
       `circle-survival: command ${JSON.stringify(cmd)}: allowed are ${

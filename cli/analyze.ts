@@ -9,6 +9,9 @@ import { type AnalysisReport, analyzeEmbedding, analyzeRun } from "../report/run
 import { AnalysisError } from "../analysis/fourier.ts";
 import { parse, runCli, UsageError } from "./options.ts";
 import { parseNumber } from "../protocol/config.ts";
+import { readNpy } from "../store/npy.ts";
+import { readRunDir } from "../store/run_dir.ts";
+import { join } from "node:path";
 
 export const ANALYZE_HELP = `deno task analyze RUN_DIR | EMBEDDING.npy [options]
 
@@ -18,7 +21,11 @@ export const ANALYZE_HELP = `deno task analyze RUN_DIR | EMBEDDING.npy [options]
   --ode-steps N      fit the ODE on the first N steps (1000)
   --alpha X          Lasso alpha (0.01)
   --holdout          also score the fits on an 80/20 split (the paper's text)
-  -h, --help         this text`;
+  -h, --help         this text
+
+A run directory with run.json is read back whole first (every record, its shape and digest).
+A run that diverged is one line, exit 0: "RUN: diverged at step N ...; no circles are counted"
+(--json: {"source", "diverged": {"step": N}, "circles": null}). Bad input exits with code 2.`;
 
 function text(r: AnalysisReport): string {
   const f = (v: number | null) => (v === null ? "-" : v.toFixed(4));
@@ -52,6 +59,45 @@ function text(r: AnalysisReport): string {
     lines.push(`linear ODE: needs a signal trajectory of at least 3 rows`);
   }
   return lines.join("\n");
+}
+
+/**
+ * The step at which a run directory's run diverged, or undefined when it did not: run.json's
+ * `divergedAt` (the directory read back whole first: digests, every record and its shape), or,
+ * for a directory without run.json (the reference fixtures' layout), its last logged step when
+ * that is the first whose signals are not finite (or when only the final parameters are not).
+ */
+async function divergedAt(dir: string): Promise<number | undefined> {
+  let hasSummary = true;
+  try {
+    await Deno.stat(join(dir, "run.json"));
+  } catch {
+    hasSummary = false;
+  }
+  if (hasSummary) {
+    const { summary } = await readRunDir(dir);
+    return typeof summary.divergedAt === "number" ? summary.divergedAt : undefined;
+  }
+  const signals = await readNpy(join(dir, "signals.npy"));
+  if (signals.shape.length !== 2 || signals.shape[0] < 1) return undefined; // analyzeRun names it
+  const p = signals.shape[1];
+  const bad = Array.prototype.findIndex.call(signals.data, (v: number) => !Number.isFinite(v));
+  let logged: ArrayLike<number> | undefined;
+  try {
+    logged = (await readNpy(join(dir, "logged_at.npy"))).data;
+  } catch { /* every step logged */ }
+  const stepOf = (row: number) => (logged ? logged[row - 1] : row);
+  // a diverged run ends at its non-finite row; a non-finite value before the last row is damage
+  // (analyzeRun names it)
+  const rows = signals.shape[0];
+  if (bad >= 0) return Math.floor(bad / p) === rows - 1 && rows > 1 ? stepOf(rows - 1) : undefined;
+  try {
+    const fin = await readNpy(join(dir, "final_params.npy"));
+    if (Array.prototype.some.call(fin.data, (v: number) => !Number.isFinite(v))) {
+      return stepOf(rows - 1);
+    }
+  } catch { /* analyzeRun names a missing or malformed file */ }
+  return undefined;
 }
 
 /** Run `analyze` with these command-line arguments. */
@@ -89,6 +135,18 @@ export function analyzeMain(args: string[]): Promise<void> {
       info = await Deno.stat(path);
     } catch {
       throw new UsageError(`${path}: not found; allowed is a run directory or a .npy embedding`);
+    }
+    if (info.isDirectory) {
+      const diverged = await divergedAt(path);
+      if (diverged !== undefined) {
+        // a diverged run has no circles to count and no trajectory to fit past its last step
+        console.log(
+          values.json
+            ? JSON.stringify({ source: path, diverged: { step: diverged }, circles: null })
+            : `${path}: diverged at step ${diverged} (the loss or the parameters became non-finite); no circles are counted and no fits made`,
+        );
+        return;
+      }
     }
     let report: AnalysisReport;
     try {

@@ -25,7 +25,8 @@
  * @module
  */
 import { dirname, join, resolve } from "node:path";
-import { figureById, FIGURES } from "../paper/figures.ts";
+import { FIGURES } from "../paper/figures.ts";
+import { selectFigures } from "../paper/selection.ts";
 import { type Scale, SCALES } from "../paper/figure.ts";
 import { shardKeys } from "../paper/shards.ts";
 import { ResultsStore } from "../store/store.ts";
@@ -33,7 +34,15 @@ import { backendNames } from "../train/backends.ts";
 import { progressInterval } from "../train/progress.ts";
 import { bundleInto, firstError, runningBundle } from "./bundle.ts";
 import { mergeStores } from "./merge.ts";
-import { checkOutDir, intOption, parse, runCli, UsageError, workersFrom } from "./options.ts";
+import {
+  checkOutDir,
+  handleInterrupts,
+  intOption,
+  parse,
+  runCli,
+  UsageError,
+  workersFrom,
+} from "./options.ts";
 
 /** What identifies a cluster run (its shards partition exactly these trials). */
 export interface ClusterRun {
@@ -366,11 +375,10 @@ async function follow(
   const every = progressInterval() * 1000;
   let last = "", shown = -Infinity, errors = 0;
   const logged = new Map<number, string>(); // each running task's log line shown last
-  const onInterrupt = () => {
+  const interrupts = handleInterrupts(() => {
     console.log(`\njob ${jobId} goes on in Slurm; when it has ended: ${opts.later}`);
     Deno.exit(130);
-  };
-  Deno.addSignalListener("SIGINT", onInterrupt);
+  });
   try {
     for (;;) {
       const q = await activeTasks(jobId);
@@ -407,7 +415,7 @@ async function follow(
       await sleep(opts.poll);
     }
   } finally {
-    Deno.removeSignalListener("SIGINT", onInterrupt);
+    interrupts.dispose();
   }
 }
 
@@ -465,6 +473,26 @@ async function writeRecord(dir: string, record: RunRecord): Promise<void> {
   await Deno.rename(tmp, join(dir, "cluster.json"));
 }
 
+/**
+ * Each array task's share of a cluster run: the trial keys that task i's
+ * `reproduce FIGURE --shard i/N` trains (the figures selected as `reproduce` selects them, so a
+ * full-runs-only figure is not counted under `--until-decided`), against which its shard store is
+ * checked.
+ *
+ * @example
+ * ```ts
+ * import { clusterShares } from "./cluster.ts";
+ * const shares = await clusterShares({
+ *   figure: "fig9", scale: "tiny", shards: 2, backend: "asm", untilDecided: false,
+ * });
+ * if (shares.map((s) => s.length).join() !== "2,1") throw new Error(`${shares}`);
+ * ```
+ */
+export function clusterShares(run: ClusterRun): Promise<string[][]> {
+  const figs = selectFigures(run.figure, run);
+  return shardKeys(figs, { ...run, count: run.shards });
+}
+
 const describe = (r: ClusterRun) =>
   `${r.figure} --scale ${r.scale} --shards ${r.shards} --backend ${r.backend}${
     r.untilDecided ? " --until-decided" : ""
@@ -480,6 +508,9 @@ export function clusterMain(args: string[]): Promise<void> {
       console.error(`cluster: ${e.message}`);
       Deno.exit(1);
     }
+  }, {
+    interrupted:
+      "nothing was submitted or merged after this point; the run folder keeps what was written, and the same command again resumes",
   });
 }
 
@@ -494,10 +525,7 @@ async function cluster(args: string[]): Promise<void> {
     throw new UsageError(`${positionals.length} figures named: allowed is one of ${figList}`);
   }
   const which = positionals[0];
-  const figs = which === "all" ? FIGURES : [figureById(which)].filter((f) => f !== undefined);
-  if (figs.length === 0) {
-    throw new UsageError(`figure ${JSON.stringify(which)}: allowed are ${figList}`);
-  }
+  const figs = selectFigures(which, { untilDecided: values["until-decided"] === true });
   const scale = (values.scale as string | undefined) ?? "quick";
   if (!(SCALES as readonly string[]).includes(scale)) {
     throw new UsageError(`scale ${JSON.stringify(scale)}: allowed are ${SCALES.join(", ")}`);
@@ -597,7 +625,7 @@ async function cluster(args: string[]): Promise<void> {
       }; allowed is 1..${most}`,
     );
   }
-  const shares = await shardKeys(figs, { ...run, count: shards });
+  const shares = await clusterShares(run);
 
   // OUT and the run folder
   let outInfo: Deno.FileInfo | undefined;

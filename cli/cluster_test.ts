@@ -5,7 +5,7 @@ import { ResultsStore } from "../store/store.ts";
 import { REPRODUCE, REPRODUCE_PERMS, runScript } from "../tests/helpers.ts";
 import { startSlurm } from "../tests/slurm_node.ts";
 import { shardKeys } from "../paper/shards.ts";
-import { parseSacct, parseScontrol, sbatchScript } from "./cluster.ts";
+import { clusterShares, parseSacct, parseScontrol, sbatchScript } from "./cluster.ts";
 
 const CLUSTER = new URL("./cluster.ts", import.meta.url).pathname;
 const PERMS = ["--allow-read", "--allow-write", "--allow-env", "--allow-sys", "--allow-run"];
@@ -74,6 +74,35 @@ Deno.test("cluster: bad input is one line and exit 2, before anything is submitt
     equal(r.stderr.includes(what), true, `${args.join(" ")}: "${r.stderr.trim()}" lacks "${what}"`);
   }
   equal([...Deno.readDirSync(dir)].length, 0, "nothing written");
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("cluster all --until-decided: each shard's share is exactly what its array task stores", async () => {
+  // the task of shard 0 runs `reproduce all --until-decided --shard 0/2`; the verdict figure
+  // compares full runs with early verdicts and is left out there, so cluster must not count its
+  // full-run trials in the share (it did: 5 of 20 keys of shard 0 at tiny scale, 46 of 105 at
+  // quick scale were trials no task trains)
+  const dir = await Deno.makeTempDir();
+  const run = {
+    figure: "all",
+    scale: "tiny",
+    shards: 2,
+    backend: "asm",
+    untilDecided: true,
+  } as const;
+  const shares = await clusterShares(run);
+  const store = join(dir, "shard-0.sqlite");
+  const r = await runScript(REPRODUCE, [
+    ..."all --scale tiny --backend asm --until-decided --shard 0/2 --workers 2 --store".split(" "),
+    store,
+  ], REPRODUCE_PERMS);
+  equal(r.code, 0, r.stderr);
+  const s = await ResultsStore.open(store, { readOnly: true });
+  const stored = s.keys();
+  s.close();
+  deepEqual([...shares[0]].sort(), stored, "cluster's share of shard 0 = the keys its task stored");
+  const full = await clusterShares({ ...run, untilDecided: false });
+  equal(full[0].length > shares[0].length, true, "the full-run shares hold the verdict figure's");
   await Deno.remove(dir, { recursive: true });
 });
 

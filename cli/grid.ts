@@ -292,6 +292,8 @@ export function gridMain(args: string[]): Promise<void> {
     } finally {
       store.close();
     }
+  }, {
+    interrupted: "every trial finished so far is kept in the store; the same command again resumes",
   });
 }
 

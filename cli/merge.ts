@@ -8,34 +8,47 @@
  * @module
  */
 import { basename, dirname, join, resolve } from "node:path";
-import { ResultsStore } from "../store/store.ts";
+import { ResultsStore, StoreError } from "../store/store.ts";
+import { checkTrial } from "../store/trial_check.ts";
+import { checkFreeSpace, DiskFullError, firstLine, isDiskFull } from "../store/disk.ts";
+import { removeStaleTemps, tempStamp } from "../store/run_dir.ts";
 import { checkWritable, parse, runCli, UsageError } from "./options.ts";
 
 export const MERGE_HELP = `deno task merge OUT.sqlite IN.sqlite [IN.sqlite ...]
 
 Copies every trial of the input stores into OUT (created if missing; its own trials are kept),
-each trial once, checking every array's digest. OUT changes only when the whole merge succeeds.`;
+each trial once. First every trial of the inputs and of OUT is checked whole (each array its
+request implies there, matching its digest), and one key with different contents in two stores
+is refused: then nothing is written. OUT changes only when the whole merge succeeds.`;
 
 /**
  * Merge the stores `inputs` into `out` (created if missing; its own trials kept), each trial
- * once, every array's digest checked. Every input must open as a results store, and OUT (if it
- * exists) too, before anything is written; the merge goes to a temporary file beside OUT that is
- * renamed into place, so a merge that fails leaves OUT as it was. Bad paths are a
- * {@linkcode UsageError}, a damaged store a `StoreError`. `log` gets one line per input and one
- * for OUT. Returns the trials each input added and OUT's count.
+ * once. Before anything is written, every input and OUT (if it exists) must open as a results
+ * store and every trial in them must be whole (store/trial_check.ts: each array its request
+ * implies there and matching its digest); one key holding different contents in two of them is
+ * refused, naming both; and the disk must hold the merge. The merge goes to a temporary folder
+ * beside OUT and is renamed into place, so a merge that fails leaves OUT as it was. Bad paths
+ * are a {@linkcode UsageError}, a damaged or conflicting store a `StoreError`, a full disk a
+ * `DiskFullError`. `log` gets one line per input and one for OUT. Returns the trials each input
+ * added and OUT's count.
  *
  * @example
  * ```ts
  * import { mergeStores } from "./merge.ts";
- * import { ResultsStore } from "../store/store.ts";
+ * import { ResultsStore, StoreError } from "../store/store.ts";
+import { checkTrial } from "../store/trial_check.ts";
+import { checkFreeSpace, DiskFullError, firstLine, isDiskFull } from "../store/disk.ts";
+import { removeStaleTemps, tempStamp } from "../store/run_dir.ts";
+ * import { trainMissing } from "../store/requests.ts";
+ * import { makeConfig } from "../protocol/config.ts";
  * const dir = await Deno.makeTempDir();
- * for (const [name, key] of [["a", "k1"], ["b", "k2"]]) {
+ * for (const [name, seed] of [["a", 1], ["b", 2]] as const) {
  *   const s = await ResultsStore.open(`${dir}/${name}.sqlite`);
- *   s.put({ key, request: {}, backend: "asm", summary: {} }, {});
+ *   await trainMissing([{ config: makeConfig({ p: 5, d: 2, steps: 3, seed }) }], { store: s, workers: 1 });
  *   s.close();
  * }
  * const r = await mergeStores(`${dir}/all.sqlite`, [`${dir}/a.sqlite`, `${dir}/b.sqlite`]);
- * console.log(r.total); // 2
+ * if (r.total !== 2) throw new Error(`${r.total} trials merged`);
  * await Deno.remove(dir, { recursive: true });
  * ```
  */
@@ -52,8 +65,9 @@ export async function mergeStores(
     if (seen.has(resolve(p))) throw new UsageError(`${p}: given twice`);
     seen.add(resolve(p));
   }
-  // every input must open as a store before anything is written
+  // every input must open as a store, and hold only whole trials, before anything is written
   const sources: ResultsStore[] = [];
+  let current: ResultsStore | undefined;
   try {
     for (const p of inputs) sources.push(await ResultsStore.open(p, { readOnly: true }));
     let outExists = true;
@@ -63,12 +77,33 @@ export async function mergeStores(
       if (e instanceof UsageError) throw e;
       outExists = false;
     }
-    if (outExists) (await ResultsStore.open(out, { readOnly: true })).close();
+    if (outExists) current = await ResultsStore.open(out, { readOnly: true });
+    const held = new Map<string, { path: string; digest: string }>();
+    for (const s of current ? [current, ...sources] : sources) {
+      for (const key of s.keys()) {
+        checkTrial(s, key);
+        const digest = await s.contentDigest(key);
+        const first = held.get(key);
+        if (first === undefined) held.set(key, { path: s.path, digest });
+        else if (first.digest !== digest) {
+          throw new StoreError(
+            `trial ${key}: ${first.path} and ${s.path} hold different contents under this one key; allowed is one content per key (merge only one of them)`,
+          );
+        }
+      }
+    }
+    current?.close();
+    current = undefined;
     const dir = dirname(resolve(out));
     await Deno.mkdir(dir, { recursive: true }).catch(() => {});
     await checkWritable(dir, `OUT ${out}`);
-    const tmp = join(dir, `.${basename(out)}.merge-${Deno.pid}`);
+    await removeStaleTemps(dir, basename(out));
+    const sizes = await Promise.all([...(outExists ? [out] : []), ...inputs].map(fileSize));
+    checkFreeSpace(dir, sizes.reduce((a, b) => a + b, 0), `OUT ${out}: the merge (at most)`);
+    const tmpDir = join(dir, `.${basename(out)}.tmp-${tempStamp()}`);
+    const tmp = join(tmpDir, "merge.sqlite");
     try {
+      await Deno.mkdir(tmpDir);
       if (outExists) await Deno.copyFile(out, tmp);
       const store = await ResultsStore.open(tmp);
       const added: number[] = [];
@@ -79,24 +114,43 @@ export async function mergeStores(
           log(`${inputs[i]}: ${added[i]} trials added`);
         }
         total = store.count();
-        log(`${out}: ${total} trials`);
         store.exec("PRAGMA wal_checkpoint(TRUNCATE)");
       } finally {
         store.close();
       }
-      for (const suffix of ["-wal", "-shm"]) await Deno.remove(tmp + suffix).catch(() => {});
       if (outExists) {
         for (const suffix of ["-wal", "-shm"]) await Deno.remove(out + suffix).catch(() => {});
       }
       await Deno.rename(tmp, out);
+      log(`${out}: ${total} trials`);
       return { added, total };
     } catch (e) {
-      for (const suffix of ["", "-wal", "-shm"]) await Deno.remove(tmp + suffix).catch(() => {});
+      if (isDiskFull(e)) {
+        throw new DiskFullError(
+          `disk full: ${out} cannot be written (${firstLine(e)}); ${
+            outExists ? "OUT is unchanged" : "nothing was written"
+          }`,
+        );
+      }
       throw e;
+    } finally {
+      await Deno.remove(tmpDir, { recursive: true }).catch(() => {});
     }
   } finally {
+    current?.close();
     for (const s of sources) s.close();
   }
+}
+
+/** A file's size in bytes (0 when it cannot be read), with its WAL beside it. */
+async function fileSize(path: string): Promise<number> {
+  let n = 0;
+  for (const p of [path, `${path}-wal`]) {
+    try {
+      n += (await Deno.stat(p)).size;
+    } catch { /* absent */ }
+  }
+  return n;
 }
 
 /** Run `merge` with these command-line arguments. */
@@ -114,7 +168,7 @@ export function mergeMain(args: string[]): Promise<void> {
     }
     const [out, ...inputs] = positionals;
     await mergeStores(out, inputs, (line) => console.log(line));
-  });
+  }, { interrupted: "OUT is as it was (a merge is renamed into place only whole)" });
 }
 
 if (import.meta.main) await mergeMain(Deno.args);

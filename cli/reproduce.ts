@@ -13,7 +13,8 @@ import { sweepProgress } from "../train/progress.ts";
 import { ResultsStore } from "../store/store.ts";
 import { type Shard, shardRequests, trainMissing, type TrialRequest } from "../store/requests.ts";
 import { costPlan, MEAN_DECIDED_STEP, planLine, slurmLine } from "../store/cost_plan.ts";
-import { figureById, FIGURES } from "../paper/figures.ts";
+import { FIGURES } from "../paper/figures.ts";
+import { runsUnder, selectFigures } from "../paper/selection.ts";
 import { type Figure, figureRequests, type Scale, SCALES } from "../paper/figure.ts";
 import {
   type FigureReport,
@@ -107,7 +108,7 @@ async function printPlan(
       const decided = figureRequests(fig, o.scale, true);
       total.decided.push(...decided);
       console.log(`${"".padEnd(8)} --until-decided: ${planLine(await costPlan(decided, opts))}`);
-    } else if (!fig.fullRunsOnly) total.decided.push(...full);
+    } else if (runsUnder(fig, true)) total.decided.push(...full);
   }
   if (figs.length > 1) {
     console.log(`${"all".padEnd(8)} ${planLine(await costPlan(total.full, opts))}`);
@@ -177,21 +178,7 @@ export function reproduceMain(args: string[]): Promise<void> {
     }
     const which = positionals[0];
     const untilDecided = values["until-decided"] === true;
-    const figs = which === "all"
-      ? FIGURES.filter((f) => !(untilDecided && f.fullRunsOnly))
-      : [figureById(which)].filter((f) => f !== undefined);
-    if (figs.length === 0) {
-      throw new UsageError(
-        `figure ${JSON.stringify(which)}: allowed are ${FIGURES.map((f) => f.id).join(", ")}, all`,
-      );
-    }
-    if (untilDecided && figs[0].fullRunsOnly) {
-      throw new UsageError(
-        `${figs[0].id} --until-decided: ${
-          figs[0].id
-        } compares full runs with early verdicts; allowed without --until-decided`,
-      );
-    }
+    const figs = selectFigures(which, { untilDecided });
     const scale = (values.scale as string | undefined) ?? "quick";
     if (!(SCALES as readonly string[]).includes(scale)) {
       throw new UsageError(`scale ${JSON.stringify(scale)}: allowed are ${SCALES.join(", ")}`);
@@ -269,6 +256,8 @@ export function reproduceMain(args: string[]): Promise<void> {
       console.error(`${failed.length} claim(s) failed: ${failed.join("; ")}`);
       Deno.exit(1);
     }
+  }, {
+    interrupted: "every trial finished so far is kept in the store; the same command again resumes",
   });
 }
 

@@ -1,18 +1,28 @@
 /**
  * `deno task train`: train one run of the authors' protocol and print its summary, or with
- * `--out DIR` write its records in the reference fixtures' format (see io/run_dir.ts).
+ * `--out DIR` write its records in the reference fixtures' format (see store/run_dir.ts).
  *
  * @module
  */
-import { train } from "../train/trainer.ts";
+import type { TrialRecords } from "../train/trainer.ts";
+import { runTrials } from "../train/pool.ts";
 import { progressLine } from "../train/progress.ts";
 import { backendNames } from "../train/backends.ts";
-import { summarize, writeRunDir } from "../store/run_dir.ts";
+import {
+  removeStaleTemps,
+  runDirBytes,
+  type RunSummary,
+  summarize,
+  writeRunDir,
+} from "../store/run_dir.ts";
+import { basename, dirname, resolve } from "node:path";
+import { checkFreeSpace } from "../store/disk.ts";
 import {
   backendFrom,
   checkFits,
   checkOutDir,
   configFrom,
+  handleInterrupts,
   initFrom,
   parse,
   recordOptionsFrom,
@@ -54,7 +64,8 @@ Bad values exit with code 2 and a one-line message, before anything is trained o
 A run whose loss or parameters become non-finite stops there and is reported as diverged
 (run.json: "divergedAt", "circles": null).
 Ctrl-C (or SIGTERM) stops after the current step (a GPU backend: after the current chunk of
-steps); with --out the steps done are written and run.json says "interrupted": true (exit 130).`;
+steps); with --out the steps done are written and run.json says "interrupted": true (exit 130).
+A second one, or one before the first step has ended, quits at once and writes nothing.`;
 
 /** Run `train` with these command-line arguments. */
 export function trainMain(args: string[]): Promise<void> {
@@ -66,30 +77,74 @@ export function trainMain(args: string[]): Promise<void> {
     }
     const config = configFrom(values);
     const recOpts = recordOptionsFrom(values);
-    const init = await initFrom(values, config);
     const out = values.out as string | undefined;
     if (out !== undefined) await checkOutDir(out);
     const { backend, announce } = await backendFrom(values, "train");
+    // memory and disk from the configuration alone, before anything is drawn or read
     checkFits(config, recOpts, backend);
+    if (out !== undefined) {
+      checkFreeSpace(out, runDirBytes(config, recOpts), `out ${out}: the run's records`);
+    }
+    const { init, sources } = await initFrom(values, config);
+    if (out !== undefined) {
+      // what a train killed while writing into the same place left behind
+      await removeStaleTemps(dirname(resolve(out)), basename(resolve(out)));
+    }
     announce();
     // Ctrl-C or SIGTERM stops the run after the current step; with --out the steps done are
-    // written (run.json says "interrupted": true), so finished work is never lost.
+    // written (run.json says "interrupted": true), so finished work is never lost. The trial
+    // trains on a Worker (a CPU backend), so a signal is heard at once however long a step takes.
     const stop = new AbortController();
-    const onSignal = () => {
-      if (stop.signal.aborted) Deno.exit(130);
-      console.error(`\ntrain: interrupted, saving the steps done (again to quit at once)`);
+    let done = 0, writing = false;
+    const interrupts = handleInterrupts((sig) => {
+      if (writing) {
+        // a moment's work, and quitting now would leave a half-written temporary folder
+        console.error(`\ntrain: ${sig} while the records are written; it ends in a moment`);
+        return;
+      }
+      if (stop.signal.aborted) {
+        console.error(`\ntrain: quit (${sig}); the steps done are not written`);
+        Deno.exit(130);
+      }
+      if (done === 0) {
+        console.error(`\ntrain: interrupted (${sig}) before its first step ended; nothing written`);
+        Deno.exit(130);
+      }
+      console.error(
+        `\ntrain: interrupted (${sig}); stopping after the current step, the steps done are kept (again to quit at once)`,
+      );
       stop.abort();
-    };
-    const signals: Deno.Signal[] = ["SIGINT", "SIGTERM"];
-    for (const s of signals) Deno.addSignalListener(s, onSignal);
-    const rec = await train(backend, { config, ...init }, {
-      ...recOpts,
-      signal: stop.signal,
-      onProgress: progressLine(`train p=${config.p} d=${config.d} seed=${config.seed}`),
     });
-    const summary = summarize(config, rec);
-    if (out !== undefined) await writeRunDir(out, rec, summary);
-    for (const s of signals) Deno.removeSignalListener(s, onSignal);
+    const progress = progressLine(`train p=${config.p} d=${config.d} seed=${config.seed}`);
+    let rec: TrialRecords | undefined;
+    await runTrials([{ config, init, records: recOpts }], {
+      backend,
+      workers: 1,
+      signal: stop.signal,
+      onProgress: (s) => {
+        done = s.done;
+        if (!stop.signal.aborted) progress(s.done, s.total);
+      },
+      onResult: (_, r) => {
+        rec = r;
+      },
+      keepResults: false,
+    });
+    if (!rec) throw new Error("the trial ended without records");
+    // what trained: with --train-ids, the split is the file's (its share of the pairs recorded)
+    const trained = sources?.trainIds
+      ? { ...config, trainFraction: sources.trainIds.count / (config.p * config.p) }
+      : config;
+    const summary: RunSummary = {
+      ...summarize(trained, rec),
+      ...(sources ? { init: sources } : {}),
+    };
+    if (out !== undefined) {
+      writing = true;
+      await writeRunDir(out, rec, summary);
+      writing = false;
+    }
+    interrupts.dispose();
     const f = (v: number | null) => (v === null ? "-" : v.toExponential(4));
     console.log(
       `p=${config.p} d=${config.d} hidden=${config.hidden} ${config.optimizer}` +

@@ -194,11 +194,22 @@ Deno.test("train --out interrupted by SIGTERM writes the steps done, marked inte
     ],
     stdout: "piped",
     stderr: "piped",
+    env: { CIRCLE_SURVIVAL_PROGRESS_SECONDS: "0.05" },
   }).spawn();
-  await new Promise((r) => setTimeout(r, 1500)); // ~1 000 steps at ~1 ms/step
-  child.kill("SIGTERM");
-  const res = await child.output();
-  equal(res.code, 130, new TextDecoder().decode(res.stderr));
+  // once it has reported steps done (a progress line), not at a guessed time
+  let stderr = "";
+  const dec = new TextDecoder();
+  const stdout = child.stdout.pipeTo(new WritableStream());
+  for await (const chunk of child.stderr) {
+    stderr += dec.decode(chunk);
+    if (/ [1-9]\d*\/1000000 steps/.test(stderr) && !stderr.includes("SIGTERM")) {
+      child.kill("SIGTERM");
+      stderr += "(SIGTERM sent)";
+    }
+  }
+  await stdout;
+  const res = await child.status;
+  equal(res.code, 130, stderr);
   const meta = JSON.parse(await Deno.readTextFile(`${dir}/run.json`));
   equal(meta.interrupted, true);
   const n = meta.stepsDone;

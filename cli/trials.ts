@@ -10,14 +10,23 @@ import { join } from "node:path";
 import { runTrials, type TrialJob } from "../train/pool.ts";
 import { sweepProgress } from "../train/progress.ts";
 import type { TrialRecords } from "../train/trainer.ts";
-import { summarize, writeRunDir } from "../store/run_dir.ts";
+import {
+  readRunDir,
+  removeStaleTemps,
+  runDirBytes,
+  summarize,
+  writeRunDir,
+} from "../store/run_dir.ts";
+import { checkFreeSpace } from "../store/disk.ts";
+import type { RecordOptions } from "../train/trainer.ts";
 import { canonicalJson } from "../store/store.ts";
-import { keyConfig, makeConfig } from "../protocol/config.ts";
+import { keyConfig, makeConfig, type TrialConfig } from "../protocol/config.ts";
 import {
   backendFrom,
   checkFits,
   checkOutDir,
   configFrom,
+  onInterrupt,
   parse,
   recordOptionsFrom,
   runCli,
@@ -71,6 +80,40 @@ export function parseSeeds(spec: string): number[] {
   return out;
 }
 
+/**
+ * Why a seed's run directory cannot be skipped on a resume: "absent", a one-line fault (a missing
+ * or damaged file, a run of another configuration), or undefined when it holds this trial whole.
+ */
+async function damage(
+  dir: string,
+  config: TrialConfig,
+  records: Omit<RecordOptions, "signal" | "onProgress">,
+): Promise<string | undefined> {
+  try {
+    await Deno.stat(dir);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return "absent";
+    throw e;
+  }
+  try {
+    const { summary } = await readRunDir(dir);
+    if (canonicalJson(keyConfig(summary.config)) !== canonicalJson(keyConfig(config))) {
+      return "its run.json holds another configuration";
+    }
+    if (summary.interrupted) return "an interrupted run";
+    const want = [
+      ...(records.gradSignals ? ["grad_signals"] : []),
+      ...((records.embeddingsUntil ?? 0) > 0 && config.steps > 0 ? ["embeddings"] : []),
+      ...((records.paramsEvery ?? 0) > 0 ? ["param_snapshots"] : []),
+    ];
+    const lacking = want.filter((r) => !summary.records.includes(r));
+    if (lacking.length > 0) return `it lacks ${lacking.join(", ")}`;
+    return undefined;
+  } catch (e) {
+    return (e as Error).message.split("\n")[0];
+  }
+}
+
 /** Run `trials` with these command-line arguments. */
 export function trialsMain(args: string[]): Promise<void> {
   return runCli("trials", async () => {
@@ -88,6 +131,9 @@ export function trialsMain(args: string[]): Promise<void> {
       if (values[o] !== undefined) {
         throw new UsageError(`${o}: not available in trials (use train)`);
       }
+    }
+    if (values.seed !== undefined) {
+      throw new UsageError(`seed ${values.seed}: trials takes --seeds; allowed without --seed`);
     }
     if (values.seeds === undefined) throw new UsageError(`seeds: missing; e.g. --seeds 0..9`);
     const seeds = parseSeeds(String(values.seeds));
@@ -109,6 +155,7 @@ export function trialsMain(args: string[]): Promise<void> {
     });
     const dirOf = (seed: number) => join(out!, `seed-${seed}`);
     const todo: number[] = [];
+    const damaged = new Set<number>();
     if (out !== undefined) {
       const sweepFile = join(out, "sweep.json");
       let stored: string | undefined;
@@ -135,17 +182,29 @@ export function trialsMain(args: string[]): Promise<void> {
         );
       }
       for (const seed of seeds) {
-        try {
-          await Deno.stat(join(dirOf(seed), "run.json"));
-          continue; // finished earlier
-        } catch { /* not yet */ }
+        const why = await damage(dirOf(seed), makeConfig({ ...base, seed }), records);
+        if (why === undefined) continue; // finished earlier, and whole
+        if (why !== "absent") {
+          damaged.add(seed);
+          console.error(`trials: ${dirOf(seed)} is damaged (${why}); training seed ${seed} again`);
+        }
         todo.push(seed);
       }
+      checkFreeSpace(
+        out,
+        todo.length * runDirBytes(base, records),
+        `out ${out}: ${todo.length} run directories`,
+      );
       await Deno.mkdir(out, { recursive: true });
+      for (const name of await removeStaleTemps(out)) {
+        console.error(`trials: removed ${join(out, name)}, left by a run that was killed`);
+      }
       await Deno.writeTextFile(sweepFile, identity + "\n");
       if (todo.length < seeds.length) {
         console.error(
-          `trials: ${seeds.length - todo.length} of ${seeds.length} already in ${out}, skipped`,
+          `trials: ${
+            seeds.length - todo.length
+          } of ${seeds.length} already in ${out}, checked whole and skipped`,
         );
       }
     } else todo.push(...seeds);
@@ -156,10 +215,17 @@ export function trialsMain(args: string[]): Promise<void> {
     }));
     const t0 = performance.now();
     const counts = new Map<string, number>();
+    const counted = () => [...counts.values()].reduce((a, b) => a + b, 0);
     const progress = sweepProgress("trials");
+    let written = 0;
     const onResult = async (i: number, rec: TrialRecords) => {
+      if (rec.interrupted) return; // cut short by Ctrl-C: not this seed's trial
+      const seed = jobs[i].config.seed;
       const s = summarize(jobs[i].config, rec);
-      if (out !== undefined) await writeRunDir(dirOf(jobs[i].config.seed), rec, s);
+      if (out !== undefined) {
+        await writeRunDir(dirOf(seed), rec, s, { replace: damaged.has(seed) });
+        written++;
+      }
       const key = s.circles === null ? "diverged" : String(s.circles.length);
       counts.set(key, (counts.get(key) ?? 0) + 1);
       if (Deno.stderr.isTerminal()) Deno.stderr.writeSync(new TextEncoder().encode("\r\x1b[K"));
@@ -173,7 +239,26 @@ export function trialsMain(args: string[]): Promise<void> {
         } ms/step`,
       );
     };
-    await runTrials(jobs, { backend, workers, onProgress: progress, onResult });
+    const interrupt = onInterrupt(
+      "trials",
+      () =>
+        out === undefined
+          ? `${counted()} of ${jobs.length} trials finished (printed above); nothing is written without --out`
+          : `${written} of ${jobs.length} trials finished and kept in ${out} (${
+            seeds.length - todo.length + written
+          } of ${seeds.length} there); the same command again resumes`,
+    );
+    try {
+      await runTrials(jobs, {
+        backend,
+        workers,
+        onProgress: progress,
+        onResult,
+        keepResults: false,
+      });
+    } finally {
+      interrupt.dispose();
+    }
     const wall = (performance.now() - t0) / 1000;
     const order = (k: string) => (k === "diverged" ? Infinity : Number(k));
     const hist = [...counts.entries()].sort((a, b) => order(a[0]) - order(b[0])).map((

@@ -42,22 +42,25 @@ export function gpuDevice(): Promise<{ device: GPUDevice; adapter: GPUAdapter }>
 }
 
 /** Mesa prints "error: XDG_RUNTIME_DIR is invalid or not set" on every adapter request without
- * one (harmless, but it reads like a failure): give the process a private 0700 folder when the
- * variable is unset on Linux. */
+ * one (harmless, but it reads like a failure): give the process a 0700 folder of its user when
+ * the variable is unset on Linux — one per user (`$TMPDIR/circle-survival-xdg-UID`), reused by
+ * every run, so a killed run leaves nothing behind to pile up. A folder of that name that is not
+ * this user's own 0700 directory is left alone (and Mesa prints its warning). */
 function quietMesa(): void {
   try {
-    if (Deno.build.os === "linux" && !Deno.env.get("XDG_RUNTIME_DIR")) {
-      const dir = Deno.makeTempDirSync({ prefix: "circle-survival-xdg-" });
-      Deno.chmodSync(dir, 0o700);
-      Deno.env.set("XDG_RUNTIME_DIR", dir);
-      globalThis.addEventListener("unload", () => {
-        try {
-          Deno.removeSync(dir, { recursive: true });
-        } catch { /* already gone */ }
-      });
+    if (Deno.build.os !== "linux" || Deno.env.get("XDG_RUNTIME_DIR")) return;
+    const uid = Deno.uid();
+    const dir = `${Deno.env.get("TMPDIR") ?? "/tmp"}/circle-survival-xdg-${uid}`;
+    try {
+      Deno.mkdirSync(dir, { mode: 0o700 });
+    } catch (e) {
+      if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
     }
+    const info = Deno.lstatSync(dir);
+    if (!info.isDirectory || info.uid !== uid || ((info.mode ?? 0) & 0o077) !== 0) return;
+    Deno.env.set("XDG_RUNTIME_DIR", dir);
   } catch {
-    // without env or write permission Mesa just prints its warning
+    // without env, sys or write permission Mesa just prints its warning
   }
 }
 

@@ -100,7 +100,7 @@ export function makeConfig(partial: Partial<TrialConfig> = {}): TrialConfig {
     throw new ConfigError(`wd ${c.wd}: allowed is a finite number >= 0`);
   }
   if (typeof c.lr !== "number" || !Number.isFinite(c.lr) || c.lr <= 0) {
-    throw new ConfigError(`lr ${c.lr}: allowed is a finite number > 0`);
+    throw new ConfigError(`lr ${c.lr}: allowed is a positive finite number`);
   }
   if (!INIT_MODES.includes(c.mode)) {
     throw new ConfigError(`mode ${JSON.stringify(c.mode)}: allowed are ${INIT_MODES.join(", ")}`);
@@ -155,20 +155,37 @@ export function keyConfig(c: TrialConfig): Partial<TrialConfig> {
   return optimizer === "adamw" ? rest : c;
 }
 
+/** A decimal number as the command line takes it: digits, an optional fraction and exponent (no
+ * hexadecimal, octal or binary literals, no "Infinity"). */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
 /**
- * Parse a number from a command-line string strictly (no trailing junk, no empty string).
+ * Parse a number from a command-line string strictly: a decimal number (no trailing junk, no empty
+ * string, no `0x11`), that float64 holds without rounding it to 0 or to infinity. `allowed` says
+ * what the option takes (for the message).
  *
  * @example
  * ```ts
  * import { parseNumber } from "./config.ts";
- * console.log(parseNumber("wd", "0.5")); // 0.5
+ * if (parseNumber("wd", "0.5") !== 0.5 || parseNumber("steps", "1e3") !== 1000) throw new Error();
+ * let refused = 0;
+ * for (const t of ["0x11", "1e-400", "1e400", "Infinity", ""]) {
+ *   try { parseNumber("lr", t); } catch { refused++; }
+ * }
+ * if (refused !== 5) throw new Error(`${refused} of 5 refused`);
  * ```
  */
-export function parseNumber(name: string, text: string): number {
+export function parseNumber(name: string, text: string, allowed = "a number"): number {
   const t = text.trim();
-  const v = t === "" ? NaN : Number(t);
-  if (Number.isNaN(v)) {
-    throw new ConfigError(`${name} ${JSON.stringify(text)}: allowed is a number`);
+  if (!DECIMAL.test(t)) {
+    throw new ConfigError(`${name} ${JSON.stringify(text)}: allowed is ${allowed}`);
+  }
+  const v = Number(t);
+  if (v === 0 && /[1-9]/.test(t.split(/[eE]/)[0])) {
+    throw new ConfigError(`${name} ${t}: underflows to 0 in float64; allowed is ${allowed}`);
+  }
+  if (!Number.isFinite(v)) {
+    throw new ConfigError(`${name} ${t}: overflows float64; allowed is ${allowed}`);
   }
   return v;
 }

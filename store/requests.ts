@@ -15,8 +15,10 @@ import type { EmbeddingSpec } from "../protocol/embedding.ts";
 import { type PoolProgress, runTrials, type TrialJob } from "../train/pool.ts";
 import type { TrialRecords } from "../train/trainer.ts";
 import { asmBackend } from "../core_asm/asm_backend.ts";
-import { runArrays, summarize } from "./run_dir.ts";
-import { type ResultsStore, trialKey } from "./store.ts";
+import { initBytes, runArrays, runDirBytes, summarize } from "./run_dir.ts";
+import { type ResultsStore, StoreError, trialKey } from "./store.ts";
+import { checkTrial, type WholeTrial } from "./trial_check.ts";
+import { checkFreeSpace, isDiskFull } from "./disk.ts";
 
 /** What a figure (or a sweep) asks to be trained. */
 export interface TrialRequest {
@@ -83,19 +85,38 @@ export interface ResolveOptions {
   /** Ignore stored trials (rerun and replace them). */
   fresh?: boolean;
   onProgress?: (s: PoolProgress) => void;
-}
-
-/** The store key of a request trained on `backend` (its config as `keyConfig` gives it: the
- * paper's optimiser is left out, so keys made before `--optimizer` existed stay valid). */
-export function requestKey(req: TrialRequest, backend: string): Promise<string> {
-  return trialKey(
-    { config: keyConfig(req.config), records: req.records ?? {}, embedding: req.embedding },
-    backend,
-  );
+  /** Stop the trials at their next step when aborted; the finished ones are stored, the ones
+   * cut short are not. */
+  signal?: AbortSignal;
 }
 
 /**
- * The requests' keys and which of them the store lacks (each missing key once).
+ * What of a request its store key is made from: its config as `keyConfig` gives it (the paper's
+ * optimiser left out, so keys made before `--optimizer` existed stay valid), its records and its
+ * embedding spec.
+ *
+ * @example
+ * ```ts
+ * import { keyRequest } from "./requests.ts";
+ * import { makeConfig } from "../protocol/config.ts";
+ * const k = keyRequest({ config: makeConfig() }) as { config: Record<string, unknown> };
+ * if ("optimizer" in k.config) throw new Error("adamw is left out of the key");
+ * ```
+ */
+export function keyRequest(req: TrialRequest): unknown {
+  return { config: keyConfig(req.config), records: req.records ?? {}, embedding: req.embedding };
+}
+
+/** The store key of a request trained on `backend` ({@linkcode keyRequest}, the backend and the
+ * training version). */
+export function requestKey(req: TrialRequest, backend: string): Promise<string> {
+  return trialKey(keyRequest(req), backend);
+}
+
+/**
+ * The requests' keys and which of them the store lacks (each missing key once). Every stored
+ * trial that would serve a request is checked whole first (store/trial_check.ts): a damaged or
+ * incomplete one is a one-line `StoreError` naming the store and the trial, before any training.
  *
  * @example
  * ```ts ignore
@@ -110,8 +131,15 @@ export async function plan(
 ): Promise<{ keys: string[]; missing: Map<string, TrialRequest> }> {
   const keys = await Promise.all(reqs.map((r) => requestKey(r, backend)));
   const missing = new Map<string, TrialRequest>();
+  const checked = new Set<string>();
   reqs.forEach((r, i) => {
-    if ((fresh || !store.has(keys[i])) && !missing.has(keys[i])) missing.set(keys[i], r);
+    const key = keys[i];
+    if (fresh || !store.has(key)) {
+      if (!missing.has(key)) missing.set(key, r);
+    } else if (!checked.has(key)) {
+      checkWhole(store, key);
+      checked.add(key);
+    }
   });
   return { keys, missing };
 }
@@ -181,11 +209,22 @@ export async function trainMissing(
     records: r.records,
     embedding: r.embedding,
   }));
+  if (opts.store.path !== ":memory:" && entries.length > 0) {
+    const bytes = entries.reduce((s, [, r]) => s + storedBytes(r), 0);
+    checkFreeSpace(
+      opts.store.path,
+      bytes + 16 * 2 ** 20,
+      `store ${opts.store.path}: ${entries.length} trials to train`,
+    );
+  }
   await runTrials(jobs, {
     backend,
     workers: opts.workers,
+    keepResults: false,
+    signal: opts.signal,
     onProgress: opts.onProgress,
     onResult: (i, rec) => {
+      if (rec.interrupted) return; // a trial cut short is not the trial its key names
       const [key, r] = entries[i];
       storeRecords(opts.store, key, r, rec);
     },
@@ -207,6 +246,28 @@ export async function resolveTrials(
 ): Promise<TrialResult[]> {
   const keys = await trainMissing(reqs, opts);
   return keys.map((k) => loadResult(opts.store, k));
+}
+
+/** {@linkcode checkTrial}, its message telling how to replace the trial. */
+function checkWhole(store: ResultsStore, key: string): WholeTrial {
+  try {
+    return checkTrial(store, key);
+  } catch (e) {
+    if (e instanceof StoreError && !isDiskFull(e)) {
+      throw new StoreError(`${e.message}; --fresh trains it again`);
+    }
+    throw e;
+  }
+}
+
+/** Bytes a request's trial takes in the store (its arrays as `.npy`; lean ones as float32 and
+ * without parameters), for the disk check before training. */
+export function storedBytes(req: TrialRequest): number {
+  const r = req.records ?? {};
+  const bytes = runDirBytes(req.config, r) - initBytes(req.config);
+  return r.lean
+    ? (bytes - 8 * paramLayout(req.config.p, req.config.d, req.config.hidden).total) / 2
+    : bytes;
 }
 
 function storeRecords(
@@ -233,20 +294,17 @@ function storeRecords(
   }, arrays);
 }
 
-/** Read a stored trial back (every array verified against its digest). */
+/** Read a stored trial back: checked whole (every array its request implies there, verified
+ * against its digest, of the shape the others give it; a one-line `StoreError` naming the store
+ * and the trial otherwise). */
 export function loadResult(store: ResultsStore, key: string): TrialResult {
-  const t = store.get(key);
-  if (!t) throw new Error(`trial ${key} is not in the store ${store.path}`);
+  const { trial: t, arrays } = checkWhole(store, key);
   const req = t.request as TrialRequest;
   const a = (name: string) => {
-    const arr = store.array(key, name);
+    const arr = arrays[name];
     return arr ? Float64Array.from(arr.data) : undefined;
   };
-  const need = (name: string) => {
-    const v = a(name);
-    if (!v) throw new Error(`store ${store.path}: trial ${key} has no ${name} array`);
-    return v;
-  };
+  const need = (name: string) => a(name)!; // present: checkTrial saw to it
   const { p, d } = req.config;
   const signals = need("signals");
   const lean = req.records?.lean === true;

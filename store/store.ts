@@ -11,6 +11,7 @@ import { DatabaseSync } from "node:sqlite";
 import { createHash } from "node:crypto";
 import { dirname } from "node:path";
 import { decodeNpy, encodeNpy, type NpyArray } from "./npy.ts";
+import { firstLine, isDiskFull } from "./disk.ts";
 
 /** The training semantics' version: bump it when a change alters what a trial computes. */
 export const TRAINING_VERSION = "4"; // 4: the asm core blocked (row blocks, 4×8 tiles: f32 summation order)
@@ -104,9 +105,26 @@ export class ResultsStore {
   readonly path: string;
   readonly #db: DatabaseSync;
 
-  private constructor(path: string, db: DatabaseSync) {
+  /** The stores of this process that are open (closed together on a failure's exit). */
+  static readonly #open = new Set<ResultsStore>();
+
+  readonly #readOnly: boolean;
+
+  private constructor(path: string, db: DatabaseSync, readOnly: boolean) {
     this.path = path;
     this.#db = db;
+    this.#readOnly = readOnly;
+    ResultsStore.#open.add(this);
+  }
+
+  /** Close every store this process holds open: a command that stops on a failure or a signal
+   * leaves each store closed cleanly (no WAL or shared-memory file left beside it). */
+  static closeAll(): void {
+    for (const s of [...ResultsStore.#open]) {
+      try {
+        s.close();
+      } catch { /* already unusable */ }
+    }
   }
 
   /**
@@ -137,13 +155,26 @@ export class ResultsStore {
         }
       }
     }
+    // A read-only connection to a WAL store leaves empty -wal and -shm files beside it (only a
+    // writer may remove them), so a store opened to be read is opened writable where it can be
+    // (and where no WAL is there already) and only read; the instance refuses writes.
+    let connectReadOnly = opts.readOnly ?? false;
+    if (connectReadOnly && path !== ":memory:") {
+      const wal = await Deno.stat(`${path}-wal`).then(() => true, () => false);
+      const writable = await Deno.open(path, { read: true, write: true }).then(
+        (f) => (f.close(), true),
+        () => false,
+      );
+      if (!wal && writable) connectReadOnly = false;
+    }
     let db: DatabaseSync;
+    let tables: string[];
     try {
-      db = new DatabaseSync(path, { readOnly: opts.readOnly ?? false });
+      db = new DatabaseSync(path, { readOnly: connectReadOnly });
       db.exec("PRAGMA busy_timeout = 10000;");
       const version = (db.prepare("PRAGMA user_version").get() as { user_version: number })
         .user_version;
-      const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as {
+      tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as {
         name: string;
       }[]).map((r) => r.name);
       if (tables.length > 0 && version !== SCHEMA) {
@@ -158,14 +189,17 @@ export class ResultsStore {
       }
     } catch (e) {
       if (e instanceof StoreError) throw e;
+      if (isDiskFull(e)) throw fail("disk full: cannot be opened", e);
       const readOnlyPlace = /readonly|read-only|permission denied/i.test(String(e));
       throw fail(readOnlyPlace ? "cannot be written" : "is not a results store", e);
     }
     if (!opts.readOnly) {
       try {
-        db.exec(`
+        // a new store gets its tables; an existing one is only checked to be writable (a write
+        // lock taken and given back: nothing of the file changes)
+        if (tables.length === 0) {
+          db.exec(`
           PRAGMA journal_mode = WAL;
-          PRAGMA synchronous = NORMAL;
           CREATE TABLE IF NOT EXISTS trials (
             key TEXT PRIMARY KEY,
             request TEXT NOT NULL,
@@ -182,29 +216,55 @@ export class ResultsStore {
             PRIMARY KEY (key, name)
           );
           PRAGMA user_version = ${SCHEMA};
-          BEGIN IMMEDIATE;
-          DELETE FROM trials WHERE key = '';
-          COMMIT;
         `);
+        }
+        db.exec("PRAGMA synchronous = NORMAL; BEGIN IMMEDIATE;");
+        if (db.prepare("SELECT 1 FROM trials WHERE key = ''").get() !== undefined) {
+          db.exec("DELETE FROM trials WHERE key = ''");
+        }
+        db.exec("COMMIT");
       } catch (e) {
         try {
           db.close();
         } catch { /* already unusable */ }
-        throw fail("cannot be written", e);
+        throw fail(isDiskFull(e) ? "disk full: cannot be written" : "cannot be written", e);
       }
     }
-    return new ResultsStore(path, db);
+    return new ResultsStore(path, db, opts.readOnly ?? false);
   }
 
-  /** Run a query; SQLite's errors become one line naming the store (and the trial). */
+  /** Run a query; SQLite's errors become one line naming the store (and the trial); a full disk
+   * says so. */
   #q<T>(what: string, f: () => T): T {
     try {
       return f();
     } catch (e) {
       if (e instanceof StoreError) throw e;
-      throw new StoreError(
-        `store ${this.path}: ${what}: ${(e as Error).message.split("\n")[0]}`,
-      );
+      if (isDiskFull(e)) {
+        throw new StoreError(
+          `store ${this.path}: disk full: ${what} (${
+            firstLine(e)
+          }); the trials stored before are kept`,
+        );
+      }
+      throw new StoreError(`store ${this.path}: ${what}: ${firstLine(e)}`);
+    }
+  }
+
+  /** Run `f` in one write transaction: committed whole, or rolled back (where SQLite has not
+   * already rolled it back itself, as it does on a full disk) with `f`'s error rethrown. */
+  #transaction(f: () => void): void {
+    if (this.#readOnly) throw new StoreError(`store ${this.path}: opened to be read, not written`);
+    const db = this.#db;
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      f();
+      db.exec("COMMIT");
+    } catch (e) {
+      try {
+        if (db.isTransaction) db.exec("ROLLBACK");
+      } catch { /* the first error is the one to report */ }
+      throw e;
     }
   }
 
@@ -219,9 +279,8 @@ export class ResultsStore {
   /** Store a finished trial and its arrays atomically (replacing one under the same key). */
   put(trial: Omit<StoredTrial, "createdAt" | "version">, arrays: Record<string, NpyArray>): void {
     const db = this.#db;
-    this.#q(`trial ${trial.key} cannot be written`, () => {
-      db.exec("BEGIN IMMEDIATE");
-      try {
+    this.#q(`trial ${trial.key} cannot be written`, () =>
+      this.#transaction(() => {
         db.prepare("DELETE FROM arrays WHERE key = ?").run(trial.key);
         db.prepare(
           "INSERT OR REPLACE INTO trials (key, request, backend, version, summary, created_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -238,12 +297,7 @@ export class ResultsStore {
           const bytes = encodeNpy(arr);
           ins.run(trial.key, name, bytes, digestBytes(bytes));
         }
-        db.exec("COMMIT");
-      } catch (e) {
-        db.exec("ROLLBACK");
-        throw e;
-      }
-    });
+      }));
   }
 
   /** The stored trial under `key`, or undefined. */
@@ -253,15 +307,51 @@ export class ResultsStore {
         "SELECT key, request, backend, version, summary, created_at FROM trials WHERE key = ?",
       ).get(key) as Record<string, string> | undefined;
       if (!row) return undefined;
+      const parsed = (what: string, text: string) => {
+        try {
+          return JSON.parse(text);
+        } catch {
+          throw new StoreError(
+            `store ${this.path}: trial ${key}: its ${what} is not valid JSON (damaged)`,
+          );
+        }
+      };
       return {
         key: row.key,
-        request: JSON.parse(row.request),
+        request: parsed("request", row.request),
         backend: row.backend,
         version: row.version,
-        summary: JSON.parse(row.summary),
+        summary: parsed("summary", row.summary),
         createdAt: row.created_at,
       };
     });
+  }
+
+  /** The names of a trial's stored arrays, in name order. */
+  arrayNames(key: string): string[] {
+    return this.#q(
+      `trial ${key} cannot be read`,
+      () =>
+        (this.#db.prepare("SELECT name FROM arrays WHERE key = ? ORDER BY name").all(key) as {
+          name: string;
+        }[]).map((r) => r.name),
+    );
+  }
+
+  /** What a trial holds, as one digest: its request, backend, version and its arrays' stored
+   * digests (not their bytes: `checkTrial` verifies those), not its summary, whose timings differ
+   * between two runs of one trial. Equal for two copies of one trial. */
+  async contentDigest(key: string): Promise<string> {
+    const parts = this.#q(`trial ${key} cannot be read`, () => {
+      const t = this.#db.prepare("SELECT request, backend, version FROM trials WHERE key = ?")
+        .get(key) as Record<string, string> | undefined;
+      if (!t) throw new StoreError(`store ${this.path}: trial ${key} is not in the store`);
+      const arrays = this.#db.prepare(
+        "SELECT name, sha256 FROM arrays WHERE key = ? ORDER BY name",
+      ).all(key) as { name: string; sha256: string }[];
+      return [t.request, t.backend, t.version, ...arrays.map((a) => `${a.name}:${a.sha256}`)];
+    });
+    return await sha256(parts.join("\n"));
   }
 
   /** One stored array of a trial, or undefined; its digest is checked (damage is a
@@ -311,17 +401,11 @@ export class ResultsStore {
     for (const key of src.keys()) {
       if (this.has(key)) continue;
       const [t, arrays] = src.#raw(key);
-      this.#q(`trial ${key} cannot be written`, () => {
-        db.exec("BEGIN IMMEDIATE");
-        try {
+      this.#q(`trial ${key} cannot be written`, () =>
+        this.#transaction(() => {
           insTrial.run(t.key, t.request, t.backend, t.version, t.summary, t.created_at);
           for (const a of arrays) insArray.run(key, a.name, a.npy, a.sha256);
-          db.exec("COMMIT");
-        } catch (e) {
-          db.exec("ROLLBACK");
-          throw e;
-        }
-      });
+        }));
     }
     return this.count() - before;
   }
@@ -360,10 +444,12 @@ export class ResultsStore {
 
   /** Run SQL that returns nothing (maintenance: checkpoints). */
   exec(sql: string): void {
+    if (this.#readOnly) throw new StoreError(`store ${this.path}: opened to be read, not written`);
     this.#q("cannot be written", () => this.#db.exec(sql));
   }
 
   close(): void {
+    ResultsStore.#open.delete(this);
     this.#db.close();
   }
 }

@@ -242,3 +242,78 @@ export async function assertFixtureParity(
     throw new Error(`surviving circles ${mine} where the fixture has ${theirs}`);
   }
 }
+
+const ROOT = new URL("..", import.meta.url).pathname;
+
+/**
+ * The `deno run` arguments of a deno task (deno.json's): its permission flags and its script as
+ * an absolute path, so a test runs a command exactly as `deno task NAME` does, from any folder.
+ */
+export function taskArgs(task: string): string[] {
+  const tasks = JSON.parse(Deno.readTextFileSync(`${ROOT}deno.json`)).tasks;
+  const command = (typeof tasks[task] === "string" ? tasks[task] : tasks[task]?.command) as
+    | string
+    | undefined;
+  if (!command?.startsWith("deno run ")) throw new Error(`task ${task}: not a deno run task`);
+  return command.slice("deno run ".length).split(" ").map((a) =>
+    a.startsWith("-") ? a : `${ROOT}${a}`
+  );
+}
+
+/**
+ * Every file and folder under `dir` with its size and content digest: two snapshots are equal
+ * when nothing under `dir` was written, created or removed.
+ */
+export async function treeSnapshot(dir: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const walk = async (d: string) => {
+    let entries: Deno.DirEntry[];
+    try {
+      entries = await Array.fromAsync(Deno.readDir(d));
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = `${d}/${e.name}`;
+      if (e.isDirectory) {
+        out.set(p, "dir");
+        await walk(p);
+      } else {
+        const bytes = await Deno.readFile(p).catch(() => new Uint8Array(0));
+        const h = await crypto.subtle.digest("SHA-256", bytes);
+        out.set(p, `${bytes.length}:${Array.from(new Uint8Array(h).slice(0, 8)).join(".")}`);
+      }
+    }
+  };
+  await walk(dir);
+  return out;
+}
+
+/** What changed between two snapshots of {@linkcode treeSnapshot} (empty when nothing did). */
+export function treeChanges(before: Map<string, string>, after: Map<string, string>): string[] {
+  const changes: string[] = [];
+  for (const [p, v] of after) {
+    if (!before.has(p)) changes.push(`created ${p}`);
+    else if (before.get(p) !== v) changes.push(`changed ${p}`);
+  }
+  for (const p of before.keys()) if (!after.has(p)) changes.push(`removed ${p}`);
+  return changes;
+}
+
+/**
+ * A command line that runs `script` (a shell script; `$DISK` is the mount point) with a small
+ * tmpfs of `kib` KiB mounted on `mountPoint`, in a mount namespace of its own: a real full disk
+ * (ENOSPC) without touching the machine's filesystems. As root it uses `unshare -m`; otherwise a
+ * user namespace (`unshare -U -r -m`), which the kernel must allow.
+ */
+export function smallDiskCommand(mountPoint: string, kib: number, script: string): string[] {
+  const ns = Deno.uid() === 0 ? ["-m", "--propagation", "private"] : ["-U", "-r", "-m"];
+  const quoted = `'${mountPoint.replaceAll("'", `'\\''`)}'`;
+  return [
+    "unshare",
+    ...ns,
+    "sh",
+    "-c",
+    `DISK=${quoted}\nmount -t tmpfs -o size=${kib}k tmpfs "$DISK" || { echo "cannot mount a tmpfs: the disk-full cases need root or user namespaces" >&2; exit 99; }\n${script}`,
+  ];
+}

@@ -43,7 +43,8 @@ export function jobInit(job: TrialJob): TrialInit {
 /** @internal messages to a worker */
 export type WorkerRequest =
   | { kind: "module"; module: WebAssembly.Module }
-  | { kind: "job"; index: number; job: TrialJob; backend: string };
+  | { kind: "job"; index: number; job: TrialJob; backend: string }
+  | { kind: "stop" };
 
 /** @internal messages from a worker */
 export type WorkerReply =
@@ -69,6 +70,13 @@ export interface PoolOptions {
   onResult?: (index: number, rec: TrialRecords) => void | Promise<void>;
   /** Called as steps progress. */
   onProgress?: (state: PoolProgress) => void;
+  /** Stop when aborted: no trial starts any more, and the running ones stop after their current
+   * step, their records marked `interrupted` (given to `onResult` like any other). */
+  signal?: AbortSignal;
+  /** Keep every trial's records for the returned list (default true); false returns an empty
+   * list and leaves each trial's records to `onResult` alone, so a long sweep's records are not
+   * all held in memory at once. */
+  keepResults?: boolean;
 }
 
 /**
@@ -114,8 +122,10 @@ async function runInBatches(
       const part = group.slice(i, i + backend.caps.maxBatch);
       const specs = part.map((j) => ({ config: jobs[j].config, ...inits[j] }));
       const steps = jobs[part[0]].config.steps;
+      if (opts.signal?.aborted) return results;
       const recs = await trainBatch(backend, specs, {
         ...jobs[part[0]].records,
+        signal: opts.signal,
         onProgress: (done) =>
           opts.onProgress?.({
             done: doneBefore + done * part.length,
@@ -126,7 +136,7 @@ async function runInBatches(
       });
       doneBefore += steps * part.length;
       for (const [k, j] of part.entries()) {
-        results[j] = recs[k];
+        if (opts.keepResults !== false) results[j] = recs[k];
         finished++;
         await opts.onResult?.(j, recs[k]);
       }
@@ -146,13 +156,21 @@ async function runOnWorkers(
   const results: TrialRecords[] = new Array(jobs.length);
   const stepsDone = new Float64Array(jobs.length);
   const totalSteps = jobs.reduce((s, j) => s + j.config.steps, 0);
-  let next = 0, finished = 0, sumDone = 0;
+  let next = 0, finished = 0, sumDone = 0, running = 0;
   const workers: Worker[] = [];
+  const stopAll = () => {
+    for (const w of workers) w.postMessage({ kind: "stop" } as WorkerRequest);
+  };
   try {
     await new Promise<void>((resolve, reject) => {
       if (jobs.length === 0) return resolve();
+      opts.signal?.addEventListener("abort", () => {
+        stopAll();
+        if (running === 0) resolve();
+      });
       const feed = (w: Worker) => {
-        if (next < jobs.length) {
+        if (next < jobs.length && !opts.signal?.aborted) {
+          running++;
           const index = next++;
           w.postMessage(
             { kind: "job", index, job: jobs[index], backend: backend.name } as WorkerRequest,
@@ -179,7 +197,8 @@ async function runOnWorkers(
             reject(new Error(`trial ${m.index} (seed ${jobs[m.index].config.seed}): ${m.message}`));
             return;
           }
-          results[m.index] = m.rec;
+          if (opts.keepResults !== false) results[m.index] = m.rec;
+          running--;
           finished++;
           sumDone += jobs[m.index].config.steps - stepsDone[m.index];
           stepsDone[m.index] = jobs[m.index].config.steps;
@@ -191,7 +210,7 @@ async function runOnWorkers(
             return;
           }
           opts.onProgress?.({ done: sumDone, total: totalSteps, finished, trials: jobs.length });
-          if (finished === jobs.length) resolve();
+          if (finished === jobs.length || (opts.signal?.aborted && running === 0)) resolve();
         };
         feed(w);
       }

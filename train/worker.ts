@@ -26,20 +26,34 @@ export function installTrialWorker(): void {
   self.onmessage = onMessage;
 }
 
+/** The running trial's stop (a "stop" message aborts it: the trainer ends after its step). */
+let stop: AbortController | undefined;
+
 async function onMessage(ev: MessageEvent<WorkerRequest>): Promise<void> {
   const msg = ev.data;
   if (msg.kind === "module") {
     await coreModule(msg.module);
     return;
   }
+  if (msg.kind === "stop") {
+    stop?.abort();
+    return;
+  }
   const { job } = msg;
+  const controller = new AbortController();
+  stop = controller;
   try {
-    let last = 0;
+    let last = 0, lastAt = performance.now();
     const rec = await train(getBackend(msg.backend), { config: job.config, ...jobInit(job) }, {
       ...job.records,
+      signal: controller.signal,
       onProgress: (done, total) => {
-        if (done - last < 250 && done < total) return;
+        // the first step (the caller then knows that steps are done), every 250 steps, and at
+        // least every second for slow steps (the float64 reference)
+        const due = last === 0 || done - last >= 250 || performance.now() - lastAt >= 1000;
+        if (!due && done < total) return;
         last = done;
+        lastAt = performance.now();
         self.postMessage({ kind: "progress", index: msg.index, done, total } as WorkerReply);
       },
     });

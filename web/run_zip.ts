@@ -8,7 +8,7 @@
  */
 import { strFromU8, strToU8, unzipSync, zipSync } from "fflate";
 import { decodeNpy, encodeNpy, type NpyArray, NpyError } from "../store/npy.ts";
-import { runArrays, runRecords, type RunSummary } from "../store/run_dir.ts";
+import { parseSummary, runArrays, runRecords, type RunSummary } from "../store/run_dir.ts";
 import type { TrialRecords } from "../train/trainer.ts";
 
 /** A run as the explorer holds it: run.json's summary and the records. */
@@ -66,15 +66,7 @@ export function runFromFiles(files: Map<string, Uint8Array>): RunFiles {
   if (!json) {
     throw new NpyError(`run.json: missing (a run directory holds run.json and .npy files)`);
   }
-  let summary: RunSummary;
-  try {
-    summary = JSON.parse(strFromU8(json));
-  } catch (e) {
-    throw new NpyError(`run.json: not JSON (${(e as Error).message})`);
-  }
-  if (!summary?.config || typeof summary.config.p !== "number") {
-    throw new NpyError(`run.json: no "config" with p, d (not a run directory's run.json)`);
-  }
+  const summary = parseSummary(strFromU8(json), "run.json");
   const arrays: Record<string, NpyArray> = {};
   for (const [name, bytes] of byName) {
     if (name.endsWith(".npy")) arrays[name.slice(0, -4)] = decodeNpy(bytes, name);

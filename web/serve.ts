@@ -8,7 +8,7 @@
  * @module
  */
 import { extname, join, normalize, resolve } from "node:path";
-import { parse, runCli, UsageError, type Values } from "../cli/options.ts";
+import { handleInterrupts, parse, runCli, UsageError, type Values } from "../cli/options.ts";
 import { ResultsStore, StoreError } from "../store/store.ts";
 import { runRecords, type RunSummary } from "../store/run_dir.ts";
 import type { NpyArray } from "../store/npy.ts";
@@ -241,25 +241,57 @@ export function exploreMain(args: string[]): Promise<void> {
     if (values.results !== undefined && !(await exists(results!))) {
       throw new UsageError(`results ${results}: no such directory`);
     }
-    const server = Deno.serve({
-      port,
-      hostname: host,
-      onListen: ({ hostname, port }) => {
-        const h = hostname === "0.0.0.0" || hostname === "::" ? "localhost" : hostname;
-        console.log(`explorer: http://${h.includes(":") ? `[${h}]` : h}:${port}/`);
-        if (store) console.log(`  stored trials: ${store.count()} in ${storePath}`);
-        if (results) console.log(`  report: http://${h}:${port}/results/`);
-        console.log("  Ctrl-C stops the server");
-      },
-    }, exploreHandler({ dist, store, results }));
-    const stop = () => server.shutdown();
-    Deno.addSignalListener("SIGINT", stop);
-    Deno.addSignalListener("SIGTERM", stop);
+    const server = listen(port, host, () =>
+      Deno.serve({
+        port,
+        hostname: host,
+        onListen: ({ hostname, port }) => {
+          const h = hostname === "0.0.0.0" || hostname === "::" ? "localhost" : hostname;
+          console.log(`explorer: http://${h.includes(":") ? `[${h}]` : h}:${port}/`);
+          if (store) console.log(`  stored trials: ${store.count()} in ${storePath}`);
+          if (results) console.log(`  report: http://${h}:${port}/results/`);
+          console.log("  Ctrl-C stops the server");
+        },
+      }, exploreHandler({ dist, store, results })));
+    const interrupts = handleInterrupts(() => server.shutdown());
     await server.finished;
-    Deno.removeSignalListener("SIGINT", stop);
-    Deno.removeSignalListener("SIGTERM", stop);
+    interrupts.dispose();
     store?.close();
   });
+}
+
+/** Start the server; a port in use or a host that cannot be listened on is a one-line
+ * UsageError naming it. */
+function listen<T>(port: number, host: string, start: () => T): T {
+  try {
+    return start();
+  } catch (e) {
+    if (e instanceof Deno.errors.AddrInUse) {
+      throw new UsageError(
+        `port ${port}: in use on ${host}; allowed is a free port (--port 0 picks one)`,
+      );
+    }
+    if (e instanceof Deno.errors.AddrNotAvailable) {
+      throw new UsageError(
+        `host ${host}: not an address of this machine; allowed is one of its addresses (127.0.0.1, 0.0.0.0, ...)`,
+      );
+    }
+    if (/lookup address|Name or service not known|nodename nor servname/i.test(String(e))) {
+      throw new UsageError(
+        `host ${host}: cannot be resolved (${
+          (e as Error).message
+        }); allowed is an address or a name this machine resolves`,
+      );
+    }
+    if (e instanceof Deno.errors.PermissionDenied) {
+      throw new UsageError(
+        `port ${port}: cannot be listened on here (${
+          (e as Error).message
+        }); allowed is a port >= 1024 or 0`,
+      );
+    }
+    throw e;
+  }
 }
 
 function portFrom(values: Values): number {
