@@ -772,7 +772,7 @@ async function cluster(args: string[]): Promise<void> {
     }
   }
   if (present.length === 0) throw new ClusterFailure(`no shard store in ${dir}; nothing to merge`);
-  const { total } = await mergeStores(out, present, (line) => console.log(line));
+  const { total } = await mergeStores(out, present, { log: (line) => console.log(line) });
   console.log(`merged ${present.length} shard stores into ${out} (${total} trials)`);
   if (failed.length > 0) {
     console.log(`then (it trains the missing trials): ${next}`);

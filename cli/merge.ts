@@ -14,12 +14,22 @@ import { checkFreeSpace, DiskFullError, firstLine, isDiskFull } from "../store/d
 import { removeStaleTemps, tempStamp } from "../store/run_dir.ts";
 import { checkWritable, parse, runCli, UsageError } from "./options.ts";
 
-export const MERGE_HELP = `deno task merge OUT.sqlite IN.sqlite [IN.sqlite ...]
+export const MERGE_HELP = `deno task merge [--compact] OUT.sqlite IN.sqlite [IN.sqlite ...]
 
 Copies every trial of the input stores into OUT (created if missing; its own trials are kept),
-each trial once. First every trial of the inputs and of OUT is checked whole (each array its
+each trial once. --compact writes OUT's arrays in the lossless compact encoding (store/codec.ts:
+~3-5x smaller, for a store committed to git; a compact OUT stays compact, and every trial stored
+in it later is written compactly). First every trial of the inputs and of OUT is checked whole (each array its
 request implies there, matching its digest), and one key with different contents in two stores
 is refused: then nothing is written. OUT changes only when the whole merge succeeds.`;
+
+/** How {@linkcode mergeStores} writes and reports. */
+export interface MergeOptions {
+  /** One line per input and one for OUT. */
+  log?: (line: string) => void;
+  /** Write OUT compactly (store/codec.ts); a compact OUT stays compact without it. */
+  compact?: boolean;
+}
 
 /**
  * Merge the stores `inputs` into `out` (created if missing; its own trials kept), each trial
@@ -55,8 +65,9 @@ import { removeStaleTemps, tempStamp } from "../store/run_dir.ts";
 export async function mergeStores(
   out: string,
   inputs: string[],
-  log: (line: string) => void = () => {},
+  opts: MergeOptions = {},
 ): Promise<{ added: number[]; total: number }> {
+  const log = opts.log ?? (() => {});
   if (inputs.length === 0) throw new UsageError(`no input stores: allowed is at least one`);
   if (out.trim() === "") throw new UsageError(`OUT "": allowed is a file path`);
   const seen = new Set<string>();
@@ -92,6 +103,8 @@ export async function mergeStores(
         }
       }
     }
+    // a plain OUT made compact is rewritten whole; otherwise OUT's file is the start
+    const rewrite = (opts.compact ?? false) && !(current?.compact ?? false);
     current?.close();
     current = undefined;
     const dir = dirname(resolve(out));
@@ -104,11 +117,19 @@ export async function mergeStores(
     const tmp = join(tmpDir, "merge.sqlite");
     try {
       await Deno.mkdir(tmpDir);
-      if (outExists) await Deno.copyFile(out, tmp);
-      const store = await ResultsStore.open(tmp);
+      if (outExists && !rewrite) await Deno.copyFile(out, tmp);
+      const store = await ResultsStore.open(tmp, { compact: opts.compact });
       const added: number[] = [];
       let total: number;
       try {
+        if (outExists && rewrite) {
+          const old = await ResultsStore.open(out, { readOnly: true });
+          try {
+            log(`${out}: ${store.mergeFrom(old)} trials rewritten compactly`);
+          } finally {
+            old.close();
+          }
+        }
         for (const [i, src] of sources.entries()) {
           added.push(store.mergeFrom(src));
           log(`${inputs[i]}: ${added[i]} trials added`);
@@ -156,7 +177,10 @@ async function fileSize(path: string): Promise<number> {
 /** Run `merge` with these command-line arguments. */
 export function mergeMain(args: string[]): Promise<void> {
   return runCli("merge", async () => {
-    const { values, positionals } = parse(args, { help: { type: "boolean", short: "h" } }, true);
+    const { values, positionals } = parse(args, {
+      help: { type: "boolean", short: "h" },
+      compact: { type: "boolean" },
+    }, true);
     if (values.help) {
       console.log(MERGE_HELP);
       return;
@@ -167,7 +191,10 @@ export function mergeMain(args: string[]): Promise<void> {
       );
     }
     const [out, ...inputs] = positionals;
-    await mergeStores(out, inputs, (line) => console.log(line));
+    await mergeStores(out, inputs, {
+      log: (line) => console.log(line),
+      compact: values.compact === true,
+    });
   }, { interrupted: "OUT is as it was (a merge is renamed into place only whole)" });
 }
 

@@ -11,13 +11,17 @@ import { DatabaseSync } from "node:sqlite";
 import { createHash } from "node:crypto";
 import { dirname } from "node:path";
 import { decodeNpy, encodeNpy, type NpyArray } from "./npy.ts";
+import { CodecError, decodeCompact, encodeCompact, isCompact } from "./codec.ts";
 import { firstLine, isDiskFull } from "./disk.ts";
 
 /** The training semantics' version: bump it when a change alters what a trial computes. */
 export const TRAINING_VERSION = "4"; // 4: the asm core blocked (row blocks, 4×8 tiles: f32 summation order)
 
-/** The store's schema version (SQLite's user_version): 2 adds a digest to every array. */
+/** The store's schema version (SQLite's user_version): 2 adds a digest to every array; 3 is 2
+ * whose arrays are written in the compact encoding of `codec.ts` (a store committed to git). Both
+ * are read; an array's digest is of its `.npy` bytes however it is stored. */
 const SCHEMA = 2;
+const SCHEMA_COMPACT = 3;
 
 /** A store that cannot be used: damaged, of another version, not writable (one line naming the
  * store, and the trial where one is at fault). */
@@ -110,10 +114,14 @@ export class ResultsStore {
 
   readonly #readOnly: boolean;
 
-  private constructor(path: string, db: DatabaseSync, readOnly: boolean) {
+  /** Arrays are written in the compact encoding (schema 3). */
+  readonly compact: boolean;
+
+  private constructor(path: string, db: DatabaseSync, readOnly: boolean, compact: boolean) {
     this.path = path;
     this.#db = db;
     this.#readOnly = readOnly;
+    this.compact = compact;
     ResultsStore.#open.add(this);
   }
 
@@ -130,9 +138,13 @@ export class ResultsStore {
   /**
    * Open (and create if needed) a store. Checked before any work: that the file is a results
    * store of this schema and, unless `readOnly`, that it can be written — every problem a one-line
-   * {@linkcode StoreError} naming the file.
+   * {@linkcode StoreError} naming the file. `compact` makes a new store one whose arrays are
+   * written compactly (an existing store keeps what it is).
    */
-  static async open(path: string, opts: { readOnly?: boolean } = {}): Promise<ResultsStore> {
+  static async open(
+    path: string,
+    opts: { readOnly?: boolean; compact?: boolean } = {},
+  ): Promise<ResultsStore> {
     const fail = (what: string, e?: unknown) =>
       new StoreError(
         `store ${path}: ${what}${e ? ` (${(e as Error).message.split("\n")[0]})` : ""}`,
@@ -169,18 +181,19 @@ export class ResultsStore {
     }
     let db: DatabaseSync;
     let tables: string[];
+    let version: number;
     try {
       db = new DatabaseSync(path, { readOnly: connectReadOnly });
       db.exec("PRAGMA busy_timeout = 10000;");
-      const version = (db.prepare("PRAGMA user_version").get() as { user_version: number })
+      version = (db.prepare("PRAGMA user_version").get() as { user_version: number })
         .user_version;
       tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as {
         name: string;
       }[]).map((r) => r.name);
-      if (tables.length > 0 && version !== SCHEMA) {
+      if (tables.length > 0 && version !== SCHEMA && version !== SCHEMA_COMPACT) {
         db.close();
         throw fail(
-          `written by another version of circle-survival (schema ${version}, this one reads ${SCHEMA}); use a new store`,
+          `written by another version of circle-survival (schema ${version}, this one reads ${SCHEMA} and ${SCHEMA_COMPACT}); use a new store`,
         );
       }
       if (tables.length === 0 && opts.readOnly) {
@@ -215,8 +228,9 @@ export class ResultsStore {
             sha256 TEXT NOT NULL,
             PRIMARY KEY (key, name)
           );
-          PRAGMA user_version = ${SCHEMA};
+          PRAGMA user_version = ${opts.compact ? SCHEMA_COMPACT : SCHEMA};
         `);
+          version = opts.compact ? SCHEMA_COMPACT : SCHEMA;
         }
         db.exec("PRAGMA synchronous = NORMAL; BEGIN IMMEDIATE;");
         if (db.prepare("SELECT 1 FROM trials WHERE key = ''").get() !== undefined) {
@@ -230,7 +244,7 @@ export class ResultsStore {
         throw fail(isDiskFull(e) ? "disk full: cannot be written" : "cannot be written", e);
       }
     }
-    return new ResultsStore(path, db, opts.readOnly ?? false);
+    return new ResultsStore(path, db, opts.readOnly ?? false, version === SCHEMA_COMPACT);
   }
 
   /** Run a query; SQLite's errors become one line naming the store (and the trial); a full disk
@@ -295,7 +309,7 @@ export class ResultsStore {
         const ins = db.prepare("INSERT INTO arrays (key, name, npy, sha256) VALUES (?, ?, ?, ?)");
         for (const [name, arr] of Object.entries(arrays)) {
           const bytes = encodeNpy(arr);
-          ins.run(trial.key, name, bytes, digestBytes(bytes));
+          ins.run(trial.key, name, this.compact ? encodeCompact(bytes) : bytes, digestBytes(bytes));
         }
       }));
   }
@@ -361,12 +375,7 @@ export class ResultsStore {
       const row = this.#db.prepare("SELECT npy, sha256 FROM arrays WHERE key = ? AND name = ?")
         .get(key, name) as { npy: Uint8Array; sha256: string } | undefined;
       if (!row) return undefined;
-      if (digestBytes(row.npy) !== row.sha256) {
-        throw new StoreError(
-          `store ${this.path}: trial ${key}: array ${name} is damaged (its digest does not match)`,
-        );
-      }
-      return decodeNpy(row.npy, `${key}/${name}`);
+      return decodeNpy(this.#verified(key, name, row.npy, row.sha256), `${key}/${name}`);
     });
   }
 
@@ -404,13 +413,32 @@ export class ResultsStore {
       this.#q(`trial ${key} cannot be written`, () =>
         this.#transaction(() => {
           insTrial.run(t.key, t.request, t.backend, t.version, t.summary, t.created_at);
-          for (const a of arrays) insArray.run(key, a.name, a.npy, a.sha256);
+          for (const a of arrays) {
+            insArray.run(key, a.name, this.compact ? encodeCompact(a.npy) : a.npy, a.sha256);
+          }
         }));
     }
     return this.count() - before;
   }
 
-  /** A trial's rows as stored, its arrays' digests checked. */
+  /** An array's `.npy` bytes (decoded if stored compactly), checked against its digest. */
+  #verified(key: string, name: string, stored: Uint8Array, sha: string): Uint8Array {
+    const damaged = (why: string) =>
+      new StoreError(`store ${this.path}: trial ${key}: array ${name} is damaged (${why})`);
+    let npy = stored;
+    if (isCompact(stored)) {
+      try {
+        npy = decodeCompact(stored);
+      } catch (e) {
+        if (e instanceof CodecError) throw damaged("its compact encoding does not decode");
+        throw e;
+      }
+    }
+    if (digestBytes(npy) !== sha) throw damaged("its digest does not match");
+    return npy;
+  }
+
+  /** A trial's rows, its arrays as `.npy` bytes, their digests checked. */
   #raw(key: string): [Record<string, string>, { name: string; npy: Uint8Array; sha256: string }[]] {
     return this.#q(`trial ${key} cannot be read`, () => {
       const t = this.#db.prepare("SELECT * FROM trials WHERE key = ?").get(key) as Record<
@@ -420,13 +448,7 @@ export class ResultsStore {
       const arrays = this.#db.prepare(
         "SELECT name, npy, sha256 FROM arrays WHERE key = ? ORDER BY name",
       ).all(key) as { name: string; npy: Uint8Array; sha256: string }[];
-      for (const a of arrays) {
-        if (digestBytes(a.npy) !== a.sha256) {
-          throw new StoreError(
-            `store ${this.path}: trial ${key}: array ${a.name} is damaged (its digest does not match)`,
-          );
-        }
-      }
+      for (const a of arrays) a.npy = this.#verified(key, a.name, a.npy, a.sha256);
       return [t, arrays];
     });
   }
