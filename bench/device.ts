@@ -18,7 +18,7 @@
  * batches: [{B, trialStepsPerSecond, …}], paperScaleHours, paperScaleHoursUntilDecided, …}`.
  * `--quick` measures small sizes (p 23, d 32, B = 8 … 64) for a software adapter, within 4 minutes
  * on a 2-core machine; `--seconds S` sets the whole command's budget (default 420, quick 240).
- * `--check FILE` reads such an output and exits 0 when its last line is that JSON with finite
+ * `--adapter` prints the adapter alone (seconds). `--check FILE` reads such an output and exits 0 when its last line is that JSON with finite
  * parity within {@linkcode PARITY_BOUNDS} (CI runs it on `--quick`'s output), else 1 with the
  * reason. Bad input: one line, exit 2.
  *
@@ -94,6 +94,8 @@ export interface AdapterReport {
   software: boolean;
   /** The device limits the batch size is chosen by. */
   limits: Record<string, number>;
+  /** The Vulkan / GL libraries loaded (Linux, under --allow-all): which loader and driver. */
+  libraries: string[];
 }
 
 /** webgpu against asm. */
@@ -294,6 +296,59 @@ async function batches(
 }
 
 /**
+ * The process's WebGPU adapter, printed in two lines and returned: what it says of itself,
+ * software or hardware, the device limits a batch is sized by, and (Linux, under --allow-all as
+ * gpu/device_run.sh runs it: Deno reads /proc/self/maps only then) the Vulkan and GL
+ * libraries the process has loaded — which loader and driver WebGPU went through (wgpu falls
+ * back from Vulkan to GL through EGL when no Vulkan loader is found).
+ *
+ * @example
+ * ```ts ignore
+ * const a = await describeAdapter(console.log);
+ * console.log(a.software);
+ * ```
+ */
+export async function describeAdapter(print: (line: string) => void): Promise<AdapterReport> {
+  const { adapter, device } = await gpuDevice();
+  const info = adapter.info;
+  const limits: Record<string, number> = {};
+  for (
+    const k of [
+      "maxBufferSize",
+      "maxStorageBufferBindingSize",
+      "maxComputeWorkgroupsPerDimension",
+      "maxStorageBuffersPerShaderStage",
+    ] as const
+  ) limits[k] = device.limits[k];
+  const software = isSoftwareAdapter(adapter);
+  let libraries: string[] = [];
+  try {
+    libraries = [
+      ...new Set(
+        Deno.readTextFileSync("/proc/self/maps").split("\n").map((l) => l.split(/\s+/).at(-1)!)
+          .filter((path) => /\/lib(vulkan|EGL|GLX|nvidia)[^/]*\.so/.test(path)),
+      ),
+    ];
+  } catch { /* not Linux, or not --allow-all */ }
+  print(
+    `adapter: ${info.description || "(no description)"}; vendor ${info.vendor || "?"}, ` +
+      `architecture ${info.architecture || "?"}, device ${info.device || "?"}; ` +
+      `${software ? "software" : "hardware"}`,
+  );
+  print(`limits used: ${Object.entries(limits).map(([k, v]) => `${k} ${v}`).join(", ")}`);
+  if (libraries.length) print(`libraries loaded: ${libraries.join(" ")}`);
+  return {
+    vendor: info.vendor,
+    architecture: info.architecture,
+    device: info.device,
+    description: info.description,
+    software,
+    limits,
+    libraries,
+  };
+}
+
+/**
  * Run the benchmark at `sizes`: prints its lines and, last, its result as one JSON line.
  *
  * @example
@@ -309,32 +364,7 @@ export async function runDeviceBench(
   const print = opts.print ?? console.log;
   const t0 = performance.now();
   const deadline = t0 + sizes.seconds * 1000;
-  const { adapter, device } = await gpuDevice();
-  const info = adapter.info;
-  const limits: Record<string, number> = {};
-  for (
-    const k of [
-      "maxBufferSize",
-      "maxStorageBufferBindingSize",
-      "maxComputeWorkgroupsPerDimension",
-      "maxStorageBuffersPerShaderStage",
-    ] as const
-  ) limits[k] = device.limits[k];
-  const software = isSoftwareAdapter(adapter);
-  const adapterReport: AdapterReport = {
-    vendor: info.vendor,
-    architecture: info.architecture,
-    device: info.device,
-    description: info.description,
-    software,
-    limits,
-  };
-  print(
-    `adapter: ${info.description || "(no description)"}; vendor ${info.vendor || "?"}, ` +
-      `architecture ${info.architecture || "?"}, device ${info.device || "?"}; ` +
-      `${software ? "software" : "hardware"}`,
-  );
-  print(`limits used: ${Object.entries(limits).map(([k, v]) => `${k} ${v}`).join(", ")}`);
+  const adapterInfo = await describeAdapter(print);
 
   const par = await parity(sizes.parity);
   print(
@@ -361,7 +391,7 @@ export async function runDeviceBench(
   );
   const hours = (n: number) => (best ? n / best.trialStepsPerSecond / 3600 : null);
   const result: DeviceBenchResult = {
-    adapter: adapterReport,
+    adapter: adapterInfo,
     parity: par,
     throughput: { p, d, hidden: run.hidden },
     batches: run.batches,
@@ -437,7 +467,7 @@ export function checkOutput(text: string): string[] {
   return problems;
 }
 
-const USAGE = "usage: bench:device [--quick] [--seconds S] | --check FILE";
+const USAGE = "usage: bench:device [--quick] [--seconds S] | --adapter | --check FILE";
 
 if (import.meta.main) {
   let values;
@@ -448,6 +478,7 @@ if (import.meta.main) {
         quick: { type: "boolean" },
         seconds: { type: "string" },
         check: { type: "string" },
+        adapter: { type: "boolean" },
         help: { type: "boolean" },
       },
     }).values;
@@ -474,6 +505,16 @@ if (import.meta.main) {
         : `bench:device check: FAILED: ${problems.join("; ")}`,
     );
     Deno.exit(problems.length === 0 ? 0 : 1);
+  }
+  if (values.adapter) {
+    try {
+      console.log(JSON.stringify(await describeAdapter(console.log)));
+    } catch (e) {
+      console.error(`bench:device: ${(e as Error).message.split("\n")[0]}`);
+      Deno.exit(1);
+    }
+    await releaseGpu();
+    Deno.exit(0);
   }
   const sizes = { ...(values.quick ? QUICK : FULL) };
   if (values.seconds !== undefined) {

@@ -50,6 +50,7 @@ Deno.test("bench:device --check: the last line must be the result, with finite p
       description: "x",
       software: true,
       limits: {},
+      libraries: [],
     },
     parity: {
       p: 31,
