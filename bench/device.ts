@@ -298,7 +298,7 @@ async function batches(
 /**
  * The process's WebGPU adapter, printed in two lines and returned: what it says of itself,
  * software or hardware, the device limits a batch is sized by, and (Linux, under --allow-all as
- * gpu/device_run.sh runs it: Deno reads /proc/self/maps only then) the Vulkan and GL
+ * tools/device_run.sh runs it: Deno reads /proc/self/maps only then) the Vulkan and GL
  * libraries the process has loaded — which loader and driver WebGPU went through (wgpu falls
  * back from Vulkan to GL through EGL when no Vulkan loader is found).
  *

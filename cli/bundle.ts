@@ -66,7 +66,7 @@ export async function runDeno(
 
 /**
  * Build the bundle from the source tree into `dir`; returns its path. `entry` and `name` make
- * another program's bundle (default: main.ts as circle-survival.js; gpu/device_carry.ts bundles
+ * another program's bundle (default: main.ts as circle-survival.js; tools/device_carry.ts bundles
  * bench/device.ts as bench-device.js).
  *
  * @example

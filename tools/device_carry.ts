@@ -1,5 +1,5 @@
 /**
- * `deno run -A gpu/device_carry.ts`: prepare what a lent GPU machine needs to run `bench:device`
+ * `deno run -A tools/device_carry.ts`: prepare what a lent GPU machine needs to run `bench:device`
  * with no network (gpu/README.md), in two git-ignored folders of the checkout:
  *
  * - `.carry/bench-device.js`: bench/device.ts as one self-contained bundle (cli/bundle.ts; the
@@ -10,7 +10,7 @@
  *
  * then prints each size and the whole working tree that travels (tracked files, untracked files
  * git does not ignore, `.carry`, `.gl`) against the 64 MiB a call may carry. On the machine,
- * `bash gpu/device_run.sh` unpacks them and runs the benchmark.
+ * `bash tools/device_run.sh` unpacks them and runs the benchmark.
  *
  * @module
  */
@@ -112,7 +112,7 @@ if (import.meta.main) {
       console.error("device_carry: over the 64 MiB a device call carries");
       Deno.exit(1);
     }
-    console.log(`on the machine: bash gpu/device_run.sh   (carry: .carry, .gl)`);
+    console.log(`on the machine: bash tools/device_run.sh   (carry: .carry, .gl)`);
   } catch (e) {
     console.error(`device_carry: ${(e as Error).message.split("\n")[0]}`);
     Deno.exit(1);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# On a lent GPU machine with no network: unpack what gpu/device_carry.ts put into .carry and .gl
+# On a lent GPU machine with no network: unpack what tools/device_carry.ts put into .carry and .gl
 # (Deno, the bench:device bundle, the Vulkan loader) and run `bench:device` (bench/device.ts),
 # its output in $OUT/bench-device.txt (the last line one JSON object). Arguments go to the
 # benchmark (e.g. --quick). gpu/README.md says what to carry and how to call it.
@@ -12,7 +12,7 @@ log="$OUT/bench-device.txt"
 say() { echo "device_run: $*" | tee -a "$log"; }
 : >"$log"
 for f in .carry/deno.xz .carry/bench-device.js; do
-  [ -f "$f" ] || { say "$f missing: run 'deno run -A gpu/device_carry.ts' and carry .carry and .gl"; exit 2; }
+  [ -f "$f" ] || { say "$f missing: run 'deno run -A tools/device_carry.ts' and carry .carry and .gl"; exit 2; }
 done
 
 # The Vulkan loader (libvulkan.so.1) and the GL dispatch libraries NVIDIA's Vulkan driver loads.
