@@ -53,7 +53,7 @@ chmod 700 "$XDG_RUNTIME_DIR"
 # the adapter alone first (seconds), with the Vulkan loader's errors and warnings, in its own file
 VK_LOADER_DEBUG=error,warn "$bin/deno" run -A --cached-only .carry/bench-device.js --adapter \
   >"$OUT/adapter.txt" 2>&1
-say "adapter: $(grep -m1 '^adapter: ' "$OUT/adapter.txt" || tail -1 "$OUT/adapter.txt")"
+say "$(grep -m1 '^adapter: ' "$OUT/adapter.txt" || tail -1 "$OUT/adapter.txt")"
 "$bin/deno" run -A --cached-only .carry/bench-device.js "$@" 2>&1 | tee -a "$log"
 rc=${PIPESTATUS[0]}
 say "exit $rc; output in $log"
