@@ -60,7 +60,7 @@ export interface BackendCaps {
   /** Where it computes: "cpu" kernels run one trial each on a Worker per core; "gpu" kernels
    * train batches of up to `maxBatch` trials of one shape in the calling thread. */
   device: "cpu" | "gpu";
-  /** Most trials per kernel. */
+  /** Most trials per kernel (a GPU backend's `batchSize` picks the batch of each shape). */
   maxBatch: number;
   /** Whether it records gradient signals (Fig. 13). */
   gradSignals: boolean;
@@ -77,6 +77,9 @@ export interface Backend {
   /** Undefined when a trial of this shape fits the backend's memory, else a one-line reason
    * (checked before training). */
   fits?(config: TrialConfig, nTrain: number): string | undefined;
+  /** Trials per kernel for trials of this shape on this machine (a GPU backend's batch, from the
+   * device's limits and memory); `caps.maxBatch` when absent. Called after `probe`. */
+  batchSize?(config: TrialConfig, nTrain: number, opts?: KernelOptions): Promise<number>;
   /** A kernel for trials of one shape (equal p, d, width and training-set size). */
   create(specs: KernelSpec[], opts?: KernelOptions): Promise<BatchKernel>;
 }

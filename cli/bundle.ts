@@ -65,16 +65,21 @@ export async function runDeno(
 }
 
 /**
- * Build the bundle from the source tree into `dir`; returns its path.
+ * Build the bundle from the source tree into `dir`; returns its path. `entry` and `name` make
+ * another program's bundle (default: main.ts as circle-survival.js; tools/device_carry.ts bundles
+ * bench/device.ts as bench-device.js).
  *
  * @example
  * ```ts ignore
  * const path = await buildBundle("dist"); // dist/circle-survival.js
  * ```
  */
-export async function buildBundle(dir: string): Promise<string> {
+export async function buildBundle(
+  dir: string,
+  { entry = "main.ts", name = "circle-survival.js" }: { entry?: string; name?: string } = {},
+): Promise<string> {
   await Deno.mkdir(dir, { recursive: true });
-  const path = join(dir, "circle-survival.js");
+  const path = join(dir, name);
   const r = await runDeno([
     "bundle",
     "--platform",
@@ -82,7 +87,7 @@ export async function buildBundle(dir: string): Promise<string> {
     ...EXTERNAL.map((e) => `--external=${e}`),
     "-o",
     path,
-    "main.ts",
+    entry,
   ]);
   if (!r.ok) throw new Error(`deno bundle failed: ${firstError(r.text)}`);
   return path;

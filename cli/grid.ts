@@ -14,6 +14,7 @@ import { DEFAULT_DECIDED } from "../analysis/verdict.ts";
 import { GRID_KEYS, type GridAxis, gridAxis, parseGridAxis } from "../protocol/grid_spec.ts";
 import { backendNames } from "../train/backends.ts";
 import { sweepProgress } from "../train/progress.ts";
+import { batchFor } from "../train/memory.ts";
 import { ResultsStore } from "../store/store.ts";
 import { shardRequests, trainMissing } from "../store/requests.ts";
 import {
@@ -239,10 +240,12 @@ export function gridMain(args: string[]): Promise<void> {
     if (!shard) await checkOutDir(out, "out", true);
     const hours = hoursFrom(values);
     const { backend, announce } = await backendFrom(values, "sweep");
-    const concurrent = backend.caps.device === "cpu"
-      ? Math.min(workers ?? navigator.hardwareConcurrency ?? 1, requests.length)
-      : Math.min(backend.caps.maxBatch, requests.length);
-    for (const c of cells) checkFits(c.configs[0], records, backend, concurrent);
+    for (const c of cells) {
+      const concurrent = backend.caps.device === "cpu"
+        ? Math.min(workers ?? navigator.hardwareConcurrency ?? 1, requests.length)
+        : Math.min(await batchFor(backend, c.configs[0], records), requests.length);
+      checkFits(c.configs[0], records, backend, concurrent);
+    }
     const store = await ResultsStore.open(
       (values.store as string | undefined) ?? join(out, "store.sqlite"),
     );

@@ -8,6 +8,7 @@
  */
 import { join } from "node:path";
 import { runTrials, type TrialJob } from "../train/pool.ts";
+import { batchFor } from "../train/memory.ts";
 import { sweepProgress } from "../train/progress.ts";
 import type { TrialRecords } from "../train/trainer.ts";
 import {
@@ -145,7 +146,7 @@ export function trialsMain(args: string[]): Promise<void> {
     const { backend, announce } = await backendFrom(values, "trials");
     const concurrent = backend.caps.device === "cpu"
       ? Math.min(workers ?? navigator.hardwareConcurrency ?? 1, seeds.length)
-      : Math.min(backend.caps.maxBatch, seeds.length);
+      : Math.min(await batchFor(backend, base, records), seeds.length);
     checkFits(base, records, backend, concurrent);
     // the sweep's identity: everything but the seed; a folder holds one sweep
     const identity = canonicalJson({

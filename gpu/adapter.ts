@@ -13,6 +13,12 @@ export class NoAdapterError extends BackendUnavailable {
 }
 
 let devicePromise: Promise<{ device: GPUDevice; adapter: GPUAdapter }> | undefined;
+let held: { device: GPUDevice; adapter: GPUAdapter } | undefined;
+
+/** The process's WebGPU device once {@linkcode gpuDevice} has resolved (else undefined). */
+export function heldGpu(): { device: GPUDevice; adapter: GPUAdapter } | undefined {
+  return held;
+}
 
 /** The process's WebGPU device (requested once). */
 export function gpuDevice(): Promise<{ device: GPUDevice; adapter: GPUAdapter }> {
@@ -36,7 +42,7 @@ export function gpuDevice(): Promise<{ device: GPUDevice; adapter: GPUAdapter }>
         ),
       },
     });
-    return { device, adapter };
+    return held = { device, adapter };
   })();
   return devicePromise;
 }
@@ -66,9 +72,9 @@ function quietMesa(): void {
 
 /** Destroy the process's WebGPU device (a later call of {@linkcode gpuDevice} makes a new one). */
 export async function releaseGpu(): Promise<void> {
-  const held = devicePromise;
-  devicePromise = undefined;
-  if (held) (await held.catch(() => undefined))?.device.destroy();
+  const pending = devicePromise;
+  devicePromise = held = undefined;
+  if (pending) (await pending.catch(() => undefined))?.device.destroy();
 }
 
 /** Is the adapter a software one (llvmpipe, lavapipe, SwiftShader)? */

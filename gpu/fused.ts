@@ -18,6 +18,7 @@ import { testIdsFor } from "../protocol/task.ts";
 import { adamStepScalars, optimizerSpec } from "../protocol/optimizer.ts";
 import { dftMatrix } from "../analysis/fourier.ts";
 import { gpuDevice, isSoftwareAdapter } from "./adapter.ts";
+import { deviceBatchLimit, fusedBuffers, fusedBytes } from "./batch.ts";
 import {
   ADAM,
   ADVANCE,
@@ -50,11 +51,19 @@ function pipelineFor(device: GPUDevice, code: string): GPUComputePipeline {
   return pipeline;
 }
 
+/** Steps per submission and readback of the records ring, unless a kernel is told otherwise. */
+export const DEFAULT_CHUNK = 200;
+
+/** The device could not allocate a batch's buffers (nothing was trained). */
+export class GpuOutOfMemory extends Error {
+  override name = "GpuOutOfMemory";
+}
+
 const USAGE = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC;
 
 /** Options of the fused kernel. */
 export interface GpuTrainOptions extends KernelOptions {
-  /** Steps per submission and readback (default 200). */
+  /** Steps per submission and readback (default {@linkcode DEFAULT_CHUNK}). */
   chunk?: number;
   /** The GEMM kernel: `lanes` (gemmShader: register blocks, for software adapters) or `tiled`
    * (GEMM_TILED: workgroup-memory tiles, for hardware GPUs); default by the adapter. Both give
@@ -116,16 +125,27 @@ export async function buildFusedStep(
   const NT = specs[0].trainIds.length;
   const { device, adapter } = await gpuDevice();
   const kernel = opts.gemm ?? (isSoftwareAdapter(adapter) ? "lanes" : "tiled");
-  // a WebGPU validation error does not throw: it would leave every record zero. Catch the
-  // building's errors here and say what the implementation refused.
-  device.pushErrorScope("validation");
-  device.pushErrorScope("out-of-memory");
   const B = specs.length, R = p * p;
   const L = paramLayout(p, d, H);
   const TP = L.total;
   const gradSig = opts.gradSignals ? 1 : 0;
   const width = 5 + p * (1 + gradSig);
-  const chunk = Math.max(1, Math.min(opts.chunk ?? 200, steps || 1));
+  const chunk = Math.max(1, Math.min(opts.chunk ?? DEFAULT_CHUNK, steps || 1));
+  // every buffer's size, from the table the batch size is chosen by; checked against the
+  // device's limits before anything is allocated
+  const shape = { p, d, hidden: H, nTrain: NT, gradSignals: !!gradSig, chunk };
+  const per = fusedBuffers(shape).perTrial;
+  const most = deviceBatchLimit(shape, device.limits);
+  if (B > most.batch) {
+    throw new Error(
+      `webgpu: ${B} trials of p ${p}, dim ${d}, hidden ${H} exceed the device's ${most.bound}: ` +
+        `at most ${most.batch} per batch`,
+    );
+  }
+  // a WebGPU validation error does not throw: it would leave every record zero. Catch the
+  // building's errors here and say what the implementation refused.
+  device.pushErrorScope("validation");
+  device.pushErrorScope("out-of-memory");
 
   // every buffer of the step, freed by destroy()
   const owned: GPUBuffer[] = [];
@@ -200,21 +220,24 @@ export async function buildFusedStep(
     gradSig,
   ]);
   const uShapes = upload(shapes, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
-  const bParams = upload(params0), bGrad = buf(B * TP), bM = buf(B * TP), bV = buf(B * TP);
+  const bParams = upload(params0), bGrad = buf(B * per.grad), bM = buf(B * per.m);
+  const bV = buf(B * per.v);
   const bRowPair = upload(rowPair);
   const bOffA = upload(offA), bOffB = upload(offB), bRowsA = upload(rowsA), bRowsB = upload(rowsB);
   const bHyper = upload(new Float32Array(hyper));
   const bDft = upload(dft);
-  const bF = buf(B * 2 * p * d), bFG = gradSig ? buf(B * 2 * p * d) : bF;
-  const bPA = buf(B * p * H), bPB = buf(B * p * H), bDPA = buf(B * p * H), bDPB = buf(B * p * H);
-  const bH1 = buf(B * R * H), bG1 = buf(B * R * H), bH2 = buf(B * R * H), bG2 = buf(B * R * H);
-  const bLG = buf(B * R * p), bDZ2 = buf(B * R * H), bDZ1 = buf(B * R * H);
-  const bLoss = buf(B * R), bOk = buf(B * R);
+  const bF = buf(B * per.F), bFG = gradSig ? buf(B * per.FG) : bF;
+  const bPA = buf(B * per.PA), bPB = buf(B * per.PB), bDPA = buf(B * per.DPA);
+  const bDPB = buf(B * per.DPB);
+  const bH1 = buf(B * per.H1), bG1 = buf(B * per.G1), bH2 = buf(B * per.H2);
+  const bG2 = buf(B * per.G2);
+  const bLG = buf(B * per.LG), bDZ2 = buf(B * per.DZ2), bDZ1 = buf(B * per.DZ1);
+  const bLoss = buf(B * per.loss), bOk = buf(B * per.ok);
   const bCounter = buf(1);
   const bStep = buf(2 * chunk);
-  const bRing = buf(chunk * B * width);
+  const bRing = buf(B * per.ring);
   const bRead = make({
-    size: chunk * B * width * 4,
+    size: B * per.read * 4,
     usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
   });
 
@@ -415,10 +438,17 @@ export async function buildFusedStep(
   const refused = invalid ?? oom;
   if (refused) {
     for (const b of owned) b.destroy();
+    const why = refused.message.split("\n")[0];
+    if (oom) {
+      const gib = (fusedBytes(shape, B) / 2 ** 30).toFixed(2);
+      throw new GpuOutOfMemory(
+        `webgpu: ${adapter.info.description || "the adapter"} has no memory for ${B} trials ` +
+          `of p ${p}, dim ${d} (${gib} GiB estimated; CIRCLE_SURVIVAL_GPU_MEMORY_GIB below it ` +
+          `makes smaller batches): ${why}`,
+      );
+    }
     throw new Error(
-      `webgpu: ${adapter.info.description || "the adapter"} refused the step's kernels: ${
-        refused.message.split("\n")[0]
-      }`,
+      `webgpu: ${adapter.info.description || "the adapter"} refused the step's kernels: ${why}`,
     );
   }
   return {

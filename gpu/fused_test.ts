@@ -115,6 +115,32 @@ Deno.test("webgpu: a batch (one optimiser per trial) gives exactly what its tria
   }
 });
 
+Deno.test("webgpu: a batch above the software adapter's 64 trials (130) gives exactly what its trials give one by one", async () => {
+  const optimizers = ["adamw", "adam", "sgd"] as const;
+  const specs = Array.from({ length: 130 }, (_, seed) => {
+    const config = makeConfig({
+      p: 7,
+      d: 4,
+      hidden: 12,
+      steps: 6,
+      seed,
+      wd: 0.01 * seed,
+      freezeEmbedding: seed % 5 === 1,
+      optimizer: optimizers[seed % 3],
+      lr: seed % 3 === 2 ? 0.2 : 0.01,
+    });
+    return { config, ...initialTrial(config) };
+  });
+  const batch = await trainGpu(specs, { chunk: 4, gradSignals: true });
+  equal(batch.length, 130);
+  for (const [i, s] of specs.entries()) {
+    const [alone] = await trainGpu([s], { chunk: 4, gradSignals: true });
+    for (const key of ["trainLoss", "testLoss", "signals", "gradSignals", "finalParams"] as const) {
+      assertClose(batch[i][key]!, alone[key]!, { atol: 0 }, `trial ${i} of 130: ${key}`);
+    }
+  }
+});
+
 Deno.test("webgpu: the tiled GEMM (hardware GPUs) and the lane GEMM (llvmpipe) agree bit for bit", async () => {
   // p = 37: p² ≥ 1 024 pairs, so the 32-row lane blocks run too; every epilogue mode runs
   const specs = [0, 1].map((seed) => {

@@ -10,6 +10,7 @@ import type { Backend, KernelSpec } from "../backends/contract.ts";
 import { loggedSteps } from "../protocol/records.ts";
 import { initialTrial } from "../protocol/init.ts";
 import { type ProbeResult, probeStep } from "../train/probe.ts";
+import { batchFor } from "../train/memory.ts";
 import { type ResultsStore } from "./store.ts";
 import { plan as keysPlan, type TrialRequest } from "./requests.ts";
 
@@ -94,7 +95,7 @@ export async function costPlan(reqs: TrialRequest[], opts: PlanOptions): Promise
   let longest = 0;
   for (const [shape, group] of byShape) {
     const c = group[0].config;
-    const batch = Math.min(backend.caps.maxBatch, group.length);
+    const batch = Math.min(await batchFor(backend, c, group[0].records ?? {}), group.length);
     const probeKey = `${backend.name} ${shape} ${batch}`;
     let probe = opts.probe ? undefined : probes.get(probeKey);
     if (!probe) {

@@ -117,3 +117,33 @@ export function fitsInMemory(
   }
   return undefined;
 }
+
+/**
+ * Trials per kernel for trials of `config` on `backend`: the backend's batch for the shape
+ * (`Backend.batchSize`, else `caps.maxBatch`), and no more than half this machine's memory holds
+ * the records of. `nTrain`: the trials' training pairs (default: the config's split).
+ *
+ * @example
+ * ```ts
+ * import { batchFor } from "./memory.ts";
+ * import { referenceBackend } from "../backends/reference.ts";
+ * import { makeConfig } from "../protocol/config.ts";
+ * if (await batchFor(referenceBackend, makeConfig({}), {}) !== 1) throw new Error("CPU: 1");
+ * ```
+ */
+export async function batchFor(
+  backend: Backend,
+  config: TrialConfig,
+  records: Omit<RecordOptions, "signal" | "onProgress">,
+  nTrain: number = trainCount(config.p, config.trainFraction),
+): Promise<number> {
+  const own = backend.batchSize
+    ? await backend.batchSize(config, nTrain, { gradSignals: records.gradSignals })
+    : backend.caps.maxBatch;
+  let total = Infinity;
+  try {
+    total = Deno.systemMemoryInfo().total;
+  } catch { /* no --allow-sys: only the backend's batch */ }
+  const byHost = Math.floor((0.5 * total) / recordBytes(config, records));
+  return Math.max(1, Math.min(own, backend.caps.maxBatch, byHost));
+}

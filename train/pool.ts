@@ -1,7 +1,8 @@
 /**
  * Many independent trials on one backend: CPU backends run one trial per Worker, one Worker per
  * core, each with the same compiled core module, fed from a queue; GPU backends train batches of
- * trials of one shape in this thread. Results come back as each trial finishes, so a caller can
+ * trials of one shape in this thread, as many per batch as the backend takes for that shape
+ * (train/memory.ts's `batchFor`). Results come back as each trial finishes, so a caller can
  * store them at once (finished work is never lost when a sweep is interrupted).
  *
  * @module
@@ -12,6 +13,7 @@ import { initialTrial, type TrialInit } from "../protocol/init.ts";
 import { applyEmbedding, type EmbeddingSpec } from "../protocol/embedding.ts";
 import { type RecordOptions, trainBatch, type TrialRecords } from "./trainer.ts";
 import { asmBackend, coreModule } from "../core_asm/asm_backend.ts";
+import { batchFor } from "./memory.ts";
 
 let workerScript = new URL("./worker_entry.ts", import.meta.url).href;
 
@@ -118,8 +120,15 @@ async function runInBatches(
   const total = jobs.reduce((s, j) => s + j.config.steps, 0);
   let doneBefore = 0, finished = 0;
   for (const group of groups.values()) {
-    for (let i = 0; i < group.length; i += backend.caps.maxBatch) {
-      const part = group.slice(i, i + backend.caps.maxBatch);
+    const first = jobs[group[0]];
+    const size = await batchFor(
+      backend,
+      first.config,
+      first.records ?? {},
+      inits[group[0]].trainIds.length,
+    );
+    for (let i = 0; i < group.length; i += size) {
+      const part = group.slice(i, i + size);
       const specs = part.map((j) => ({ config: jobs[j].config, ...inits[j] }));
       const steps = jobs[part[0]].config.steps;
       if (opts.signal?.aborted) return results;

@@ -4,6 +4,10 @@ import { asmBackend } from "../core_asm/asm_backend.ts";
 import { makeConfig } from "../protocol/config.ts";
 import { initialTrial } from "../protocol/init.ts";
 import { assertClose } from "../tests/helpers.ts";
+import { equal } from "node:assert/strict";
+import type { Backend } from "../backends/contract.ts";
+import { referenceBackend } from "../backends/reference.ts";
+import { recordLayout } from "../protocol/records.ts";
 
 Deno.test("trials on two Workers give exactly the single-thread results, in job order", async () => {
   const configs = [0, 1, 2].map((seed) =>
@@ -26,5 +30,46 @@ Deno.test("trials on two Workers give exactly the single-thread results, in job 
       { atol: 0 },
       `seed ${config.seed} params`,
     );
+  }
+});
+
+Deno.test("trials on a GPU backend go in batches of the size the backend takes for their shape", async () => {
+  // a GPU test double: B reference kernels in lockstep, each batch's size noted
+  const sizes: number[] = [];
+  const lockstep: Backend = {
+    name: "lockstep",
+    summary: "test double",
+    caps: { device: "gpu", maxBatch: 100, gradSignals: false },
+    probe: () => Promise.resolve(),
+    batchSize: (config) => Promise.resolve(config.p === 7 ? 3 : 2),
+    async create(specs) {
+      sizes.push(specs.length);
+      const ks = await Promise.all(specs.map((s) => referenceBackend.create([s])));
+      const W = recordLayout(specs[0].config.p, false).width, B = specs.length;
+      const one = new Float64Array(W);
+      return {
+        batch: B,
+        chunk: 1,
+        async run(n, out, log) {
+          for (const [b, k] of ks.entries()) {
+            await k.run(n, one, log);
+            out.set(one, b * W);
+          }
+        },
+        params: (b) => ks[b].params(0),
+        dispose: () => ks.forEach((k) => k.dispose()),
+      };
+    },
+  };
+  const configs = [
+    ...[0, 1, 2, 3, 4, 5, 6].map((seed) => makeConfig({ p: 7, d: 4, hidden: 6, steps: 3, seed })),
+    ...[0, 1, 2].map((seed) => makeConfig({ p: 5, d: 4, hidden: 6, steps: 3, seed })),
+  ];
+  const recs = await runTrials(configs.map((config) => ({ config })), { backend: lockstep });
+  equal(sizes.join(" "), "3 3 1 2 1");
+  for (const [i, config] of configs.entries()) {
+    const alone = await train(referenceBackend, { config, ...initialTrial(config) });
+    assertClose(recs[i].trainLoss, alone.trainLoss, { atol: 0 }, `job ${i} train loss`);
+    assertClose(recs[i].finalParams, alone.finalParams, { atol: 0 }, `job ${i} params`);
   }
 });
