@@ -72,7 +72,8 @@ export const SIGNIFICANT = ALPHA;
 
 /** What a verdict rests on. */
 export interface Evidence {
-  /** Independent units the verdict rests on (an integer ≥ 1). */
+  /** Independent units the verdict rests on: an integer ≥ 1 for PASS and FAIL; an INCONCLUSIVE
+   * may rest on none (every trial cut short and unsettled, say). */
   n: number;
   /** What a unit is: "trials", "runs", "seeds", "embeddings", "test points", "cases". */
   unit: string;
@@ -440,8 +441,10 @@ export function leans(
     pValue: c.p,
   };
   if (outcome === "INCONCLUSIVE") {
-    evidence.nToDecide = Number.isNaN(c.p) ? Infinity : nForDirection(c.n, c.p, alpha);
-    evidence.nToDecideHow = "n·(z_{1−α/2} / z_obs)², z_obs = Φ⁻¹(1 − p/2)";
+    if (c.n > 0) {
+      evidence.nToDecide = Number.isNaN(c.p) ? Infinity : nForDirection(c.n, c.p, alpha);
+      evidence.nToDecideHow = "n·(z_{1−α/2} / z_obs)², z_obs = Φ⁻¹(1 − p/2)";
+    }
   }
   const rule = c.rule ?? `${c.sign > 0 ? "> 0" : "< 0"}, two-sided p < ${bar(alpha)}`;
   return withDecide(make(c, c.measured, rule, outcome, evidence));
@@ -556,7 +559,7 @@ export function always(
   const outcome = c.n === 0 ? "INCONCLUSIVE" : universal({ ...c, alpha });
   const need = casesForAll(alpha);
   const evidence: Evidence = {
-    n: Math.max(1, c.n),
+    n: c.n,
     unit: c.unit,
     test: `every case: one exception fails; none in ≥ ${need} passes (0.95^${need} ≤ ${
       bar(alpha)
@@ -608,7 +611,7 @@ export function sometimes(
     outcome = misses > 0 ? "PASS" : c.n >= need ? "FAIL" : "INCONCLUSIVE";
   }
   const evidence: Evidence = {
-    n: Math.max(1, c.n),
+    n: c.n,
     unit: c.unit,
     test: `some case${c.notAll ? ", not every one" : ""}: one passes; none${
       c.notAll ? " (or all)" : ""
@@ -657,7 +660,7 @@ export function rateClaim(
   const outcome = rateBound({ ...c, alpha });
   const iv = c.n > 0 ? rateInterval(c.k, c.n, 1 - alpha) : { low: NaN, high: NaN };
   const evidence: Evidence = {
-    n: Math.max(1, c.n),
+    n: c.n,
     unit: c.unit,
     test: `Clopper–Pearson ${100 * (1 - alpha)} % interval wholly ${
       c.side === "above" ? "≥" : "<"

@@ -2,7 +2,7 @@
  * Checks of a figure's claims for the tests: each quotes the paper verbatim and its threshold
  * reads words of that sentence; verdicts as expected, claim by claim (the message names every
  * claim with its measured value); every PASS, FAIL and INCONCLUSIVE carries its evidence (n an
- * integer ≥ 1, the test, α; an INCONCLUSIVE its n to decide); every claim seen PASS and FAIL —
+ * integer ≥ 1 — ≥ 0 for an INCONCLUSIVE —, the test, α; an INCONCLUSIVE its n to decide); every claim seen PASS and FAIL —
  * and INCONCLUSIVE where it can be — across the datasets built for it, a REPORTED claim never
  * either.
  *
@@ -50,7 +50,9 @@ export function assertQuoted(claims: Claim[]): void {
     else if (!c.quote.includes(words)) bad.push(`${c.name}: '${words}' is not in its sentence`);
     const e = c.evidence;
     if (["PASS", "FAIL", "INCONCLUSIVE"].includes(c.verdict)) {
-      if (!e || !Number.isInteger(e.n) || e.n < 1 || !e.test || !e.unit || !(e.alpha >= 0)) {
+      // a PASS or FAIL rests on at least one unit; an INCONCLUSIVE may rest on none (say so)
+      const least = c.verdict === "INCONCLUSIVE" ? 0 : 1;
+      if (!e || !Number.isInteger(e.n) || e.n < least || !e.test || !e.unit || !(e.alpha >= 0)) {
         bad.push(
           `${c.name}: ${c.verdict} without evidence (n ≥ 1, unit, test, α): ${JSON.stringify(e)}`,
         );
