@@ -264,3 +264,34 @@ export function nForRate(
   }
   return Math.ceil((z * z * r * (1 - r)) / (r - bound) ** 2);
 }
+
+/**
+ * The exact two-sided sign test of paired differences (zeros left out): the count of positive
+ * ones against Binomial(n, ½), p = min(1, 2·P(X ≤ min(pos, neg))).
+ *
+ * @example
+ * ```ts
+ * import { signTest } from "./decide.ts";
+ * const t = signTest([0.3, 0.1, 0.2, 0.5, 0.4, -0.1, 0.2, 0.3]);
+ * // 7 of 8 positive: p = 2·(1 + 8)/256 = 0.0703
+ * if (t.positive !== 7 || Math.abs(t.p - 18 / 256) > 1e-12) throw new Error(JSON.stringify(t));
+ * ```
+ */
+export function signTest(diffs: ArrayLike<number>): {
+  positive: number;
+  negative: number;
+  n: number;
+  p: number;
+} {
+  const d = Array.from(diffs).filter((v) => v !== 0);
+  if (d.some((v) => Number.isNaN(v))) throw new AnalysisError("sign test: NaN difference");
+  const positive = d.filter((v) => v > 0).length, n = d.length, negative = n - positive;
+  if (n === 0) return { positive, negative, n, p: 1 };
+  const k = Math.min(positive, negative);
+  let tail = 0, c = 1;
+  for (let i = 0; i <= k; i++) {
+    if (i > 0) c = (c * (n - i + 1)) / i;
+    tail += c;
+  }
+  return { positive, negative, n, p: Math.min(1, 2 * tail * 2 ** -n) };
+}
