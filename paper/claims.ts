@@ -447,7 +447,16 @@ export function leans(
     }
   }
   const rule = c.rule ?? `${c.sign > 0 ? "> 0" : "< 0"}, two-sided p < ${bar(alpha)}`;
-  return withDecide(make(c, c.measured, rule, outcome, evidence));
+  const none = c.n === 0 ? "no units to test" : undefined;
+  return withDecide(
+    make(
+      { ...c, note: [c.note, none].filter(Boolean).join("; ") || undefined },
+      c.measured,
+      rule,
+      outcome,
+      evidence,
+    ),
+  );
 }
 
 /**
