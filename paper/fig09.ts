@@ -152,6 +152,7 @@ export function lassoMatrixClaims(
       because:
         "'sparse' certainly means most entries are zero; 'extremely' gives no number. The authors' own Lasso on their seed-1 run (tests/fixtures) has 153 of 841 nonzero, 18 %",
       ok: worst < SPARSE_BELOW,
+      n: a.length,
       measured: fraction.map((f, i) => `${fmt(f)} (${a[i].nonzero}/${m * m})`).join(", "),
       rule: `< ${SPARSE_BELOW}`,
       paper: "extremely sparse",
@@ -162,6 +163,7 @@ export function lassoMatrixClaims(
       words: "not naturally invertible",
       because: "numpy's inv refuses it: numerical rank below m (numpy's matrix_rank)",
       ok: a.every((x) => x.lassoRank < x.m),
+      n: a.length,
       measured: a.map((x) => `${x.lassoRank}/${x.m}`).join(", "),
       rule: `rank < ${m}`,
       paper: "not naturally invertible (ϵI added)",
