@@ -17,8 +17,11 @@ import {
   nForEquivalence,
   nForRate,
   rateBound,
+  signTest,
   universal,
 } from "./decide.ts";
+import { varianceRatio } from "./variance_ratio.ts";
+import { leansEvery } from "../paper/claims.ts";
 import { rankSum } from "./rank_sum.ts";
 import { meanInterval, pearson } from "./stats.ts";
 
@@ -278,6 +281,106 @@ Deno.test("simulation: a rate against a bound (Clopper–Pearson) keeps false PA
             truth,
             rates(R, () => rateBound({ k: binomial(u, n, rate), n, bound, side })),
             R,
+          );
+        }
+      }),
+      { numRuns: 1 },
+    );
+  }
+});
+
+Deno.test("simulation: a direction by the sign test over trials (Fig. 7) keeps false PASS and FAIL ≤ α at quick (16) and paper (200) n", () => {
+  console.log("sign test (per-trial differences, normal):");
+  for (const [label, n] of [["quick", 16], ["paper", 200]] as const) {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 30 }), (seed) => {
+        const u = rng(seed);
+        for (const [truth, shift] of [["true", 0.5], ["false", -0.5], ["boundary", 0]] as const) {
+          check(
+            `${label} n = ${n}, median difference ${shift}`,
+            truth,
+            rates(R, () => {
+              const t = signTest(Array.from({ length: n }, () => shift + gauss(u)));
+              return direction({ pValue: t.p, effect: t.positive - t.negative, sign: 1 });
+            }),
+            R,
+          );
+        }
+      }),
+      { numRuns: 1 },
+    );
+  }
+});
+
+Deno.test("simulation: the F test of residual variances (Fig. 14) keeps false PASS and FAIL ≤ α at quick (21 vs 30) and paper (1 720 vs 2 300) n", () => {
+  console.log("variance ratio (normal residuals, var(a) > var(b)?):");
+  for (const [label, na, nb] of [["quick", 21, 30], ["paper", 1720, 2300]] as const) {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 30 }), (seed) => {
+        const u = rng(seed);
+        const reps = label === "paper" ? 300 : R;
+        for (const [truth, ratio] of [["true", 4], ["false", 0.25], ["boundary", 1]] as const) {
+          check(
+            `${label} ${na} vs ${nb}, sd ratio² ${ratio}`,
+            truth,
+            rates(reps, () => {
+              const a = Array.from({ length: na }, () => Math.sqrt(ratio) * gauss(u));
+              const b = Array.from({ length: nb }, () => gauss(u));
+              const t = varianceRatio(a, b, 0);
+              return direction({ pValue: t.p, effect: Math.log(t.f), sign: 1 });
+            }),
+            reps,
+          );
+        }
+      }),
+      { numRuns: 1 },
+    );
+  }
+});
+
+Deno.test("simulation: 'at every snapshot' (intersection–union PASS, Bonferroni FAIL; Fig. 4) keeps false PASS and FAIL ≤ α, with the snapshots correlated", () => {
+  console.log("every one of 4 directions (rank-sum per part, parts sharing the runs):");
+  const quote = { section: "x", text: "y" };
+  for (const [label, na, nb] of [["quick", 4, 3], ["paper", 215, 345]] as const) {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 30 }), (seed) => {
+        const u = rng(seed);
+        const reps = label === "paper" ? 300 : R;
+        // true: every part lower; false: one part higher; boundary: one part no different
+        for (
+          const [truth, shifts] of [
+            ["true", [-1, -1, -1, -1]],
+            ["false", [-1, -1, -1, 1]],
+            ["boundary", [-1, -1, -1, 0]],
+          ] as const
+        ) {
+          check(
+            `${label} ${na} vs ${nb}, shifts ${shifts.join(" ")}`,
+            truth,
+            rates(reps, () => {
+              // each run's level is shared across its snapshots (correlated parts)
+              const runA = Array.from({ length: na }, () => gauss(u));
+              const runB = Array.from({ length: nb }, () => gauss(u));
+              const parts = shifts.map((s) => {
+                const t = rankSum(
+                  runA.map((v) => v + s + 0.5 * gauss(u)),
+                  runB.map((v) => v + 0.5 * gauss(u)),
+                );
+                return { effect: t.effect, p: t.p };
+              });
+              return leansEvery({
+                name: "x",
+                quote,
+                words: "y",
+                parts,
+                sign: -1,
+                n: na + nb,
+                unit: "runs",
+                test: "rank-sum",
+                measured: "",
+              }).verdict;
+            }),
+            reps,
           );
         }
       }),
