@@ -194,6 +194,8 @@ function exact(r: Reading & Measured): Evidence {
         n === 1 ? "this run" : "them"
       } alone)`,
     alpha: 0,
+    // the named runs are the same at every scale that runs them
+    paperN: n,
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * "What each scale decides": a Markdown table of every claim of a `reproduce` output folder — its
  * verdict and n at the scale run, the n that would decide it (INCONCLUSIVE), and the n paper scale
- * has. `deno run --allow-read report/scale_table.ts DIR` prints it from DIR/<figure>/data.json.
+ * has (an exact measurement of named runs: the same runs). `deno run --allow-read
+ * report/scale_table.ts DIR` prints it from DIR/<figure>/data.json.
  *
  * @module
  */
@@ -41,7 +42,7 @@ export function scaleTable(reports: ReportClaims[]): string {
       const e = c.evidence;
       return `| ${r.id} | ${cell(c.name)} | ${c.verdict} | ${e ? `${e.n} ${e.unit}` : ""} | ${
         c.verdict === "INCONCLUSIVE" ? units(e?.nToDecide) : ""
-      } | ${units(e?.paperN)} |`;
+      } | ${units(e?.paperN ?? (e?.alpha === 0 ? e.n : undefined))} |`;
     })
   );
   return [head, ...rows].join("\n");
