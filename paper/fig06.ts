@@ -343,7 +343,8 @@ export const fig06m: Figure<MParams> = {
       panels: [{
         kind: "line",
         file: "rate_vs_deviation.png",
-        title: "Survival rate of k = 25 vs its initial signal's deviation from the mean",
+        title:
+          "Survival rate of k = 25 vs its initial signal's deviation from the mean of the others",
         xLabel: "‖F_25‖ − mean of the other ‖F_k‖ at init",
         yLabel: `survival rate over ${trials} trials`,
         series: Array.from({ length: embeddings }, (_, e) => ({
