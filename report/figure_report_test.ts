@@ -39,6 +39,9 @@ Deno.test("the report page shows each claim's sentence and section, its n, test 
   // n, the test and its result on the row; the units that would decide it in the note
   equal(html.includes("<td>24 runs</td><td>n = 24 runs · every case: one exception fails"), true);
   equal(html.includes("needs ≈ 59 runs"), true);
-  equal(html.includes("<td>1 run</td><td>n = 1 run (paper scale 1) · the measurement of this run"), true);
+  equal(
+    html.includes("<td>1 run</td><td>n = 1 run (paper scale 1) · the measurement of this run"),
+    true,
+  );
   equal(html.includes('<tr class="REPORTED"><td>REPORTED</td>'), true);
 });

@@ -55,7 +55,7 @@ export async function readReports(dir: string): Promise<ReportClaims[]> {
   for await (const e of Deno.readDir(dir)) if (e.isDirectory) names.push(e.name);
   const order = (s: string) => {
     const m = /^fig(\d+)([a-z]?)$/.exec(s);
-    return m ? Number(m[1]) * 10 + (m[2] ? m[2].charCodeAt(0) - 96 : 0) : 10000;
+    return m ? Number(m[1]) * 100 + (m[2] ? m[2].charCodeAt(0) - 96 : 0) : 100000;
   };
   names.sort((a, b) => order(a) - order(b) || a.localeCompare(b));
   for (const name of names) {
