@@ -13,7 +13,7 @@ const fig9 = figureById("fig9")!;
 
 /** The claims rows of a reproduce table: verdict, claim, measured, threshold, paper, note. */
 const claimRows = (stdout: string) =>
-  stdout.split("\n").filter((l) => /^(PASS|FAIL|UNTESTED)\s/.test(l));
+  stdout.split("\n").filter((l) => /^(PASS|FAIL|INCONCLUSIVE|UNTESTED)\s/.test(l));
 
 Deno.test("cluster: sacct and scontrol outputs, and the job script", () => {
   const s = parseSacct(

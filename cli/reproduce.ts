@@ -2,7 +2,8 @@
  * `deno task reproduce figN|all [--scale quick|paper|tiny] [--out DIR] [--store FILE] [--fresh]
  * [--workers N] [--backend auto|asm|webgpu|tfjs|ref] [--shard i/n] [--until-decided]`: rebuild a
  * figure of the paper, check its claims, write its panels and data; `all` also writes
- * DIR/index.html. Exit 1 when a claim fails, 2 on bad input.
+ * DIR/index.html. Exit 1 when a claim fails (INCONCLUSIVE, UNTESTED and REPORTED do not), 2 on
+ * bad input.
  *
  * @module
  */
@@ -155,7 +156,10 @@ export const REPRODUCE_HELP = `deno task reproduce FIGURE|all [options]
   --hours H         with --plan: how many Slurm array tasks bring the run under H hours
   -h, --help        this text
 
-Prints the claims table of each figure; exit code 1 when a claim fails, 2 on bad input.`;
+Prints the claims table of each figure: PASS or FAIL where the trials decide at the stated error
+rate, INCONCLUSIVE where they cannot (with the trials that would), UNTESTED where the scale does
+not run it, REPORTED where the sentence gives no number; each with its evidence (n, test, result).
+Exit code 1 when a claim fails (only FAIL), 2 on bad input.`;
 
 /** Run `reproduce` with these command-line arguments. */
 export function reproduceMain(args: string[]): Promise<void> {
@@ -249,6 +253,10 @@ export function reproduceMain(args: string[]): Promise<void> {
       await Deno.writeTextFile(join(outDir, "index.html"), html);
       console.log(`\nreport: ${join(outDir, "index.html")}`);
     }
+    const tally = ["PASS", "FAIL", "INCONCLUSIVE", "UNTESTED", "REPORTED"].map((v) =>
+      `${reports.reduce((n, r) => n + r.claims.filter((c) => c.verdict === v).length, 0)} ${v}`
+    );
+    console.log(`\n${scale} scale: ${tally.join(", ")}`);
     const failed = reports.flatMap((r) =>
       r.claims.filter((c) => c.verdict === "FAIL").map((c) => `${r.id}: ${c.name}`)
     );

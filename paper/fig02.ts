@@ -10,9 +10,19 @@
  */
 import { circlePlane, dft, projectOnto, survivingCircles } from "../analysis/fourier.ts";
 import { circularity } from "../analysis/circularity.ts";
-import { ALMOST, atMost, between, fmt, holds, onlyAt, type Quote, reported } from "./claims.ts";
+import {
+  ALMOST,
+  atMost,
+  between,
+  cutShort,
+  fmt,
+  holds,
+  onlyAt,
+  type Quote,
+  reported,
+} from "./claims.ts";
 import type { Figure } from "./figure.ts";
-import { csv, fig2Run, logSteps } from "./runs.ts";
+import { circlesSettled, csv, fig2Run, logSteps, PAPER_STEPS } from "./runs.ts";
 import type { TrialResult } from "../store/requests.ts";
 
 const PAPER_SURVIVORS = [2, 3, 8, 22, 23];
@@ -55,16 +65,27 @@ function spread(xy: Float64Array): number {
   return Math.sqrt(s / n);
 }
 
-export const fig02: Figure<{ scale: "paper" | "quick" | "tiny" }> = {
+/** The figure's parameters: the scale, and the paper's training length (the end of training the
+ * sentences speak of). */
+interface Params {
+  scale: "paper" | "quick" | "tiny";
+  paperSteps: number;
+}
+
+export const fig02: Figure<Params> = {
   id: "fig2",
   title: "Figure 2: a few circles survive, the rest decay",
   spec:
     "fix-MLP run (MLP and split from init seed 0, embedding from seed 10), p=59, d=128, wd 0.5; signals of k=1..29 every step; projections of a dead (k=1) and a surviving (k=2) frequency at steps 0, T/2, T onto the final Fourier planes",
   claim:
     "a few (3–5) circles survive, the rest decay towards 0; the survivor draws a clear circle, the dead one collapses to its centre (authors: 5 survivors, k = 2, 8, 22, 23, 3)",
-  params: { paper: { scale: "paper" }, quick: { scale: "quick" }, tiny: { scale: "tiny" } },
+  params: {
+    paper: { scale: "paper", paperSteps: PAPER_STEPS },
+    quick: { scale: "quick", paperSteps: PAPER_STEPS },
+    tiny: { scale: "tiny", paperSteps: PAPER_STEPS },
+  },
   requests: ({ scale }) => [fig2Run(scale)],
-  compute({ scale }, [run]) {
+  compute({ scale, paperSteps }, [run]) {
     const { p, d, steps } = run.config;
     const final = run.signalsAt(steps), init = run.signalsAt(0);
     const survivors = survivingCircles(final).sort((a, b) => a - b);
@@ -88,6 +109,17 @@ export const fig02: Figure<{ scale: "paper" | "quick" | "tiny" }> = {
     const ts = logSteps(steps);
     const decided = scale !== "tiny";
     const why = "tiny scale: too few steps for survival to be decided";
+    // the sentences speak of the end of training: on a run cut short, the circles stand where the
+    // early verdict has settled them; the signals' sizes and shapes are not settled by it
+    const circles = circlesSettled(run, paperSteps);
+    const full = {
+      settled: run.stepsDone >= paperSteps,
+      why: `${run.stepsDone} of ${paperSteps} steps`,
+    };
+    const one = {
+      test:
+        "this run's count at its last step (the authors' Fig. 2 run, seed for seed: exact for it, it speaks for this run alone)",
+    };
     const ratios = dead.map((k) => final[k] / init[k]);
     const worstDead = dead[ratios.indexOf(Math.max(...ratios))];
     const decayRatio = Math.max(...ratios);
@@ -157,15 +189,19 @@ export const fig02: Figure<{ scale: "paper" | "quick" | "tiny" }> = {
         projPanel(kSurv, projSurv, "surviving"),
       ],
       claims: [
-        between({
-          name: "surviving circles (the code's counter)",
-          quote: SAY.few,
-          words: "only 3-5 circles survive",
-          value: survivors.length,
-          lo: 3,
-          hi: 5,
-          paper: "3-5 (the authors' run: 5)",
-        }),
+        cutShort(
+          between({
+            ...one,
+            name: "surviving circles (the code's counter)",
+            quote: SAY.few,
+            words: "only 3-5 circles survive",
+            value: survivors.length,
+            lo: 3,
+            hi: 5,
+            paper: "3-5 (the authors' run: 5)",
+          }),
+          circles,
+        ),
         reported({
           name: "which circles survive (the authors' plot: k = 2, 3, 8, 22, 23)",
           quote: SAY.decay,
@@ -174,44 +210,54 @@ export const fig02: Figure<{ scale: "paper" | "quick" | "tiny" }> = {
           measured: `{${survivors.join(", ")}}${sameAsPaper ? " (the same)" : ""}`,
           paper: "k = 2, 8, 22, 23, 3 (plot)",
         }),
-        atMost({
-          name: `every dead frequency decays: largest final/initial signal (k=${worstDead})`,
-          quote: SAY.decay,
-          words: "the signals of all other circles decay to almost zero",
-          because: `'all': every frequency that did not survive; 'almost zero': within ${
-            100 * ALMOST
-          } % of where it started`,
-          value: decayRatio,
-          max: ALMOST,
-          paper: "almost zero",
-        }),
-        holds({
-          name: `survivor k=${kSurv} draws a circle: circularity at the end`,
-          quote: SAY.shapes,
-          words: "stabilize into a clear circle",
-          because:
-            "no number; a clear circle certainly has most of its projection on the circle (circularity = the share on it, 1 for a perfect circle)",
-          ok: circ > 0.5,
-          measured: fmt(circ),
-          rule: "> 0.5",
-          paper: "a clear circle",
-        }),
-        holds({
-          name: `dead k=${kDead} collapses: spread of its projection, final/initial`,
-          quote: SAY.shapes,
-          words: "collapses towards its center",
-          because: "a direction without an amount: it shrinks",
-          ok: collapse < 1,
-          measured: fmt(collapse),
-          rule: "< 1",
-          paper: "collapses towards its center",
-        }),
+        cutShort(
+          atMost({
+            name: `every dead frequency decays: largest final/initial signal (k=${worstDead})`,
+            quote: SAY.decay,
+            words: "the signals of all other circles decay to almost zero",
+            because: `'all': every frequency that did not survive; 'almost zero': within ${
+              100 * ALMOST
+            } % of where it started`,
+            value: decayRatio,
+            max: ALMOST,
+            paper: "almost zero",
+          }),
+          full,
+        ),
+        cutShort(
+          holds({
+            name: `survivor k=${kSurv} draws a circle: circularity at the end`,
+            quote: SAY.shapes,
+            words: "stabilize into a clear circle",
+            because:
+              "no number; a clear circle certainly has most of its projection on the circle (circularity = the share on it, 1 for a perfect circle)",
+            ok: circ > 0.5,
+            measured: fmt(circ),
+            rule: "> 0.5",
+            paper: "a clear circle",
+          }),
+          full,
+        ),
+        cutShort(
+          holds({
+            name: `dead k=${kDead} collapses: spread of its projection, final/initial`,
+            quote: SAY.shapes,
+            words: "collapses towards its center",
+            because: "a direction without an amount: it shrinks",
+            ok: collapse < 1,
+            measured: fmt(collapse),
+            rule: "< 1",
+            paper: "collapses towards its center",
+          }),
+          full,
+        ),
       ].map((c) => onlyAt(decided, c, why)),
       notes: [
         `Steps: ${steps} (${scale} scale); projections at steps ${
           snapSteps.join(", ")
         } onto the final planes.`,
         `Dead frequencies are drawn dashed in the signal panel.`,
+        `End of training: ${circles.why}.`,
       ],
     };
   },

@@ -9,7 +9,8 @@
  * @module
  */
 import { makeConfig } from "../protocol/config.ts";
-import { fmt, holds, onlyAt, type Quote } from "./claims.ts";
+import { fmt, leans, leansEvery, onlyAt, type Quote } from "./claims.ts";
+import { rankSum } from "../analysis/rank_sum.ts";
 import type { Figure } from "./figure.ts";
 import { converged, csv } from "./runs.ts";
 
@@ -24,7 +25,25 @@ const SAY = {
     text:
       "Interestingly, we observe that at 10,000 steps, models with the small ds ($d \\leq 20$) have lower loss than models with “medium” ds ($20 \\leq d \\leq 59$), an intriguing observation similar to the phenomenon of double descent (Nakkiran et al., 2020).",
   },
+  dip: {
+    section: "Fig. 4 caption",
+    text:
+      "Freezing the initial embedding and training only the MLP, test loss (zoomed in on the bottom to < 1.0) in relation to embedding dimension d . One can notice a dip in loss at $d = p$.",
+  },
 } satisfies Record<string, Quote>;
+
+/** The d's either side of d = p that the dip at d = p is measured against. */
+export const DIP_NEIGHBOURS = 5;
+
+/** Which group of d's a d belongs to, as the sentences name them (d = 20 counted as small). */
+const GROUPS = {
+  below: (d: number, p: number) => d < p,
+  above: (d: number, p: number) => d > p,
+  small: (d: number) => d <= 20,
+  medium: (d: number, p: number) => d > 20 && d <= p,
+  atP: (d: number, p: number) => d === p,
+  nearP: (d: number, p: number) => d !== p && Math.abs(d - p) <= DIP_NEIGHBOURS,
+};
 
 interface Params {
   scale: "paper" | "quick" | "tiny";
@@ -84,20 +103,49 @@ export const fig04: Figure<Params> = {
       const rows = table.filter((r) => f(r.d));
       return rows.length ? rows.reduce((s, r) => s + r.loss[ci], 0) / rows.length : NaN;
     };
-    // d > p against d < p at every snapshot; d ≤ 20 against 20 < d ≤ 59 at step 10 000 (the text
-    // writes both ranges with d = 20; it is counted once, as small)
-    const largeOverBelow = checkpoints.map((_, ci) =>
-      group((d) => d > p, ci) / group((d) => d < p, ci)
-    );
+    // the units are runs (d, seed), independent trainings; a group's runs against another's by
+    // the rank-sum test (test losses are bimodal — generalised or not — so ranks, not means)
+    const lossesOf = (f: (d: number) => boolean, ci: number) =>
+      dims.flatMap((
+        d,
+        di,
+      ) => (f(d) ? byD[di].runs.map((r) => r.testLoss[checkpoints[ci] - 1]) : []));
+    const compare = (f: (d: number) => boolean, g: (d: number) => boolean, ci: number) => {
+      const a = lossesOf(f, ci), b = lossesOf(g, ci);
+      return a.length && b.length
+        ? { ...rankSum(a, b), na: a.length, nb: b.length }
+        : { u: NaN, effect: NaN, p: NaN, exact: false, na: a.length, nb: b.length };
+    };
+    const below = (d: number) => GROUPS.below(d, p), above = (d: number) => GROUPS.above(d, p);
+    const largeOverBelow = checkpoints.map((_, ci) => group(above, ci) / group(below, ci));
+    const sharp = checkpoints.map((_, ci) => compare(above, below, ci));
     const c10k = checkpoints.indexOf(10000);
-    const small = c10k < 0 ? NaN : group((d) => d <= 20, c10k),
-      medium = c10k < 0 ? NaN : group((d) => d > 20 && d <= 59, c10k),
-      large = c10k < 0 ? NaN : group((d) => d > 59, c10k);
+    const small = c10k < 0 ? NaN : group(GROUPS.small, c10k),
+      medium = c10k < 0 ? NaN : group((d) => GROUPS.medium(d, p), c10k),
+      large = c10k < 0 ? NaN : group(above, c10k);
+    const smallVsMedium = c10k < 0
+      ? undefined
+      : compare(GROUPS.small, (d) => GROUPS.medium(d, p), c10k);
+    const last = checkpoints.length - 1;
+    const dip = compare((d) => GROUPS.atP(d, p), (d) => GROUPS.nearP(d, p), last);
+    const paper = fig04.params.paper;
+    const runsIn = (f: (d: number) => boolean) => paper.dims.filter(f).length * paper.seeds;
+    const paperN = {
+      sharp: runsIn(below) + runsIn(above),
+      small: runsIn(GROUPS.small) + runsIn((d) => GROUPS.medium(d, p)),
+      dip: runsIn((d) => GROUPS.atP(d, p)) + runsIn((d) => GROUPS.nearP(d, p)),
+    };
     const diverged = byD.reduce((s, x) => s + x.diverged, 0);
     const decided = scale !== "tiny";
     const why = "tiny scale: 30 steps only";
     return {
-      data: { table, checkpoints, groups: { small, medium, large }, largeOverBelow },
+      data: {
+        table,
+        checkpoints,
+        groups: { small, medium, large },
+        largeOverBelow,
+        rankSum: { sharp, smallVsMedium, dip },
+      },
       csv: {
         "test_loss_vs_d.csv": csv([
           "d",
@@ -123,30 +171,74 @@ export const fig04: Figure<Params> = {
       claims: [
         onlyAt(
           decided,
-          holds({
-            name: "mean test loss d > p / d < p, at each snapshot",
+          leansEvery({
+            name: "test loss d > p vs d < p, at each snapshot: rank-sum over runs",
             quote: SAY.sharp,
             words: "the test loss is sharply better when $d > p$ than when $d < p$",
-            because: "lower at every snapshot; 'sharply' gives no number: the ratios are shown",
-            ok: largeOverBelow.every((v) => v < 1),
-            measured: checkpoints.map((c, i) => `${c}: ${fmt(largeOverBelow[i])}`).join(", "),
-            rule: "< 1 at every snapshot",
+            because:
+              "lower at every snapshot; 'sharply' gives no number: the ratios of the mean losses are shown",
+            parts: sharp.map((t) => ({ effect: t.effect, p: t.p })),
+            sign: -1,
+            n: sharp[0].na + sharp[0].nb,
+            unit: "runs",
+            test: `Wilcoxon–Mann–Whitney rank-sum over runs (d > p: ${sharp[0].na}, d < p: ${
+              sharp[0].nb
+            }), two-sided`,
+            measured: checkpoints.map((c, i) =>
+              `${c}: ${fmt(largeOverBelow[i])} (p = ${fmt(sharp[i].p)})`
+            ).join(", "),
+            rule: "lower at every snapshot, each two-sided p < 0.05",
             paper: "sharply better",
+            paperN: paperN.sharp,
           }),
           why,
         ),
         onlyAt(
-          decided && c10k >= 0,
-          holds({
-            name: "step 10 000: mean test loss d ≤ 20 / 20 < d ≤ 59",
+          decided && smallVsMedium !== undefined,
+          leans({
+            name: "step 10 000: test loss d ≤ 20 vs 20 < d ≤ 59, rank-sum over runs",
             quote: SAY.small,
             words: "have lower loss than",
-            ok: small / medium < 1,
-            measured: `${fmt(small / medium)} (${fmt(small)} / ${fmt(medium)})`,
-            rule: "< 1",
+            because: "the text writes both ranges with d = 20; it is counted once, as small",
+            effect: smallVsMedium?.effect ?? NaN,
+            p: smallVsMedium?.p ?? NaN,
+            sign: -1,
+            n: (smallVsMedium?.na ?? 0) + (smallVsMedium?.nb ?? 0) || 1,
+            unit: "runs",
+            test:
+              `Wilcoxon–Mann–Whitney rank-sum over runs (small: ${smallVsMedium?.na}, medium: ${smallVsMedium?.nb}), two-sided`,
+            measured: `mean ${fmt(small)} / ${fmt(medium)} = ${fmt(small / medium)}, p = ${
+              fmt(smallVsMedium?.p ?? NaN)
+            }`,
             paper: "small d lower than medium d",
+            paperN: paperN.small,
           }),
           c10k < 0 ? "no snapshot at step 10 000" : why,
+        ),
+        onlyAt(
+          decided && dip.na > 0 && dip.nb > 0,
+          leans({
+            name: `step ${
+              checkpoints[last]
+            }: test loss at d = p vs |d − p| ≤ ${DIP_NEIGHBOURS}, rank-sum over runs`,
+            quote: SAY.dip,
+            words: "a dip in loss at $d = p$",
+            because:
+              `a dip: lower at d = p than at the d's beside it (within ${DIP_NEIGHBOURS}); at the last snapshot`,
+            effect: dip.effect,
+            p: dip.p,
+            sign: -1,
+            n: dip.na + dip.nb || 1,
+            unit: "runs",
+            test:
+              `Wilcoxon–Mann–Whitney rank-sum over runs (d = p: ${dip.na}, beside: ${dip.nb}), two-sided`,
+            measured: `U = ${fmt(dip.u)}, p = ${fmt(dip.p)}`,
+            paper: "a dip at d = p",
+            paperN: paperN.dip,
+          }),
+          dip.na === 0
+            ? `this scale trains no d = p = ${p}`
+            : `this scale trains no d within ${DIP_NEIGHBOURS} of p`,
         ),
       ],
       notes: [
@@ -155,7 +247,7 @@ export const fig04: Figure<Params> = {
         }`,
         `${seeds} seed${
           seeds > 1 ? "s" : ""
-        } per d: a group's mean test loss is dominated by any run that has not generalised (test loss ~10 against ~0.1), so with few seeds "small d beats medium d" turns on single runs.`,
+        } per d. A group's mean test loss is dominated by any run that has not generalised (test loss ~10 against ~0.1), so the claims compare the groups' runs by ranks (rank-sum test), each run one unit; the ratios of the means are shown beside.`,
       ],
     };
   },

@@ -7,9 +7,12 @@
  */
 import { QUICK_SWEEP_STEPS } from "./runs.ts";
 import { makeConfig } from "../protocol/config.ts";
-import { correlates, onlyAt, type Quote } from "./claims.ts";
+import { ALMOST, correlates, onlyAt, type Quote, rateClaim } from "./claims.ts";
 import type { Figure } from "./figure.ts";
-import { sweepCsv, sweepPanel, sweepPoints, sweepRequests, trend } from "./sweep.ts";
+import { sweepCsv, sweepPanel, sweepPoints, sweepRequests, trend, unsettledNote } from "./sweep.ts";
+import { survivingCircles } from "../analysis/fourier.ts";
+import { circlesSettled, converged } from "./runs.ts";
+import type { TrialResult } from "../store/requests.ts";
 
 const SAY = {
   p: {
@@ -22,7 +25,22 @@ const SAY = {
     text:
       "Similarly, we fix p and vary d to see d ’s effect on the total number of surviving frequencies in Figure 5(Bottom), which similarly shows an upward curve.",
   },
+  three: {
+    section: "App. C",
+    text:
+      "In our training with an embedding of reasonably large size, such as $(p, d) = (59, 128)$, the model almost always chooses three or more circles as its final representations.",
+  },
 } satisfies Record<string, Quote>;
+
+/** The sweeps' trials at (p, d) = (59, 128), each once (the two sweeps share seeds there: one
+ * configuration is one trial). */
+function at59x128(results: TrialResult[]): TrialResult[] {
+  const seen = new Map<string, TrialResult>();
+  for (const r of results) {
+    if (r.config.p === 59 && r.config.d === 128) seen.set(JSON.stringify(r.config), r);
+  }
+  return [...seen.values()];
+}
 
 const PRIMES = [
   13,
@@ -93,10 +111,29 @@ export const fig05: Figure<Params> = {
     const byP = sweepPoints(ps, pTrials, results.slice(0, ps.length * pTrials));
     const byD = sweepPoints(ds, dTrials, results.slice(ps.length * pTrials));
     const tp = trend(byP), td = trend(byD);
+    // App. C's "three or more circles" on every (59, 128) trial, each once, settled
+    const base = converged(at59x128(results)).runs;
+    const baseSettled = base.filter((r) => circlesSettled(r).settled);
+    const three = baseSettled.filter((r) => survivingCircles(r.finalSignals()).length >= 3).length;
+    const paper = fig05.params.paper;
+    const paperBase = new Set([
+      ...(paper.ps.includes(59) ? Array.from({ length: paper.pTrials }, (_, s) => s) : []),
+      ...(paper.ds.includes(128) ? Array.from({ length: paper.dTrials }, (_, s) => s) : []),
+    ]).size;
     const decided = scale !== "tiny";
     const why = "tiny scale: too few steps and trials";
     return {
-      data: { byP, byD, trendP: tp, trendD: td },
+      data: {
+        byP,
+        byD,
+        trendP: tp,
+        trendD: td,
+        threeOrMore: {
+          trials: baseSettled.length,
+          three,
+          unsettled: base.length - baseSettled.length,
+        },
+      },
       csv: { "circles_vs_p.csv": sweepCsv("p", byP), "circles_vs_d.csv": sweepCsv("d", byD) },
       panels: [
         sweepPanel("circles_vs_p.png", `#circles vs p (d = 128, ${pTrials} trials each)`, "p", byP),
@@ -116,7 +153,10 @@ export const fig05: Figure<Params> = {
           because: "'clear': significant; the text gives no size",
           ...tp,
           sign: 1,
+          unit: "trials",
           paper: "clear positive correlation",
+          note: unsettledNote(tp),
+          paperN: paper.ps.length * paper.pTrials,
         }),
         correlates({
           name: "#circles rises with d: Pearson r over trials",
@@ -124,7 +164,32 @@ export const fig05: Figure<Params> = {
           words: "shows an upward curve",
           ...td,
           sign: 1,
+          unit: "trials",
           paper: "upward curve",
+          note: unsettledNote(td),
+          paperN: paper.ds.length * paper.dTrials,
+        }),
+        rateClaim({
+          name: "(p, d) = (59, 128): trials with three or more circles",
+          quote: SAY.three,
+          words: "almost always chooses three or more circles",
+          because: `'almost always': in at least ${
+            100 * (1 - ALMOST)
+          } % of trials ('almost' = within ${
+            100 * ALMOST
+          } %); every (59, 128) trial of both sweeps, each once`,
+          k: three,
+          n: baseSettled.length,
+          bound: 1 - ALMOST,
+          side: "above",
+          unit: "trials",
+          paper: "almost always ≥ 3",
+          paperN: paperBase,
+          note: base.length > baseSettled.length
+            ? `${
+              base.length - baseSettled.length
+            } trial(s) cut short with unsettled circles left out`
+            : undefined,
         }),
       ].map((c) => onlyAt(decided, c, why)),
       notes: [

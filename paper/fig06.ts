@@ -17,23 +17,48 @@
  */
 import { fourierNorms, survivingCircles } from "../analysis/fourier.ts";
 import { linspace } from "../analysis/linear_ode.ts";
-import { pearson, pearsonInterval } from "../analysis/stats.ts";
+import { fmt } from "./claims.ts";
+import { pearson } from "../analysis/stats.ts";
+import { projectPearson } from "../analysis/attenuation.ts";
 import { makeConfig } from "../protocol/config.ts";
 import { initialTrial } from "../protocol/init.ts";
 import { applyEmbedding } from "../protocol/embedding.ts";
-import { ALMOST, correlates, covers, fmt, holds, onlyAt, type Quote } from "./claims.ts";
+import {
+  ALMOST,
+  always,
+  correlates,
+  matches,
+  onlyAt,
+  paperTolerance,
+  type Quote,
+  rateClaim,
+  sometimes,
+} from "./claims.ts";
 import type { Figure } from "./figure.ts";
-import { converged, csv } from "./runs.ts";
+import { circlesSettled, converged, csv } from "./runs.ts";
 import { QUICK_SWEEP_STEPS } from "./runs.ts";
 import type { TrialResult } from "../store/requests.ts";
 
 const P = 59, D = 128, HALF = 29;
 const survived = (r: TrialResult, k: number) => survivingCircles(r.finalSignals()).includes(k);
-/** The fraction of the trials that did not diverge in which k survived (NaN if all diverged). */
-const rate = (rs: TrialResult[], k: number) => {
+/** The trials whose survival is that of the end of training: not diverged, and of full length or
+ * with circles the early verdict has settled; and how many were left out. */
+function settledRuns(rs: TrialResult[]): { runs: TrialResult[]; unsettled: number } {
   const { runs } = converged(rs);
-  return runs.filter((r) => survived(r, k)).length / runs.length;
+  const kept = runs.filter((r) => circlesSettled(r).settled);
+  return { runs: kept, unsettled: runs.length - kept.length };
+}
+/** k survived in `hits` of the `trials` settled trials (rate NaN when none). */
+const tally = (rs: TrialResult[], k: number) => {
+  const { runs } = settledRuns(rs);
+  const hits = runs.filter((r) => survived(r, k)).length;
+  return { hits, trials: runs.length, rate: hits / runs.length };
 };
+/** The fraction of the settled trials in which k survived (NaN if none). */
+const rate = (rs: TrialResult[], k: number) => tally(rs, k).rate;
+/** A note on trials left out as unsettled, if any. */
+const leftOut = (n: number) =>
+  n ? `${n} trial(s) cut short with circles the early verdict had not settled left out` : undefined;
 
 const SAY = {
   pearson: {
@@ -56,7 +81,15 @@ const SAY = {
     text:
       "Interestingly, despite all other frequencies having a signal near 0 at initialization, the model sometimes chooses to revive them rather than always choosing the two clear frontrunners, a phenomenon that warrants more investigation in the future.",
   },
+  notAlways: {
+    section: "Sec. 2",
+    text:
+      "Unfortunately, we find that initially large frequencies do not *always* lead to surviving circles, but large initial signals do lead to *higher probability* of surviving.",
+  },
 } satisfies Record<string, Quote>;
+
+/** The paper's r between initial signal and survival rate, and the points it is over. */
+const PAPER_R = 0.85, PAPER_POINTS = 290;
 
 interface LParams {
   scale: "paper" | "quick" | "tiny";
@@ -84,29 +117,50 @@ export const fig06l: Figure<LParams> = {
         config: makeConfig({ p: P, d: D, seed, steps, mode: "fix-embedding", initSeed: e }),
       }))).flat(),
   compute({ scale, embeddings, trials }, runs) {
-    const pts: { e: number; k: number; signal: number; rate: number }[] = [];
+    const pts: {
+      e: number;
+      k: number;
+      signal: number;
+      rate: number;
+      hits: number;
+      trials: number;
+    }[] = [];
+    // Sec. 2: the largest initial frequency of each embedding dies in some trial
+    let topDied = 0, topCases = 0, unsettled = 0;
     for (let e = 0; e < embeddings; e++) {
       const rs = runs.slice(e * trials, (e + 1) * trials);
       const s0 = rs[0].signalsAt(0);
       for (let k = 1; k <= HALF; k++) {
-        pts.push({
-          e,
-          k,
-          signal: s0[k],
-          rate: rate(rs, k),
-        });
+        const t = tally(rs, k);
+        pts.push({ e, k, signal: s0[k], rate: t.rate, hits: t.hits, trials: t.trials });
       }
+      let top = 1;
+      for (let k = 2; k <= HALF; k++) if (s0[k] > s0[top]) top = k;
+      const kept = settledRuns(rs);
+      unsettled += kept.unsettled;
+      topCases += kept.runs.length;
+      topDied += kept.runs.filter((r) => !survived(r, top)).length;
     }
-    const pr = new Set(pts.map((x) => x.rate)).size > 1 && pts.every((x) => !isNaN(x.rate))
+    const usable = pts.every((x) => x.trials >= 2) && new Set(pts.map((x) => x.rate)).size > 1;
+    const pr = usable
       ? pearson(pts.map((x) => x.signal), pts.map((x) => x.rate))
       : { r: NaN, p: NaN };
-    const ci = pts.length >= 4 && !isNaN(pr.r)
-      ? pearsonInterval(pr.r, pts.length)
-      : { low: NaN, high: NaN };
+    const paperTrials = fig06l.params.paper.trials;
+    // r over rates from m trials each is attenuated by their binomial noise: carried to the
+    // paper's trials per rate before it is set against the paper's r (analysis/attenuation.ts)
+    const proj = usable && pts.length >= 4
+      ? projectPearson({
+        x: pts.map((x) => x.signal),
+        hits: pts.map((x) => x.hits),
+        trials: pts.map((x) => x.trials),
+        target: paperTrials,
+      })
+      : undefined;
+    const tolerance = paperTolerance({ kind: "pearson", value: PAPER_R, n: PAPER_POINTS });
     const decided = scale !== "tiny";
     const why = "tiny scale: too few steps and trials";
     return {
-      data: { points: pts, pearson: pr },
+      data: { points: pts, pearson: pr, projected: proj ?? null, topDied, topCases },
       csv: {
         "rate_vs_signal.csv": csv(
           ["embedding", "k", "initial_signal", "survival_rate"],
@@ -135,22 +189,53 @@ export const fig06l: Figure<LParams> = {
           n: pts.length,
           sign: 1,
           alpha: 1e-3,
+          unit: "(embedding, k) points",
+          test:
+            "the paper's test: Pearson r over the (embedding, k) points, two-sided t-test (the points of one embedding share its trials)",
           paper: "p < 1e-3",
+          paperN: PAPER_POINTS,
+          note: leftOut(unsettled),
         }),
-        covers({
-          name: "Pearson r(initial signal, survival rate) against the paper's 0.85",
+        matches({
+          name:
+            `Pearson r(initial signal, survival rate) carried to ${paperTrials} trials per rate, against the paper's 0.85`,
           quote: SAY.pearson,
           words: "is 0.85",
           because:
-            "a value the paper measured: met when this run's 95 % interval (Fisher z) holds it",
-          value: pr.r,
-          ...ci,
-          target: 0.85,
+            `a value the paper measured over ${PAPER_POINTS} points with ${paperTrials} trials per rate: r from ${trials} trials per rate is attenuated by the rates' binomial noise, so it is carried to ${paperTrials} (Spearman's correction, reliability from the binomial variance; observed r ${
+              fmt(proj?.observed ?? NaN)
+            }, reliability ${fmt(proj?.reliability ?? NaN)} → ${
+              fmt(proj?.targetReliability ?? NaN)
+            })`,
+          value: proj?.r ?? NaN,
+          low: proj?.low ?? NaN,
+          high: proj?.high ?? NaN,
+          target: PAPER_R,
+          tolerance,
+          toleranceFrom:
+            `twice the half-width of the paper's own 95 % interval over its ${PAPER_POINTS} points`,
+          scale: "fisher",
+          n: pts.length,
+          unit: "(embedding, k) points",
           paper: "r = 0.85",
+          paperN: PAPER_POINTS,
+        }),
+        sometimes({
+          name: "the largest initial frequency of an embedding dies: trials",
+          quote: SAY.notAlways,
+          words: "initially large frequencies do not *always* lead to surviving circles",
+          because:
+            "'initially large': the largest initial signal of its embedding; 'not always': it dies in some trial",
+          hits: topDied,
+          n: topCases,
+          unit: "trials",
+          measured: `${topDied} of ${topCases} trials`,
+          paper: "not always",
+          paperN: fig06l.params.paper.embeddings * paperTrials,
         }),
       ].map((c) => onlyAt(decided, c, why)),
       notes: [
-        "Survival by SPEC.md's code rule on the final signals; a survival rate counts the trials that did not diverge.",
+        "Survival by SPEC.md's code rule on the final signals; a survival rate counts the trials that did not diverge and whose circles are those of the end of training (full length, or settled by the early verdict).",
       ],
     };
   },
@@ -200,7 +285,14 @@ export const fig06m: Figure<MParams> = {
         ),
     ).flat(),
   compute({ scale, embeddings, factors, trials }, runs) {
-    const pts: { e: number; factor: number; deviation: number; rate: number }[] = [];
+    const pts: {
+      e: number;
+      factor: number;
+      deviation: number;
+      rate: number;
+      hits: number;
+      trials: number;
+    }[] = [];
     let i = 0;
     for (let e = 0; e < embeddings; e++) {
       for (const factor of factors) {
@@ -213,23 +305,35 @@ export const fig06m: Figure<MParams> = {
           initialTrial(config).params,
         );
         const s = fourierNorms(params.subarray(0, P * D), P, D);
-        const mean = Array.from(s.subarray(1, HALF + 1)).reduce((a, b) => a + b, 0) / HALF;
+        // "the mean of the rest of the signals": k = 1..29 without k = 25 itself
+        const rest = Array.from(s.subarray(1, HALF + 1)).filter((_, j) => j + 1 !== 25);
+        const mean = rest.reduce((a, b) => a + b, 0) / rest.length;
+        const t = tally(rs, 25);
         pts.push({
           e,
           factor,
           deviation: s[25] - mean,
-          rate: rate(rs, 25),
+          rate: t.rate,
+          hits: t.hits,
+          trials: t.trials,
         });
       }
     }
     const sorted = [...pts].sort((a, b) => a.deviation - b.deviation);
     const q = Math.max(1, Math.floor(sorted.length / 5));
-    const lowRate = sorted.slice(0, q).reduce((s, x) => s + x.rate, 0) / q;
-    const highRate = sorted.slice(-q).reduce((s, x) => s + x.rate, 0) / q;
+    // the trials of the top (bottom) fifth of the deviations, pooled: each trial one unit
+    const pool = (xs: typeof pts) => ({
+      k: xs.reduce((s, x) => s + x.hits, 0),
+      n: xs.reduce((s, x) => s + x.trials, 0),
+    });
+    const low = pool(sorted.slice(0, q)), high = pool(sorted.slice(-q));
+    const lowRate = low.k / low.n, highRate = high.k / high.n;
+    const mp = fig06m.params.paper;
+    const paperFifth = Math.max(1, Math.floor((mp.embeddings * mp.factors.length) / 5)) * mp.trials;
     const decided = scale !== "tiny";
     const why = "tiny scale: too few steps and trials";
     return {
-      data: { points: pts, lowRate, highRate },
+      data: { points: pts, lowRate, highRate, low, high },
       csv: {
         "rate_vs_deviation.csv": csv(
           ["embedding", "factor", "deviation", "survival_rate"],
@@ -239,8 +343,9 @@ export const fig06m: Figure<MParams> = {
       panels: [{
         kind: "line",
         file: "rate_vs_deviation.png",
-        title: "Survival rate of k = 25 vs its initial signal's deviation from the mean",
-        xLabel: "‖F_25‖ − mean_k ‖F_k‖ at init",
+        title:
+          "Survival rate of k = 25 vs its initial signal's deviation from the mean of the others",
+        xLabel: "‖F_25‖ − mean of the other ‖F_k‖ at init",
         yLabel: `survival rate over ${trials} trials`,
         series: Array.from({ length: embeddings }, (_, e) => ({
           label: `embedding ${e}`,
@@ -251,27 +356,32 @@ export const fig06m: Figure<MParams> = {
         })),
       }],
       claims: [
-        holds({
-          name: "survival rate of k = 25, top fifth of deviations",
+        rateClaim({
+          name: "survival of k = 25, top fifth of deviations: trials",
           quote: SAY.perturb,
           words: "if the frequency is much higher than the rest, survival rate is near 100%",
-          because: `'much higher': the top fifth of the deviations; 'near' = within ${
-            100 * ALMOST
-          } %`,
-          ok: highRate >= 1 - ALMOST,
-          measured: fmt(highRate),
-          rule: `≥ ${1 - ALMOST}`,
+          because:
+            `'much higher': the top fifth of the deviations from the mean of the other signals; 'near' = within ${
+              100 * ALMOST
+            } %`,
+          ...high,
+          bound: 1 - ALMOST,
+          side: "above",
+          unit: "trials",
           paper: "near 100%",
+          paperN: paperFifth,
         }),
-        holds({
-          name: "survival rate of k = 25, bottom fifth of deviations",
+        rateClaim({
+          name: "survival of k = 25, bottom fifth of deviations: trials",
           quote: SAY.perturb,
           words: "rarely survives if it is much lower than the mean",
           because: "no number; 'rarely' certainly means less often than not",
-          ok: lowRate < 0.5,
-          measured: fmt(lowRate),
-          rule: "< 0.5",
+          ...low,
+          bound: 0.5,
+          side: "below",
+          unit: "trials",
           paper: "rarely",
+          paperN: paperFifth,
         }),
       ].map((c) => onlyAt(decided, c, why)),
     };
@@ -322,8 +432,11 @@ export const fig06r: Figure<RParams> = {
       }))
     ),
   compute({ scale, ratios, seeds }, runs) {
+    let unsettled = 0;
     const pts = ratios.map((r, i) => {
-      const { runs: rs } = converged(runs.slice(i * seeds, (i + 1) * seeds));
+      const kept = settledRuns(runs.slice(i * seeds, (i + 1) * seeds));
+      const rs = kept.runs;
+      unsettled += kept.unsettled;
       const revived = rs.map((x) =>
         survivingCircles(x.finalSignals()).filter((k) => k !== 1 && k !== 2).length
       );
@@ -343,7 +456,8 @@ export const fig06r: Figure<RParams> = {
     const trendSecond = xs.length >= 3 && new Set(ys).size > 1 && new Set(xs).size > 1
       ? pearson(xs, ys)
       : { r: NaN, p: NaN };
-    const minFirst = Math.min(...pts.map((x) => x.first));
+    const firstDied = pts.reduce((s, x) => s + Math.round((1 - x.first) * x.runs), 0);
+    const rp = fig06r.params.paper, paperRuns = rp.ratios.length * rp.seeds;
     const revivedRuns = pts.reduce((s, x) => s + x.anyRevived, 0);
     const kept = pts.reduce((s, x) => s + x.runs, 0);
     const decided = scale !== "tiny";
@@ -379,15 +493,17 @@ export const fig06r: Figure<RParams> = {
         ],
       }],
       claims: [
-        holds({
-          name: "the largest (k=1) survives: lowest rate over r",
+        always({
+          name: "the largest (k=1) survives: runs where it died",
           quote: SAY.construct,
           words: "the frequency with the highest signal will always survive",
-          because: "'always': in every run",
-          ok: minFirst === 1,
-          measured: fmt(minFirst),
-          rule: "= 1",
+          because: "'always': in every run, at every r",
+          exceptions: firstDied,
+          n: kept,
+          unit: "runs",
           paper: "always",
+          paperN: paperRuns,
+          note: leftOut(unsettled),
         }),
         correlates({
           name: "the second's (k=2) survival rises with r: Pearson r(log r, survived) over trials",
@@ -396,21 +512,25 @@ export const fig06r: Figure<RParams> = {
           ...trendSecond,
           n: xs.length,
           sign: 1,
+          unit: "runs",
           paper: "increases",
+          paperN: paperRuns,
         }),
-        holds({
+        sometimes({
           name: "near-zero frequencies revived (circles other than k = 1, 2): runs",
           quote: SAY.revive,
           words: "the model sometimes chooses to revive them",
           because: "'sometimes … rather than always choosing the two': in some runs, not in all",
-          ok: revivedRuns > 0 && revivedRuns < kept,
-          measured: `${revivedRuns} of ${kept}`,
-          rule: "0 < runs < all",
+          hits: revivedRuns,
+          n: kept,
+          notAll: true,
+          unit: "runs",
           paper: "sometimes",
+          paperN: paperRuns,
         }),
       ].map((c) => onlyAt(decided, c, why)),
       notes: [
-        "Survival by SPEC.md's code rule on the final signals; rates count the trials that did not diverge.",
+        "Survival by SPEC.md's code rule on the final signals; rates count the trials that did not diverge and whose circles are those of the end of training (full length, or settled by the early verdict).",
       ],
     };
   },

@@ -5,7 +5,7 @@ import { assertBothWays, assertVerdicts } from "../tests/claim_checks.ts";
 const n = 100;
 
 const params = { scale: "quick" as const, dims: [4, 8], seeds: [0] };
-const REPORTS = ["REPORTED", "REPORTED", "REPORTED", "REPORTED"] as const;
+const REPORTS = ["REPORTED", "REPORTED", "REPORTED", "REPORTED", "REPORTED"] as const;
 
 const e = exactOde(n), x = noisyOde(n);
 const pass = await fig09.compute(params, [run(e), run(e, 4), run(e, 8)], "quick");
@@ -14,7 +14,9 @@ const fail = await fig09.compute(params, [run(x), run(x, 4), run(x, 8)], "quick"
 Deno.test("Fig. 9 on an exact sparse linear ODE: least squares almost perfect, A sparse and singular", () => {
   assertVerdicts(
     pass.claims,
-    ["PASS", "PASS", ...REPORTS, "PASS", "PASS", "REPORTED", "REPORTED"],
+    // the quadratic fit of 464 terms on 100 steps of smooth signals near 80: numerically
+    // rank-deficient (rank 99), R² 0.97, its rollout stays bounded
+    ["PASS", ...REPORTS, "PASS", "PASS", "FAIL", "FAIL", "REPORTED", "REPORTED", "REPORTED"],
     "exact ODE",
   );
 });
@@ -22,19 +24,20 @@ Deno.test("Fig. 9 on an exact sparse linear ODE: least squares almost perfect, A
 Deno.test("Fig. 9 on noise around a dense linear map: least squares far from perfect, A dense and invertible", () => {
   assertVerdicts(
     fail.claims,
-    ["FAIL", "FAIL", ...REPORTS, "FAIL", "FAIL", "REPORTED", "REPORTED"],
+    // the quadratic fit interpolates the noise (R² 1, held-out −0.45) and its rollout runs off
+    ["FAIL", ...REPORTS, "FAIL", "FAIL", "PASS", "PASS", "REPORTED", "REPORTED", "REPORTED"],
     "noisy dense map",
   );
-  assertBothWays([pass.claims, fail.claims]);
+  // one run's exact measurements: never undecided
+  assertBothWays([pass.claims, fail.claims], [0, 6, 7, 8, 9]);
 });
 
-Deno.test("Fig. 9's d-sweep claim on its own: one d of noisy runs fails it", async () => {
+Deno.test("Fig. 9's d-sweep is reported, not decided: the sentence names no d", async () => {
   const mixed = await fig09.compute(params, [run(e), run(e, 4), run(x, 8)], "quick");
-  assertVerdicts(
-    mixed.claims,
-    ["PASS", "FAIL", ...REPORTS, "PASS", "PASS", "REPORTED", "REPORTED"],
-    "one noisy d",
-  );
+  const c = mixed.claims[1];
+  if (c.verdict !== "REPORTED" || !c.name.includes("d = 8") || c.measured !== "0.6948") {
+    throw new Error(`${c.verdict} ${c.name}: ${c.measured}`);
+  }
 });
 
 Deno.test("the Lasso matrix claims of Figs. 9 and 15: each of several matrices must be sparse and singular", () => {

@@ -53,6 +53,7 @@ export interface InitCircularity {
 export function circularityClaims(
   points: InitCircularity[],
   t: { t: number; p: number; alive: number; dead: number },
+  paperN?: number,
 ): Claim[] {
   const d = points.map((x) => x.d);
   const trend = (y: number[]) =>
@@ -67,7 +68,9 @@ export function circularityClaims(
       ...trend(points.map((x) => x.mean)),
       n: points.length,
       sign: 1,
+      unit: "embeddings",
       paper: "increases",
+      paperN,
     }),
     correlates({
       name: "circularity at init rises with d: Pearson r over embeddings, largest over k",
@@ -76,7 +79,9 @@ export function circularityClaims(
       ...trend(points.map((x) => x.max)),
       n: points.length,
       sign: 1,
+      unit: "embeddings",
       paper: "increases",
+      paperN,
     }),
     reported({
       name: "d = 128: circularity at init, survived vs died: Student's t",
@@ -203,7 +208,11 @@ export const fig11: Figure<Params> = {
           ],
         },
       ],
-      claims: circularityClaims(points, { ...t, alive: alive.length, dead: dead.length }).map(
+      claims: circularityClaims(
+        points,
+        { ...t, alive: alive.length, dead: dead.length },
+        fig11.params.paper.dims.length * fig11.params.paper.embeddings,
+      ).map(
         (c) => onlyAt(scale !== "tiny", c, "tiny scale: too few d"),
       ),
       notes: [

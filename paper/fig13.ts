@@ -5,9 +5,9 @@
  *
  * @module
  */
-import { ALMOST, fmt, holds, onlyAt, type Quote } from "./claims.ts";
+import { ALMOST, cutShort, fmt, holds, onlyAt, type Quote } from "./claims.ts";
 import type { Figure } from "./figure.ts";
-import { csv, fig2Run, logSteps } from "./runs.ts";
+import { csv, fig2Run, logSteps, PAPER_STEPS } from "./runs.ts";
 
 const SAY: Quote = {
   section: "App. D",
@@ -15,15 +15,19 @@ const SAY: Quote = {
     "The Fourier gradient spikes around 100 steps and quickly diminishes to near zero after 1000 steps.",
 };
 
-export const fig13: Figure<{ scale: "paper" | "quick" | "tiny" }> = {
+export const fig13: Figure<{ scale: "paper" | "quick" | "tiny"; paperSteps: number }> = {
   id: "fig13",
   title: "Figure 13: Fourier norms of the embedding gradient",
   spec:
     "Fourier norm of the raw embedding gradient ∂L/∂E (weight decay excluded) over training of the Fig. 2 run",
   claim: "spikes near step 100, ~0 after step 1 000",
-  params: { paper: { scale: "paper" }, quick: { scale: "quick" }, tiny: { scale: "tiny" } },
+  params: {
+    paper: { scale: "paper", paperSteps: PAPER_STEPS },
+    quick: { scale: "quick", paperSteps: PAPER_STEPS },
+    tiny: { scale: "tiny", paperSteps: PAPER_STEPS },
+  },
   requests: ({ scale }) => [fig2Run(scale)],
-  compute({ scale }, [run]) {
+  compute({ scale, paperSteps }, [run]) {
     const { p, steps } = run.config;
     const g = run.gradSignals!;
     const half = Math.floor((p - 1) / 2);
@@ -75,16 +79,24 @@ export const fig13: Figure<{ scale: "paper" | "quick" | "tiny" }> = {
         ),
         onlyAt(
           steps > 2000,
-          holds({
-            name: "after step 1 000: largest mean gradient norm over k / its peak",
-            quote: SAY,
-            words: "quickly diminishes to near zero after 1000 steps",
-            because: `at every later step; 'near' = within ${100 * ALMOST} % of the peak`,
-            ok: lateMax / peak <= ALMOST,
-            measured: `${fmt(lateMax / peak)} (mean over the steps: ${fmt(lateMean / peak)})`,
-            rule: `≤ ${ALMOST}`,
-            paper: "near zero after 1000 steps",
-          }),
+          (() => {
+            const c = holds({
+              name: "after step 1 000: largest mean gradient norm over k / its peak",
+              quote: SAY,
+              words: "quickly diminishes to near zero after 1000 steps",
+              because: `at every later step; 'near' = within ${100 * ALMOST} % of the peak`,
+              ok: lateMax / peak <= ALMOST,
+              measured: `${fmt(lateMax / peak)} (mean over the steps: ${fmt(lateMean / peak)})`,
+              rule: `≤ ${ALMOST}`,
+              paper: "near zero after 1000 steps",
+            });
+            // every later step: a run cut short can show an exceedance (it stands), not its
+            // absence
+            return cutShort(c, {
+              settled: steps >= paperSteps || c.verdict === "FAIL",
+              why: `${steps} of ${paperSteps} steps`,
+            });
+          })(),
           "needs more than 2 000 steps",
         ),
       ].map((c) =>

@@ -20,6 +20,44 @@ export function fig2Run(scale: Scale): TrialRequest {
   };
 }
 
+/** The paper's training length (SPEC.md: 30 000 steps; Fig. 12's ablations 30 001). */
+export const PAPER_STEPS = 30000;
+
+/**
+ * Whether a run's circles at its last step are those of the end of training: a run of the
+ * paper's length (`fullSteps`) has reached the end; a run cut short has its circles settled when
+ * the early verdict (`../analysis/verdict.ts`, its default rule, validated on 40 full runs it
+ * never saw: 40/40) has decided them at a logged step reached; otherwise they are not known.
+ *
+ * @example
+ * ```ts
+ * import { circlesSettled } from "./runs.ts";
+ * const r = { config: { p: 5, steps: 10 }, stepsDone: 10, signals: new Float64Array(55), loggedAt: Int32Array.from({ length: 10 }, (_, i) => i + 1) };
+ * if (circlesSettled(r, 10).settled !== true) throw new Error("a full-length run is settled");
+ * if (circlesSettled(r, 30000).settled !== false) throw new Error("flat signals decide nothing");
+ * ```
+ */
+export function circlesSettled(
+  r: Pick<TrialResult, "signals" | "loggedAt" | "stepsDone"> & {
+    config: { p: number; steps: number };
+  },
+  fullSteps = PAPER_STEPS,
+  rule: Partial<DecidedRule> = {},
+): { settled: boolean; why: string } {
+  if (r.stepsDone >= fullSteps) return { settled: true, why: `${r.stepsDone} steps: full length` };
+  const at = decidedStep(r.signals, r.config.p, rule, r.loggedAt);
+  return at !== null && at <= r.stepsDone
+    ? {
+      settled: true,
+      why:
+        `${r.stepsDone} of ${fullSteps} steps; circles decided by the early verdict at step ${at}`,
+    }
+    : {
+      settled: false,
+      why: `${r.stepsDone} of ${fullSteps} steps and the early verdict has not decided the circles`,
+    };
+}
+
 /** A run for the linear ODE of Section 4: fix-MLP (init seed 0), embedding seed `seed`,
  * 1 000 steps (the fits use x_0..x_1000). */
 export function odeRun(scale: Scale, seed: number, d = 128): TrialRequest {

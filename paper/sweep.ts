@@ -9,7 +9,7 @@ import { meanInterval, pearson } from "../analysis/stats.ts";
 import type { TrialConfig } from "../protocol/config.ts";
 import type { TrialRequest, TrialResult } from "../store/requests.ts";
 import type { Panel } from "./panel.ts";
-import { converged, csv } from "./runs.ts";
+import { circlesSettled, converged, csv, PAPER_STEPS } from "./runs.ts";
 
 /** One value of the swept parameter and its trials' circle counts. */
 export interface SweepPoint {
@@ -23,6 +23,12 @@ export interface SweepPoint {
   high: number;
   /** Fraction of trials whose final test accuracy is ≥ 0.99 (grokked). */
   grokked: number;
+  /** #circles of each trial whose circles are those of the end of training: a full-length trial,
+   * or one cut short whose circles the early verdict has settled (`circlesSettled`). The claims
+   * test these; the plots show every trial. */
+  settled: number[];
+  /** Trials that did not diverge but whose circles are not settled at the step reached. */
+  unsettled: number;
 }
 
 /** Requests for `values × trials`, in that order. */
@@ -39,10 +45,13 @@ export function sweepPoints(
   values: number[],
   trials: number,
   results: TrialResult[],
+  fullSteps = PAPER_STEPS,
 ): SweepPoint[] {
   return values.map((value, i) => {
     const { runs: rs, diverged } = converged(results.slice(i * trials, (i + 1) * trials));
     const counts = rs.map((r) => survivingCircles(r.finalSignals()).length);
+    const isSettled = rs.map((r) => circlesSettled(r, fullSteps).settled);
+    const settled = counts.filter((_, j) => isSettled[j]);
     const ci = counts.length > 1 && new Set(counts).size > 1
       ? meanInterval(counts)
       : { mean: counts[0] ?? NaN, low: counts[0] ?? NaN, high: counts[0] ?? NaN };
@@ -56,25 +65,36 @@ export function sweepPoints(
       low: ci.low,
       high: ci.high,
       grokked,
+      settled,
+      unsettled: counts.length - settled.length,
     };
   });
 }
 
 /**
  * Pearson r (and p) of the circle count against the parameter over every trial that did not
- * diverge (one point per trial, not per mean: "the number of circles" of a trial is what varies
- * with the parameter); n is the number of trials. NaN where fewer than 3 trials or no variation.
+ * diverge and whose circles are settled (one point per trial, not per mean: "the number of
+ * circles" of a trial is what varies with the parameter); n is the number of trials. NaN where
+ * fewer than 3 trials or no variation.
  */
 export function trend(
   points: SweepPoint[],
   transform = (v: number) => v,
-): { r: number; p: number; n: number } {
-  const x = points.flatMap((pt) => pt.counts.map(() => transform(pt.value)));
-  const y = points.flatMap((pt) => pt.counts);
+): { r: number; p: number; n: number; unsettled: number } {
+  const x = points.flatMap((pt) => pt.settled.map(() => transform(pt.value)));
+  const y = points.flatMap((pt) => pt.settled);
+  const unsettled = points.reduce((s, pt) => s + pt.unsettled, 0);
   if (x.length < 3 || new Set(y).size < 2 || new Set(x).size < 2) {
-    return { r: NaN, p: NaN, n: x.length };
+    return { r: NaN, p: NaN, n: x.length, unsettled };
   }
-  return { ...pearson(x, y), n: x.length };
+  return { ...pearson(x, y), n: x.length, unsettled };
+}
+
+/** What the claims leave out of a sweep: trials cut short whose circles are not settled. */
+export function unsettledNote(t: { n: number; unsettled: number }): string | undefined {
+  return t.unsettled
+    ? `${t.unsettled} trial(s) cut short with circles the early verdict had not settled left out (${t.n} tested)`
+    : undefined;
 }
 
 /** A panel: mean #circles with its 95 % interval. */
@@ -104,7 +124,17 @@ export function sweepPanel(
 /** CSV of a sweep. */
 export function sweepCsv(name: string, points: SweepPoint[]): string {
   return csv(
-    [name, "mean_circles", "ci_low", "ci_high", "trials", "diverged", "grokked_fraction", "counts"],
+    [
+      name,
+      "mean_circles",
+      "ci_low",
+      "ci_high",
+      "trials",
+      "diverged",
+      "grokked_fraction",
+      "counts",
+      "unsettled",
+    ],
     points.map((p) => [
       p.value,
       p.mean,
@@ -114,6 +144,7 @@ export function sweepCsv(name: string, points: SweepPoint[]): string {
       p.diverged,
       p.grokked,
       p.counts.join(" "),
+      p.unsettled,
     ]),
   );
 }

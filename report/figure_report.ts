@@ -8,7 +8,7 @@
 import { join } from "node:path";
 import type { Backend } from "../backends/contract.ts";
 import { type Figure, figureRequests, type Scale } from "../paper/figure.ts";
-import { type Claim, claimsTable } from "../paper/claims.ts";
+import { type Claim, claimsTable, evidenceLine } from "../paper/claims.ts";
 import { resolveTrials } from "../store/requests.ts";
 import { costPlan, planLine } from "../store/cost_plan.ts";
 import { asmBackend } from "../core_asm/asm_backend.ts";
@@ -221,16 +221,18 @@ export function indexHtml(
   } s · ${r.trials} trials · commit ${esc(r.commit)}</p>
 <p><b>Protocol</b> (SPEC.md): ${esc(r.spec)}</p>
 <p><b>Claim</b>: ${esc(r.claim)}</p>
-<table><tr><th>verdict</th><th>claim</th><th>measured</th><th>threshold (from the paper's words)</th><th>paper</th><th>note</th></tr>
+<table><tr><th>verdict</th><th>claim</th><th>measured</th><th>threshold (from the paper's words)</th><th>n</th><th>evidence: test and result</th><th>paper</th><th>note</th></tr>
 ${
     r.claims.map((c) =>
       `<tr class="${c.verdict}"><td>${c.verdict}</td><td>${esc(c.name)}</td><td>${
         esc(c.measured)
-      }</td><td>${esc(c.threshold)}</td><td>${esc(c.paper)}</td><td>${
-        esc(c.note ?? "")
-      }</td></tr>\n<tr class="quote"><td></td><td colspan="5">${esc(c.section)}: “${
-        esc(c.quote)
-      }”</td></tr>`
+      }</td><td>${esc(c.threshold)}</td><td>${
+        c.evidence ? `${c.evidence.n} ${esc(c.evidence.unit)}` : ""
+      }</td><td>${c.verdict === "REPORTED" ? "" : esc(evidenceLine(c.evidence))}</td><td>${
+        esc(c.paper)
+      }</td><td>${esc(c.note ?? "")}</td></tr>\n<tr class="quote"><td></td><td colspan="7">${
+        esc(c.section)
+      }: “${esc(c.quote)}”</td></tr>`
     ).join("\n")
   }
 </table>
@@ -247,18 +249,20 @@ ${r.notes.map((n) => `<p class="note">${esc(n)}</p>`).join("\n")}
 <style>
 body{font-family:system-ui,sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222}
 table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:.25em .5em;font-size:.9em;text-align:left}
-tr.PASS td:first-child{background:#d4f7d4}tr.FAIL td:first-child{background:#f7d4d4}tr.UNTESTED td:first-child{background:#eee}tr.REPORTED td:first-child{background:#e4ecf7}tr.quote td{font-style:italic;color:#444;border-top:none}
+tr.PASS td:first-child{background:#d4f7d4}tr.FAIL td:first-child{background:#f7d4d4}tr.INCONCLUSIVE td:first-child{background:#f7ecc8}tr.UNTESTED td:first-child{background:#eee}tr.REPORTED td:first-child{background:#e4ecf7}tr.quote td{font-style:italic;color:#444;border-top:none}
 .panels img{width:380px;margin:4px;border:1px solid #ddd}.meta,.note{color:#555;font-size:.9em}
 </style></head><body>
 <h1>Survival of the Fittest Representation — reproduction report</h1>
 <p>${reports.length} figures at <b>${meta.scale}</b> scale, backend ${esc(meta.backend)}, commit ${
     esc(meta.commit)
   }, ${meta.wallSeconds.toFixed(0)} s in all.
-Claims: <b>${count("PASS")} PASS</b>, <b>${count("FAIL")} FAIL</b>, ${
+Claims: <b>${count("PASS")} PASS</b>, <b>${count("FAIL")} FAIL</b>, <b>${
+    count("INCONCLUSIVE")
+  } INCONCLUSIVE</b> (the trials at this scale cannot decide: the note says how many would), ${
     count("UNTESTED")
-  } UNTESTED at this scale, ${
+  } UNTESTED (this scale does not run it), ${
     count("REPORTED")
-  } REPORTED (the sentence gives no number: measured, no verdict). Each threshold is read from the paper's sentence beside it.</p>
+  } REPORTED (the sentence gives no number: measured, no verdict). Each threshold is read from the paper's sentence beside it; PASS and FAIL are decided at the error rate α shown with each claim's test, over the independent units n counts.</p>
 <ul>${
     reports.map((r) =>
       `<li><a href="#${r.id}">${esc(r.title)}</a>: ${r.claims.map((c) => c.verdict).join(" ")}</li>`
