@@ -198,45 +198,59 @@ export function offset(which: i32): i32 {
   return f32x4.relaxed_madd(a, b, c);
 }
 
-// exp's constants (Cephes expf: clamp, 1.5·2^23, log2 e, ln 2 in two parts, the polynomial), 1,
-// and the exponent bias for 2^n (an i32)
-const KF = memory.data<f32>([
-  -87.0, 88.0, 12582912.0, 1.44269504088896341, -0.693359375, 2.12194440e-4, 1.9875691500e-4,
+// exp's constants (Cephes expf's range reduction and polynomial), in two tables of 13 floats:
+// KEXP for e^x, KNEG for e^−x (`vexp` with `neg`: the same arithmetic with the signs folded into
+// the constants, so no negation is needed and the results are those of e^x at x = −z, bit for
+// bit). Each: the clamp (lower, upper), 1.5·2^23, ±log2 e, ln 2 in two parts (±), the polynomial
+// k6 … k11 (odd powers' signs flipped in KNEG), 1.
+const KEXP = memory.data<f32>([
+  -86.5, 88.0, 12582912.0, 1.44269504088896341, -0.693359375, 2.12194440e-4, 1.9875691500e-4,
   1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1, 1.0,
 ], 16);
-const KI = memory.data<i32>([127 - 0x4b400000], 16);
+const KNEG = memory.data<f32>([
+  -88.0, 86.5, 12582912.0, -1.44269504088896341, 0.693359375, -2.12194440e-4, -1.9875691500e-4,
+  1.3981999507e-3, -8.3334519073e-3, 4.1665795894e-2, -1.6666665459e-1, 5.0000001201e-1, 1.0,
+], 16);
 // lane numbers 0 1 2 3, and 4 in every lane
 const LANES = memory.data<i32>([0, 1, 2, 3, 4, 4, 4, 4], 16);
 
 // @ts-ignore: decorator
-@inline function kf(i: i32): v128 {
-  return v128.load32_splat(KF + (<usize>i << 2));
+@inline function kf(table: usize, i: i32): v128 {
+  return v128.load32_splat(table + (<usize>i << 2));
 }
 
-// exp(x) for f32 lanes: Cephes expf's range reduction and polynomial (≤ 2 ulp on [-87, 88]).
-// n = round(x·log2 e) by adding 1.5·2^23 (the sum's low mantissa bits are n), which also gives
-// 2^n's exponent bits by an integer add and shift: no round or float→int conversion, each of
-// which costs several instructions on x86-64. The constants come as arguments: a loop loads them
-// into locals once (k0 … k12 = kf(0 … 12), ki = the exponent bias) and V8 keeps them in registers
-// or stack slots, which is cheaper again than a broadcast from memory at each use.
+// e^x (or e^−x with `neg`) for f32 lanes: Cephes expf's range reduction and polynomial, the
+// polynomial by Estrin's scheme (a shorter dependency chain than Horner's: the step's exp work
+// is bound by its latency, not by its instruction count).
+//   x is clamped to [−86.5, 88] (e^−x: to [−88, 86.5]); n = round(x·log2 e) by adding 1.5·2^23
+//   (the sum's low mantissa bits are n), r = x − n·ln 2 in two parts, e^r = 1 + r + r²·P(r), and
+//   e^x = e^r·2^n by adding n to e^r's exponent bits: bits(t) << 23 = n << 23 for t = 1.5·2^23 + n
+//   (bits(1.5·2^23) has its low 9 bits zero). No round, no float→int conversion, no multiply.
+//   e^r ∈ [0.70, 1.42] and n ∈ [−125, 127], so the sum is a normal float.
+// Error (bench/README.md, core_asm/vexp_test.ts, against Math.exp over every 61st f32 of the
+// clamp range): at most 1 ulp on [−86.5, 88]. Outside the clamp it returns e^−86.5 (< 2.8e-38)
+// below and e^88 above: for σ(z) = 1/(1 + e^−z) both are exact in f32 (σ rounds to 1, or to
+// 1/(1 + e^88) < 6e-39 of a true σ below it), and softmax's e^(x − max) ≤ 1 meets them only in
+// terms under 2.8e-38 of a sum ≥ 1. NaN stays NaN.
+// The constants come as arguments: a loop loads them into locals once (k0 … k12 = kf(table,
+// 0 … 12)) and V8 keeps them in registers or stack slots, which is cheaper again than a
+// broadcast from memory at each use.
 // @ts-ignore: decorator
-@inline function vexp(x0: v128, k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128,
-  k6: v128, k7: v128, k8: v128, k9: v128, k10: v128, k11: v128, k12: v128, ki: v128): v128 {
+@inline function vexp(x0: v128, neg: bool, k0: v128, k1: v128, k2: v128, k3: v128, k4: v128,
+  k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, k10: v128, k11: v128, one: v128): v128 {
   // pmin/pmax: one minps/maxps each (min/max, with wasm's NaN and ±0 rules, take ~8)
   const x = f32x4.pmin(f32x4.pmax(x0, k0), k1);
   const t = madd(x, k3, k2);
   const n = f32x4.sub(t, k2);
-  let r = madd(n, k4, x);
-  r = madd(n, k5, r);
-  let y = madd(k6, r, k7);
-  y = madd(y, r, k8);
-  y = madd(y, r, k9);
-  y = madd(y, r, k10);
-  y = madd(y, r, k11);
-  y = madd(y, f32x4.mul(r, r), f32x4.add(r, k12));
-  // bits(t) = bits(magic) + n, so (bits(t) − bits(magic) + 127) << 23 = bits(2^n)
-  const e = i32x4.shl(i32x4.add(t, ki), 23);
-  return f32x4.mul(y, e);
+  // w = r (neg: −r)
+  let w = madd(n, k4, x);
+  w = madd(n, k5, w);
+  // P(r) = k6 r⁵ + k7 r⁴ + … + k11 as (k10 r + k11) + r²·((k8 r + k9) + r²·(k6 r + k7))
+  const w2 = f32x4.mul(w, w);
+  const a = madd(k10, w, k11), b = madd(k8, w, k9), c = madd(k6, w, k7);
+  const y = madd(w2, madd(w2, c, b), a);
+  const er = madd(y, w2, neg ? f32x4.sub(one, w) : f32x4.add(one, w));
+  return i32x4.add(er, i32x4.shl(t, 23));
 }
 
 /** H = silu(z), and G = silu'(z) if `withG` (the backward pass needs it), for n rows of a block
@@ -245,9 +259,10 @@ const LANES = memory.data<i32>([0, 1, 2, 3, 4, 4, 4, 4], 16);
 // @ts-ignore: decorator
 @inline function siluRows(pZ: usize, pH: usize, pG: usize, r0: i32, n: i32, gather: bool,
   withG: bool): void {
-  const k0 = kf(0), k1 = kf(1), k2 = kf(2), k3 = kf(3), k4 = kf(4), k5 = kf(5), k6 = kf(6);
-  const k7 = kf(7), k8 = kf(8), k9 = kf(9), k10 = kf(10), k11 = kf(11), one = kf(12);
-  const ki = v128.load32_splat(KI);
+  const k0 = kf(KNEG, 0), k1 = kf(KNEG, 1), k2 = kf(KNEG, 2), k3 = kf(KNEG, 3);
+  const k4 = kf(KNEG, 4), k5 = kf(KNEG, 5), k6 = kf(KNEG, 6), k7 = kf(KNEG, 7);
+  const k8 = kf(KNEG, 8), k9 = kf(KNEG, 9), k10 = kf(KNEG, 10), k11 = kf(KNEG, 11);
+  const one = kf(KNEG, 12);
   const hb = <usize>HP << 2, cb = <usize>ceil4(H) << 2;
   for (let r = 0; r < n; r++) {
     let pz = pZ + <usize>r * hb, pz2: usize = 0;
@@ -256,12 +271,21 @@ const LANES = memory.data<i32>([0, 1, 2, 3, 4, 4, 4, 4], 16);
       pz2 = pPB + <usize>load<i32>(pIB + (<usize>(r0 + r) << 2)) * hb;
     }
     const ph = pH + <usize>r * hb, pg = pG + <usize>r * hb;
+    // two passes over the row: 1 + e^−z into G (and z into H), then σ, H and G. Each pass's
+    // dependency chain is half as long, so twice as many vectors fit the out-of-order window.
     for (let j: usize = 0; j < cb; j += 16) {
       const z = gather ? f32x4.add(v128.load(pz + j), v128.load(pz2 + j)) : v128.load(pz + j);
-      const e = vexp(f32x4.neg(z), k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, k11, one, ki);
-      const s = f32x4.div(one, f32x4.add(one, e));
-      v128.store(ph + j, f32x4.mul(z, s));
-      if (withG) v128.store(pg + j, f32x4.mul(s, madd(z, f32x4.sub(one, s), one)));
+      if (gather) v128.store(ph + j, z);
+      const e = vexp(z, true, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, k11, one);
+      v128.store(pg + j, f32x4.add(one, e));
+    }
+    for (let j: usize = 0; j < cb; j += 16) {
+      const z = v128.load(ph + j);
+      const s = f32x4.div(one, v128.load(pg + j));
+      const h = f32x4.mul(z, s);
+      v128.store(ph + j, h);
+      // silu'(z) = σ(1 + z(1 − σ)) = h(1 − σ) + σ
+      if (withG) v128.store(pg + j, madd(h, f32x4.sub(one, s), s));
     }
   }
 }
@@ -276,7 +300,8 @@ const LANES = memory.data<i32>([0, 1, 2, 3, 4, 4, 4, 4], 16);
 // all 15 with splat loads, 17 with shuffles, and spills). bench/README.md has the measurements.
 
 // Epilogue of one output row of a tile (two vectors, cols j..j+7).
-//   mode 0: C = acc; 1: C += acc; 3: C = acc + bias; 4: C = acc ⊙ G.
+//   mode 0: C = acc; 1: C += acc; 3: C = acc + bias; 4: C = acc ⊙ G; 7 (the whole tile, in
+//   `tile4`): C = acc + bias into 4-row panels.
 // @ts-ignore: decorator
 @inline function epi(c0: v128, c1: v128, pc: usize, mode: i32, pb: usize, pg: usize): void {
   if (mode == 0) {
@@ -546,9 +571,10 @@ function silu2(n: i32, withG: bool): void {
 function softmax(r0: i32, n: i32): void {
   const pb = <usize>PP << 2, cb = <usize>ceil4(P) << 2; // row stride, columns in use
   const last = cb - 16; // the vector holding the padding lanes, if any
-  const k0 = kf(0), k1 = kf(1), k2 = kf(2), k3 = kf(3), k4 = kf(4), k5 = kf(5), k6 = kf(6);
-  const k7 = kf(7), k8 = kf(8), k9 = kf(9), k10 = kf(10), k11 = kf(11), k12 = kf(12);
-  const ki = v128.load32_splat(KI);
+  const k0 = kf(KEXP, 0), k1 = kf(KEXP, 1), k2 = kf(KEXP, 2), k3 = kf(KEXP, 3);
+  const k4 = kf(KEXP, 4), k5 = kf(KEXP, 5), k6 = kf(KEXP, 6), k7 = kf(KEXP, 7);
+  const k8 = kf(KEXP, 8), k9 = kf(KEXP, 9), k10 = kf(KEXP, 10), k11 = kf(KEXP, 11);
+  const k12 = kf(KEXP, 12);
   const iota = v128.load(LANES), four = v128.load(LANES, 16);
   for (let i = 0; i < n; i++) {
     const r = r0 + i;
@@ -581,7 +607,7 @@ function softmax(r0: i32, n: i32): void {
     for (let j: usize = 0; j < cb; j += 16) {
       const x = f32x4.sub(v128.load(row + j), vmax);
       const e = f32x4.mul(
-        vexp(x, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, k11, k12, ki),
+        vexp(x, false, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, k11, k12),
         v128.load(pMASK + j),
       );
       v128.store(row + j, e);
@@ -827,4 +853,24 @@ export function paramSquares(): f64 {
   }
   const s = f64x2.add(s0, s1);
   return f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
+}
+
+/** For the tests: e^x (`neg`: e^−x) in place on the first n floats (a multiple of 4, at most
+ * BR·PP) of the block's logits buffer (`addr(12)`), through `vexp` as the step uses it. */
+export function expLanes(n: i32, neg: bool): void {
+  const end = <usize>n << 2;
+  const tb = neg ? KNEG : KEXP;
+  const k0 = kf(tb, 0), k1 = kf(tb, 1), k2 = kf(tb, 2), k3 = kf(tb, 3);
+  const k4 = kf(tb, 4), k5 = kf(tb, 5), k6 = kf(tb, 6), k7 = kf(tb, 7);
+  const k8 = kf(tb, 8), k9 = kf(tb, 9), k10 = kf(tb, 10), k11 = kf(tb, 11);
+  const one = kf(tb, 12);
+  for (let o: usize = 0; o < end; o += 16) {
+    const x = v128.load(pLG + o);
+    v128.store(
+      pLG + o,
+      neg
+        ? vexp(x, true, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, k11, one)
+        : vexp(x, false, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, k11, one),
+    );
+  }
 }
