@@ -61,7 +61,7 @@ export const ASM_KERNELS: AsmKernelInfo[] = [
     gemm: true,
     flops: (p, _d, h, nt, t) => 2 * rows(p, nt, t) * h * p,
   },
-  { id: 5, name: "softmax cross-entropy", gemm: false, flops: () => 0 },
+  { id: 5, name: "softmax cross-entropy (+ ∂logits, ∂b2)", gemm: false, flops: () => 0 },
   { id: 6, name: "GEMM ∂W2 += H2ᵀ·∂logits", gemm: true, flops: (p, _d, h, nt) => 2 * nt * h * p },
   {
     id: 7,
@@ -76,8 +76,9 @@ export const ASM_KERNELS: AsmKernelInfo[] = [
     gemm: true,
     flops: (_p, _d, h, nt) => 2 * nt * h * h,
   },
-  { id: 10, name: "∂b2, ∂b1 (column sums)", gemm: false, flops: () => 0 },
+  { id: 10, name: "∂b1 (column sum)", gemm: false, flops: () => 0 },
   { id: 11, name: "scatter ∂z1 to ∂PA[a], ∂PB[b]", gemm: false, flops: () => 0 },
   { id: 12, name: "GEMMs ∂W0a, ∂W0b, ∂E (+ ∂b0)", gemm: true, flops: (p, d, h) => 8 * p * d * h },
-  { id: 13, name: "weight transposes", gemm: false, flops: () => 0 },
+  { id: 13, name: "AdamW (the optimiser's update)", gemm: false, flops: () => 0 },
+  { id: 14, name: "weight transposes", gemm: false, flops: () => 0 },
 ];

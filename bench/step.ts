@@ -57,7 +57,7 @@ const gemms = rows.filter((r) => r.gemm);
 const f = stepFlops(p, d, h, nt);
 const summary: KernelTiming[] = [
   {
-    name: "AdamW + the rest (step − kernels)",
+    name: "the rest (step − the kernels)",
     flops: 0,
     gemm: false,
     cpuMs: step.cpuMs - sum(rows, "cpuMs"),

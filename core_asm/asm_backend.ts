@@ -102,8 +102,6 @@ export class AsmKernel implements TrainingKernel {
     const dft = dftMatrix(p);
     this.#f32(7, p * p).set(dft.cos);
     this.#f32(8, p * p).set(dft.sin);
-    const mask = this.#f32(9, this.#pp);
-    for (let k = 0; k < p; k++) mask[k] = 1;
     this.setParams(spec.params);
   }
 
@@ -237,7 +235,7 @@ export const WASM32_BYTES = 4 * 1024 ** 3;
  * @example
  * ```ts
  * import { asmCoreBytes } from "./asm_backend.ts";
- * console.log((asmCoreBytes(59, 128, 100, 2784) / 2 ** 20).toFixed(2)); // 1.38
+ * console.log((asmCoreBytes(59, 128, 100, 2784) / 2 ** 20).toFixed(2)); // 1.40
  * ```
  */
 export function asmCoreBytes(p: number, d: number, h: number, _nt: number): number {
@@ -245,7 +243,7 @@ export function asmCoreBytes(p: number, d: number, h: number, _nt: number): numb
   const kmax = Math.max(HP, PP, DP, P);
   const total = P * DP + 2 * DP * HP + HP + HP * HP + HP + HP * PP + PP;
   const floats = 4 * total + 2 * HP * DP + HP * HP + PP * HP + 3 * R + 2 * P * HP +
-    6 * BR * HP + BR * PP + 2 * P * HP + 2 * P * P + 2 * P * DP + 2 * PP +
+    6 * BR * HP + BR * PP + 2 * P * HP + 2 * P * P + 2 * P * DP + BR * PP + 28 +
     (ceil4(Math.max(BR, P)) + 4) * kmax + kmax;
   return 4 * floats + 8 * P + 64 + 80 * 40;
 }

@@ -52,8 +52,8 @@ let pCS: usize = 0;
 let pSN: usize = 0;
 let pRE: usize = 0;
 let pIM: usize = 0;
-let pMASK: usize = 0;
-let pNEG: usize = 0;
+let pLGR: usize = 0;
+let pSCR: usize = 0;
 let pPACK: usize = 0;
 let pZERO: usize = 0;
 let pSIG: usize = 0;
@@ -136,9 +136,8 @@ export function setup(p: i32, d: i32, h: i32, nt: i32): void {
   pSN = alloc(<usize>(P * P) << 2);
   pRE = alloc(<usize>(P * DP) << 2);
   pIM = alloc(<usize>(P * DP) << 2);
-  pMASK = alloc(<usize>PP << 2);
-  pNEG = alloc(<usize>PP << 2);
-  for (let j = P; j < PP; j++) store<f32>(pNEG + (<usize>j << 2), -3.0e38);
+  pLGR = alloc(<usize>(BR * PP) << 2);
+  pSCR = alloc(112);
   const kmax = max(max(max(HP, PP), DP), P);
   pPACK = alloc(<usize>((((max(BR, P) + 3) & ~3) + 4) * kmax) << 2); // + a spare panel
   pZERO = alloc(<usize>kmax << 2);
@@ -158,7 +157,6 @@ export function addr(which: i32): usize {
     case 6: return pLBL;
     case 7: return pCS;
     case 8: return pSN;
-    case 9: return pMASK;
     case 10: return pSIG;
     case 11: return pSTATS;
     case 12: return pLG;
@@ -211,8 +209,15 @@ const KNEG = memory.data<f32>([
   -88.0, 86.5, 12582912.0, -1.44269504088896341, 0.693359375, -2.12194440e-4, -1.9875691500e-4,
   1.3981999507e-3, -8.3334519073e-3, 4.1665795894e-2, -1.6666665459e-1, 5.0000001201e-1, 1.0,
 ], 16);
-// lane numbers 0 1 2 3, and 4 in every lane
-const LANES = memory.data<i32>([0, 1, 2, 3, 4, 4, 4, 4], 16);
+
+// log1p's constants (musl's log1pf): 1, 2, ½, Lg1 … Lg4, ln 2 in two parts, 2^-100 (below it
+// softmax takes log(Σe) − log e_l instead, see `softmax`)
+const KLOG = memory.data<f32>([
+  1.0, 2.0, 0.5, 0.66666662693, 0.40000972152, 0.28498786688, 0.24279078841, 6.9313812256e-1,
+  9.0580006145e-6, 7.8886090522e-31,
+], 16);
+// lane numbers 0 1 2 3
+const LANES = memory.data<i32>([0, 1, 2, 3], 16);
 
 // @ts-ignore: decorator
 @inline function kf(table: usize, i: i32): v128 {
@@ -227,8 +232,9 @@ const LANES = memory.data<i32>([0, 1, 2, 3, 4, 4, 4, 4], 16);
 //   e^x = e^r·2^n by adding n to e^r's exponent bits: bits(t) << 23 = n << 23 for t = 1.5·2^23 + n
 //   (bits(1.5·2^23) has its low 9 bits zero). No round, no float→int conversion, no multiply.
 //   e^r ∈ [0.70, 1.42] and n ∈ [−125, 127], so the sum is a normal float.
-// Error (bench/README.md, core_asm/vexp_test.ts, against Math.exp over every 61st f32 of the
-// clamp range): at most 1 ulp on [−86.5, 88]. Outside the clamp it returns e^−86.5 (< 2.8e-38)
+// Error against Math.exp (float64), in ulps of the f32 result, on [−86.5, 88]: at most 1.27
+// (every 13th f32 of the range, 172 M values; core_asm/vexp_test.ts holds it to 1.5 on every
+// 127th). Outside the clamp it returns e^−86.5 (< 2.8e-38)
 // below and e^88 above: for σ(z) = 1/(1 + e^−z) both are exact in f32 (σ rounds to 1, or to
 // 1/(1 + e^88) < 6e-39 of a true σ below it), and softmax's e^(x − max) ≤ 1 meets them only in
 // terms under 2.8e-38 of a sum ≥ 1. NaN stays NaN.
@@ -236,10 +242,13 @@ const LANES = memory.data<i32>([0, 1, 2, 3, 4, 4, 4, 4], 16);
 // 0 … 12)) and V8 keeps them in registers or stack slots, which is cheaper again than a
 // broadcast from memory at each use.
 // @ts-ignore: decorator
-@inline function vexp(x0: v128, neg: bool, k0: v128, k1: v128, k2: v128, k3: v128, k4: v128,
-  k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, k10: v128, k11: v128, one: v128): v128 {
-  // pmin/pmax: one minps/maxps each (min/max, with wasm's NaN and ±0 rules, take ~8)
-  const x = f32x4.pmin(f32x4.pmax(x0, k0), k1);
+@inline function vexp(x0: v128, neg: bool, upper: bool, k0: v128, k1: v128, k2: v128, k3: v128,
+  k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, k10: v128, k11: v128,
+  one: v128): v128 {
+  // pmin/pmax: one minps/maxps each (min/max, with wasm's NaN and ±0 rules, take ~8); without
+  // `upper`, x ≤ 0 (or NaN) is the caller's promise and only the lower clamp is applied
+  const xl = f32x4.pmax(x0, k0);
+  const x = upper ? f32x4.pmin(xl, k1) : xl;
   const t = madd(x, k3, k2);
   const n = f32x4.sub(t, k2);
   // w = r (neg: −r)
@@ -251,6 +260,35 @@ const LANES = memory.data<i32>([0, 1, 2, 3, 4, 4, 4, 4], 16);
   const y = madd(w2, madd(w2, c, b), a);
   const er = madd(y, w2, neg ? f32x4.sub(one, w) : f32x4.add(one, w));
   return i32x4.add(er, i32x4.shl(t, 23));
+}
+
+// log1p(u) for f32 lanes, u ≥ 0: musl's log1pf. w = 1 + u = m·2^k with m ∈ [√½, √2), the
+// rounding of w corrected by c = (u − (w − 1))/w (k < 25), log m = log1p(f), f = m − 1, by
+// s = f/(2 + f) and a polynomial in s²: at most 0.84 ulp against Math.log1p on [0, 2^107)
+// (every 13th f32; core_asm/vexp_test.ts holds it to 1.5). +∞ and NaN in, NaN or a finite value out: the caller keeps u finite.
+// @ts-ignore: decorator
+@inline function vlog1p(u: v128): v128 {
+  const one = kf(KLOG, 0), two = kf(KLOG, 1), half = kf(KLOG, 2);
+  const w = f32x4.add(one, u);
+  let iw = i32x4.add(w, i32x4.splat(0x3f800000 - 0x3f3504f3));
+  const k = i32x4.sub(i32x4.shr_s(iw, 23), i32x4.splat(0x7f));
+  // k ≥ 2: w − u is exact; else w − 1 is
+  const c0 = v128.bitselect(f32x4.sub(one, f32x4.sub(w, u)), f32x4.sub(u, f32x4.sub(w, one)),
+    i32x4.gt_s(k, i32x4.splat(1)));
+  const c = v128.and(f32x4.div(c0, w), i32x4.lt_s(k, i32x4.splat(25)));
+  iw = i32x4.add(v128.and(iw, i32x4.splat(0x007fffff)), i32x4.splat(0x3f3504f3));
+  const f = f32x4.sub(iw, one);
+  const sq = f32x4.div(f, f32x4.add(two, f));
+  const z = f32x4.mul(sq, sq), zz = f32x4.mul(z, z);
+  const t1 = f32x4.mul(zz, madd(zz, kf(KLOG, 6), kf(KLOG, 4)));
+  const t2 = f32x4.mul(z, madd(zz, kf(KLOG, 5), kf(KLOG, 3)));
+  const hfsq = f32x4.mul(half, f32x4.mul(f, f));
+  const dk = f32x4.convert_i32x4_s(k);
+  // s(hfsq + R) + (k·ln2_lo + c) − hfsq + f + k·ln2_hi, in musl's order
+  let y = f32x4.add(f32x4.mul(sq, f32x4.add(hfsq, f32x4.add(t2, t1))),
+    f32x4.add(f32x4.mul(dk, kf(KLOG, 8)), c));
+  y = f32x4.add(f32x4.sub(y, hfsq), f);
+  return f32x4.add(y, f32x4.mul(dk, kf(KLOG, 7)));
 }
 
 /** H = silu(z), and G = silu'(z) if `withG` (the backward pass needs it), for n rows of a block
@@ -276,7 +314,7 @@ const LANES = memory.data<i32>([0, 1, 2, 3, 4, 4, 4, 4], 16);
     for (let j: usize = 0; j < cb; j += 16) {
       const z = gather ? f32x4.add(v128.load(pz + j), v128.load(pz2 + j)) : v128.load(pz + j);
       if (gather) v128.store(ph + j, z);
-      const e = vexp(z, true, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, k11, one);
+      const e = vexp(z, true, true, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, k11, one);
       v128.store(pg + j, f32x4.add(one, e));
     }
     for (let j: usize = 0; j < cb; j += 16) {
@@ -284,8 +322,10 @@ const LANES = memory.data<i32>([0, 1, 2, 3, 4, 4, 4, 4], 16);
       const s = f32x4.div(one, v128.load(pg + j));
       const h = f32x4.mul(z, s);
       v128.store(ph + j, h);
-      // silu'(z) = σ(1 + z(1 − σ)) = h(1 − σ) + σ
-      if (withG) v128.store(pg + j, madd(h, f32x4.sub(one, s), s));
+      // silu'(z) = σ(1 + z(1 − σ)), whose FMA keeps the relative error small near its zero
+      // (z ≈ −1.28; h(1 − σ) + σ, one operation fewer, does not, and Adam's steps follow the
+      // relative error of small gradients)
+      if (withG) v128.store(pg + j, f32x4.mul(s, madd(z, f32x4.sub(one, s), one)));
     }
   }
 }
@@ -346,6 +386,15 @@ const LANES = memory.data<i32>([0, 1, 2, 3, 4, 4, 4, 4], 16);
     pa += sa;
     pb += sb;
   }
+  if (mode == 7) {
+    // + bias, then transposed: columns j..j+7 of the 4 rows, each one v128, at pc + c·16
+    const b0 = v128.load(pbias), b1 = v128.load(pbias, 16);
+    transpose4(f32x4.add(c00, b0), f32x4.add(c10, b0), f32x4.add(c20, b0), f32x4.add(c30, b0),
+      pc, 16);
+    transpose4(f32x4.add(c01, b1), f32x4.add(c11, b1), f32x4.add(c21, b1), f32x4.add(c31, b1),
+      pc + 64, 16);
+    return;
+  }
   epi(c00, c01, pc, mode, pbias, pg);
   if (rows > 1) epi(c10, c11, pc + ldc, mode, pbias, pg + ldc);
   if (rows > 2) epi(c20, c21, pc + 2 * ldc, mode, pbias, pg + 2 * ldc);
@@ -385,6 +434,16 @@ const LANES = memory.data<i32>([0, 1, 2, 3, 4, 4, 4, 4], 16);
     pa += sa;
     pa2 += sa;
     pb += sb;
+  }
+  if (mode == 7) {
+    // + bias, transposed into the two panels (the second at pc + 4·ldc)
+    const b = v128.load(pbias);
+    transpose4(f32x4.add(c0, b), f32x4.add(c1, b), f32x4.add(c2, b), f32x4.add(c3, b), pc, 16);
+    if (rows > 4) {
+      transpose4(f32x4.add(c4, b), f32x4.add(c5, b), f32x4.add(c6, b), f32x4.add(c7, b),
+        pc + 4 * ldc, 16);
+    }
+    return;
   }
   epi1(c0, pc, mode, pbias, pg);
   if (rows > 1) epi1(c1, pc + ldc, mode, pbias, pg + ldc);
@@ -440,27 +499,38 @@ function pack4(pA: usize, lda: usize, M: i32, K: i32, dst: usize): void {
 @inline function gemm(M: i32, N: i32, K: i32, pA: usize, lda: i32, pB: usize, ldb: i32,
   pC: usize, ldc: i32, mode: i32, pbias: usize, pG: usize): void {
   pack4(pA, <usize>lda << 2, M, K, pPACK);
+  gemmPanels(M, N, K, pPACK, <usize>K << 4, pB, ldb, pC, ldc, mode, pbias, pG);
+}
+
+/** C (M×N) = epilogue(A·B) with A in 4-row panels: panel q (rows 4q..4q+3) at pA + q·ps, its
+ * column k the v128 at + k·16 (what `pack4` writes, or what a mode-7 GEMM wrote). B K×N (ldb),
+ * N a multiple of 4. The panel after the last one must be readable (its rows are not stored).
+ * Mode 7 writes C in panels too: panel q at pC + q·4·ldc, column j at + j·16. */
+// @ts-ignore: decorator
+@inline function gemmPanels(M: i32, N: i32, K: i32, pA: usize, ps: usize, pB: usize, ldb: i32,
+  pC: usize, ldc: i32, mode: i32, pbias: usize, pG: usize): void {
   const sb = <usize>ldb << 2;
   const lc = <usize>ldc << 2;
-  const panel = <usize>K << 4;
   const n8 = N & ~7;
-  // column strips outer: a strip of B (K×8) stays in L1 while the packed panels pass by
+  // column strips outer: a strip of B (K×8) stays in L1 while the panels pass by
   for (let j = 0; j < n8; j += 8) {
     const jo = <usize>j << 2;
+    const co = mode == 7 ? jo << 2 : jo;
     for (let i = 0; i < M; i += 4) {
-      const pa = pPACK + (<usize>(i * K) << 2);
+      const pa = pA + <usize>(i >> 2) * ps;
       const crow = pC + <usize>i * lc;
       const grow = pG + <usize>i * lc;
-      tile4(pa, 16, pB + jo, sb, K, crow + jo, lc, min(4, M - i), mode, pbias + jo, grow + jo);
+      tile4(pa, 16, pB + jo, sb, K, crow + co, lc, min(4, M - i), mode, pbias + jo, grow + jo);
     }
   }
   if (n8 < N) {
-    // the last 4 columns, 8 rows (two panels) at a time; past M the second panel is the
-    // spare one at the end of the pack buffer, and its rows are not stored
+    // the last 4 columns, 8 rows (two panels) at a time; past M the second panel's rows are
+    // not stored
     const jo = <usize>n8 << 2;
+    const co = mode == 7 ? jo << 2 : jo;
     for (let i = 0; i < M; i += 8) {
-      const pa = pPACK + (<usize>(i * K) << 2);
-      tile8x4(pa, panel, 16, pB + jo, sb, K, pC + <usize>i * lc + jo, lc, min(8, M - i), mode,
+      const pa = pA + <usize>(i >> 2) * ps;
+      tile8x4(pa, ps, 16, pB + jo, sb, K, pC + <usize>i * lc + co, lc, min(8, M - i), mode,
         pbias + jo, pG + <usize>i * lc + jo);
     }
   }
@@ -547,7 +617,8 @@ const K_DZ1: i32 = 9; // ∂z1 = ∂z2·W1ᵀ ⊙ G1
 const K_BIAS: i32 = 10; // ∂b2 += Σ ∂logits, ∂b1 += Σ ∂z2
 const K_SCATTER: i32 = 11; // ∂PA[a] += ∂z1, ∂PB[b] += ∂z1
 const K_LAYER0_GRAD: i32 = 12; // ∂b0, ∂W0a = Eᵀ·∂PA, ∂W0b = Eᵀ·∂PB, ∂E (once per step)
-const K_TRANSPOSES: i32 = 13; // the out×in weight copies (once per step)
+const K_UPDATE: i32 = 13; // the optimiser's update (once per step; alone: as the last step's)
+const K_TRANSPOSES: i32 = 14; // the out×in weight copies (once per step)
 
 let trainLoss: f64 = 0;
 let testLoss: f64 = 0;
@@ -566,82 +637,135 @@ function silu2(n: i32, withG: bool): void {
   else siluRows(pH2, pH2, pG2, 0, n, false, false);
 }
 
-/** Softmax cross-entropy of the block's rows r0..r0+n: loss and accuracy into the step's sums;
- * train rows get d loss/d logits = (softmax − onehot)/NT in place. */
-function softmax(r0: i32, n: i32): void {
-  const pb = <usize>PP << 2, cb = <usize>ceil4(P) << 2; // row stride, columns in use
-  const last = cb - 16; // the vector holding the padding lanes, if any
+/** Softmax cross-entropy of the block's rows r0..r0+n, whose logits the logits GEMM wrote in
+ * 4-row panels (panel q: rows 4q..4q+3, column j the v128 at pLG + (q·PP + j)·16): loss and
+ * accuracy into the step's sums. Four rows go through each pass together, one per lane, so the
+ * passes' work is independent across the row's p columns (no reduction over a row's lanes).
+ * Train rows (`grads`): d loss/d logits = (softmax − onehot)/NT in place (the panels then feed
+ * ∂z2's GEMM as its packed A), transposed into row-major LGR (∂W2's B), and its column sums
+ * added to ∂b2 (overwritten on the `first` block). Lanes past n get 0. */
+function softmax(r0: i32, n: i32, grads: bool, first: bool): void {
+  const ps = <usize>PP << 4; // bytes per panel
+  const cb = <usize>P << 4; // the columns in use
+  const c4 = <usize>ceil4(P) << 4; // … and the padding column the GEMMs read (zeros)
   const k0 = kf(KEXP, 0), k1 = kf(KEXP, 1), k2 = kf(KEXP, 2), k3 = kf(KEXP, 3);
   const k4 = kf(KEXP, 4), k5 = kf(KEXP, 5), k6 = kf(KEXP, 6), k7 = kf(KEXP, 7);
   const k8 = kf(KEXP, 8), k9 = kf(KEXP, 9), k10 = kf(KEXP, 10), k11 = kf(KEXP, 11);
   const k12 = kf(KEXP, 12);
-  const iota = v128.load(LANES), four = v128.load(LANES, 16);
-  for (let i = 0; i < n; i++) {
-    const r = r0 + i;
-    const row = pLG + <usize>i * pb;
-    // max over the p logits (padding lanes pushed down by NEG), then the first index holding it
-    let vmax = f32x4.add(v128.load(row + last), v128.load(pNEG + last));
-    for (let j: usize = 0; j < last; j += 16) vmax = f32x4.pmax(vmax, v128.load(row + j));
-    vmax = f32x4.pmax(vmax, v128.shuffle<f32>(vmax, vmax, 2, 3, 0, 1));
-    vmax = f32x4.pmax(vmax, v128.shuffle<f32>(vmax, vmax, 1, 0, 3, 2));
-    const mx = f32x4.extract_lane(vmax, 0);
-    let am = 0;
-    for (let j: usize = 0; j < cb; j += 16) {
-      const bits = i32x4.bitmask(f32x4.eq(v128.load(row + j), vmax));
-      if (bits != 0) {
-        am = <i32>(j >> 2) + ctz(bits);
-        break;
-      }
+  const pdb2 = pGrad + (<usize>oB2 << 2);
+  if (grads && first) memory.fill(pdb2, 0, <usize>PP << 2);
+  for (let q = 0; q < n; q += 4) {
+    const pp = pLG + <usize>(q >> 2) * ps;
+    const lanes = min(4, n - q);
+    // max over the p columns (four chains)
+    let m0 = v128.load(pp), m1 = m0, m2 = m0, m3 = m0;
+    let o: usize = 16;
+    for (; o + 48 < cb; o += 64) {
+      m0 = f32x4.pmax(m0, v128.load(pp + o));
+      m1 = f32x4.pmax(m1, v128.load(pp + o, 16));
+      m2 = f32x4.pmax(m2, v128.load(pp + o, 32));
+      m3 = f32x4.pmax(m3, v128.load(pp + o, 48));
     }
-    const lbl = load<i32>(pLBL + (<usize>r << 2));
-    const pl = row + (<usize>lbl << 2);
-    const xl = <f64>load<f32>(pl);
-    // e_j = exp(x_j − max), kept in the row (padding lanes are 0). The loss and the label's
-    // gradient without cancellation: with rest = Σ_{j≠l} e_j (summed here with the label's lane
-    // masked out), −log softmax_l = log1p(rest / e_l) and softmax_l − 1 = −rest / Σe. (Summing
-    // all e_j and subtracting 1 loses everything below f32's 6e-8 once the loss is that small,
-    // and Adam then turns the rounding noise into full-size steps: a loss spike near 1e-7.)
-    const lv = i32x4.splat(lbl);
-    let idx = iota;
-    let acc = f32x4.splat(0);
-    for (let j: usize = 0; j < cb; j += 16) {
-      const x = f32x4.sub(v128.load(row + j), vmax);
-      const e = f32x4.mul(
-        vexp(x, false, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, k11, k12),
-        v128.load(pMASK + j),
-      );
-      v128.store(row + j, e);
-      acc = f32x4.add(acc, v128.andnot(e, i32x4.eq(idx, lv)));
-      idx = i32x4.add(idx, four);
+    for (; o < cb; o += 16) m0 = f32x4.pmax(m0, v128.load(pp + o));
+    const vmax = f32x4.pmax(f32x4.pmax(m0, m1), f32x4.pmax(m2, m3));
+    // the first column holding it (scanned from the last)
+    const inc = i32x4.splat(1);
+    let am = i32x4.splat(0), jv = i32x4.splat(P - 1);
+    for (let c = cb; c > 0; c -= 16) {
+      am = v128.bitselect(jv, am, f32x4.eq(v128.load(pp + c - 16), vmax));
+      jv = i32x4.sub(jv, inc);
     }
-    const el = <f64>load<f32>(pl);
-    const rest = <f64>(f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1)) +
-      <f64>(f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3));
-    const sum = el + rest;
-    const loss = el > 1e-30 ? log1p(rest / el) : Math.log(sum) + <f64>mx - xl;
-    if (r < NT) {
-      trainLoss += loss;
-      if (am == lbl) trainOk++;
-      // d loss/d logits = (softmax − onehot) / NT, in place
-      const scale = f32x4.splat(<f32>(1.0 / (sum * <f64>NT)));
-      for (let j: usize = 0; j < cb; j += 16) {
-        v128.store(row + j, f32x4.mul(v128.load(row + j), scale));
-      }
-      store<f32>(pl, <f32>(-rest / (sum * <f64>NT)));
+    const lbl = v128.load(pLBL + (<usize>(r0 + q) << 2));
+    v128.store(pSCR, lbl, 32);
+    v128.store(pSCR, f32x4.splat(0), 48);
+    // each lane's logit at its label, kept; the panel gets −∞ there, so the exp pass sums
+    // rest = Σ_{j≠l} e_j (plus e^−86.5 < 2.8e-38 for the label) with no mask
+    for (let l = 0; l < lanes; l++) {
+      const lo = <usize>l << 2;
+      const at = pp + (<usize>load<i32>(pSCR + 32 + lo) << 4) + lo;
+      store<f32>(pSCR + 48 + lo, load<f32>(at));
+      store<f32>(at, -Infinity);
+    }
+    // e_j = exp(x_j − max) in place (x_j − max ≤ 0: only the lower clamp). The loss and the
+    // label's gradient without cancellation: −log softmax_l = log1p(rest / e_l) and
+    // softmax_l − 1 = −rest / Σe. (Summing all e_j and subtracting 1 loses everything below
+    // f32's 6e-8 once the loss is that small, and Adam then turns the rounding noise into
+    // full-size steps: a loss spike near 1e-7.)
+    const xl = f32x4.sub(v128.load(pSCR, 48), vmax);
+    const el = vexp(xl, false, false, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, k11, k12);
+    let rest = f32x4.splat(0);
+    for (let c: usize = 0; c < cb; c += 16) {
+      const e = vexp(f32x4.sub(v128.load(pp + c), vmax), false, false, k0, k1, k2, k3, k4, k5,
+        k6, k7, k8, k9, k10, k11, k12);
+      v128.store(pp + c, e);
+      rest = f32x4.add(rest, e);
+    }
+    // per lane: the loss log1p(rest / e_l) (e_l > 2^-100; below, rest / e_l may overflow and
+    // log Σe − (x_l − max) is exact enough), the accuracy
+    const sum = f32x4.add(el, rest);
+    const big = f32x4.gt(el, kf(KLOG, 9));
+    v128.store(pSCR, vlog1p(f32x4.div(rest, el)), 64);
+    v128.store(pSCR, sum, 80);
+    v128.store(pSCR, xl, 48);
+    const valid = i32x4.lt_s(v128.load(LANES), i32x4.splat(lanes));
+    const ok = popcnt(i32x4.bitmask(v128.and(i32x4.eq(am, lbl), valid)));
+    let lossSum: f64 = 0;
+    const lossBits = i32x4.bitmask(big);
+    for (let l = 0; l < lanes; l++) {
+      const lo = <usize>l << 2;
+      lossSum += (lossBits >> l) & 1
+        ? <f64>load<f32>(pSCR + 64 + lo)
+        : Math.log(<f64>load<f32>(pSCR + 80 + lo)) - <f64>load<f32>(pSCR + 48 + lo);
+    }
+    if (r0 < NT) {
+      trainLoss += lossSum;
+      trainOk += ok;
     } else {
-      testLoss += loss;
-      if (am == lbl) testOk++;
+      testLoss += lossSum;
+      testOk += ok;
+    }
+    if (!grads) continue;
+    // d loss/d logits = (softmax − onehot) / NT: e_j · scale, scale = 1/(Σe·NT) in f64 (in f32
+    // its two more roundings move Adam's trajectories measurably); at the label −rest · scale
+    // (−rest stored there now, scaled with the rest below); lanes past n: 0
+    v128.store(pSCR, rest, 64);
+    v128.store(pSCR, el, 80);
+    v128.store(pSCR, f32x4.splat(0), 96);
+    for (let l = 0; l < lanes; l++) {
+      const lo = <usize>l << 2;
+      const re = <f64>load<f32>(pSCR + 64 + lo);
+      store<f32>(pSCR + 96 + lo, <f32>(1.0 / ((<f64>load<f32>(pSCR + 80 + lo) + re) * <f64>NT)));
+      store<f32>(pp + (<usize>load<i32>(pSCR + 32 + lo) << 4) + lo, <f32>-re);
+    }
+    const scale = v128.load(pSCR, 96);
+    // scaled in place, rows q..q+3 of LGR (row-major, PP floats a row; the ceil4(p) columns
+    // the GEMMs read), and their sum into ∂b2
+    const rb = <usize>PP << 2;
+    const dst = pLGR + <usize>q * rb;
+    for (let c: usize = 0; c < c4; c += 64) {
+      const x0 = f32x4.mul(v128.load(pp + c), scale), x1 = f32x4.mul(v128.load(pp + c, 16), scale);
+      const x2 = f32x4.mul(v128.load(pp + c, 32), scale), x3 = f32x4.mul(v128.load(pp + c, 48), scale);
+      v128.store(pp + c, x0);
+      v128.store(pp + c, x1, 16);
+      v128.store(pp + c, x2, 32);
+      v128.store(pp + c, x3, 48);
+      const lo01 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5);
+      const lo23 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5);
+      const hi01 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7);
+      const hi23 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7);
+      const y0 = v128.shuffle<f32>(lo01, lo23, 0, 1, 4, 5);
+      const y1 = v128.shuffle<f32>(lo01, lo23, 2, 3, 6, 7);
+      const y2 = v128.shuffle<f32>(hi01, hi23, 0, 1, 4, 5);
+      const y3 = v128.shuffle<f32>(hi01, hi23, 2, 3, 6, 7);
+      const d = dst + (c >> 2);
+      v128.store(d, y0);
+      v128.store(d + rb, y1);
+      v128.store(d + 2 * rb, y2);
+      v128.store(d + 3 * rb, y3);
+      const pb = pdb2 + (c >> 2);
+      v128.store(pb, f32x4.add(v128.load(pb), f32x4.add(f32x4.add(y0, y1), f32x4.add(y2, y3))));
     }
   }
-}
-
-/** log1p(u) for u ≥ 0: below 2^-10 its series to u⁵ (the next term is under 2e-16 of the sum),
- * which a trained model's rows nearly all are; above, Math.log1p. */
-// @ts-ignore: decorator
-@inline function log1p(u: f64): f64 {
-  return u < 0.0009765625
-    ? u * (1.0 - u * (0.5 - u * (1.0 / 3.0 - u * (0.25 - u * 0.2))))
-    : Math.log1p(u);
 }
 
 function scatter(r0: i32, n: i32): void {
@@ -678,20 +802,21 @@ function runKernel(which: i32, r0: i32, n: i32, grads: bool, first: bool): void 
       break;
     case K_SILU2: silu2(n, grads); break;
     case K_LOGITS:
-      gemm(n, ceil4(P), H, pH2, HP, pParams + (<usize>oW2 << 2), PP, pLG, PP, 3,
+      gemm(n, ceil4(P), H, pH2, HP, pParams + (<usize>oW2 << 2), PP, pLG, PP, 7,
         pParams + (<usize>oB2 << 2), 0);
       break;
-    case K_SOFTMAX: softmax(r0, n); break;
+    case K_SOFTMAX: softmax(r0, n, grads, first); break;
     case K_DW2:
-      gemmT(ceil4(H), ceil4(P), n, pH2, HP, pLG, PP, g + (<usize>oW2 << 2), PP, !first);
+      gemmT(ceil4(H), ceil4(P), n, pH2, HP, pLGR, PP, g + (<usize>oW2 << 2), PP, !first);
       break;
-    case K_DZ2: gemm(n, ceil4(H), P, pLG, PP, pW2T, HP, pDZ2, HP, 4, 0, pG2); break;
+    case K_DZ2:
+      gemmPanels(n, ceil4(H), P, pLG, <usize>PP << 4, pW2T, HP, pDZ2, HP, 4, 0, pG2);
+      break;
     case K_DW1:
       gemmT(ceil4(H), ceil4(H), n, pH1, HP, pDZ2, HP, g + (<usize>oW1 << 2), HP, !first);
       break;
     case K_DZ1: gemm(n, ceil4(H), H, pDZ2, HP, pW1T, HP, pDZ1, HP, 4, 0, pG1); break;
     case K_BIAS:
-      colsum(pLG, n, PP, g + (<usize>oB2 << 2), !first);
       colsum(pDZ2, n, HP, g + (<usize>oB1 << 2), !first);
       break;
     case K_SCATTER:
@@ -713,6 +838,9 @@ function runKernel(which: i32, r0: i32, n: i32, grads: bool, first: bool): void 
       gemm(P, ceil4(D), H, pDPB, HP, pW0bT, DP, pGE, DP, 1, 0, 0);
       break;
     }
+    case K_UPDATE:
+      update(uKind, uFrom, uLr, uWd, uBeta1, uBeta2, uEps, uMomentum, uStepSize, uBc2sqrt);
+      break;
     case K_TRANSPOSES: refreshTransposes(); break;
     default: break;
   }
@@ -768,6 +896,18 @@ export function kernel(which: i32, withTest: bool): void {
   }
 }
 
+// The update's arguments, as the step last passed them (K_UPDATE reads them).
+let uKind: i32 = 0;
+let uFrom: i32 = 0;
+let uLr: f32 = 0;
+let uWd: f32 = 0;
+let uBeta1: f32 = 0;
+let uBeta2: f32 = 0;
+let uEps: f32 = 0;
+let uMomentum: f32 = 0;
+let uStepSize: f32 = 0;
+let uBc2sqrt: f32 = 0;
+
 /** The optimiser's update (PyTorch semantics) on parameters [from, TOTAL): `kind` 0 AdamW
  * (decoupled decay), 1 Adam (L2 term wd·θ added to the gradient), 2 SGD with momentum (L2 term;
  * M holds the momentum buffer). Every hyper-parameter and the step's scalars come from the host
@@ -813,8 +953,18 @@ export function step(kind: i32, lr: f32, wd: f32, beta1: f32, beta2: f32, eps: f
   momentum: f32, stepSize: f32, bc2sqrt: f32, freeze: bool, withTest: bool): void {
   forward(withTest ? R : NT);
   backward();
-  update(kind, freeze ? oW0a : 0, lr, wd, beta1, beta2, eps, momentum, stepSize, bc2sqrt);
-  refreshTransposes();
+  uKind = kind;
+  uFrom = freeze ? oW0a : 0;
+  uLr = lr;
+  uWd = wd;
+  uBeta1 = beta1;
+  uBeta2 = beta2;
+  uEps = eps;
+  uMomentum = momentum;
+  uStepSize = stepSize;
+  uBc2sqrt = bc2sqrt;
+  runKernel(K_UPDATE, 0, 0, true, true);
+  runKernel(K_TRANSPOSES, 0, 0, true, true);
 }
 
 /** Forward only (statistics of the current parameters; nothing is updated). */
@@ -855,22 +1005,22 @@ export function paramSquares(): f64 {
   return f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
 }
 
-/** For the tests: e^x (`neg`: e^−x) in place on the first n floats (a multiple of 4, at most
- * BR·PP) of the block's logits buffer (`addr(12)`), through `vexp` as the step uses it. */
-export function expLanes(n: i32, neg: bool): void {
+/** For the tests: `fn` 0 e^x, 1 e^−x, 2 log1p(x) in place on the first n floats (a multiple of
+ * 4, at most BR·PP) of the block's logits buffer (`addr(12)`), through `vexp` and `vlog1p` as the
+ * step uses them. */
+export function mathLanes(n: i32, fn: i32): void {
   const end = <usize>n << 2;
-  const tb = neg ? KNEG : KEXP;
+  const tb = fn == 1 ? KNEG : KEXP;
   const k0 = kf(tb, 0), k1 = kf(tb, 1), k2 = kf(tb, 2), k3 = kf(tb, 3);
   const k4 = kf(tb, 4), k5 = kf(tb, 5), k6 = kf(tb, 6), k7 = kf(tb, 7);
   const k8 = kf(tb, 8), k9 = kf(tb, 9), k10 = kf(tb, 10), k11 = kf(tb, 11);
   const one = kf(tb, 12);
   for (let o: usize = 0; o < end; o += 16) {
     const x = v128.load(pLG + o);
-    v128.store(
-      pLG + o,
-      neg
-        ? vexp(x, true, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, k11, one)
-        : vexp(x, false, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, k11, one),
-    );
+    let y: v128;
+    if (fn == 0) y = vexp(x, false, true, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, k11, one);
+    else if (fn == 1) y = vexp(x, true, true, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, k11, one);
+    else y = vlog1p(x);
+    v128.store(pLG + o, y);
   }
 }
