@@ -3,7 +3,9 @@
  * WebAssembly FMA peak (bench/peak.ts), then the asm core at p=59, d=128 on one thread — the
  * whole step and each kernel alone: ms by this thread's CPU time and by the wall clock, GFLOP/s
  * and the fraction of the peak — and trials per second with 1 and 2 Workers. Prints tables and
- * one JSON line.
+ * one JSON line. `--short`: fewer calls and trials. `--torch [--python PATH]`: also the authors'
+ * loop in PyTorch float32 on one thread (bench/torch_step.py), measured alternately with the asm
+ * step in 3 rounds, and the ratio of the two minima.
  *
  * Times are minima over 5 runs of `steps` calls after a warm-up: on a machine shared with other
  * work the least disturbed run is the one that measures the code. The CPU clock is the calling
@@ -18,9 +20,29 @@ import { stepFlops } from "./flops.ts";
 import { cpuClockKind, cpuInfo, cpuLine, timeMin } from "./cpu.ts";
 import { wasmFmaPeak } from "./peak.ts";
 import { asmProfileTarget, kernelList, kernelTable, type KernelTiming } from "./asm_profile.ts";
+import { findTorchPython, sideBySide } from "./torch_side.ts";
 
-const args = new Set(Deno.args);
+const USAGE = "usage: step.ts [--short] [--torch [--python PATH]]";
+const args = new Set<string>();
+let pythonArg: string | undefined;
+for (let i = 0; i < Deno.args.length; i++) {
+  const a = Deno.args[i];
+  if (a === "--python" && Deno.args[i + 1]) pythonArg = Deno.args[++i];
+  else if (a === "--short" || a === "--torch") args.add(a);
+  else {
+    console.error(`${a}: unknown option; ${USAGE}`);
+    Deno.exit(2);
+  }
+}
 const short = args.has("--short");
+const python = args.has("--torch") ? await findTorchPython(pythonArg) : undefined;
+if (args.has("--torch") && !python) {
+  console.error(
+    `--torch: ${pythonArg ?? "python3 and /usr/bin/python3"} cannot import torch; ` +
+      `install PyTorch or name a Python that has it with --python PATH`,
+  );
+  Deno.exit(2);
+}
 const steps = short ? 50 : 200;
 const config = makeConfig({ p: 59, d: 128, seed: 0 });
 const { p, d, hidden: h } = config;
@@ -85,6 +107,46 @@ console.log(
 );
 console.log(kernelTable([...rows, ...summary], peak.gflopsCpu));
 
+let torchSide: Record<string, unknown> | undefined;
+if (python) {
+  const rounds = 3;
+  const side = await sideBySide(
+    python,
+    rounds,
+    () => timeMin(steps, many(() => t.kernel.step()), 5).cpuMs,
+    { steps: short ? 20 : 50, runs: 5, warmup: 20 },
+  );
+  const asmMin = Math.min(...side.rounds.map((r) => r.asmMs));
+  const torchMin = Math.min(...side.rounds.map((r) => r.torchMs));
+  console.log(
+    `\nSide by side with the authors' loop in PyTorch (bench/torch_step.py: torch ` +
+      `${side.torch.torch}, BLAS ${side.torch.blas}` +
+      `${
+        side.torch.openblasCore ? ` = OpenBLAS, core ${side.torch.openblasCore}` : ""
+      }, float32, ` +
+      `${side.torch.threads} thread; ${python}), ${rounds} rounds alternately, thread CPU time:`,
+  );
+  for (const [i, r] of side.rounds.entries()) {
+    console.log(
+      `round ${i + 1}: asm ${r.asmMs.toFixed(3)} ms/step, PyTorch ${
+        r.torchMs.toFixed(3)
+      } ms/step ` +
+        `(${(r.torchMs / r.asmMs).toFixed(2)}×)`,
+    );
+  }
+  console.log(
+    `minima: asm ${asmMin.toFixed(3)}, PyTorch ${torchMin.toFixed(3)} ms/step: the asm core ` +
+      `${(torchMin / asmMin).toFixed(2)}× as fast`,
+  );
+  torchSide = {
+    torchVersion: side.torch.torch,
+    torchBlas: side.torch.openblasCore ? `OpenBLAS ${side.torch.openblasCore}` : side.torch.blas,
+    torchMsPerStep: torchMin,
+    asmMsPerStepSideBySide: asmMin,
+    speedupVsTorch: torchMin / asmMin,
+  };
+}
+
 const trials = short ? 2 : 4, trialSteps = short ? 100 : 500;
 const jobs = Array.from({ length: trials }, (_, seed) => ({
   config: makeConfig({ p: 59, d: 128, steps: trialSteps, seed }),
@@ -124,4 +186,5 @@ console.log(JSON.stringify({
   gemmFractionOfPeak: sum(gemms, "flops") / sum(gemms, "cpuMs") / 1e6 / peak.gflopsCpu,
   msSignals: signals.cpuMs,
   scaling2: perSecond[1] / perSecond[0],
+  ...torchSide,
 }));

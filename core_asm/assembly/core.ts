@@ -367,7 +367,9 @@ const LANES = memory.data<i32>([0, 1, 2, 3], 16);
   rows: i32, mode: i32, pbias: usize, pg: usize): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  for (let k = 0; k < K; k++) {
+  // the loop ends on A's pointer (no counter: one instruction fewer per k)
+  const aEnd = pa + <usize>K * sa;
+  while (pa < aEnd) {
     const b0 = v128.load(pb);
     const b1 = v128.load(pb, 16);
     const av = v128.load(pa);
@@ -419,7 +421,8 @@ const LANES = memory.data<i32>([0, 1, 2, 3], 16);
   let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
   let c4 = f32x4.splat(0), c5 = f32x4.splat(0), c6 = f32x4.splat(0), c7 = f32x4.splat(0);
   let pa2 = pa + a2;
-  for (let k = 0; k < K; k++) {
+  const aEnd = pa + <usize>K * sa;
+  while (pa < aEnd) {
     const b = v128.load(pb);
     const u = v128.load(pa);
     c0 = madd(v128.shuffle<f32>(u, u, 0, 0, 0, 0), b, c0);
