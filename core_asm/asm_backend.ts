@@ -243,7 +243,7 @@ export function asmCoreBytes(p: number, d: number, h: number, _nt: number): numb
   const kmax = Math.max(HP, PP, DP, P);
   const total = P * DP + 2 * DP * HP + HP + HP * HP + HP + HP * PP + PP;
   const floats = 4 * total + 2 * HP * DP + HP * HP + PP * HP + 3 * R + 2 * P * HP +
-    6 * BR * HP + BR * PP + 2 * P * HP + 2 * P * P + 2 * P * DP + BR * PP + 28 +
+    5 * BR * HP + BR * PP + 2 * P * HP + 2 * P * P + 2 * P * DP + BR * PP + 28 +
     (ceil4(Math.max(BR, P)) + 4) * kmax + kmax;
   return 4 * floats + 8 * P + 64 + 80 * 40;
 }

@@ -45,7 +45,6 @@ let pH2: usize = 0;
 let pG2: usize = 0;
 let pLG: usize = 0;
 let pDZ2: usize = 0;
-let pDZ1: usize = 0;
 let pDPA: usize = 0;
 let pDPB: usize = 0;
 let pCS: usize = 0;
@@ -129,7 +128,6 @@ export function setup(p: i32, d: i32, h: i32, nt: i32): void {
   pG2 = alloc(<usize>(BR * HP) << 2);
   pLG = alloc(<usize>(BR * PP) << 2);
   pDZ2 = alloc(<usize>(BR * HP) << 2);
-  pDZ1 = alloc(<usize>(BR * HP) << 2);
   pDPA = alloc(<usize>(P * HP) << 2);
   pDPB = alloc(<usize>(P * HP) << 2);
   pCS = alloc(<usize>(P * P) << 2);
@@ -339,12 +337,31 @@ const LANES = memory.data<i32>([0, 1, 2, 3], 16);
 // one 92 %), and 12 live vectors fit V8's 15 allocatable xmm registers on x64 (a 6×8 tile needs
 // all 15 with splat loads, 17 with shuffles, and spills). bench/README.md has the measurements.
 
+/** c ⊙ G (G's vector at pg) stored at pc; returns it. */
+// @ts-ignore: decorator
+@inline function gstore(c: v128, pc: usize, pg: usize): v128 {
+  const v = f32x4.mul(c, v128.load(pg));
+  v128.store(pc, v);
+  return v;
+}
+
 // Epilogue of one output row of a tile (two vectors, cols j..j+7).
 //   mode 0: C = acc; 1: C += acc; 3: C = acc + bias; 4: C = acc ⊙ G; 7 (the whole tile, in
-//   `tile4`): C = acc + bias into 4-row panels.
+//   `tile4`): C = acc + bias into 4-row panels; 8: acc ⊙ G added to ∂PA's row a and ∂PB's row b
+//   of the pair whose a is at pc (its b at pc + pIB − pIA), columns from byte pb; 9 (the whole
+//   tile): C = acc ⊙ G and the tile's column sums added at pb.
 // @ts-ignore: decorator
 @inline function epi(c0: v128, c1: v128, pc: usize, mode: i32, pb: usize, pg: usize): void {
-  if (mode == 0) {
+  if (mode == 8) {
+    const v0 = f32x4.mul(c0, v128.load(pg)), v1 = f32x4.mul(c1, v128.load(pg, 16));
+    const hb = <usize>HP << 2;
+    const qa = pDPA + <usize>load<i32>(pc) * hb + pb;
+    const qb = pDPB + <usize>load<i32>(pc + (pIB - pIA)) * hb + pb;
+    v128.store(qa, f32x4.add(v128.load(qa), v0));
+    v128.store(qa, f32x4.add(v128.load(qa, 16), v1), 16);
+    v128.store(qb, f32x4.add(v128.load(qb), v0));
+    v128.store(qb, f32x4.add(v128.load(qb, 16), v1), 16);
+  } else if (mode == 0) {
     v128.store(pc, c0);
     v128.store(pc, c1, 16);
   } else if (mode == 1) {
@@ -397,16 +414,45 @@ const LANES = memory.data<i32>([0, 1, 2, 3], 16);
       pc + 64, 16);
     return;
   }
+  if (mode == 9) {
+    // C = acc ⊙ G, and the tile's rows (those in use) added to ∂b at pbias one by one (the
+    // order of a column sum over the rows)
+    let s0 = f32x4.add(v128.load(pbias), gstore(c00, pc, pg));
+    let s1 = f32x4.add(v128.load(pbias, 16), gstore(c01, pc + 16, pg + 16));
+    if (rows > 1) {
+      s0 = f32x4.add(s0, gstore(c10, pc + ldc, pg + ldc));
+      s1 = f32x4.add(s1, gstore(c11, pc + ldc + 16, pg + ldc + 16));
+    }
+    if (rows > 2) {
+      s0 = f32x4.add(s0, gstore(c20, pc + 2 * ldc, pg + 2 * ldc));
+      s1 = f32x4.add(s1, gstore(c21, pc + 2 * ldc + 16, pg + 2 * ldc + 16));
+    }
+    if (rows > 3) {
+      s0 = f32x4.add(s0, gstore(c30, pc + 3 * ldc, pg + 3 * ldc));
+      s1 = f32x4.add(s1, gstore(c31, pc + 3 * ldc + 16, pg + 3 * ldc + 16));
+    }
+    v128.store(pbias, s0);
+    v128.store(pbias, s1, 16);
+    return;
+  }
+  const ic = mode == 8 ? 4 : ldc; // mode 8: C's rows are the pairs' indices
   epi(c00, c01, pc, mode, pbias, pg);
-  if (rows > 1) epi(c10, c11, pc + ldc, mode, pbias, pg + ldc);
-  if (rows > 2) epi(c20, c21, pc + 2 * ldc, mode, pbias, pg + 2 * ldc);
-  if (rows > 3) epi(c30, c31, pc + 3 * ldc, mode, pbias, pg + 3 * ldc);
+  if (rows > 1) epi(c10, c11, pc + ic, mode, pbias, pg + ldc);
+  if (rows > 2) epi(c20, c21, pc + 2 * ic, mode, pbias, pg + 2 * ldc);
+  if (rows > 3) epi(c30, c31, pc + 3 * ic, mode, pbias, pg + 3 * ldc);
 }
 
 // Epilogue of one output row of a 4-wide tile (one vector), modes as `epi`.
 // @ts-ignore: decorator
 @inline function epi1(c: v128, pc: usize, mode: i32, pb: usize, pg: usize): void {
-  if (mode == 0) v128.store(pc, c);
+  if (mode == 8) {
+    const v = f32x4.mul(c, v128.load(pg));
+    const hb = <usize>HP << 2;
+    const qa = pDPA + <usize>load<i32>(pc) * hb + pb;
+    const qb = pDPB + <usize>load<i32>(pc + (pIB - pIA)) * hb + pb;
+    v128.store(qa, f32x4.add(v128.load(qa), v));
+    v128.store(qb, f32x4.add(v128.load(qb), v));
+  } else if (mode == 0) v128.store(pc, c);
   else if (mode == 1) v128.store(pc, f32x4.add(v128.load(pc), c));
   else if (mode == 3) v128.store(pc, f32x4.add(c, v128.load(pb)));
   else v128.store(pc, f32x4.mul(c, v128.load(pg)));
@@ -448,14 +494,27 @@ const LANES = memory.data<i32>([0, 1, 2, 3], 16);
     }
     return;
   }
+  if (mode == 9) {
+    let sum = f32x4.add(v128.load(pbias), gstore(c0, pc, pg));
+    if (rows > 1) sum = f32x4.add(sum, gstore(c1, pc + ldc, pg + ldc));
+    if (rows > 2) sum = f32x4.add(sum, gstore(c2, pc + 2 * ldc, pg + 2 * ldc));
+    if (rows > 3) sum = f32x4.add(sum, gstore(c3, pc + 3 * ldc, pg + 3 * ldc));
+    if (rows > 4) sum = f32x4.add(sum, gstore(c4, pc + 4 * ldc, pg + 4 * ldc));
+    if (rows > 5) sum = f32x4.add(sum, gstore(c5, pc + 5 * ldc, pg + 5 * ldc));
+    if (rows > 6) sum = f32x4.add(sum, gstore(c6, pc + 6 * ldc, pg + 6 * ldc));
+    if (rows > 7) sum = f32x4.add(sum, gstore(c7, pc + 7 * ldc, pg + 7 * ldc));
+    v128.store(pbias, sum);
+    return;
+  }
+  const ic = mode == 8 ? 4 : ldc; // mode 8: C's rows are the pairs' indices
   epi1(c0, pc, mode, pbias, pg);
-  if (rows > 1) epi1(c1, pc + ldc, mode, pbias, pg + ldc);
-  if (rows > 2) epi1(c2, pc + 2 * ldc, mode, pbias, pg + 2 * ldc);
-  if (rows > 3) epi1(c3, pc + 3 * ldc, mode, pbias, pg + 3 * ldc);
-  if (rows > 4) epi1(c4, pc + 4 * ldc, mode, pbias, pg + 4 * ldc);
-  if (rows > 5) epi1(c5, pc + 5 * ldc, mode, pbias, pg + 5 * ldc);
-  if (rows > 6) epi1(c6, pc + 6 * ldc, mode, pbias, pg + 6 * ldc);
-  if (rows > 7) epi1(c7, pc + 7 * ldc, mode, pbias, pg + 7 * ldc);
+  if (rows > 1) epi1(c1, pc + ic, mode, pbias, pg + ldc);
+  if (rows > 2) epi1(c2, pc + 2 * ic, mode, pbias, pg + 2 * ldc);
+  if (rows > 3) epi1(c3, pc + 3 * ic, mode, pbias, pg + 3 * ldc);
+  if (rows > 4) epi1(c4, pc + 4 * ic, mode, pbias, pg + 4 * ldc);
+  if (rows > 5) epi1(c5, pc + 5 * ic, mode, pbias, pg + 5 * ldc);
+  if (rows > 6) epi1(c6, pc + 6 * ic, mode, pbias, pg + 6 * ldc);
+  if (rows > 7) epi1(c7, pc + 7 * ic, mode, pbias, pg + 7 * ldc);
 }
 
 /** Store the 4×4 block whose rows are x0 … x3 transposed: its columns at dst + i·stride. */
@@ -508,7 +567,8 @@ function pack4(pA: usize, lda: usize, M: i32, K: i32, dst: usize): void {
 /** C (M×N) = epilogue(A·B) with A in 4-row panels: panel q (rows 4q..4q+3) at pA + q·ps, its
  * column k the v128 at + k·16 (what `pack4` writes, or what a mode-7 GEMM wrote). B K×N (ldb),
  * N a multiple of 4. The panel after the last one must be readable (its rows are not stored).
- * Mode 7 writes C in panels too: panel q at pC + q·4·ldc, column j at + j·16. */
+ * Mode 7 writes C in panels too: panel q at pC + q·4·ldc, column j at + j·16; mode 8 takes as
+ * pC the pair rows' a indices (pIA + r0·4) and scatters into ∂PA, ∂PB instead (see `epi`). */
 // @ts-ignore: decorator
 @inline function gemmPanels(M: i32, N: i32, K: i32, pA: usize, ps: usize, pB: usize, ldb: i32,
   pC: usize, ldc: i32, mode: i32, pbias: usize, pG: usize): void {
@@ -521,9 +581,16 @@ function pack4(pA: usize, lda: usize, M: i32, K: i32, dst: usize): void {
     const co = mode == 7 ? jo << 2 : jo;
     for (let i = 0; i < M; i += 4) {
       const pa = pA + <usize>(i >> 2) * ps;
-      const crow = pC + <usize>i * lc;
       const grow = pG + <usize>i * lc;
-      tile4(pa, 16, pB + jo, sb, K, crow + co, lc, min(4, M - i), mode, pbias + jo, grow + jo);
+      if (mode == 8) {
+        // C is the pairs' a indices (4 bytes a row, G's rows lc); the columns' byte offset goes
+        // as `pbias`
+        tile4(pa, 16, pB + jo, sb, K, pC + (<usize>i << 2), lc, min(4, M - i), mode, jo,
+          grow + jo);
+      } else {
+        tile4(pa, 16, pB + jo, sb, K, pC + <usize>i * lc + co, lc, min(4, M - i), mode,
+          pbias + jo, grow + jo);
+      }
     }
   }
   if (n8 < N) {
@@ -533,8 +600,13 @@ function pack4(pA: usize, lda: usize, M: i32, K: i32, dst: usize): void {
     const co = mode == 7 ? jo << 2 : jo;
     for (let i = 0; i < M; i += 8) {
       const pa = pA + <usize>(i >> 2) * ps;
-      tile8x4(pa, ps, 16, pB + jo, sb, K, pC + <usize>i * lc + co, lc, min(8, M - i), mode,
-        pbias + jo, pG + <usize>i * lc + jo);
+      if (mode == 8) {
+        tile8x4(pa, ps, 16, pB + jo, sb, K, pC + (<usize>i << 2), lc, min(8, M - i), mode, jo,
+          pG + <usize>i * lc + jo);
+      } else {
+        tile8x4(pa, ps, 16, pB + jo, sb, K, pC + <usize>i * lc + co, lc, min(8, M - i), mode,
+          pbias + jo, pG + <usize>i * lc + jo);
+      }
     }
   }
 }
@@ -614,14 +686,12 @@ const K_SILU2: i32 = 3; // H2 = silu(z2), G2 = silu'(z2)
 const K_LOGITS: i32 = 4; // logits = H2·W2 + b2
 const K_SOFTMAX: i32 = 5; // cross-entropy, accuracy; train rows: ∂logits in place
 const K_DW2: i32 = 6; // ∂W2 += H2ᵀ·∂logits
-const K_DZ2: i32 = 7; // ∂z2 = ∂logits·W2ᵀ ⊙ G2
+const K_DZ2: i32 = 7; // ∂z2 = ∂logits·W2ᵀ ⊙ G2, ∂b1 += Σ ∂z2
 const K_DW1: i32 = 8; // ∂W1 += H1ᵀ·∂z2
-const K_DZ1: i32 = 9; // ∂z1 = ∂z2·W1ᵀ ⊙ G1
-const K_BIAS: i32 = 10; // ∂b2 += Σ ∂logits, ∂b1 += Σ ∂z2
-const K_SCATTER: i32 = 11; // ∂PA[a] += ∂z1, ∂PB[b] += ∂z1
-const K_LAYER0_GRAD: i32 = 12; // ∂b0, ∂W0a = Eᵀ·∂PA, ∂W0b = Eᵀ·∂PB, ∂E (once per step)
-const K_UPDATE: i32 = 13; // the optimiser's update (once per step; alone: as the last step's)
-const K_TRANSPOSES: i32 = 14; // the out×in weight copies (once per step)
+const K_DZ1: i32 = 9; // ∂z1 = ∂z2·W1ᵀ ⊙ G1 into ∂PA[a], ∂PB[b]
+const K_LAYER0_GRAD: i32 = 10; // ∂b0, ∂W0a = Eᵀ·∂PA, ∂W0b = Eᵀ·∂PB, ∂E (once per step)
+const K_UPDATE: i32 = 11; // the optimiser's update (once per step; alone: as the last step's)
+const K_TRANSPOSES: i32 = 12; // the out×in weight copies (once per step)
 
 let trainLoss: f64 = 0;
 let testLoss: f64 = 0;
@@ -771,20 +841,6 @@ function softmax(r0: i32, n: i32, grads: bool, first: bool): void {
   }
 }
 
-function scatter(r0: i32, n: i32): void {
-  const hb = <usize>HP << 2, cb = <usize>ceil4(H) << 2;
-  for (let r = 0; r < n; r++) {
-    const row = pDZ1 + <usize>r * hb;
-    const pa = pDPA + <usize>load<i32>(pIA + (<usize>(r0 + r) << 2)) * hb;
-    const pb = pDPB + <usize>load<i32>(pIB + (<usize>(r0 + r) << 2)) * hb;
-    for (let j: usize = 0; j < cb; j += 16) {
-      const v = v128.load(row + j);
-      v128.store(pa + j, f32x4.add(v128.load(pa + j), v));
-      v128.store(pb + j, f32x4.add(v128.load(pb + j), v));
-    }
-  }
-}
-
 /** One kernel of the step on the block of rows r0..r0+n (`grads`: a train block whose backward
  * pass follows; `first`: the first train block, whose gradients overwrite instead of
  * accumulating). */
@@ -812,22 +868,23 @@ function runKernel(which: i32, r0: i32, n: i32, grads: bool, first: bool): void 
     case K_DW2:
       gemmT(ceil4(H), ceil4(P), n, pH2, HP, pLGR, PP, g + (<usize>oW2 << 2), PP, !first);
       break;
-    case K_DZ2:
-      gemmPanels(n, ceil4(H), P, pLG, <usize>PP << 4, pW2T, HP, pDZ2, HP, 4, 0, pG2);
+    case K_DZ2: {
+      const db1 = g + (<usize>oB1 << 2);
+      if (first) memory.fill(db1, 0, <usize>HP << 2);
+      gemmPanels(n, ceil4(H), P, pLG, <usize>PP << 4, pW2T, HP, pDZ2, HP, 9, db1, pG2);
       break;
+    }
     case K_DW1:
       gemmT(ceil4(H), ceil4(H), n, pH1, HP, pDZ2, HP, g + (<usize>oW1 << 2), HP, !first);
       break;
-    case K_DZ1: gemm(n, ceil4(H), H, pDZ2, HP, pW1T, HP, pDZ1, HP, 4, 0, pG1); break;
-    case K_BIAS:
-      colsum(pDZ2, n, HP, g + (<usize>oB1 << 2), !first);
-      break;
-    case K_SCATTER:
+    case K_DZ1:
       if (first) {
         memory.fill(pDPA, 0, <usize>(P * HP) << 2);
         memory.fill(pDPB, 0, <usize>(P * HP) << 2);
       }
-      scatter(r0, n);
+      pack4(pDZ2, <usize>HP << 2, n, H, pPACK);
+      gemmPanels(n, ceil4(H), H, pPACK, <usize>H << 4, pW1T, HP, pIA + (<usize>r0 << 2), HP, 8,
+        0, pG1);
       break;
     case K_LAYER0_GRAD: {
       // b0's gradient is Σ over pairs of ∂z1 = Σ over tokens of ∂PA
@@ -868,7 +925,7 @@ function forward(rows: i32, grads: bool = true): void {
   for (let r0 = 0; r0 < rows;) {
     const n = blockRows(r0, rows);
     const train = grads && r0 < NT;
-    for (let k = K_LAYER1; k <= (train ? K_SCATTER : K_SOFTMAX); k++) {
+    for (let k = K_LAYER1; k <= (train ? K_DZ1 : K_SOFTMAX); k++) {
       runKernel(k, r0, n, train, r0 == 0);
     }
     r0 += n;
