@@ -86,11 +86,17 @@ export interface ResolveOptions {
 }
 
 /** The store key of a request trained on `backend` (its config as `keyConfig` gives it: the
- * paper's optimiser is left out, so keys made before `--optimizer` existed stay valid). */
-export function requestKey(req: TrialRequest, backend: string): Promise<string> {
+ * paper's optimiser is left out, so keys made before `--optimizer` existed stay valid); with
+ * `version`, the key an earlier training version gave it (to read trials stored by that one). */
+export function requestKey(
+  req: TrialRequest,
+  backend: string,
+  opts: { version?: string } = {},
+): Promise<string> {
   return trialKey(
     { config: keyConfig(req.config), records: req.records ?? {}, embedding: req.embedding },
     backend,
+    opts.version,
   );
 }
 
