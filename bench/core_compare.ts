@@ -61,21 +61,28 @@ try {
 }
 const beforeKernels = (await import(new URL("bench/flops.ts", beforeDir).href))
   .ASM_KERNELS as AsmKernelInfo[];
+// each core with its own host (the other checkout's AsmKernel: its buffers, its setup)
+const BeforeKernel = (await import(new URL("core_asm/asm_backend.ts", beforeDir).href))
+  .AsmKernel as typeof AsmKernel;
 
 const config = makeConfig({ p: 59, d: 128, seed: 0 });
 const init = initialTrial(config);
 const nt = pairRows(config.p, init.trainIds).nTrain;
 
-/** One core: a trial on its own instance, and its kernels. */
-async function load(wasm: Uint8Array, kernels: AsmKernelInfo[]) {
-  const { instance } = await WebAssembly.instantiate(wasm, {
+/** One core: a trial on its own instance (through its checkout's host), and its kernels. */
+async function load(
+  wasm: Uint8Array<ArrayBuffer>,
+  kernels: AsmKernelInfo[],
+  Host: typeof AsmKernel,
+) {
+  const instance = await WebAssembly.instantiate(await WebAssembly.compile(wasm), {
     env: {
       abort(_m: number, _f: number, line: number, col: number) {
         throw new Error(`core.wasm aborted at ${line}:${col}`);
       },
     },
   });
-  const kernel = new AsmKernel(instance, { config, ...init });
+  const kernel = new Host(instance, { config, ...init });
   const run = instance.exports.kernel as (id: number, withTest: number) => void;
   for (let i = 0; i < 20; i++) kernel.step();
   return { kernel, kernels, run };
@@ -83,8 +90,8 @@ async function load(wasm: Uint8Array, kernels: AsmKernelInfo[]) {
 
 const here = new URL("../core_asm/build/core.wasm", import.meta.url);
 const cores = [
-  await load(await Deno.readFile(beforeWasm), beforeKernels),
-  await load(await Deno.readFile(here), ASM_KERNELS),
+  await load(await Deno.readFile(beforeWasm), beforeKernels, BeforeKernel),
+  await load(await Deno.readFile(here), ASM_KERNELS, AsmKernel),
 ];
 
 type Row = { name: string; flops: number; ms: [number, number] };

@@ -7,6 +7,7 @@
 //   log1p: u = rest/e_l ∈ [0, 2^107) (e_l > 2^-100, rest < p). Bound: 1.5 ulp (measured 0.84).
 import { equal } from "node:assert/strict";
 import { coreModule } from "./asm_backend.ts";
+import { ADDR_LOGITS } from "./assembly/ids.ts";
 
 interface MathCore {
   memory: WebAssembly.Memory;
@@ -54,12 +55,12 @@ function f32Walk(lo: number, hi: number, stride: number): Float32Array {
 function run(c: MathCore, fn: number, xs: Float32Array): Float32Array {
   const out = new Float32Array(xs.length);
   for (let i = 0; i < xs.length; i += CHUNK) {
-    const buf = new Float32Array(c.memory.buffer, c.addr(12), CHUNK);
+    const buf = new Float32Array(c.memory.buffer, c.addr(ADDR_LOGITS), CHUNK);
     buf.fill(0);
     buf.set(xs.subarray(i, i + CHUNK));
     c.mathLanes(CHUNK, fn);
     out.set(
-      new Float32Array(c.memory.buffer, c.addr(12), CHUNK).subarray(0, xs.length - i),
+      new Float32Array(c.memory.buffer, c.addr(ADDR_LOGITS), CHUNK).subarray(0, xs.length - i),
       i,
     );
   }

@@ -13,6 +13,14 @@
 //   The pair rows go through the layers in blocks of BR rows (see "The step"): the activation
 //   buffers hold one block.
 
+import {
+  ADDR_DFT_COS, ADDR_DFT_SIN, ADDR_GRAD, ADDR_IA, ADDR_IB, ADDR_LABELS, ADDR_LOGITS, ADDR_M,
+  ADDR_PARAMS, ADDR_SIGNALS, ADDR_STATS, ADDR_V, K_DW1, K_DW2, K_DZ1, K_DZ2, K_LAYER0,
+  K_LAYER0_GRAD, K_LAYER1, K_LAYER2, K_LOGITS, K_SILU2, K_SOFTMAX, K_TRANSPOSES, K_UPDATE,
+  OFF_ALLOCATED, OFF_B0, OFF_B1, OFF_B2, OFF_BR, OFF_DP, OFF_E, OFF_HP, OFF_PP, OFF_TOTAL,
+  OFF_W0A, OFF_W0B, OFF_W1, OFF_W2,
+} from "./ids.ts";
+
 // ---------------------------------------------------------------------------------------------
 // Sizes and buffers
 
@@ -143,41 +151,41 @@ export function setup(p: i32, d: i32, h: i32, nt: i32): void {
   pSTATS = alloc(64);
 }
 
-/** Addresses and sizes for the JavaScript side, by index (see core_asm/kernel.ts). */
+/** Addresses and sizes for the JavaScript side, by the names of ids.ts. */
 export function addr(which: i32): usize {
   switch (which) {
-    case 0: return pParams;
-    case 1: return pGrad;
-    case 2: return pM;
-    case 3: return pV;
-    case 4: return pIA;
-    case 5: return pIB;
-    case 6: return pLBL;
-    case 7: return pCS;
-    case 8: return pSN;
-    case 10: return pSIG;
-    case 11: return pSTATS;
-    case 12: return pLG;
+    case ADDR_PARAMS: return pParams;
+    case ADDR_GRAD: return pGrad;
+    case ADDR_M: return pM;
+    case ADDR_V: return pV;
+    case ADDR_IA: return pIA;
+    case ADDR_IB: return pIB;
+    case ADDR_LABELS: return pLBL;
+    case ADDR_DFT_COS: return pCS;
+    case ADDR_DFT_SIN: return pSN;
+    case ADDR_SIGNALS: return pSIG;
+    case ADDR_STATS: return pSTATS;
+    case ADDR_LOGITS: return pLG;
     default: return 0;
   }
 }
 
 export function offset(which: i32): i32 {
   switch (which) {
-    case 0: return oE;
-    case 1: return oW0a;
-    case 2: return oW0b;
-    case 3: return oB0;
-    case 4: return oW1;
-    case 5: return oB1;
-    case 6: return oW2;
-    case 7: return oB2;
-    case 8: return TOTAL;
-    case 9: return DP;
-    case 10: return HP;
-    case 11: return PP;
-    case 12: return BR;
-    case 13: return <i32>ALLOCATED;
+    case OFF_E: return oE;
+    case OFF_W0A: return oW0a;
+    case OFF_W0B: return oW0b;
+    case OFF_B0: return oB0;
+    case OFF_W1: return oW1;
+    case OFF_B1: return oB1;
+    case OFF_W2: return oW2;
+    case OFF_B2: return oB2;
+    case OFF_TOTAL: return TOTAL;
+    case OFF_DP: return DP;
+    case OFF_HP: return HP;
+    case OFF_PP: return PP;
+    case OFF_BR: return BR;
+    case OFF_ALLOCATED: return <i32>ALLOCATED;
     default: return 0;
   }
 }
@@ -677,21 +685,8 @@ function colsum(pX: usize, rows: i32, cols: i32, pOut: usize, accumulate: bool):
 // logits, ∂z2, ∂z1: 27 KB each at p = 59) go through the forward and, for train rows, the
 // backward pass while they are in L1/L2; the weight gradients accumulate over the blocks.
 
-/** Kernel ids, in the order a step runs them (`kernel` runs one alone, for the bench; the
- * names and FLOPs are in bench/flops.ts). 1–5 run on every block, 6–11 on train blocks. */
-const K_LAYER0: i32 = 0; // PA = E·W0a + b0, PB = E·W0b (once per step)
-const K_LAYER1: i32 = 1; // z1 = PA[a] + PB[b]; H1 = silu(z1), G1 = silu'(z1)
-const K_LAYER2: i32 = 2; // z2 = H1·W1 + b1 (into H2)
-const K_SILU2: i32 = 3; // H2 = silu(z2), G2 = silu'(z2)
-const K_LOGITS: i32 = 4; // logits = H2·W2 + b2
-const K_SOFTMAX: i32 = 5; // cross-entropy, accuracy; train rows: ∂logits in place
-const K_DW2: i32 = 6; // ∂W2 += H2ᵀ·∂logits
-const K_DZ2: i32 = 7; // ∂z2 = ∂logits·W2ᵀ ⊙ G2, ∂b1 += Σ ∂z2
-const K_DW1: i32 = 8; // ∂W1 += H1ᵀ·∂z2
-const K_DZ1: i32 = 9; // ∂z1 = ∂z2·W1ᵀ ⊙ G1 into ∂PA[a], ∂PB[b]
-const K_LAYER0_GRAD: i32 = 10; // ∂b0, ∂W0a = Eᵀ·∂PA, ∂W0b = Eᵀ·∂PB, ∂E (once per step)
-const K_UPDATE: i32 = 11; // the optimiser's update (once per step; alone: as the last step's)
-const K_TRANSPOSES: i32 = 12; // the out×in weight copies (once per step)
+// The kernels' ids (K_*) are in ids.ts, in the order a step runs them (`kernel` runs one alone,
+// for the bench).
 
 let trainLoss: f64 = 0;
 let testLoss: f64 = 0;
@@ -1066,8 +1061,8 @@ export function paramSquares(): f64 {
 }
 
 /** For the tests: `fn` 0 e^x, 1 e^−x, 2 log1p(x) in place on the first n floats (a multiple of
- * 4, at most BR·PP) of the block's logits buffer (`addr(12)`), through `vexp` and `vlog1p` as the
- * step uses them. */
+ * 4, at most BR·PP) of the block's logits buffer (`addr(ADDR_LOGITS)`), through `vexp` and
+ * `vlog1p` as the step uses them. */
 export function mathLanes(n: i32, fn: i32): void {
   const end = <usize>n << 2;
   const tb = fn == 1 ? KNEG : KEXP;

@@ -5,11 +5,11 @@
  * to; with `--e2e`, also the 1 000-step run of core_asm/asm_e2e_test.ts. The parity tests decide;
  * this prints their margins (the numbers a change of the core's arithmetic moves).
  *
- *   deno run -A core_asm/parity_report.ts [--e2e]
+ *   deno run -A bench/parity_report.ts [--e2e]
  *
  * @module
  */
-import { asmBackend } from "./asm_backend.ts";
+import { asmBackend } from "../core_asm/asm_backend.ts";
 import { makeConfig } from "../protocol/config.ts";
 import { initialTrial } from "../protocol/init.ts";
 import { train } from "../train/trainer.ts";
