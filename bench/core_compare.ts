@@ -69,22 +69,30 @@ const config = makeConfig({ p: 59, d: 128, seed: 0 });
 const init = initialTrial(config);
 const nt = pairRows(config.p, init.trainIds).nTrain;
 
-/** One core: a trial on its own instance (through its checkout's host), and its kernels. */
+const imports = {
+  env: {
+    abort(_m: number, _f: number, line: number, col: number) {
+      throw new Error(`core.wasm aborted at ${line}:${col}`);
+    },
+  },
+};
+
+/** One core: a trial for the steps and one for the kernels alone (AdamW's kernel, run alone,
+ * moves its trial's parameters), each on its own instance through its checkout's host. */
 async function load(
   wasm: Uint8Array<ArrayBuffer>,
   kernels: AsmKernelInfo[],
   Host: typeof AsmKernel,
 ) {
-  const instance = await WebAssembly.instantiate(await WebAssembly.compile(wasm), {
-    env: {
-      abort(_m: number, _f: number, line: number, col: number) {
-        throw new Error(`core.wasm aborted at ${line}:${col}`);
-      },
-    },
-  });
-  const kernel = new Host(instance, { config, ...init });
-  const run = instance.exports.kernel as (id: number, withTest: number) => void;
-  for (let i = 0; i < 20; i++) kernel.step();
+  const module = await WebAssembly.compile(wasm);
+  const kernel = new Host(await WebAssembly.instantiate(module, imports), { config, ...init });
+  const alone = await WebAssembly.instantiate(module, imports);
+  const other = new Host(alone, { config, ...init });
+  for (let i = 0; i < 20; i++) {
+    kernel.step();
+    other.step();
+  }
+  const run = alone.exports.kernel as (id: number, withTest: number) => void;
   return { kernel, kernels, run };
 }
 
