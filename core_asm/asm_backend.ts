@@ -19,6 +19,7 @@ import { pairRows } from "../protocol/task.ts";
 import { type OptimizerSpec, optimizerSpec, stepScalars } from "../protocol/optimizer.ts";
 import { dftMatrix } from "../analysis/fourier.ts";
 import { CORE_WASM_BASE64 } from "./build/core_wasm.ts";
+import * as ids from "./assembly/ids.ts";
 
 /** The core's exports. */
 interface CoreExports {
@@ -90,20 +91,18 @@ export class AsmKernel implements TrainingKernel {
     const rows = pairRows(p, spec.trainIds);
     this.#nt = rows.nTrain;
     x.setup(p, d, hidden, rows.nTrain);
-    this.#dp = x.offset(9);
-    this.#hp = x.offset(10);
-    this.#pp = x.offset(11);
+    this.#dp = x.offset(ids.OFF_DP);
+    this.#hp = x.offset(ids.OFF_HP);
+    this.#pp = x.offset(ids.OFF_PP);
     // Pairs: train rows first (drawing order), then the sorted test rows.
-    this.#i32(4, p * p).set(rows.a);
-    this.#i32(5, p * p).set(rows.b);
-    this.#i32(6, p * p).set(rows.label);
+    this.#i32(ids.ADDR_IA, p * p).set(rows.a);
+    this.#i32(ids.ADDR_IB, p * p).set(rows.b);
+    this.#i32(ids.ADDR_LABELS, p * p).set(rows.label);
     // DFT tables: F_k = Σ_n (cos − i·sin)(2π·kn/p) E_n; the imaginary part's sign does not
     // matter for the norm.
     const dft = dftMatrix(p);
-    this.#f32(7, p * p).set(dft.cos);
-    this.#f32(8, p * p).set(dft.sin);
-    const mask = this.#f32(9, this.#pp);
-    for (let k = 0; k < p; k++) mask[k] = 1;
+    this.#f32(ids.ADDR_DFT_COS, p * p).set(dft.cos);
+    this.#f32(ids.ADDR_DFT_SIN, p * p).set(dft.sin);
     this.setParams(spec.params);
   }
 
@@ -119,9 +118,16 @@ export class AsmKernel implements TrainingKernel {
     if (this.#map) return this.#map;
     const [p, d, h, dp, hp, pp] = [this.#p, this.#d, this.#h, this.#dp, this.#hp, this.#pp];
     const L = paramLayout(p, d, h);
-    const [oE, oW0a, oW0b, oB0, oW1, oB1, oW2, oB2] = [0, 1, 2, 3, 4, 5, 6, 7].map((i) =>
-      this.#x.offset(i)
-    );
+    const [oE, oW0a, oW0b, oB0, oW1, oB1, oW2, oB2] = [
+      ids.OFF_E,
+      ids.OFF_W0A,
+      ids.OFF_W0B,
+      ids.OFF_B0,
+      ids.OFF_W1,
+      ids.OFF_B1,
+      ids.OFF_W2,
+      ids.OFF_B2,
+    ].map((i) => this.#x.offset(i));
     const map = new Uint32Array(L.total);
     for (let t = 0; t < p; t++) {
       for (let i = 0; i < d; i++) map[L.embedding[0] + t * d + i] = oE + t * dp + i;
@@ -145,7 +151,7 @@ export class AsmKernel implements TrainingKernel {
   /** Load fused float64 parameters into the core's padded in×out layout. */
   setParams(fused: Float64Array): void {
     const map = this.#blockIndex();
-    const blk = this.#f32(0, this.#x.offset(8));
+    const blk = this.#f32(ids.ADDR_PARAMS, this.#x.offset(ids.OFF_TOTAL));
     blk.fill(0);
     for (let i = 0; i < map.length; i++) blk[map[i]] = fused[i];
     this.#x.refreshTransposes();
@@ -180,7 +186,7 @@ export class AsmKernel implements TrainingKernel {
   }
 
   #stats(): StepStats {
-    const s = new Float64Array(this.#x.memory.buffer, this.#x.addr(11), 4);
+    const s = new Float64Array(this.#x.memory.buffer, this.#x.addr(ids.ADDR_STATS), 4);
     const nTest = this.#p * this.#p - this.#nt;
     return {
       trainLoss: s[0] / this.#nt,
@@ -192,25 +198,25 @@ export class AsmKernel implements TrainingKernel {
 
   signals(out: Float64Array): void {
     this.#x.signals(0);
-    out.set(new Float64Array(this.#x.memory.buffer, this.#x.addr(10), this.#p));
+    out.set(new Float64Array(this.#x.memory.buffer, this.#x.addr(ids.ADDR_SIGNALS), this.#p));
   }
   gradSignals(out: Float64Array): void {
     this.#x.signals(1);
-    out.set(new Float64Array(this.#x.memory.buffer, this.#x.addr(10), this.#p));
+    out.set(new Float64Array(this.#x.memory.buffer, this.#x.addr(ids.ADDR_SIGNALS), this.#p));
   }
   params(): Float64Array {
-    return this.#unpack(0);
+    return this.#unpack(ids.ADDR_PARAMS);
   }
 
   /** The gradient of the last step (weight decay excluded), in the fused layout. */
   gradient(): Float64Array {
-    return this.#unpack(1);
+    return this.#unpack(ids.ADDR_GRAD);
   }
 
-  /** Block `which` (0: parameters, 1: gradients) in the authors' fused float64 layout. */
+  /** Block `which` (ADDR_PARAMS or ADDR_GRAD) in the authors' fused float64 layout. */
   #unpack(which: number): Float64Array {
     const map = this.#blockIndex();
-    const blk = this.#f32(which, this.#x.offset(8));
+    const blk = this.#f32(which, this.#x.offset(ids.OFF_TOTAL));
     const out = new Float64Array(map.length);
     for (let i = 0; i < map.length; i++) out[i] = blk[map[i]];
     return out;
@@ -224,7 +230,7 @@ export class AsmKernel implements TrainingKernel {
 const ceil8 = (x: number) => (x + 7) & ~7;
 const ceil4 = (x: number) => (x + 3) & ~3;
 
-/** Pair rows per block of the core's step (`BR` in assembly/core.ts; `offset(12)` there). */
+/** Pair rows per block of the core's step (`BR` in assembly/core.ts; `offset(OFF_BR)` there). */
 export const ASM_BLOCK_ROWS = 64;
 
 /** WebAssembly's 32-bit address space: the most linear memory one core instance can have. */
@@ -237,7 +243,7 @@ export const WASM32_BYTES = 4 * 1024 ** 3;
  * @example
  * ```ts
  * import { asmCoreBytes } from "./asm_backend.ts";
- * console.log((asmCoreBytes(59, 128, 100, 2784) / 2 ** 20).toFixed(2)); // 1.38
+ * console.log((asmCoreBytes(59, 128, 100, 2784) / 2 ** 20).toFixed(2)); // 1.40
  * ```
  */
 export function asmCoreBytes(p: number, d: number, h: number, _nt: number): number {
@@ -245,7 +251,7 @@ export function asmCoreBytes(p: number, d: number, h: number, _nt: number): numb
   const kmax = Math.max(HP, PP, DP, P);
   const total = P * DP + 2 * DP * HP + HP + HP * HP + HP + HP * PP + PP;
   const floats = 4 * total + 2 * HP * DP + HP * HP + PP * HP + 3 * R + 2 * P * HP +
-    6 * BR * HP + BR * PP + 2 * P * HP + 2 * P * P + 2 * P * DP + 2 * PP +
+    5 * BR * HP + BR * PP + 2 * P * HP + 2 * P * P + 2 * P * DP + BR * PP + 28 +
     (ceil4(Math.max(BR, P)) + 4) * kmax + kmax;
   return 4 * floats + 8 * P + 64 + 80 * 40;
 }

@@ -7,6 +7,7 @@ import {
   coreModule,
   createAsmKernel,
 } from "./asm_backend.ts";
+import * as ids from "./assembly/ids.ts";
 import { lossAndGrad, referenceBackend } from "../backends/reference.ts";
 import { INIT_MODES, makeConfig } from "../protocol/config.ts";
 import { initialTrial } from "../protocol/init.ts";
@@ -118,8 +119,8 @@ Deno.test("asmCoreBytes bounds what the core's setup allocates, within its slack
     };
     const nt = Math.floor(0.8 * p * p);
     core.setup(p, d, h, nt);
-    equal(core.offset(12), ASM_BLOCK_ROWS, "the core's block rows");
-    const used = core.offset(13), est = asmCoreBytes(p, d, h, nt);
+    equal(core.offset(ids.OFF_BR), ASM_BLOCK_ROWS, "the core's block rows");
+    const used = core.offset(ids.OFF_ALLOCATED), est = asmCoreBytes(p, d, h, nt);
     // the estimate adds 80 bytes for each of up to 40 buffers (alignment, heap headers)
     if (!(est >= used && est - used <= 80 * 40 + 64)) {
       throw new Error(`p=${p} d=${d} h=${h}: setup allocated ${used} bytes, asmCoreBytes ${est}`);

@@ -1,7 +1,8 @@
 /**
  * Build the AssemblyScript SIMD core: `core_asm/assembly/core.ts` → `core_asm/build/core.wasm`,
- * with SIMD and relaxed SIMD enabled. Skips the compiler when the wasm is newer than its source,
- * so it can run as a dependency of every task. Run with `deno task build:asm`.
+ * with SIMD and relaxed SIMD enabled. Skips the compiler when the wasm is newer than its sources
+ * (every .ts of core_asm/assembly/), so it can run as a dependency of every task. Run with
+ * `deno task build:asm`.
  *
  * @module
  */
@@ -37,8 +38,14 @@ async function mtime(u: URL): Promise<number> {
 
 /** Compile if needed; returns the wasm path. */
 export async function buildCore(force = false): Promise<string> {
+  let newestSource = 0;
+  for await (const e of Deno.readDir(new URL("assembly/", here))) {
+    if (e.isFile && e.name.endsWith(".ts")) {
+      newestSource = Math.max(newestSource, await mtime(new URL(`assembly/${e.name}`, here)));
+    }
+  }
   if (
-    !force && (await mtime(out)) > (await mtime(src)) &&
+    !force && (await mtime(out)) > newestSource &&
     (await mtime(inlined)) >= (await mtime(out))
   ) {
     return out.pathname;

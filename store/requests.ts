@@ -108,9 +108,14 @@ export function keyRequest(req: TrialRequest): unknown {
 }
 
 /** The store key of a request trained on `backend` ({@linkcode keyRequest}, the backend and the
- * training version). */
-export function requestKey(req: TrialRequest, backend: string): Promise<string> {
-  return trialKey(keyRequest(req), backend);
+ * training version); with `version`, the key an earlier training version gave it (to read trials
+ * stored by that one). */
+export function requestKey(
+  req: TrialRequest,
+  backend: string,
+  opts: { version?: string } = {},
+): Promise<string> {
+  return trialKey(keyRequest(req), backend, opts.version);
 }
 
 /**

@@ -15,7 +15,7 @@ import { CodecError, decodeCompact, encodeCompact, isCompact } from "./codec.ts"
 import { firstLine, isDiskFull } from "./disk.ts";
 
 /** The training semantics' version: bump it when a change alters what a trial computes. */
-export const TRAINING_VERSION = "4"; // 4: the asm core blocked (row blocks, 4×8 tiles: f32 summation order)
+export const TRAINING_VERSION = "5"; // 4: the asm core blocked (row blocks, 4×8 tiles: f32 summation order); 5: its exp (Estrin's scheme), softmax (four rows a lane each, f32 sums over a row's columns) and the loss's log1p (f32) round differently
 
 /** The store's schema version (SQLite's user_version): 2 adds a digest to every array; 3 is 2
  * whose arrays are written in the compact encoding of `codec.ts` (a store committed to git). Both
@@ -83,16 +83,24 @@ export function digestBytes(bytes: Uint8Array): string {
 }
 
 /**
- * The store key of a request: SHA-256 of its canonical JSON, the backend and the training version.
+ * The store key of a request: SHA-256 of its canonical JSON, the backend and the training version
+ * (this code's, or `version` to find a trial an earlier version trained).
  *
  * @example
  * ```ts
- * import { trialKey } from "./store.ts";
+ * import { TRAINING_VERSION, trialKey } from "./store.ts";
  * console.log((await trialKey({ p: 59 }, "asm")).length); // 64
+ * const same = await trialKey({ p: 59 }, "asm", TRAINING_VERSION);
+ * if (same !== await trialKey({ p: 59 }, "asm")) throw new Error("default version");
+ * if (same === await trialKey({ p: 59 }, "asm", "4")) throw new Error("version in the key");
  * ```
  */
-export function trialKey(request: unknown, backend: string): Promise<string> {
-  return sha256(canonicalJson({ request, backend, version: TRAINING_VERSION }));
+export function trialKey(
+  request: unknown,
+  backend: string,
+  version: string = TRAINING_VERSION,
+): Promise<string> {
+  return sha256(canonicalJson({ request, backend, version }));
 }
 
 /**

@@ -13,6 +13,14 @@
 //   The pair rows go through the layers in blocks of BR rows (see "The step"): the activation
 //   buffers hold one block.
 
+import {
+  ADDR_DFT_COS, ADDR_DFT_SIN, ADDR_GRAD, ADDR_IA, ADDR_IB, ADDR_LABELS, ADDR_LOGITS, ADDR_M,
+  ADDR_PARAMS, ADDR_SIGNALS, ADDR_STATS, ADDR_V, K_DW1, K_DW2, K_DZ1, K_DZ2, K_LAYER0,
+  K_LAYER0_GRAD, K_LAYER1, K_LAYER2, K_LOGITS, K_SILU2, K_SOFTMAX, K_TRANSPOSES, K_UPDATE,
+  OFF_ALLOCATED, OFF_B0, OFF_B1, OFF_B2, OFF_BR, OFF_DP, OFF_E, OFF_HP, OFF_PP, OFF_TOTAL,
+  OFF_W0A, OFF_W0B, OFF_W1, OFF_W2,
+} from "./ids.ts";
+
 // ---------------------------------------------------------------------------------------------
 // Sizes and buffers
 
@@ -45,15 +53,14 @@ let pH2: usize = 0;
 let pG2: usize = 0;
 let pLG: usize = 0;
 let pDZ2: usize = 0;
-let pDZ1: usize = 0;
 let pDPA: usize = 0;
 let pDPB: usize = 0;
 let pCS: usize = 0;
 let pSN: usize = 0;
 let pRE: usize = 0;
 let pIM: usize = 0;
-let pMASK: usize = 0;
-let pNEG: usize = 0;
+let pLGR: usize = 0;
+let pSCR: usize = 0;
 let pPACK: usize = 0;
 let pZERO: usize = 0;
 let pSIG: usize = 0;
@@ -129,16 +136,14 @@ export function setup(p: i32, d: i32, h: i32, nt: i32): void {
   pG2 = alloc(<usize>(BR * HP) << 2);
   pLG = alloc(<usize>(BR * PP) << 2);
   pDZ2 = alloc(<usize>(BR * HP) << 2);
-  pDZ1 = alloc(<usize>(BR * HP) << 2);
   pDPA = alloc(<usize>(P * HP) << 2);
   pDPB = alloc(<usize>(P * HP) << 2);
   pCS = alloc(<usize>(P * P) << 2);
   pSN = alloc(<usize>(P * P) << 2);
   pRE = alloc(<usize>(P * DP) << 2);
   pIM = alloc(<usize>(P * DP) << 2);
-  pMASK = alloc(<usize>PP << 2);
-  pNEG = alloc(<usize>PP << 2);
-  for (let j = P; j < PP; j++) store<f32>(pNEG + (<usize>j << 2), -3.0e38);
+  pLGR = alloc(<usize>(BR * PP) << 2);
+  pSCR = alloc(112);
   const kmax = max(max(max(HP, PP), DP), P);
   pPACK = alloc(<usize>((((max(BR, P) + 3) & ~3) + 4) * kmax) << 2); // + a spare panel
   pZERO = alloc(<usize>kmax << 2);
@@ -146,42 +151,41 @@ export function setup(p: i32, d: i32, h: i32, nt: i32): void {
   pSTATS = alloc(64);
 }
 
-/** Addresses and sizes for the JavaScript side, by index (see core_asm/kernel.ts). */
+/** Addresses and sizes for the JavaScript side, by the names of ids.ts. */
 export function addr(which: i32): usize {
   switch (which) {
-    case 0: return pParams;
-    case 1: return pGrad;
-    case 2: return pM;
-    case 3: return pV;
-    case 4: return pIA;
-    case 5: return pIB;
-    case 6: return pLBL;
-    case 7: return pCS;
-    case 8: return pSN;
-    case 9: return pMASK;
-    case 10: return pSIG;
-    case 11: return pSTATS;
-    case 12: return pLG;
+    case ADDR_PARAMS: return pParams;
+    case ADDR_GRAD: return pGrad;
+    case ADDR_M: return pM;
+    case ADDR_V: return pV;
+    case ADDR_IA: return pIA;
+    case ADDR_IB: return pIB;
+    case ADDR_LABELS: return pLBL;
+    case ADDR_DFT_COS: return pCS;
+    case ADDR_DFT_SIN: return pSN;
+    case ADDR_SIGNALS: return pSIG;
+    case ADDR_STATS: return pSTATS;
+    case ADDR_LOGITS: return pLG;
     default: return 0;
   }
 }
 
 export function offset(which: i32): i32 {
   switch (which) {
-    case 0: return oE;
-    case 1: return oW0a;
-    case 2: return oW0b;
-    case 3: return oB0;
-    case 4: return oW1;
-    case 5: return oB1;
-    case 6: return oW2;
-    case 7: return oB2;
-    case 8: return TOTAL;
-    case 9: return DP;
-    case 10: return HP;
-    case 11: return PP;
-    case 12: return BR;
-    case 13: return <i32>ALLOCATED;
+    case OFF_E: return oE;
+    case OFF_W0A: return oW0a;
+    case OFF_W0B: return oW0b;
+    case OFF_B0: return oB0;
+    case OFF_W1: return oW1;
+    case OFF_B1: return oB1;
+    case OFF_W2: return oW2;
+    case OFF_B2: return oB2;
+    case OFF_TOTAL: return TOTAL;
+    case OFF_DP: return DP;
+    case OFF_HP: return HP;
+    case OFF_PP: return PP;
+    case OFF_BR: return BR;
+    case OFF_ALLOCATED: return <i32>ALLOCATED;
     default: return 0;
   }
 }
@@ -198,45 +202,99 @@ export function offset(which: i32): i32 {
   return f32x4.relaxed_madd(a, b, c);
 }
 
-// exp's constants (Cephes expf: clamp, 1.5·2^23, log2 e, ln 2 in two parts, the polynomial), 1,
-// and the exponent bias for 2^n (an i32)
-const KF = memory.data<f32>([
-  -87.0, 88.0, 12582912.0, 1.44269504088896341, -0.693359375, 2.12194440e-4, 1.9875691500e-4,
+// exp's constants (Cephes expf's range reduction and polynomial), in two tables of 13 floats:
+// KEXP for e^x, KNEG for e^−x (`vexp` with `neg`: the same arithmetic with the signs folded into
+// the constants, so no negation is needed and the results are those of e^x at x = −z, bit for
+// bit). Each: the clamp (lower, upper), 1.5·2^23, ±log2 e, ln 2 in two parts (±), the polynomial
+// k6 … k11 (odd powers' signs flipped in KNEG), 1.
+const KEXP = memory.data<f32>([
+  -86.5, 88.0, 12582912.0, 1.44269504088896341, -0.693359375, 2.12194440e-4, 1.9875691500e-4,
   1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1, 1.0,
 ], 16);
-const KI = memory.data<i32>([127 - 0x4b400000], 16);
-// lane numbers 0 1 2 3, and 4 in every lane
-const LANES = memory.data<i32>([0, 1, 2, 3, 4, 4, 4, 4], 16);
+const KNEG = memory.data<f32>([
+  -88.0, 86.5, 12582912.0, -1.44269504088896341, 0.693359375, -2.12194440e-4, -1.9875691500e-4,
+  1.3981999507e-3, -8.3334519073e-3, 4.1665795894e-2, -1.6666665459e-1, 5.0000001201e-1, 1.0,
+], 16);
+
+// log1p's constants (musl's log1pf): 1, 2, ½, Lg1 … Lg4, ln 2 in two parts, 2^-100 (below it
+// softmax takes log(Σe) − log e_l instead, see `softmax`)
+const KLOG = memory.data<f32>([
+  1.0, 2.0, 0.5, 0.66666662693, 0.40000972152, 0.28498786688, 0.24279078841, 6.9313812256e-1,
+  9.0580006145e-6, 7.8886090522e-31,
+], 16);
+// lane numbers 0 1 2 3
+const LANES = memory.data<i32>([0, 1, 2, 3], 16);
 
 // @ts-ignore: decorator
-@inline function kf(i: i32): v128 {
-  return v128.load32_splat(KF + (<usize>i << 2));
+@inline function kf(table: usize, i: i32): v128 {
+  return v128.load32_splat(table + (<usize>i << 2));
 }
 
-// exp(x) for f32 lanes: Cephes expf's range reduction and polynomial (≤ 2 ulp on [-87, 88]).
-// n = round(x·log2 e) by adding 1.5·2^23 (the sum's low mantissa bits are n), which also gives
-// 2^n's exponent bits by an integer add and shift: no round or float→int conversion, each of
-// which costs several instructions on x86-64. The constants come as arguments: a loop loads them
-// into locals once (k0 … k12 = kf(0 … 12), ki = the exponent bias) and V8 keeps them in registers
-// or stack slots, which is cheaper again than a broadcast from memory at each use.
+// e^x (or e^−x with `neg`) for f32 lanes: Cephes expf's range reduction and polynomial, the
+// polynomial by Estrin's scheme (a shorter dependency chain than Horner's: the step's exp work
+// is bound by its latency, not by its instruction count).
+//   x is clamped to [−86.5, 88] (e^−x: to [−88, 86.5]); n = round(x·log2 e) by adding 1.5·2^23
+//   (the sum's low mantissa bits are n), r = x − n·ln 2 in two parts, e^r = 1 + r + r²·P(r), and
+//   e^x = e^r·2^n by adding n to e^r's exponent bits: bits(t) << 23 = n << 23 for t = 1.5·2^23 + n
+//   (bits(1.5·2^23) has its low 9 bits zero). No round, no float→int conversion, no multiply.
+//   e^r ∈ [0.70, 1.42] and n ∈ [−125, 127], so the sum is a normal float.
+// Error against Math.exp (float64), in ulps of the f32 result, on [−86.5, 88]: at most 1.27
+// (every 13th f32 of the range, 172 M values; core_asm/vexp_test.ts holds it to 1.5 on every
+// 127th). Outside the clamp it returns e^−86.5 (< 2.8e-38)
+// below and e^88 above: for σ(z) = 1/(1 + e^−z) both are exact in f32 (σ rounds to 1, or to
+// 1/(1 + e^88) < 6e-39 of a true σ below it), and softmax's e^(x − max) ≤ 1 meets them only in
+// terms under 2.8e-38 of a sum ≥ 1. NaN stays NaN.
+// The constants come as arguments: a loop loads them into locals once (k0 … k12 = kf(table,
+// 0 … 12)) and V8 keeps them in registers or stack slots, which is cheaper again than a
+// broadcast from memory at each use.
 // @ts-ignore: decorator
-@inline function vexp(x0: v128, k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128,
-  k6: v128, k7: v128, k8: v128, k9: v128, k10: v128, k11: v128, k12: v128, ki: v128): v128 {
-  // pmin/pmax: one minps/maxps each (min/max, with wasm's NaN and ±0 rules, take ~8)
-  const x = f32x4.pmin(f32x4.pmax(x0, k0), k1);
+@inline function vexp(x0: v128, neg: bool, upper: bool, k0: v128, k1: v128, k2: v128, k3: v128,
+  k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, k10: v128, k11: v128,
+  one: v128): v128 {
+  // pmin/pmax: one minps/maxps each (min/max, with wasm's NaN and ±0 rules, take ~8); without
+  // `upper`, x ≤ 0 (or NaN) is the caller's promise and only the lower clamp is applied
+  const xl = f32x4.pmax(x0, k0);
+  const x = upper ? f32x4.pmin(xl, k1) : xl;
   const t = madd(x, k3, k2);
   const n = f32x4.sub(t, k2);
-  let r = madd(n, k4, x);
-  r = madd(n, k5, r);
-  let y = madd(k6, r, k7);
-  y = madd(y, r, k8);
-  y = madd(y, r, k9);
-  y = madd(y, r, k10);
-  y = madd(y, r, k11);
-  y = madd(y, f32x4.mul(r, r), f32x4.add(r, k12));
-  // bits(t) = bits(magic) + n, so (bits(t) − bits(magic) + 127) << 23 = bits(2^n)
-  const e = i32x4.shl(i32x4.add(t, ki), 23);
-  return f32x4.mul(y, e);
+  // w = r (neg: −r)
+  let w = madd(n, k4, x);
+  w = madd(n, k5, w);
+  // P(r) = k6 r⁵ + k7 r⁴ + … + k11 as (k10 r + k11) + r²·((k8 r + k9) + r²·(k6 r + k7))
+  const w2 = f32x4.mul(w, w);
+  const a = madd(k10, w, k11), b = madd(k8, w, k9), c = madd(k6, w, k7);
+  const y = madd(w2, madd(w2, c, b), a);
+  const er = madd(y, w2, neg ? f32x4.sub(one, w) : f32x4.add(one, w));
+  return i32x4.add(er, i32x4.shl(t, 23));
+}
+
+// log1p(u) for f32 lanes, u ≥ 0: musl's log1pf. w = 1 + u = m·2^k with m ∈ [√½, √2), the
+// rounding of w corrected by c = (u − (w − 1))/w (k < 25), log m = log1p(f), f = m − 1, by
+// s = f/(2 + f) and a polynomial in s²: at most 0.84 ulp against Math.log1p on [0, 2^107)
+// (every 13th f32; core_asm/vexp_test.ts holds it to 1.5). +∞ and NaN in, NaN or a finite value out: the caller keeps u finite.
+// @ts-ignore: decorator
+@inline function vlog1p(u: v128): v128 {
+  const one = kf(KLOG, 0), two = kf(KLOG, 1), half = kf(KLOG, 2);
+  const w = f32x4.add(one, u);
+  let iw = i32x4.add(w, i32x4.splat(0x3f800000 - 0x3f3504f3));
+  const k = i32x4.sub(i32x4.shr_s(iw, 23), i32x4.splat(0x7f));
+  // k ≥ 2: w − u is exact; else w − 1 is
+  const c0 = v128.bitselect(f32x4.sub(one, f32x4.sub(w, u)), f32x4.sub(u, f32x4.sub(w, one)),
+    i32x4.gt_s(k, i32x4.splat(1)));
+  const c = v128.and(f32x4.div(c0, w), i32x4.lt_s(k, i32x4.splat(25)));
+  iw = i32x4.add(v128.and(iw, i32x4.splat(0x007fffff)), i32x4.splat(0x3f3504f3));
+  const f = f32x4.sub(iw, one);
+  const sq = f32x4.div(f, f32x4.add(two, f));
+  const z = f32x4.mul(sq, sq), zz = f32x4.mul(z, z);
+  const t1 = f32x4.mul(zz, madd(zz, kf(KLOG, 6), kf(KLOG, 4)));
+  const t2 = f32x4.mul(z, madd(zz, kf(KLOG, 5), kf(KLOG, 3)));
+  const hfsq = f32x4.mul(half, f32x4.mul(f, f));
+  const dk = f32x4.convert_i32x4_s(k);
+  // s(hfsq + R) + (k·ln2_lo + c) − hfsq + f + k·ln2_hi, in musl's order
+  let y = f32x4.add(f32x4.mul(sq, f32x4.add(hfsq, f32x4.add(t2, t1))),
+    f32x4.add(f32x4.mul(dk, kf(KLOG, 8)), c));
+  y = f32x4.add(f32x4.sub(y, hfsq), f);
+  return f32x4.add(y, f32x4.mul(dk, kf(KLOG, 7)));
 }
 
 /** H = silu(z), and G = silu'(z) if `withG` (the backward pass needs it), for n rows of a block
@@ -245,9 +303,10 @@ const LANES = memory.data<i32>([0, 1, 2, 3, 4, 4, 4, 4], 16);
 // @ts-ignore: decorator
 @inline function siluRows(pZ: usize, pH: usize, pG: usize, r0: i32, n: i32, gather: bool,
   withG: bool): void {
-  const k0 = kf(0), k1 = kf(1), k2 = kf(2), k3 = kf(3), k4 = kf(4), k5 = kf(5), k6 = kf(6);
-  const k7 = kf(7), k8 = kf(8), k9 = kf(9), k10 = kf(10), k11 = kf(11), one = kf(12);
-  const ki = v128.load32_splat(KI);
+  const k0 = kf(KNEG, 0), k1 = kf(KNEG, 1), k2 = kf(KNEG, 2), k3 = kf(KNEG, 3);
+  const k4 = kf(KNEG, 4), k5 = kf(KNEG, 5), k6 = kf(KNEG, 6), k7 = kf(KNEG, 7);
+  const k8 = kf(KNEG, 8), k9 = kf(KNEG, 9), k10 = kf(KNEG, 10), k11 = kf(KNEG, 11);
+  const one = kf(KNEG, 12);
   const hb = <usize>HP << 2, cb = <usize>ceil4(H) << 2;
   for (let r = 0; r < n; r++) {
     let pz = pZ + <usize>r * hb, pz2: usize = 0;
@@ -256,11 +315,22 @@ const LANES = memory.data<i32>([0, 1, 2, 3, 4, 4, 4, 4], 16);
       pz2 = pPB + <usize>load<i32>(pIB + (<usize>(r0 + r) << 2)) * hb;
     }
     const ph = pH + <usize>r * hb, pg = pG + <usize>r * hb;
+    // two passes over the row: 1 + e^−z into G (and z into H), then σ, H and G. Each pass's
+    // dependency chain is half as long, so twice as many vectors fit the out-of-order window.
     for (let j: usize = 0; j < cb; j += 16) {
       const z = gather ? f32x4.add(v128.load(pz + j), v128.load(pz2 + j)) : v128.load(pz + j);
-      const e = vexp(f32x4.neg(z), k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, k11, one, ki);
-      const s = f32x4.div(one, f32x4.add(one, e));
-      v128.store(ph + j, f32x4.mul(z, s));
+      if (gather) v128.store(ph + j, z);
+      const e = vexp(z, true, true, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, k11, one);
+      v128.store(pg + j, f32x4.add(one, e));
+    }
+    for (let j: usize = 0; j < cb; j += 16) {
+      const z = v128.load(ph + j);
+      const s = f32x4.div(one, v128.load(pg + j));
+      const h = f32x4.mul(z, s);
+      v128.store(ph + j, h);
+      // silu'(z) = σ(1 + z(1 − σ)), whose FMA keeps the relative error small near its zero
+      // (z ≈ −1.28; h(1 − σ) + σ, one operation fewer, does not, and Adam's steps follow the
+      // relative error of small gradients)
       if (withG) v128.store(pg + j, f32x4.mul(s, madd(z, f32x4.sub(one, s), one)));
     }
   }
@@ -275,11 +345,31 @@ const LANES = memory.data<i32>([0, 1, 2, 3, 4, 4, 4, 4], 16);
 // one 92 %), and 12 live vectors fit V8's 15 allocatable xmm registers on x64 (a 6×8 tile needs
 // all 15 with splat loads, 17 with shuffles, and spills). bench/README.md has the measurements.
 
+/** c ⊙ G (G's vector at pg) stored at pc; returns it. */
+// @ts-ignore: decorator
+@inline function gstore(c: v128, pc: usize, pg: usize): v128 {
+  const v = f32x4.mul(c, v128.load(pg));
+  v128.store(pc, v);
+  return v;
+}
+
 // Epilogue of one output row of a tile (two vectors, cols j..j+7).
-//   mode 0: C = acc; 1: C += acc; 3: C = acc + bias; 4: C = acc ⊙ G.
+//   mode 0: C = acc; 1: C += acc; 3: C = acc + bias; 4: C = acc ⊙ G; 7 (the whole tile, in
+//   `tile4`): C = acc + bias into 4-row panels; 8: acc ⊙ G added to ∂PA's row a and ∂PB's row b
+//   of the pair whose a is at pc (its b at pc + pIB − pIA), columns from byte pb; 9 (the whole
+//   tile): C = acc ⊙ G and the tile's column sums added at pb.
 // @ts-ignore: decorator
 @inline function epi(c0: v128, c1: v128, pc: usize, mode: i32, pb: usize, pg: usize): void {
-  if (mode == 0) {
+  if (mode == 8) {
+    const v0 = f32x4.mul(c0, v128.load(pg)), v1 = f32x4.mul(c1, v128.load(pg, 16));
+    const hb = <usize>HP << 2;
+    const qa = pDPA + <usize>load<i32>(pc) * hb + pb;
+    const qb = pDPB + <usize>load<i32>(pc + (pIB - pIA)) * hb + pb;
+    v128.store(qa, f32x4.add(v128.load(qa), v0));
+    v128.store(qa, f32x4.add(v128.load(qa, 16), v1), 16);
+    v128.store(qb, f32x4.add(v128.load(qb), v0));
+    v128.store(qb, f32x4.add(v128.load(qb, 16), v1), 16);
+  } else if (mode == 0) {
     v128.store(pc, c0);
     v128.store(pc, c1, 16);
   } else if (mode == 1) {
@@ -302,7 +392,9 @@ const LANES = memory.data<i32>([0, 1, 2, 3, 4, 4, 4, 4], 16);
   rows: i32, mode: i32, pbias: usize, pg: usize): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  for (let k = 0; k < K; k++) {
+  // the loop ends on A's pointer (no counter: one instruction fewer per k)
+  const aEnd = pa + <usize>K * sa;
+  while (pa < aEnd) {
     const b0 = v128.load(pb);
     const b1 = v128.load(pb, 16);
     const av = v128.load(pa);
@@ -321,16 +413,54 @@ const LANES = memory.data<i32>([0, 1, 2, 3, 4, 4, 4, 4], 16);
     pa += sa;
     pb += sb;
   }
+  if (mode == 7) {
+    // + bias, then transposed: columns j..j+7 of the 4 rows, each one v128, at pc + c·16
+    const b0 = v128.load(pbias), b1 = v128.load(pbias, 16);
+    transpose4(f32x4.add(c00, b0), f32x4.add(c10, b0), f32x4.add(c20, b0), f32x4.add(c30, b0),
+      pc, 16);
+    transpose4(f32x4.add(c01, b1), f32x4.add(c11, b1), f32x4.add(c21, b1), f32x4.add(c31, b1),
+      pc + 64, 16);
+    return;
+  }
+  if (mode == 9) {
+    // C = acc ⊙ G, and the tile's rows (those in use) added to ∂b at pbias one by one (the
+    // order of a column sum over the rows)
+    let s0 = f32x4.add(v128.load(pbias), gstore(c00, pc, pg));
+    let s1 = f32x4.add(v128.load(pbias, 16), gstore(c01, pc + 16, pg + 16));
+    if (rows > 1) {
+      s0 = f32x4.add(s0, gstore(c10, pc + ldc, pg + ldc));
+      s1 = f32x4.add(s1, gstore(c11, pc + ldc + 16, pg + ldc + 16));
+    }
+    if (rows > 2) {
+      s0 = f32x4.add(s0, gstore(c20, pc + 2 * ldc, pg + 2 * ldc));
+      s1 = f32x4.add(s1, gstore(c21, pc + 2 * ldc + 16, pg + 2 * ldc + 16));
+    }
+    if (rows > 3) {
+      s0 = f32x4.add(s0, gstore(c30, pc + 3 * ldc, pg + 3 * ldc));
+      s1 = f32x4.add(s1, gstore(c31, pc + 3 * ldc + 16, pg + 3 * ldc + 16));
+    }
+    v128.store(pbias, s0);
+    v128.store(pbias, s1, 16);
+    return;
+  }
+  const ic = mode == 8 ? 4 : ldc; // mode 8: C's rows are the pairs' indices
   epi(c00, c01, pc, mode, pbias, pg);
-  if (rows > 1) epi(c10, c11, pc + ldc, mode, pbias, pg + ldc);
-  if (rows > 2) epi(c20, c21, pc + 2 * ldc, mode, pbias, pg + 2 * ldc);
-  if (rows > 3) epi(c30, c31, pc + 3 * ldc, mode, pbias, pg + 3 * ldc);
+  if (rows > 1) epi(c10, c11, pc + ic, mode, pbias, pg + ldc);
+  if (rows > 2) epi(c20, c21, pc + 2 * ic, mode, pbias, pg + 2 * ldc);
+  if (rows > 3) epi(c30, c31, pc + 3 * ic, mode, pbias, pg + 3 * ldc);
 }
 
 // Epilogue of one output row of a 4-wide tile (one vector), modes as `epi`.
 // @ts-ignore: decorator
 @inline function epi1(c: v128, pc: usize, mode: i32, pb: usize, pg: usize): void {
-  if (mode == 0) v128.store(pc, c);
+  if (mode == 8) {
+    const v = f32x4.mul(c, v128.load(pg));
+    const hb = <usize>HP << 2;
+    const qa = pDPA + <usize>load<i32>(pc) * hb + pb;
+    const qb = pDPB + <usize>load<i32>(pc + (pIB - pIA)) * hb + pb;
+    v128.store(qa, f32x4.add(v128.load(qa), v));
+    v128.store(qb, f32x4.add(v128.load(qb), v));
+  } else if (mode == 0) v128.store(pc, c);
   else if (mode == 1) v128.store(pc, f32x4.add(v128.load(pc), c));
   else if (mode == 3) v128.store(pc, f32x4.add(c, v128.load(pb)));
   else v128.store(pc, f32x4.mul(c, v128.load(pg)));
@@ -345,7 +475,8 @@ const LANES = memory.data<i32>([0, 1, 2, 3, 4, 4, 4, 4], 16);
   let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
   let c4 = f32x4.splat(0), c5 = f32x4.splat(0), c6 = f32x4.splat(0), c7 = f32x4.splat(0);
   let pa2 = pa + a2;
-  for (let k = 0; k < K; k++) {
+  const aEnd = pa + <usize>K * sa;
+  while (pa < aEnd) {
     const b = v128.load(pb);
     const u = v128.load(pa);
     c0 = madd(v128.shuffle<f32>(u, u, 0, 0, 0, 0), b, c0);
@@ -361,14 +492,37 @@ const LANES = memory.data<i32>([0, 1, 2, 3, 4, 4, 4, 4], 16);
     pa2 += sa;
     pb += sb;
   }
+  if (mode == 7) {
+    // + bias, transposed into the two panels (the second at pc + 4·ldc)
+    const b = v128.load(pbias);
+    transpose4(f32x4.add(c0, b), f32x4.add(c1, b), f32x4.add(c2, b), f32x4.add(c3, b), pc, 16);
+    if (rows > 4) {
+      transpose4(f32x4.add(c4, b), f32x4.add(c5, b), f32x4.add(c6, b), f32x4.add(c7, b),
+        pc + 4 * ldc, 16);
+    }
+    return;
+  }
+  if (mode == 9) {
+    let sum = f32x4.add(v128.load(pbias), gstore(c0, pc, pg));
+    if (rows > 1) sum = f32x4.add(sum, gstore(c1, pc + ldc, pg + ldc));
+    if (rows > 2) sum = f32x4.add(sum, gstore(c2, pc + 2 * ldc, pg + 2 * ldc));
+    if (rows > 3) sum = f32x4.add(sum, gstore(c3, pc + 3 * ldc, pg + 3 * ldc));
+    if (rows > 4) sum = f32x4.add(sum, gstore(c4, pc + 4 * ldc, pg + 4 * ldc));
+    if (rows > 5) sum = f32x4.add(sum, gstore(c5, pc + 5 * ldc, pg + 5 * ldc));
+    if (rows > 6) sum = f32x4.add(sum, gstore(c6, pc + 6 * ldc, pg + 6 * ldc));
+    if (rows > 7) sum = f32x4.add(sum, gstore(c7, pc + 7 * ldc, pg + 7 * ldc));
+    v128.store(pbias, sum);
+    return;
+  }
+  const ic = mode == 8 ? 4 : ldc; // mode 8: C's rows are the pairs' indices
   epi1(c0, pc, mode, pbias, pg);
-  if (rows > 1) epi1(c1, pc + ldc, mode, pbias, pg + ldc);
-  if (rows > 2) epi1(c2, pc + 2 * ldc, mode, pbias, pg + 2 * ldc);
-  if (rows > 3) epi1(c3, pc + 3 * ldc, mode, pbias, pg + 3 * ldc);
-  if (rows > 4) epi1(c4, pc + 4 * ldc, mode, pbias, pg + 4 * ldc);
-  if (rows > 5) epi1(c5, pc + 5 * ldc, mode, pbias, pg + 5 * ldc);
-  if (rows > 6) epi1(c6, pc + 6 * ldc, mode, pbias, pg + 6 * ldc);
-  if (rows > 7) epi1(c7, pc + 7 * ldc, mode, pbias, pg + 7 * ldc);
+  if (rows > 1) epi1(c1, pc + ic, mode, pbias, pg + ldc);
+  if (rows > 2) epi1(c2, pc + 2 * ic, mode, pbias, pg + 2 * ldc);
+  if (rows > 3) epi1(c3, pc + 3 * ic, mode, pbias, pg + 3 * ldc);
+  if (rows > 4) epi1(c4, pc + 4 * ic, mode, pbias, pg + 4 * ldc);
+  if (rows > 5) epi1(c5, pc + 5 * ic, mode, pbias, pg + 5 * ldc);
+  if (rows > 6) epi1(c6, pc + 6 * ic, mode, pbias, pg + 6 * ldc);
+  if (rows > 7) epi1(c7, pc + 7 * ic, mode, pbias, pg + 7 * ldc);
 }
 
 /** Store the 4×4 block whose rows are x0 … x3 transposed: its columns at dst + i·stride. */
@@ -415,28 +569,52 @@ function pack4(pA: usize, lda: usize, M: i32, K: i32, dst: usize): void {
 @inline function gemm(M: i32, N: i32, K: i32, pA: usize, lda: i32, pB: usize, ldb: i32,
   pC: usize, ldc: i32, mode: i32, pbias: usize, pG: usize): void {
   pack4(pA, <usize>lda << 2, M, K, pPACK);
+  gemmPanels(M, N, K, pPACK, <usize>K << 4, pB, ldb, pC, ldc, mode, pbias, pG);
+}
+
+/** C (M×N) = epilogue(A·B) with A in 4-row panels: panel q (rows 4q..4q+3) at pA + q·ps, its
+ * column k the v128 at + k·16 (what `pack4` writes, or what a mode-7 GEMM wrote). B K×N (ldb),
+ * N a multiple of 4. The panel after the last one must be readable (its rows are not stored).
+ * Mode 7 writes C in panels too: panel q at pC + q·4·ldc, column j at + j·16; mode 8 takes as
+ * pC the pair rows' a indices (pIA + r0·4) and scatters into ∂PA, ∂PB instead (see `epi`). */
+// @ts-ignore: decorator
+@inline function gemmPanels(M: i32, N: i32, K: i32, pA: usize, ps: usize, pB: usize, ldb: i32,
+  pC: usize, ldc: i32, mode: i32, pbias: usize, pG: usize): void {
   const sb = <usize>ldb << 2;
   const lc = <usize>ldc << 2;
-  const panel = <usize>K << 4;
   const n8 = N & ~7;
-  // column strips outer: a strip of B (K×8) stays in L1 while the packed panels pass by
+  // column strips outer: a strip of B (K×8) stays in L1 while the panels pass by
   for (let j = 0; j < n8; j += 8) {
     const jo = <usize>j << 2;
+    const co = mode == 7 ? jo << 2 : jo;
     for (let i = 0; i < M; i += 4) {
-      const pa = pPACK + (<usize>(i * K) << 2);
-      const crow = pC + <usize>i * lc;
+      const pa = pA + <usize>(i >> 2) * ps;
       const grow = pG + <usize>i * lc;
-      tile4(pa, 16, pB + jo, sb, K, crow + jo, lc, min(4, M - i), mode, pbias + jo, grow + jo);
+      if (mode == 8) {
+        // C is the pairs' a indices (4 bytes a row, G's rows lc); the columns' byte offset goes
+        // as `pbias`
+        tile4(pa, 16, pB + jo, sb, K, pC + (<usize>i << 2), lc, min(4, M - i), mode, jo,
+          grow + jo);
+      } else {
+        tile4(pa, 16, pB + jo, sb, K, pC + <usize>i * lc + co, lc, min(4, M - i), mode,
+          pbias + jo, grow + jo);
+      }
     }
   }
   if (n8 < N) {
-    // the last 4 columns, 8 rows (two panels) at a time; past M the second panel is the
-    // spare one at the end of the pack buffer, and its rows are not stored
+    // the last 4 columns, 8 rows (two panels) at a time; past M the second panel's rows are
+    // not stored
     const jo = <usize>n8 << 2;
+    const co = mode == 7 ? jo << 2 : jo;
     for (let i = 0; i < M; i += 8) {
-      const pa = pPACK + (<usize>(i * K) << 2);
-      tile8x4(pa, panel, 16, pB + jo, sb, K, pC + <usize>i * lc + jo, lc, min(8, M - i), mode,
-        pbias + jo, pG + <usize>i * lc + jo);
+      const pa = pA + <usize>(i >> 2) * ps;
+      if (mode == 8) {
+        tile8x4(pa, ps, 16, pB + jo, sb, K, pC + (<usize>i << 2), lc, min(8, M - i), mode, jo,
+          pG + <usize>i * lc + jo);
+      } else {
+        tile8x4(pa, ps, 16, pB + jo, sb, K, pC + <usize>i * lc + co, lc, min(8, M - i), mode,
+          pbias + jo, pG + <usize>i * lc + jo);
+      }
     }
   }
 }
@@ -507,22 +685,8 @@ function colsum(pX: usize, rows: i32, cols: i32, pOut: usize, accumulate: bool):
 // logits, ∂z2, ∂z1: 27 KB each at p = 59) go through the forward and, for train rows, the
 // backward pass while they are in L1/L2; the weight gradients accumulate over the blocks.
 
-/** Kernel ids, in the order a step runs them (`kernel` runs one alone, for the bench; the
- * names and FLOPs are in bench/flops.ts). 1–5 run on every block, 6–11 on train blocks. */
-const K_LAYER0: i32 = 0; // PA = E·W0a + b0, PB = E·W0b (once per step)
-const K_LAYER1: i32 = 1; // z1 = PA[a] + PB[b]; H1 = silu(z1), G1 = silu'(z1)
-const K_LAYER2: i32 = 2; // z2 = H1·W1 + b1 (into H2)
-const K_SILU2: i32 = 3; // H2 = silu(z2), G2 = silu'(z2)
-const K_LOGITS: i32 = 4; // logits = H2·W2 + b2
-const K_SOFTMAX: i32 = 5; // cross-entropy, accuracy; train rows: ∂logits in place
-const K_DW2: i32 = 6; // ∂W2 += H2ᵀ·∂logits
-const K_DZ2: i32 = 7; // ∂z2 = ∂logits·W2ᵀ ⊙ G2
-const K_DW1: i32 = 8; // ∂W1 += H1ᵀ·∂z2
-const K_DZ1: i32 = 9; // ∂z1 = ∂z2·W1ᵀ ⊙ G1
-const K_BIAS: i32 = 10; // ∂b2 += Σ ∂logits, ∂b1 += Σ ∂z2
-const K_SCATTER: i32 = 11; // ∂PA[a] += ∂z1, ∂PB[b] += ∂z1
-const K_LAYER0_GRAD: i32 = 12; // ∂b0, ∂W0a = Eᵀ·∂PA, ∂W0b = Eᵀ·∂PB, ∂E (once per step)
-const K_TRANSPOSES: i32 = 13; // the out×in weight copies (once per step)
+// The kernels' ids (K_*) are in ids.ts, in the order a step runs them (`kernel` runs one alone,
+// for the bench).
 
 let trainLoss: f64 = 0;
 let testLoss: f64 = 0;
@@ -541,93 +705,133 @@ function silu2(n: i32, withG: bool): void {
   else siluRows(pH2, pH2, pG2, 0, n, false, false);
 }
 
-/** Softmax cross-entropy of the block's rows r0..r0+n: loss and accuracy into the step's sums;
- * train rows get d loss/d logits = (softmax − onehot)/NT in place. */
-function softmax(r0: i32, n: i32): void {
-  const pb = <usize>PP << 2, cb = <usize>ceil4(P) << 2; // row stride, columns in use
-  const last = cb - 16; // the vector holding the padding lanes, if any
-  const k0 = kf(0), k1 = kf(1), k2 = kf(2), k3 = kf(3), k4 = kf(4), k5 = kf(5), k6 = kf(6);
-  const k7 = kf(7), k8 = kf(8), k9 = kf(9), k10 = kf(10), k11 = kf(11), k12 = kf(12);
-  const ki = v128.load32_splat(KI);
-  const iota = v128.load(LANES), four = v128.load(LANES, 16);
-  for (let i = 0; i < n; i++) {
-    const r = r0 + i;
-    const row = pLG + <usize>i * pb;
-    // max over the p logits (padding lanes pushed down by NEG), then the first index holding it
-    let vmax = f32x4.add(v128.load(row + last), v128.load(pNEG + last));
-    for (let j: usize = 0; j < last; j += 16) vmax = f32x4.pmax(vmax, v128.load(row + j));
-    vmax = f32x4.pmax(vmax, v128.shuffle<f32>(vmax, vmax, 2, 3, 0, 1));
-    vmax = f32x4.pmax(vmax, v128.shuffle<f32>(vmax, vmax, 1, 0, 3, 2));
-    const mx = f32x4.extract_lane(vmax, 0);
-    let am = 0;
-    for (let j: usize = 0; j < cb; j += 16) {
-      const bits = i32x4.bitmask(f32x4.eq(v128.load(row + j), vmax));
-      if (bits != 0) {
-        am = <i32>(j >> 2) + ctz(bits);
-        break;
-      }
+/** Softmax cross-entropy of the block's rows r0..r0+n, whose logits the logits GEMM wrote in
+ * 4-row panels (panel q: rows 4q..4q+3, column j the v128 at pLG + (q·PP + j)·16): loss and
+ * accuracy into the step's sums. Four rows go through each pass together, one per lane, so the
+ * passes' work is independent across the row's p columns (no reduction over a row's lanes).
+ * Train rows (`grads`): d loss/d logits = (softmax − onehot)/NT in place (the panels then feed
+ * ∂z2's GEMM as its packed A), transposed into row-major LGR (∂W2's B), and its column sums
+ * added to ∂b2 (overwritten on the `first` block). Lanes past n get 0. */
+function softmax(r0: i32, n: i32, grads: bool, first: bool): void {
+  const ps = <usize>PP << 4; // bytes per panel
+  const cb = <usize>P << 4; // the columns in use
+  const c4 = <usize>ceil4(P) << 4; // … and the padding column the GEMMs read (zeros)
+  const k0 = kf(KEXP, 0), k1 = kf(KEXP, 1), k2 = kf(KEXP, 2), k3 = kf(KEXP, 3);
+  const k4 = kf(KEXP, 4), k5 = kf(KEXP, 5), k6 = kf(KEXP, 6), k7 = kf(KEXP, 7);
+  const k8 = kf(KEXP, 8), k9 = kf(KEXP, 9), k10 = kf(KEXP, 10), k11 = kf(KEXP, 11);
+  const k12 = kf(KEXP, 12);
+  const pdb2 = pGrad + (<usize>oB2 << 2);
+  if (grads && first) memory.fill(pdb2, 0, <usize>PP << 2);
+  for (let q = 0; q < n; q += 4) {
+    const pp = pLG + <usize>(q >> 2) * ps;
+    const lanes = min(4, n - q);
+    // max over the p columns (four chains)
+    let m0 = v128.load(pp), m1 = m0, m2 = m0, m3 = m0;
+    let o: usize = 16;
+    for (; o + 48 < cb; o += 64) {
+      m0 = f32x4.pmax(m0, v128.load(pp + o));
+      m1 = f32x4.pmax(m1, v128.load(pp + o, 16));
+      m2 = f32x4.pmax(m2, v128.load(pp + o, 32));
+      m3 = f32x4.pmax(m3, v128.load(pp + o, 48));
     }
-    const lbl = load<i32>(pLBL + (<usize>r << 2));
-    const pl = row + (<usize>lbl << 2);
-    const xl = <f64>load<f32>(pl);
-    // e_j = exp(x_j − max), kept in the row (padding lanes are 0). The loss and the label's
-    // gradient without cancellation: with rest = Σ_{j≠l} e_j (summed here with the label's lane
-    // masked out), −log softmax_l = log1p(rest / e_l) and softmax_l − 1 = −rest / Σe. (Summing
-    // all e_j and subtracting 1 loses everything below f32's 6e-8 once the loss is that small,
-    // and Adam then turns the rounding noise into full-size steps: a loss spike near 1e-7.)
-    const lv = i32x4.splat(lbl);
-    let idx = iota;
-    let acc = f32x4.splat(0);
-    for (let j: usize = 0; j < cb; j += 16) {
-      const x = f32x4.sub(v128.load(row + j), vmax);
-      const e = f32x4.mul(
-        vexp(x, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, k11, k12, ki),
-        v128.load(pMASK + j),
-      );
-      v128.store(row + j, e);
-      acc = f32x4.add(acc, v128.andnot(e, i32x4.eq(idx, lv)));
-      idx = i32x4.add(idx, four);
+    for (; o < cb; o += 16) m0 = f32x4.pmax(m0, v128.load(pp + o));
+    const vmax = f32x4.pmax(f32x4.pmax(m0, m1), f32x4.pmax(m2, m3));
+    // the first column holding it (scanned from the last)
+    const inc = i32x4.splat(1);
+    let am = i32x4.splat(0), jv = i32x4.splat(P - 1);
+    for (let c = cb; c > 0; c -= 16) {
+      am = v128.bitselect(jv, am, f32x4.eq(v128.load(pp + c - 16), vmax));
+      jv = i32x4.sub(jv, inc);
     }
-    const el = <f64>load<f32>(pl);
-    const rest = <f64>(f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1)) +
-      <f64>(f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3));
-    const sum = el + rest;
-    const loss = el > 1e-30 ? log1p(rest / el) : Math.log(sum) + <f64>mx - xl;
-    if (r < NT) {
-      trainLoss += loss;
-      if (am == lbl) trainOk++;
-      // d loss/d logits = (softmax − onehot) / NT, in place
-      const scale = f32x4.splat(<f32>(1.0 / (sum * <f64>NT)));
-      for (let j: usize = 0; j < cb; j += 16) {
-        v128.store(row + j, f32x4.mul(v128.load(row + j), scale));
-      }
-      store<f32>(pl, <f32>(-rest / (sum * <f64>NT)));
+    const lbl = v128.load(pLBL + (<usize>(r0 + q) << 2));
+    v128.store(pSCR, lbl, 32);
+    v128.store(pSCR, f32x4.splat(0), 48);
+    // each lane's logit at its label, kept; the panel gets −∞ there, so the exp pass sums
+    // rest = Σ_{j≠l} e_j (plus e^−86.5 < 2.8e-38 for the label) with no mask
+    for (let l = 0; l < lanes; l++) {
+      const lo = <usize>l << 2;
+      const at = pp + (<usize>load<i32>(pSCR + 32 + lo) << 4) + lo;
+      store<f32>(pSCR + 48 + lo, load<f32>(at));
+      store<f32>(at, -Infinity);
+    }
+    // e_j = exp(x_j − max) in place (x_j − max ≤ 0: only the lower clamp). The loss and the
+    // label's gradient without cancellation: −log softmax_l = log1p(rest / e_l) and
+    // softmax_l − 1 = −rest / Σe. (Summing all e_j and subtracting 1 loses everything below
+    // f32's 6e-8 once the loss is that small, and Adam then turns the rounding noise into
+    // full-size steps: a loss spike near 1e-7.)
+    const xl = f32x4.sub(v128.load(pSCR, 48), vmax);
+    const el = vexp(xl, false, false, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, k11, k12);
+    let rest = f32x4.splat(0);
+    for (let c: usize = 0; c < cb; c += 16) {
+      const e = vexp(f32x4.sub(v128.load(pp + c), vmax), false, false, k0, k1, k2, k3, k4, k5,
+        k6, k7, k8, k9, k10, k11, k12);
+      v128.store(pp + c, e);
+      rest = f32x4.add(rest, e);
+    }
+    // per lane: the loss log1p(rest / e_l) (e_l > 2^-100; below, rest / e_l may overflow and
+    // log Σe − (x_l − max) is exact enough), the accuracy
+    const sum = f32x4.add(el, rest);
+    const big = f32x4.gt(el, kf(KLOG, 9));
+    v128.store(pSCR, vlog1p(f32x4.div(rest, el)), 64);
+    v128.store(pSCR, sum, 80);
+    v128.store(pSCR, xl, 48);
+    const valid = i32x4.lt_s(v128.load(LANES), i32x4.splat(lanes));
+    const ok = popcnt(i32x4.bitmask(v128.and(i32x4.eq(am, lbl), valid)));
+    let lossSum: f64 = 0;
+    const lossBits = i32x4.bitmask(big);
+    for (let l = 0; l < lanes; l++) {
+      const lo = <usize>l << 2;
+      lossSum += (lossBits >> l) & 1
+        ? <f64>load<f32>(pSCR + 64 + lo)
+        : Math.log(<f64>load<f32>(pSCR + 80 + lo)) - <f64>load<f32>(pSCR + 48 + lo);
+    }
+    if (r0 < NT) {
+      trainLoss += lossSum;
+      trainOk += ok;
     } else {
-      testLoss += loss;
-      if (am == lbl) testOk++;
+      testLoss += lossSum;
+      testOk += ok;
     }
-  }
-}
-
-/** log1p(u) for u ≥ 0: below 2^-10 its series to u⁵ (the next term is under 2e-16 of the sum),
- * which a trained model's rows nearly all are; above, Math.log1p. */
-// @ts-ignore: decorator
-@inline function log1p(u: f64): f64 {
-  return u < 0.0009765625
-    ? u * (1.0 - u * (0.5 - u * (1.0 / 3.0 - u * (0.25 - u * 0.2))))
-    : Math.log1p(u);
-}
-
-function scatter(r0: i32, n: i32): void {
-  const hb = <usize>HP << 2, cb = <usize>ceil4(H) << 2;
-  for (let r = 0; r < n; r++) {
-    const row = pDZ1 + <usize>r * hb;
-    const pa = pDPA + <usize>load<i32>(pIA + (<usize>(r0 + r) << 2)) * hb;
-    const pb = pDPB + <usize>load<i32>(pIB + (<usize>(r0 + r) << 2)) * hb;
-    for (let j: usize = 0; j < cb; j += 16) {
-      const v = v128.load(row + j);
-      v128.store(pa + j, f32x4.add(v128.load(pa + j), v));
-      v128.store(pb + j, f32x4.add(v128.load(pb + j), v));
+    if (!grads) continue;
+    // d loss/d logits = (softmax − onehot) / NT: e_j · scale, scale = 1/(Σe·NT) in f64 (in f32
+    // its two more roundings move Adam's trajectories measurably); at the label −rest · scale
+    // (−rest stored there now, scaled with the rest below); lanes past n: 0
+    v128.store(pSCR, rest, 64);
+    v128.store(pSCR, el, 80);
+    v128.store(pSCR, f32x4.splat(0), 96);
+    for (let l = 0; l < lanes; l++) {
+      const lo = <usize>l << 2;
+      const re = <f64>load<f32>(pSCR + 64 + lo);
+      store<f32>(pSCR + 96 + lo, <f32>(1.0 / ((<f64>load<f32>(pSCR + 80 + lo) + re) * <f64>NT)));
+      store<f32>(pp + (<usize>load<i32>(pSCR + 32 + lo) << 4) + lo, <f32>-re);
+    }
+    const scale = v128.load(pSCR, 96);
+    // scaled in place, rows q..q+3 of LGR (row-major, PP floats a row; the ceil4(p) columns
+    // the GEMMs read), and their sum into ∂b2
+    const rb = <usize>PP << 2;
+    const dst = pLGR + <usize>q * rb;
+    for (let c: usize = 0; c < c4; c += 64) {
+      const x0 = f32x4.mul(v128.load(pp + c), scale), x1 = f32x4.mul(v128.load(pp + c, 16), scale);
+      const x2 = f32x4.mul(v128.load(pp + c, 32), scale), x3 = f32x4.mul(v128.load(pp + c, 48), scale);
+      v128.store(pp + c, x0);
+      v128.store(pp + c, x1, 16);
+      v128.store(pp + c, x2, 32);
+      v128.store(pp + c, x3, 48);
+      const lo01 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5);
+      const lo23 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5);
+      const hi01 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7);
+      const hi23 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7);
+      const y0 = v128.shuffle<f32>(lo01, lo23, 0, 1, 4, 5);
+      const y1 = v128.shuffle<f32>(lo01, lo23, 2, 3, 6, 7);
+      const y2 = v128.shuffle<f32>(hi01, hi23, 0, 1, 4, 5);
+      const y3 = v128.shuffle<f32>(hi01, hi23, 2, 3, 6, 7);
+      const d = dst + (c >> 2);
+      v128.store(d, y0);
+      v128.store(d + rb, y1);
+      v128.store(d + 2 * rb, y2);
+      v128.store(d + 3 * rb, y3);
+      const pb = pdb2 + (c >> 2);
+      v128.store(pb, f32x4.add(v128.load(pb), f32x4.add(f32x4.add(y0, y1), f32x4.add(y2, y3))));
     }
   }
 }
@@ -652,28 +856,30 @@ function runKernel(which: i32, r0: i32, n: i32, grads: bool, first: bool): void 
       break;
     case K_SILU2: silu2(n, grads); break;
     case K_LOGITS:
-      gemm(n, ceil4(P), H, pH2, HP, pParams + (<usize>oW2 << 2), PP, pLG, PP, 3,
+      gemm(n, ceil4(P), H, pH2, HP, pParams + (<usize>oW2 << 2), PP, pLG, PP, 7,
         pParams + (<usize>oB2 << 2), 0);
       break;
-    case K_SOFTMAX: softmax(r0, n); break;
+    case K_SOFTMAX: softmax(r0, n, grads, first); break;
     case K_DW2:
-      gemmT(ceil4(H), ceil4(P), n, pH2, HP, pLG, PP, g + (<usize>oW2 << 2), PP, !first);
+      gemmT(ceil4(H), ceil4(P), n, pH2, HP, pLGR, PP, g + (<usize>oW2 << 2), PP, !first);
       break;
-    case K_DZ2: gemm(n, ceil4(H), P, pLG, PP, pW2T, HP, pDZ2, HP, 4, 0, pG2); break;
+    case K_DZ2: {
+      const db1 = g + (<usize>oB1 << 2);
+      if (first) memory.fill(db1, 0, <usize>HP << 2);
+      gemmPanels(n, ceil4(H), P, pLG, <usize>PP << 4, pW2T, HP, pDZ2, HP, 9, db1, pG2);
+      break;
+    }
     case K_DW1:
       gemmT(ceil4(H), ceil4(H), n, pH1, HP, pDZ2, HP, g + (<usize>oW1 << 2), HP, !first);
       break;
-    case K_DZ1: gemm(n, ceil4(H), H, pDZ2, HP, pW1T, HP, pDZ1, HP, 4, 0, pG1); break;
-    case K_BIAS:
-      colsum(pLG, n, PP, g + (<usize>oB2 << 2), !first);
-      colsum(pDZ2, n, HP, g + (<usize>oB1 << 2), !first);
-      break;
-    case K_SCATTER:
+    case K_DZ1:
       if (first) {
         memory.fill(pDPA, 0, <usize>(P * HP) << 2);
         memory.fill(pDPB, 0, <usize>(P * HP) << 2);
       }
-      scatter(r0, n);
+      pack4(pDZ2, <usize>HP << 2, n, H, pPACK);
+      gemmPanels(n, ceil4(H), H, pPACK, <usize>H << 4, pW1T, HP, pIA + (<usize>r0 << 2), HP, 8,
+        0, pG1);
       break;
     case K_LAYER0_GRAD: {
       // b0's gradient is Σ over pairs of ∂z1 = Σ over tokens of ∂PA
@@ -687,6 +893,9 @@ function runKernel(which: i32, r0: i32, n: i32, grads: bool, first: bool): void 
       gemm(P, ceil4(D), H, pDPB, HP, pW0bT, DP, pGE, DP, 1, 0, 0);
       break;
     }
+    case K_UPDATE:
+      update(uKind, uFrom, uLr, uWd, uBeta1, uBeta2, uEps, uMomentum, uStepSize, uBc2sqrt);
+      break;
     case K_TRANSPOSES: refreshTransposes(); break;
     default: break;
   }
@@ -711,7 +920,7 @@ function forward(rows: i32, grads: bool = true): void {
   for (let r0 = 0; r0 < rows;) {
     const n = blockRows(r0, rows);
     const train = grads && r0 < NT;
-    for (let k = K_LAYER1; k <= (train ? K_SCATTER : K_SOFTMAX); k++) {
+    for (let k = K_LAYER1; k <= (train ? K_DZ1 : K_SOFTMAX); k++) {
       runKernel(k, r0, n, train, r0 == 0);
     }
     r0 += n;
@@ -741,6 +950,18 @@ export function kernel(which: i32, withTest: bool): void {
     r0 += n;
   }
 }
+
+// The update's arguments, as the step last passed them (K_UPDATE reads them).
+let uKind: i32 = 0;
+let uFrom: i32 = 0;
+let uLr: f32 = 0;
+let uWd: f32 = 0;
+let uBeta1: f32 = 0;
+let uBeta2: f32 = 0;
+let uEps: f32 = 0;
+let uMomentum: f32 = 0;
+let uStepSize: f32 = 0;
+let uBc2sqrt: f32 = 0;
 
 /** The optimiser's update (PyTorch semantics) on parameters [from, TOTAL): `kind` 0 AdamW
  * (decoupled decay), 1 Adam (L2 term wd·θ added to the gradient), 2 SGD with momentum (L2 term;
@@ -787,8 +1008,18 @@ export function step(kind: i32, lr: f32, wd: f32, beta1: f32, beta2: f32, eps: f
   momentum: f32, stepSize: f32, bc2sqrt: f32, freeze: bool, withTest: bool): void {
   forward(withTest ? R : NT);
   backward();
-  update(kind, freeze ? oW0a : 0, lr, wd, beta1, beta2, eps, momentum, stepSize, bc2sqrt);
-  refreshTransposes();
+  uKind = kind;
+  uFrom = freeze ? oW0a : 0;
+  uLr = lr;
+  uWd = wd;
+  uBeta1 = beta1;
+  uBeta2 = beta2;
+  uEps = eps;
+  uMomentum = momentum;
+  uStepSize = stepSize;
+  uBc2sqrt = bc2sqrt;
+  runKernel(K_UPDATE, 0, 0, true, true);
+  runKernel(K_TRANSPOSES, 0, 0, true, true);
 }
 
 /** Forward only (statistics of the current parameters; nothing is updated). */
@@ -827,4 +1058,24 @@ export function paramSquares(): f64 {
   }
   const s = f64x2.add(s0, s1);
   return f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
+}
+
+/** For the tests: `fn` 0 e^x, 1 e^−x, 2 log1p(x) in place on the first n floats (a multiple of
+ * 4, at most BR·PP) of the block's logits buffer (`addr(ADDR_LOGITS)`), through `vexp` and
+ * `vlog1p` as the step uses them. */
+export function mathLanes(n: i32, fn: i32): void {
+  const end = <usize>n << 2;
+  const tb = fn == 1 ? KNEG : KEXP;
+  const k0 = kf(tb, 0), k1 = kf(tb, 1), k2 = kf(tb, 2), k3 = kf(tb, 3);
+  const k4 = kf(tb, 4), k5 = kf(tb, 5), k6 = kf(tb, 6), k7 = kf(tb, 7);
+  const k8 = kf(tb, 8), k9 = kf(tb, 9), k10 = kf(tb, 10), k11 = kf(tb, 11);
+  const one = kf(tb, 12);
+  for (let o: usize = 0; o < end; o += 16) {
+    const x = v128.load(pLG + o);
+    let y: v128;
+    if (fn == 0) y = vexp(x, false, true, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, k11, one);
+    else if (fn == 1) y = vexp(x, true, true, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, k11, one);
+    else y = vlog1p(x);
+    v128.store(pLG + o, y);
+  }
 }
