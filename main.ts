@@ -13,7 +13,7 @@ import { trialsMain } from "./cli/trials.ts";
 import { analyzeMain } from "./cli/analyze.ts";
 import { reproduceMain } from "./cli/reproduce.ts";
 import { mergeMain } from "./cli/merge.ts";
-import { gridMain } from "./cli/grid.ts";
+import { gridMain } from "./cli/sweep.ts";
 import { clusterMain } from "./cli/cluster.ts";
 
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {

@@ -120,7 +120,7 @@ export {
   tTest,
   welchInterval,
 } from "./analysis/stats.ts";
-export { type AnalysisReport, analyzeEmbedding, analyzeRun } from "./report/run_analysis.ts";
+export { type AnalysisReport, analyzeEmbedding, analyzeRun } from "./experiments/run_analysis.ts";
 export { decodeNpy, encodeNpy, type NpyArray, NpyError, readNpy, writeNpy } from "./store/npy.ts";
 export { type RunSummary, summarize, writeRunDir } from "./store/run_dir.ts";
 export { gpuDevice, NoAdapterError, releaseGpu } from "./gpu/adapter.ts";
@@ -130,22 +130,12 @@ export { ResultsStore, trialKey } from "./store/store.ts";
 export { figureById, FIGURES } from "./paper/figures.ts";
 export type { Figure, FigureOutput, Scale } from "./paper/figure.ts";
 export type { Claim, Verdict } from "./paper/claims.ts";
-export {
-  resolveTrials,
-  trainMissing,
-  type TrialRequest,
-  type TrialResult,
-} from "./store/requests.ts";
-export { type CostPlan, costPlan, planLine, slurmTasks } from "./store/cost_plan.ts";
-export { type FigureReport, reproduceFigure } from "./report/figure_report.ts";
-export {
-  gridCsv,
-  gridPanels,
-  gridTable,
-  sweep,
-  type SweepOptions,
-  writeGridReport,
-} from "./report/grid_report.ts";
+export type { TrialRequest, TrialResult } from "./store/requests.ts";
+export { resolveTrials, trainMissing } from "./experiments/resolve.ts";
+export { type CostPlan, costPlan, planLine, slurmTasks } from "./experiments/cost_plan.ts";
+export { type FigureRun, reproduceFigure } from "./experiments/reproduce_figure.ts";
+export { type FigureReport, writeFigureReport } from "./report/figure_report.ts";
+export { gridCsv, gridPanels, gridTable, writeGridReport } from "./report/sweep_report.ts";
 export {
   GRID_RECORDS,
   type GridContrast,
@@ -154,7 +144,9 @@ export {
   type GridSpec,
   type GridSummary,
   runGrid,
-} from "./store/grid_trials.ts";
+  sweep,
+  type SweepOptions,
+} from "./experiments/grid_sweep.ts";
 export {
   GRID_KEYS,
   type GridAxis,

@@ -38,7 +38,7 @@ import { createFusedKernel, GpuOutOfMemory } from "../gpu/fused.ts";
 import { deviceBatchLimit, fusedBytes, type FusedShape, gpuMemoryBudget } from "../gpu/batch.ts";
 import { FIGURES } from "../paper/figures.ts";
 import { figureRequests } from "../paper/figure.ts";
-import { costPlan } from "../store/cost_plan.ts";
+import { costPlan } from "../experiments/cost_plan.ts";
 import { ResultsStore } from "../store/store.ts";
 
 /** What one run of the benchmark measures. */

@@ -26,14 +26,14 @@
  */
 import { dirname, join, resolve } from "node:path";
 import { FIGURES } from "../paper/figures.ts";
-import { selectFigures } from "../paper/selection.ts";
 import { type Scale, SCALES } from "../paper/figure.ts";
-import { shardKeys } from "../paper/shards.ts";
+import { selectFigures } from "../experiments/selection.ts";
+import { shardKeys } from "../experiments/shards.ts";
+import { mergeStores } from "../experiments/merge_stores.ts";
 import { ResultsStore } from "../store/store.ts";
 import { backendNames } from "../train/backends.ts";
 import { progressInterval } from "../train/progress.ts";
 import { bundleInto, firstError, runningBundle } from "./bundle.ts";
-import { mergeStores } from "./merge.ts";
 import {
   checkOutDir,
   handleInterrupts,

@@ -4,7 +4,7 @@ import { figureById } from "../paper/figures.ts";
 import { ResultsStore } from "../store/store.ts";
 import { REPRODUCE, REPRODUCE_PERMS, runScript } from "../tests/helpers.ts";
 import { startSlurm } from "../tests/slurm_node.ts";
-import { shardKeys } from "../paper/shards.ts";
+import { shardKeys } from "../experiments/shards.ts";
 import { clusterShares, parseSacct, parseScontrol, sbatchScript } from "./cluster.ts";
 
 const CLUSTER = new URL("./cluster.ts", import.meta.url).pathname;

@@ -27,9 +27,9 @@ import { fitsInMemory } from "../train/memory.ts";
 import { expectShape, NpyError, readNpy } from "../store/npy.ts";
 import { digestBytes, ResultsStore, StoreError } from "../store/store.ts";
 import type { RunSummary } from "../store/run_dir.ts";
-import { SelectionError } from "../paper/selection.ts";
+import { SelectionError } from "../experiments/selection.ts";
 import { AnalysisError } from "../analysis/fourier.ts";
-import { DiskFullError, firstLine, isDiskFull } from "../store/disk.ts";
+import { checkWritable, DiskFullError, firstLine, isDiskFull, PathError } from "../store/disk.ts";
 
 /** A bad command line (exit code 2). */
 export class UsageError extends Error {
@@ -438,17 +438,6 @@ function nearestExisting(path: string): string {
   }
 }
 
-/** Can a file be created in directory `dir`? (A probe file, removed at once.) */
-export async function checkWritable(dir: string, what: string): Promise<void> {
-  const probe = `${dir}/.circle-survival-probe-${Deno.pid}-${crypto.randomUUID()}`;
-  try {
-    await Deno.writeFile(probe, new Uint8Array(0), { createNew: true });
-    await Deno.remove(probe);
-  } catch (e) {
-    throw new UsageError(`${what}: cannot be written in ${dir} (${(e as Error).name})`);
-  }
-}
-
 /**
  * The initial state from `--init-params` / `--train-ids` (each file read, checked and digested),
  * the rest from the seeds' draws; undefined `init` when neither is given (the trial draws its own
@@ -536,7 +525,7 @@ export function expectedFailure(e: unknown): string | undefined {
   if (
     e instanceof UsageError || e instanceof ConfigError || e instanceof NpyError ||
     e instanceof BackendUnavailable || e instanceof StoreError || e instanceof SelectionError ||
-    e instanceof AnalysisError || e instanceof DiskFullError
+    e instanceof AnalysisError || e instanceof DiskFullError || e instanceof PathError
   ) return firstLine(e);
   if (!(e instanceof Error)) return undefined;
   const text = firstLine(e);

@@ -9,7 +9,14 @@ import { QUICK_SWEEP_STEPS } from "./runs.ts";
 import { makeConfig } from "../protocol/config.ts";
 import { ALMOST, correlates, onlyAt, type Quote, rateClaim } from "./claims.ts";
 import type { Figure } from "./figure.ts";
-import { sweepCsv, sweepPanel, sweepPoints, sweepRequests, trend, unsettledNote } from "./sweep.ts";
+import {
+  sweepCsv,
+  sweepPanel,
+  sweepPoints,
+  sweepRequests,
+  trend,
+  unsettledNote,
+} from "./circle_counts.ts";
 import { survivingCircles } from "../analysis/fourier.ts";
 import { circlesSettled, converged } from "./runs.ts";
 import type { TrialResult } from "../store/requests.ts";

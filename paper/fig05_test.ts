@@ -1,6 +1,6 @@
 import { equal } from "node:assert/strict";
 import { fig05 } from "./fig05.ts";
-import type { SweepPoint } from "./sweep.ts";
+import type { SweepPoint } from "./circle_counts.ts";
 import { survivors, symmetric, syntheticTrial } from "../tests/synthetic.ts";
 import { assertBothWays, assertVerdicts } from "../tests/claim_checks.ts";
 

@@ -13,7 +13,14 @@ import { makeConfig } from "../protocol/config.ts";
 import { linspace } from "../analysis/linear_ode.ts";
 import { ALMOST, always, correlates, cutShort, onlyAt, type Quote } from "./claims.ts";
 import type { Figure } from "./figure.ts";
-import { sweepCsv, sweepPanel, sweepPoints, sweepRequests, trend, unsettledNote } from "./sweep.ts";
+import {
+  sweepCsv,
+  sweepPanel,
+  sweepPoints,
+  sweepRequests,
+  trend,
+  unsettledNote,
+} from "./circle_counts.ts";
 import { converged, PAPER_STEPS, QUICK_SWEEP_STEPS } from "./runs.ts";
 
 const SAY = {

@@ -20,7 +20,7 @@ import {
   sweepRequests,
   trend,
   unsettledNote,
-} from "./sweep.ts";
+} from "./circle_counts.ts";
 import { fig05 } from "./fig05.ts";
 import { varianceRatio } from "../analysis/variance_ratio.ts";
 

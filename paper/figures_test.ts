@@ -1,7 +1,8 @@
 import { equal } from "node:assert/strict";
 import { figureById, FIGURES } from "./figures.ts";
 import { ResultsStore } from "../store/store.ts";
-import { reproduceFigure } from "../report/figure_report.ts";
+import { reproduceFigure } from "../experiments/reproduce_figure.ts";
+import { writeFigureReport } from "../report/figure_report.ts";
 import { assertQuoted } from "../tests/claim_checks.ts";
 
 const PNG = [0x89, 0x50, 0x4e, 0x47];
@@ -10,13 +11,10 @@ Deno.test("every figure's pipeline runs at tiny scale: trials, analysis, quoted 
   const out = await Deno.makeTempDir();
   const store = await ResultsStore.open(`${out}/store.sqlite`);
   for (const fig of FIGURES) {
-    const r = await reproduceFigure(fig, {
-      scale: "tiny",
-      store,
-      outDir: out,
-      workers: 2,
-      verbose: false,
-    });
+    const r = await writeFigureReport(
+      await reproduceFigure(fig, { scale: "tiny", store, workers: 2 }),
+      out,
+    );
     if (r.claims.length === 0) throw new Error(`${fig.id}: no claims`);
     // each claim quotes the paper verbatim, and its threshold reads words of that sentence
     assertQuoted(r.claims);
@@ -33,12 +31,7 @@ Deno.test("every figure's pipeline runs at tiny scale: trials, analysis, quoted 
     JSON.parse(await Deno.readTextFile(`${out}/${fig.id}/data.json`));
   }
   // the shared Fig. 2 run was trained once for Figs. 2, 3, 8 and 13
-  const again = await reproduceFigure(figureById("fig8")!, {
-    scale: "tiny",
-    store,
-    outDir: out,
-    verbose: false,
-  });
+  const again = await reproduceFigure(figureById("fig8")!, { scale: "tiny", store });
   equal(again.trialsRun, 0, "a rerun must reuse the stored trial");
   store.close();
   await Deno.remove(out, { recursive: true });

@@ -2,9 +2,10 @@ import { deepEqual, equal } from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { ResultsStore, StoreError } from "./store.ts";
 import { isCompact } from "./codec.ts";
-import { loadResult, trainMissing } from "./requests.ts";
+import { loadResult } from "./requests.ts";
+import { trainMissing } from "../experiments/resolve.ts";
 import { makeConfig } from "../protocol/config.ts";
-import { mergeStores } from "../cli/merge.ts";
+import { mergeStores } from "../experiments/merge_stores.ts";
 import { assertThrows } from "../tests/helpers.ts";
 
 const reqs = [0, 1, 2].map((seed) => ({ config: makeConfig({ p: 13, d: 6, steps: 300, seed }) }));

@@ -1,13 +1,7 @@
 import { equal, throws } from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
-import {
-  keyRequest,
-  loadResult,
-  plan,
-  resolveTrials,
-  trainMissing,
-  type TrialRequest,
-} from "./requests.ts";
+import { keyRequest, loadResult, missingRequests, type TrialRequest } from "./requests.ts";
+import { resolveTrials, trainMissing } from "../experiments/resolve.ts";
 import { canonicalJson, ResultsStore, sha256, StoreError } from "./store.ts";
 import { checkTrial } from "./trial_check.ts";
 import { DEFAULT_DECIDED } from "../analysis/verdict.ts";
@@ -122,7 +116,10 @@ Deno.test("a stored trial that lost an array, or whose summary is not JSON, is o
     db.exec(sql);
     db.close();
     const s = await ResultsStore.open(`${tmp}/d.sqlite`);
-    const attempts: (() => unknown)[] = [() => loadResult(s, key), () => plan([req], s, "asm")];
+    const attempts: (() => unknown)[] = [
+      () => loadResult(s, key),
+      () => missingRequests([req], s, "asm"),
+    ];
     for (const f of attempts) {
       const e = await Promise.resolve().then(f).then(() => undefined, (e) => e);
       equal(e instanceof StoreError, true, `${sql}: ${e}`);

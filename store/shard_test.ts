@@ -1,5 +1,5 @@
 import { deepEqual, equal } from "node:assert/strict";
-import { figureShards } from "../paper/shards.ts";
+import { figureShards } from "../experiments/shards.ts";
 import { figureById } from "../paper/figures.ts";
 import { ResultsStore } from "./store.ts";
 import { REPRODUCE, REPRODUCE_PERMS as PERMS, runScript } from "../tests/helpers.ts";
@@ -49,7 +49,7 @@ Deno.test("shards of a sweep, merged, equal the unsharded store exactly; Slurm v
     ["s0", "s1", "merged", "whole"].map((n) => ResultsStore.open(`${dir}/${n}.sqlite`)),
   );
   equal(s0.count() + s1.count(), whole.count(), "the shards partition the trials");
-  // as paper/shards.ts splits them (the rule `cluster` checks each shard store against)
+  // as experiments/shards.ts splits them (the rule `cluster` checks each shard store against)
   const shares = await figureShards(figureById("fig9")!, {
     scale: "tiny",
     backend: whole.get(whole.keys()[0])!.backend, // what auto chose here

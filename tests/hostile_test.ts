@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { smallDiskCommand, taskArgs, treeChanges, treeSnapshot } from "./helpers.ts";
 import { encodeNpy } from "../store/npy.ts";
 import { ResultsStore } from "../store/store.ts";
-import { trainMissing } from "../store/requests.ts";
+import { trainMissing } from "../experiments/resolve.ts";
 import { checkTrial } from "../store/trial_check.ts";
 import { readRunDir, summarize, writeRunDir } from "../store/run_dir.ts";
 import { makeConfig } from "../protocol/config.ts";

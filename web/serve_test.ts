@@ -1,7 +1,8 @@
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { join } from "node:path";
 import { ResultsStore } from "../store/store.ts";
-import { loadResult, resolveTrials } from "../store/requests.ts";
+import { loadResult } from "../store/requests.ts";
+import { resolveTrials } from "../experiments/resolve.ts";
 import { referenceBackend } from "../backends/reference.ts";
 import { makeConfig } from "../protocol/config.ts";
 import { initialTrial } from "../protocol/init.ts";

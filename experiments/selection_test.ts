@@ -1,6 +1,6 @@
 import { deepEqual, equal, throws } from "node:assert/strict";
 import { runsUnder, selectFigures, SelectionError } from "./selection.ts";
-import { FIGURES } from "./figures.ts";
+import { FIGURES } from "../paper/figures.ts";
 
 Deno.test("selection: all figures, less the full-runs-only ones under --until-decided", () => {
   deepEqual(

@@ -1,30 +1,20 @@
 /**
- * A grid sweep's outputs and the library call that runs one: `summary.csv` and `summary.json`
- * (a row per cell), PNG panels — #circles and the grokking step against each axis with their
- * 95 % intervals, a heatmap when two axes are swept, the per-frequency survival rates — and an
- * `index.html`; {@linkcode sweep} trains what the store lacks and returns the summary.
+ * A grid sweep's outputs: `summary.csv` and `summary.json` (a row per cell), PNG panels —
+ * #circles and the grokking step against each axis with their 95 % intervals, a heatmap when two
+ * axes are swept, the per-frequency survival rates — and an `index.html`, from the summary
+ * `../experiments/grid_sweep.ts` returns.
  *
  * @module
  */
 import { join } from "node:path";
-import type { Backend } from "../backends/contract.ts";
 import type { TrialConfig } from "../protocol/config.ts";
 import { type GridAxis, gridAxis } from "../protocol/grid_spec.ts";
-import {
-  GRID_RECORDS,
-  type GridRecords,
-  type GridRow,
-  type GridSummary,
-  rowLevels,
-  runGrid,
-} from "../store/grid_trials.ts";
-import { ResultsStore } from "../store/store.ts";
-import type { PoolProgress } from "../train/pool.ts";
-import { resolveBackend } from "../train/backends.ts";
+import { type GridRow, type GridSummary, rowLevels } from "../experiments/grid_sweep.ts";
 import { csv } from "../paper/runs.ts";
 import type { Panel, Series } from "../paper/panel.ts";
 import { color, renderPanel } from "./plot.ts";
-import { gitCommit, writeAtomic } from "./figure_report.ts";
+import { writeAtomic } from "../store/disk.ts";
+import { gitCommit } from "../store/provenance.ts";
 
 const fmt = (v: number | null, digits = 2) =>
   v === null || !Number.isFinite(v) ? "–" : v.toFixed(digits);
@@ -352,73 +342,4 @@ export async function writeGridReport(
   const files = panels.map((p) => p.file);
   await writeAtomic(join(dir, "index.html"), gridHtml(s, files, { commit, base }));
   return files;
-}
-
-/** What {@linkcode sweep} runs. */
-export interface SweepOptions {
-  /** Axes: option (or `a:b` for options that vary together) → its levels. */
-  grid: Record<string, unknown[]>;
-  /** Seeds of every cell. */
-  seeds: number[];
-  /** The configuration every cell starts from (TrialConfig's field names). */
-  base?: Partial<TrialConfig>;
-  /** A store (or its path; default ":memory:"): finished trials are reused, new ones kept. */
-  store?: ResultsStore | string;
-  /** The backend (or its name; default "auto"). */
-  backend?: Backend | string;
-  workers?: number;
-  /** How trials record (default: every 10th step, full length). */
-  records?: Partial<GridRecords>;
-  /** Rerun stored trials. */
-  fresh?: boolean;
-  /** Write summary.csv, summary.json, the panels and index.html here. */
-  out?: string;
-  onProgress?: (s: PoolProgress) => void;
-}
-
-/**
- * Run a grid sweep — each combination of the grid's levels over the seeds, through the results
- * store — and return its summary (what `deno task sweep` prints and writes).
- *
- * @example
- * ```ts
- * import { sweep } from "./grid_report.ts";
- * const summary = await sweep({
- *   grid: { optimizer: ["adamw", "sgd"] },
- *   seeds: [0, 1],
- *   base: { p: 7, d: 4, hidden: 8, steps: 30, lr: 0.05 },
- *   backend: "asm",
- *   workers: 1,
- * });
- * for (const row of summary.rows) {
- *   const c = row.stats.circles;
- *   console.log(row.values.optimizer, c.mean, c.low, c.high);
- * }
- * ```
- */
-export async function sweep(opts: SweepOptions): Promise<GridSummary> {
-  const axes = Object.entries(opts.grid).map(([k, v]) => gridAxis(k, v));
-  const store = typeof opts.store === "object"
-    ? opts.store
-    : await ResultsStore.open(opts.store ?? ":memory:");
-  try {
-    const backend = typeof opts.backend === "object"
-      ? opts.backend
-      : (await resolveBackend(opts.backend ?? "auto")).backend;
-    const summary = await runGrid(
-      { axes, seeds: opts.seeds, base: opts.base ?? {} },
-      {
-        store,
-        backend,
-        workers: opts.workers,
-        fresh: opts.fresh,
-        onProgress: opts.onProgress,
-        records: { ...GRID_RECORDS, ...opts.records },
-      },
-    );
-    if (opts.out) await writeGridReport(summary, opts.out, opts.base);
-    return summary;
-  } finally {
-    if (typeof opts.store !== "object") store.close();
-  }
 }

@@ -11,6 +11,7 @@ import type { TrialConfig } from "../protocol/config.ts";
 import {
   axisName,
   type GridAxis,
+  gridAxis,
   type GridCell,
   gridCells,
   type GridValue,
@@ -25,13 +26,12 @@ import {
   GROK_ACCURACY,
   type TrialOutcome,
 } from "../analysis/grid_summary.ts";
-import {
-  loadResult,
-  type ResolveOptions,
-  trainMissing,
-  type TrialRequest,
-  type TrialResult,
-} from "./requests.ts";
+import { loadResult, type TrialRequest, type TrialResult } from "../store/requests.ts";
+import { ResultsStore } from "../store/store.ts";
+import type { Backend } from "../backends/contract.ts";
+import type { PoolProgress } from "../train/pool.ts";
+import { resolveBackend } from "../train/backends.ts";
+import { type ResolveOptions, trainMissing } from "./resolve.ts";
 
 /** What a grid sweep runs: axes crossed, each cell over the seeds, from a base configuration. */
 export interface GridSpec {
@@ -214,4 +214,71 @@ export function gridContrasts(axes: GridAxis[], rows: GridRow[]): GridContrast[]
     }
   });
   return out;
+}
+
+/** What {@linkcode sweep} runs. */
+export interface SweepOptions {
+  /** Axes: option (or `a:b` for options that vary together) → its levels. */
+  grid: Record<string, unknown[]>;
+  /** Seeds of every cell. */
+  seeds: number[];
+  /** The configuration every cell starts from (TrialConfig's field names). */
+  base?: Partial<TrialConfig>;
+  /** A store (or its path; default ":memory:"): finished trials are reused, new ones kept. */
+  store?: ResultsStore | string;
+  /** The backend (or its name; default "auto"). */
+  backend?: Backend | string;
+  workers?: number;
+  /** How trials record (default: every 10th step, full length). */
+  records?: Partial<GridRecords>;
+  /** Rerun stored trials. */
+  fresh?: boolean;
+  onProgress?: (s: PoolProgress) => void;
+}
+
+/**
+ * Run a grid sweep — each combination of the grid's levels over the seeds, through the results
+ * store — and return its summary (what `deno task sweep` prints; `../report/sweep_report.ts`'s
+ * `writeGridReport` writes its files).
+ *
+ * @example
+ * ```ts
+ * import { sweep } from "./grid_sweep.ts";
+ * const summary = await sweep({
+ *   grid: { optimizer: ["adamw", "sgd"] },
+ *   seeds: [0, 1],
+ *   base: { p: 7, d: 4, hidden: 8, steps: 30, lr: 0.05 },
+ *   backend: "asm",
+ *   workers: 1,
+ * });
+ * for (const row of summary.rows) {
+ *   const c = row.stats.circles;
+ *   console.log(row.values.optimizer, c.mean, c.low, c.high);
+ * }
+ * ```
+ */
+export async function sweep(opts: SweepOptions): Promise<GridSummary> {
+  const axes = Object.entries(opts.grid).map(([k, v]) => gridAxis(k, v));
+  const store = typeof opts.store === "object"
+    ? opts.store
+    : await ResultsStore.open(opts.store ?? ":memory:");
+  try {
+    const backend = typeof opts.backend === "object"
+      ? opts.backend
+      : (await resolveBackend(opts.backend ?? "auto")).backend;
+    const summary = await runGrid(
+      { axes, seeds: opts.seeds, base: opts.base ?? {} },
+      {
+        store,
+        backend,
+        workers: opts.workers,
+        fresh: opts.fresh,
+        onProgress: opts.onProgress,
+        records: { ...GRID_RECORDS, ...opts.records },
+      },
+    );
+    return summary;
+  } finally {
+    if (typeof opts.store !== "object") store.close();
+  }
 }

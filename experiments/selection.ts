@@ -7,8 +7,8 @@
  *
  * @module
  */
-import type { Figure } from "./figure.ts";
-import { figureById, FIGURES } from "./figures.ts";
+import type { Figure } from "../paper/figure.ts";
+import { figureById, FIGURES } from "../paper/figures.ts";
 
 /** A figure name that selects nothing, or a figure that cannot run as asked (one line). */
 export class SelectionError extends Error {

@@ -1,7 +1,8 @@
 import { equal } from "node:assert/strict";
 import { costPlan, MEAN_DECIDED_STEP, slurmTasks } from "./cost_plan.ts";
-import { ResultsStore } from "./store.ts";
-import { requestKey, trainMissing, type TrialRequest } from "./requests.ts";
+import { ResultsStore } from "../store/store.ts";
+import { requestKey, type TrialRequest } from "../store/requests.ts";
+import { trainMissing } from "./resolve.ts";
 import { asmBackend } from "../core_asm/asm_backend.ts";
 import { DEFAULT_DECIDED } from "../analysis/verdict.ts";
 import { makeConfig } from "../protocol/config.ts";

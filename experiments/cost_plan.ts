@@ -2,7 +2,8 @@
  * What a run of requests will cost, before it starts: how many trials the store already holds and
  * how many must run, the trial-steps, and the wall time on this machine projected from a short
  * measured probe of the backend's time per step for each shape of trial (train/probe.ts) — and
- * how many Slurm array tasks bring it under a wanted wall time.
+ * how many Slurm array tasks bring it under a wanted wall time; the plans of figures, with and
+ * without `--until-decided`.
  *
  * @module
  */
@@ -11,8 +12,10 @@ import { loggedSteps } from "../protocol/records.ts";
 import { initialTrial } from "../protocol/init.ts";
 import { type ProbeResult, probeStep } from "../train/probe.ts";
 import { batchFor } from "../train/memory.ts";
-import { type ResultsStore } from "./store.ts";
-import { plan as keysPlan, type TrialRequest } from "./requests.ts";
+import { type ResultsStore } from "../store/store.ts";
+import { missingRequests, type TrialRequest } from "../store/requests.ts";
+import { type Figure, figureRequests, type Scale } from "../paper/figure.ts";
+import { runsUnder } from "./selection.ts";
 
 /** The mean step at which `--until-decided` stops a trial, as the early-verdict study measured it
  * (paper/decided.ts, paper/verdict_study.ts): 5 268 on its 40 validation runs of 30 000 steps,
@@ -85,7 +88,7 @@ const shapeOf = (r: TrialRequest) => {
  */
 export async function costPlan(reqs: TrialRequest[], opts: PlanOptions): Promise<CostPlan> {
   const { backend } = opts;
-  const { keys, missing } = await keysPlan(reqs, opts.store, backend.name, opts.fresh);
+  const { keys, missing } = await missingRequests(reqs, opts.store, backend.name, opts.fresh);
   const trials = new Set(keys).size;
   const byShape = new Map<string, TrialRequest[]>();
   for (const r of missing.values()) {
@@ -221,4 +224,57 @@ export function slurmLine(
   return `for ≤ ${hours} h: ${n} Slurm array task(s) of ${cores} core(s) like this machine's (#SBATCH --array=0-${
     n - 1
   }; ${duration(plan.busySeconds)} of one core in all)`;
+}
+
+/** The plans of several figures' trials ({@linkcode planFigures}). */
+export interface FigurePlans {
+  /** Each figure's plan; a sweep figure's also under `--until-decided` (it stops their trials). */
+  figures: { id: string; full: CostPlan; untilDecided?: CostPlan }[];
+  /** Over all the figures: as asked, and under `--until-decided` (the figures that cannot run
+   * under it left out); only when asked for. */
+  total?: { full: CostPlan; untilDecided: CostPlan };
+  /** Some figure has trials that depend on earlier results (e.g. Fig. 12's ablations): they are
+   * not counted. */
+  followUps: boolean;
+}
+
+/**
+ * Plan figures at a scale, each with and without `--until-decided` where that changes its
+ * trials, and (with `total`) all of them together.
+ *
+ * @example
+ * ```ts ignore
+ * const plans = await planFigures(selectFigures("all", { untilDecided: false }), {
+ *   scale: "quick", store, backend: asmBackend, total: true,
+ * });
+ * ```
+ */
+export async function planFigures(
+  // deno-lint-ignore no-explicit-any
+  figs: Figure<any>[],
+  opts: PlanOptions & { scale: Scale; total?: boolean },
+): Promise<FigurePlans> {
+  const all = { full: [] as TrialRequest[], untilDecided: [] as TrialRequest[] };
+  const figures: FigurePlans["figures"] = [];
+  for (const fig of figs) {
+    const full = figureRequests(fig, opts.scale, false);
+    all.full.push(...full);
+    const row: FigurePlans["figures"][0] = { id: fig.id, full: await costPlan(full, opts) };
+    if (fig.sweep) {
+      const decided = figureRequests(fig, opts.scale, true);
+      all.untilDecided.push(...decided);
+      row.untilDecided = await costPlan(decided, opts);
+    } else if (runsUnder(fig, true)) all.untilDecided.push(...full);
+    figures.push(row);
+  }
+  return {
+    figures,
+    total: opts.total
+      ? {
+        full: await costPlan(all.full, opts),
+        untilDecided: await costPlan(all.untilDecided, opts),
+      }
+      : undefined,
+    followUps: figs.some((f) => f.followUp),
+  };
 }

@@ -16,16 +16,16 @@ import { backendNames } from "../train/backends.ts";
 import { sweepProgress } from "../train/progress.ts";
 import { batchFor } from "../train/memory.ts";
 import { ResultsStore } from "../store/store.ts";
-import { shardRequests, trainMissing } from "../store/requests.ts";
+import { trainShard } from "../experiments/shards.ts";
 import {
   GRID_RECORDS,
   gridPlan,
   type GridRecords,
   type GridSpec,
   runGrid,
-} from "../store/grid_trials.ts";
-import { gridTable, writeGridReport } from "../report/grid_report.ts";
-import { costPlan, MEAN_DECIDED_STEP, planLine, slurmLine } from "../store/cost_plan.ts";
+} from "../experiments/grid_sweep.ts";
+import { gridTable, writeGridReport } from "../report/sweep_report.ts";
+import { costPlan, MEAN_DECIDED_STEP, planLine, slurmLine } from "../experiments/cost_plan.ts";
 import type { Backend } from "../backends/contract.ts";
 import {
   backendFrom,
@@ -170,7 +170,7 @@ function recordsFrom(values: Values): GridRecords {
 }
 
 /** `--plan`: what the grid costs — trials to run and stored, trial-steps, the projected wall
- * time on this machine (store/cost_plan.ts), also with the early verdict, and with `--hours` the
+ * time on this machine (experiments/cost_plan.ts), also with the early verdict, and with `--hours` the
  * Slurm array size. Trains nothing. */
 async function printGridPlan(
   spec: GridSpec,
@@ -273,10 +273,9 @@ export function gridMain(args: string[]): Promise<void> {
         ),
       };
       if (shard) {
-        const mine = await shardRequests(requests, backend.name, shard);
-        await trainMissing(mine, opts);
+        const n = await trainShard(requests, shard, opts);
         console.log(
-          `shard ${shard.index}/${shard.count}: ${mine.length} trials in ${store.path} (${store.count()} stored)`,
+          `shard ${shard.index}/${shard.count}: ${n} trials in ${store.path} (${store.count()} stored)`,
         );
         return;
       }

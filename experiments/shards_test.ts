@@ -1,5 +1,5 @@
 import { deepEqual, equal } from "node:assert/strict";
-import { figureById } from "./figures.ts";
+import { figureById } from "../paper/figures.ts";
 import { figureShards, shardKeys } from "./shards.ts";
 
 const fig9 = figureById("fig9")!;

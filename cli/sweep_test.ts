@@ -2,9 +2,9 @@ import { deepEqual, equal } from "node:assert/strict";
 import { join } from "node:path";
 import { ResultsStore } from "../store/store.ts";
 import { REPRODUCE_PERMS, runScript } from "../tests/helpers.ts";
-import type { GridSummary } from "../store/grid_trials.ts";
+import type { GridSummary } from "../experiments/grid_sweep.ts";
 
-const SWEEP = new URL("./grid.ts", import.meta.url).pathname;
+const SWEEP = new URL("./sweep.ts", import.meta.url).pathname;
 const TRAIN = new URL("./train.ts", import.meta.url).pathname;
 const MERGE = new URL("./merge.ts", import.meta.url).pathname;
 
