@@ -61,10 +61,10 @@ export {
   type BackendCaps,
   BackendUnavailable,
   type BatchKernel,
-  type KernelSpec,
   singleTrialKernel,
   type StepStats,
   type TrainingKernel,
+  type TrialStart,
 } from "./backends/contract.ts";
 export { lossAndGrad, Optimizer, referenceBackend, ReferenceKernel } from "./backends/reference.ts";
 export { asmBackend, AsmKernel, coreModule, createAsmKernel } from "./core_asm/asm_backend.ts";
@@ -75,8 +75,8 @@ export {
   adamStepScalars,
   type OptimizerName,
   OPTIMIZERS,
-  type OptimizerSpec,
-  optimizerSpec,
+  type OptimizerSettings,
+  optimizerSettings,
   stepScalars,
 } from "./protocol/optimizer.ts";
 export { type PoolOptions, runTrials, type TrialJob } from "./train/pool.ts";
@@ -135,17 +135,17 @@ export { resolveTrials, trainMissing } from "./experiments/resolve.ts";
 export { type CostPlan, costPlan, planLine, slurmTasks } from "./experiments/cost_plan.ts";
 export { type FigureRun, reproduceFigure } from "./experiments/reproduce_figure.ts";
 export { type FigureReport, writeFigureReport } from "./report/figure_report.ts";
-export { gridCsv, gridPanels, gridTable, writeGridReport } from "./report/sweep_report.ts";
+export { sweepCsv, sweepPanels, sweepTable, writeSweepReport } from "./report/sweep_report.ts";
 export {
-  GRID_RECORDS,
-  type GridContrast,
-  type GridRecords,
-  type GridRow,
-  type GridSpec,
-  type GridSummary,
-  runGrid,
+  runSweep,
   sweep,
+  SWEEP_RECORDS,
+  type SweepContrast,
+  type SweepDesign,
   type SweepOptions,
+  type SweepRecords,
+  type SweepRow,
+  type SweepSummary,
 } from "./experiments/grid_sweep.ts";
 export {
   GRID_KEYS,
@@ -162,13 +162,13 @@ export {
   circlesDifference,
   GROK_ACCURACY,
   type TrialOutcome,
-} from "./analysis/grid_summary.ts";
+} from "./analysis/circle_stats.ts";
 export {
   chooseRule,
-  type DecidedRule,
-  decidedStep,
-  DecidedTracker,
-  DEFAULT_DECIDED,
+  DEFAULT_EARLY_STOP,
+  type EarlyStopRule,
+  earlyStopStep,
+  EarlyStopTracker,
   replay,
-} from "./analysis/verdict.ts";
-export { applyEmbedding, constructEmbedding, type EmbeddingSpec } from "./protocol/embedding.ts";
+} from "./analysis/early_stop.ts";
+export { applyEmbedding, constructEmbedding, type EmbeddingRecipe } from "./protocol/embedding.ts";

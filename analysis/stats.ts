@@ -27,7 +27,37 @@ function finite(name: string, a: ArrayLike<number>, min: number): void {
   }
 }
 
-const mean = (a: ArrayLike<number>) => Array.from(a).reduce((s, v) => s + v, 0) / a.length;
+/**
+ * The mean of a sample (NaN when it is empty).
+ *
+ * @example
+ * ```ts
+ * import { mean } from "./stats.ts";
+ * if (mean([1, 2, 6]) !== 3) throw new Error(`mean ${mean([1, 2, 6])}`);
+ * ```
+ */
+export function mean(a: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i];
+  return s / a.length;
+}
+
+/**
+ * The median of a sample: the middle value, or the mean of the two middle ones (NaN when it is
+ * empty).
+ *
+ * @example
+ * ```ts
+ * import { median } from "./stats.ts";
+ * if (median([5, 1, 3]) !== 3 || median([4, 1, 3, 2]) !== 2.5) throw new Error("median");
+ * ```
+ */
+export function median(a: ArrayLike<number>): number {
+  const s = Array.from(a).sort((x, y) => x - y);
+  const m = s.length >> 1;
+  if (s.length === 0) return NaN;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
 
 /** n, mean and the sum of squared deviations of a sample. */
 function moments(a: ArrayLike<number>): { n: number; m: number; ss: number } {
@@ -285,7 +315,6 @@ export function medianInterval(
   if (bad >= 0) throw new AnalysisError(`sample[${bad}] is ${s[bad]}; allowed are numbers or +∞`);
   s.sort((a, b) => a - b);
   const n = s.length, h = Math.floor(n / 2);
-  const median = n % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
   // P(B ≤ j) for B ~ Bin(n, ½), summed exactly in log space for large n
   const logHalfN = -n * Math.LN2;
   let cdf = 0, logC = 0, k = 1, coverage = 1 - 2 * Math.exp(logHalfN);
@@ -296,7 +325,7 @@ export function medianInterval(
     if (cov < level) break;
     [k, coverage] = [j + 1, cov];
   }
-  return { median, low: s[k - 1], high: s[n - k], coverage };
+  return { median: median(s), low: s[k - 1], high: s[n - k], coverage };
 }
 
 /**

@@ -25,7 +25,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import type { KernelSpec } from "../backends/contract.ts";
+import type { TrialStart } from "../backends/contract.ts";
 import { asmBackend } from "../core_asm/asm_backend.ts";
 import { makeConfig } from "../protocol/config.ts";
 import { initialTrial } from "../protocol/init.ts";
@@ -184,7 +184,7 @@ const fmt = (x: number, digits = 3) => Number(x.toPrecision(digits)).toLocaleStr
 
 /** webgpu against asm from the same seeds. */
 async function parity(s: DeviceBenchSizes["parity"]): Promise<ParityReport> {
-  const specs: KernelSpec[] = seedsOf(s.trials).map((seed) => {
+  const specs: TrialStart[] = seedsOf(s.trials).map((seed) => {
     const config = makeConfig({ p: s.p, d: s.d, steps: s.steps, seed });
     return { config, ...initialTrial(config) };
   });

@@ -118,7 +118,7 @@ accounting) and every shard store, and merges the shards into OUT; then
 Other sbatch settings come from SBATCH_* environment variables (e.g. SBATCH_ACCOUNT).
 Exit code 1 when a task failed, 2 on bad input (nothing submitted).`;
 
-const SPEC = {
+const OPTIONS = {
   shards: { type: "string" },
   scale: { type: "string" },
   store: { type: "string" },
@@ -515,7 +515,7 @@ export function clusterMain(args: string[]): Promise<void> {
 }
 
 async function cluster(args: string[]): Promise<void> {
-  const { values, positionals } = parse(args, SPEC, true);
+  const { values, positionals } = parse(args, OPTIONS, true);
   if (values.help) {
     console.log(CLUSTER_HELP);
     return;

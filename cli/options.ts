@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { DEFAULT_DECIDED } from "../analysis/verdict.ts";
+import { DEFAULT_EARLY_STOP } from "../analysis/early_stop.ts";
 import { parseArgs } from "node:util";
 import { dirname, resolve } from "node:path";
 import {
@@ -37,7 +37,7 @@ export class UsageError extends Error {
 }
 
 /** An option's declaration (node:util parseArgs's). */
-export type OptionSpec = Record<
+export type OptionTable = Record<
   string,
   { type: "string" | "boolean"; short?: string; multiple?: boolean }
 >;
@@ -118,7 +118,7 @@ export type Values = Record<string, string | boolean | string[] | undefined>;
  */
 export function parse(
   args: string[],
-  options: OptionSpec,
+  options: OptionTable,
   allowPositionals = false,
 ): { values: Values; positionals: string[] } {
   const joined: string[] = [];
@@ -370,7 +370,7 @@ export function recordOptionsFrom(values: Values): Omit<RecordOptions, "signal" 
     paramsEvery: every,
     embeddingsUntil: until,
     gradSignals: values["grad-signals"] === true,
-    ...(values["until-decided"] === true ? { untilDecided: { ...DEFAULT_DECIDED } } : {}),
+    ...(values["until-decided"] === true ? { untilDecided: { ...DEFAULT_EARLY_STOP } } : {}),
   };
 }
 

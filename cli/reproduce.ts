@@ -18,7 +18,12 @@ import { type Figure, figureRequests, type Scale, SCALES } from "../paper/figure
 import { claimsTable } from "../paper/claims.ts";
 import { type Shard, trainShard } from "../experiments/shards.ts";
 import { selectFigures } from "../experiments/selection.ts";
-import { MEAN_DECIDED_STEP, planFigures, planLine, slurmLine } from "../experiments/cost_plan.ts";
+import {
+  MEAN_EARLY_STOP_STEP,
+  planFigures,
+  planLine,
+  slurmLine,
+} from "../experiments/cost_plan.ts";
 import { reproduceFigure } from "../experiments/reproduce_figure.ts";
 import { type FigureReport, indexHtml, writeFigureReport } from "../report/figure_report.ts";
 import {
@@ -56,7 +61,7 @@ export function parseShard(text: string | undefined): Shard | undefined {
   return { index: i, count: n };
 }
 
-/** Print the cost plan of figures, with and without the early verdict, and a Slurm array size. */
+/** Print the cost plan of figures, with and without the early stop, and a Slurm array size. */
 async function printPlan(
   // deno-lint-ignore no-explicit-any
   figs: Figure<any>[],
@@ -98,7 +103,7 @@ async function printPlan(
       plans.followUps
         ? "trials that depend on earlier results, e.g. Fig. 12's ablations, are not counted"
         : "every trial counted"
-    }; times projected from a probe of each shape on this machine; where the verdict stops a trial, ${MEAN_DECIDED_STEP} steps are assumed)`,
+    }; times projected from a probe of each shape on this machine; where the verdict stops a trial, ${MEAN_EARLY_STOP_STEP} steps are assumed)`,
   );
 }
 
@@ -115,7 +120,7 @@ export const REPRODUCE_HELP = `deno task reproduce FIGURE|all [options]
   --shard i/n       run only the i-th of n deterministic parts of the trials into this store
                     (0 <= i < n; Slurm job arrays: SLURM_ARRAY_TASK_ID / _COUNT are used when set),
                     no analysis; then 'deno task merge' the shard stores and reproduce with --store
-  --until-decided   stop each sweep trial once its circles are decided (analysis/verdict.ts)
+  --until-decided   stop each sweep trial once its circles are decided (analysis/early_stop.ts)
   --plan            train nothing: print, per figure, the trials to run and already stored, the
                     trial-steps and the projected wall time on this machine (from a short probe
                     of each shape), with and without --until-decided

@@ -10,7 +10,7 @@
  */
 import { join } from "node:path";
 import { ConfigError } from "../protocol/config.ts";
-import { DEFAULT_DECIDED } from "../analysis/verdict.ts";
+import { DEFAULT_EARLY_STOP } from "../analysis/early_stop.ts";
 import { GRID_KEYS, type GridAxis, gridAxis, parseGridAxis } from "../protocol/grid_spec.ts";
 import { backendNames } from "../train/backends.ts";
 import { sweepProgress } from "../train/progress.ts";
@@ -18,14 +18,15 @@ import { batchFor } from "../train/memory.ts";
 import { ResultsStore } from "../store/store.ts";
 import { trainShard } from "../experiments/shards.ts";
 import {
-  GRID_RECORDS,
-  gridPlan,
-  type GridRecords,
-  type GridSpec,
-  runGrid,
+  planSweep,
+  runSweep,
+  SWEEP_RECORDS,
+  type SweepDesign,
+  type SweepRecords,
+  sweepTrials,
 } from "../experiments/grid_sweep.ts";
-import { gridTable, writeGridReport } from "../report/sweep_report.ts";
-import { costPlan, MEAN_DECIDED_STEP, planLine, slurmLine } from "../experiments/cost_plan.ts";
+import { sweepTable, writeSweepReport } from "../report/sweep_report.ts";
+import { MEAN_EARLY_STOP_STEP, planLine, slurmLine } from "../experiments/cost_plan.ts";
 import type { Backend } from "../backends/contract.ts";
 import {
   backendFrom,
@@ -87,13 +88,13 @@ deno task sweep --spec FILE.json [options]
   --shard i/n            train only the i-th of n deterministic parts into this store (Slurm:
                          SLURM_ARRAY_TASK_ID / _COUNT), no summary; merge the stores with
                          'deno task merge', then sweep again with --store to summarise
-  --until-decided        stop each trial once its circles are decided (analysis/verdict.ts);
+  --until-decided        stop each trial once its circles are decided (analysis/early_stop.ts);
                          a trial stopped before it grokked counts as "never" grokked
   --plan                 train nothing: print the trials to run and already stored, the
                          trial-steps and the projected wall time on this machine (a short probe
                          of each shape), with and without --until-decided
   --hours H              with --plan: how many Slurm array tasks bring the sweep under H hours
-  --log-every N          log every N-th step (${GRID_RECORDS.logEvery}): the grokking step's resolution
+  --log-every N          log every N-th step (${SWEEP_RECORDS.logEvery}): the grokking step's resolution
   -h, --help             this text
   the options of 'deno task train' that describe a run (--p, --dim, --hidden, --train-fraction,
   --wd, --lr, --optimizer, --momentum, --steps, --mode, --init-seed, --freeze-embedding) set the
@@ -157,13 +158,13 @@ async function readSpec(path: string): Promise<{ axes: GridAxis[]; seeds: string
 }
 
 /** The records options (`--log-every`, `--until-decided`). */
-function recordsFrom(values: Values): GridRecords {
-  const logEvery = intOption(values, "log-every") ?? GRID_RECORDS.logEvery;
+function recordsFrom(values: Values): SweepRecords {
+  const logEvery = intOption(values, "log-every") ?? SWEEP_RECORDS.logEvery;
   const untilDecided = values["until-decided"] === true;
   if (logEvery < 1) throw new UsageError(`log-every ${logEvery}: allowed is an integer >= 1`);
-  if (untilDecided && DEFAULT_DECIDED.every % logEvery !== 0) {
+  if (untilDecided && DEFAULT_EARLY_STOP.every % logEvery !== 0) {
     throw new UsageError(
-      `log-every ${logEvery}: with --until-decided allowed are divisors of ${DEFAULT_DECIDED.every}`,
+      `log-every ${logEvery}: with --until-decided allowed are divisors of ${DEFAULT_EARLY_STOP.every}`,
     );
   }
   return { logEvery, untilDecided };
@@ -172,31 +173,26 @@ function recordsFrom(values: Values): GridRecords {
 /** `--plan`: what the grid costs — trials to run and stored, trial-steps, the projected wall
  * time on this machine (experiments/cost_plan.ts), also with the early verdict, and with `--hours` the
  * Slurm array size. Trains nothing. */
-async function printGridPlan(
-  spec: GridSpec,
-  records: GridRecords,
+async function printSweepPlan(
+  spec: SweepDesign,
+  records: SweepRecords,
   o: { store: ResultsStore; backend: Backend; workers?: number; hours?: number; fresh: boolean },
 ): Promise<void> {
-  const { cells } = gridPlan(spec, records);
-  const opts = { store: o.store, backend: o.backend, workers: o.workers, fresh: o.fresh };
-  const variants: [string, GridRecords][] = [["", records]];
-  if (!records.untilDecided) {
-    variants.push(["--until-decided: ", { ...records, untilDecided: true }]);
-  }
+  const { cells } = sweepTrials(spec, records);
   console.log(`plan: ${cells.length} cells × ${spec.seeds.length} seeds on ${o.backend.name}`);
-  for (const [name, rec] of variants) {
-    const plan = await costPlan(gridPlan(spec, rec).requests, opts);
+  const cores = o.workers ?? navigator.hardwareConcurrency ?? 1;
+  for (const { untilDecided, plan } of await planSweep(spec, records, o)) {
+    const name = untilDecided && !records.untilDecided ? "--until-decided: " : "";
     console.log(`${name}${planLine(plan)}`);
-    const cores = o.workers ?? navigator.hardwareConcurrency ?? 1;
     if (o.hours !== undefined) console.log(`${name}${slurmLine(plan, o.hours, cores)}`);
   }
   console.log(
-    `(times projected from a probe of each shape on this machine; where the verdict stops a trial, ${MEAN_DECIDED_STEP} steps are assumed)`,
+    `(times projected from a probe of each shape on this machine; where the verdict stops a trial, ${MEAN_EARLY_STOP_STEP} steps are assumed)`,
   );
 }
 
 /** Run `sweep` with these command-line arguments. */
-export function gridMain(args: string[]): Promise<void> {
+export function sweepMain(args: string[]): Promise<void> {
   return runCli("sweep", async () => {
     const { values } = parse(args, OPTIONS);
     if (values.help) {
@@ -205,7 +201,7 @@ export function gridMain(args: string[]): Promise<void> {
     }
     // the grid, seeds and base: from the options or from --spec
     const cliBase = Object.keys(BASE_OPTIONS).filter((k) => values[k] !== undefined);
-    let spec: GridSpec;
+    let spec: SweepDesign;
     if (values.spec !== undefined) {
       for (const o of ["grid", "seeds"]) {
         if (values[o] !== undefined) {
@@ -233,7 +229,7 @@ export function gridMain(args: string[]): Promise<void> {
       };
     }
     const records = recordsFrom(values);
-    const { cells, requests } = gridPlan(spec, records); // every cell validated here
+    const { cells, requests } = sweepTrials(spec, records); // every cell validated here
     const workers = workersFrom(values);
     const shard = parseShard(values.shard as string | undefined);
     const out = (values.out as string | undefined) ?? join("results", "sweep");
@@ -252,7 +248,7 @@ export function gridMain(args: string[]): Promise<void> {
     announce();
     try {
       if (values.plan) {
-        await printGridPlan(spec, records, {
+        await printSweepPlan(spec, records, {
           store,
           backend,
           workers,
@@ -280,10 +276,10 @@ export function gridMain(args: string[]): Promise<void> {
         return;
       }
       const t0 = performance.now();
-      const summary = await runGrid(spec, { ...opts, records });
+      const summary = await runSweep(spec, { ...opts, records });
       if (Deno.stderr.isTerminal()) Deno.stderr.writeSync(new TextEncoder().encode("\r\x1b[K"));
-      const panels = await writeGridReport(summary, out, spec.base);
-      console.log(gridTable(summary));
+      const panels = await writeSweepReport(summary, out, spec.base);
+      console.log(sweepTable(summary));
       console.log(
         `\n${summary.trials} trials (${summary.trialsRun} trained now) in ${
           ((performance.now() - t0) / 1000).toFixed(1)
@@ -299,4 +295,4 @@ export function gridMain(args: string[]): Promise<void> {
   });
 }
 
-if (import.meta.main) await gridMain(Deno.args);
+if (import.meta.main) await sweepMain(Deno.args);

@@ -2,7 +2,7 @@ import { deepEqual, equal } from "node:assert/strict";
 import { join } from "node:path";
 import { ResultsStore } from "../store/store.ts";
 import { REPRODUCE_PERMS, runScript } from "../tests/helpers.ts";
-import type { GridSummary } from "../experiments/grid_sweep.ts";
+import type { SweepSummary } from "../experiments/grid_sweep.ts";
 
 const SWEEP = new URL("./sweep.ts", import.meta.url).pathname;
 const TRAIN = new URL("./train.ts", import.meta.url).pathname;
@@ -18,12 +18,12 @@ const N = 12;
 
 const sweep = (args: string[]) => runScript(SWEEP, args, REPRODUCE_PERMS);
 
-async function summary(dir: string): Promise<GridSummary & { commit: string }> {
+async function summary(dir: string): Promise<SweepSummary & { commit: string }> {
   return JSON.parse(await Deno.readTextFile(join(dir, "summary.json")));
 }
 
 /** What two runs of one sweep must share: everything but how much each trained itself. */
-const results = (s: GridSummary) => ({ ...s, trialsRun: undefined, commit: undefined });
+const results = (s: SweepSummary) => ({ ...s, trialsRun: undefined, commit: undefined });
 
 async function count(path: string): Promise<number> {
   try {

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { Backend, KernelSpec } from "../backends/contract.ts";
+import type { Backend, TrialStart } from "../backends/contract.ts";
 import { loggedSteps } from "../protocol/records.ts";
 import { initialTrial } from "../protocol/init.ts";
 import { type ProbeResult, probeStep } from "../train/probe.ts";
@@ -17,11 +17,11 @@ import { missingRequests, type TrialRequest } from "../store/requests.ts";
 import { type Figure, figureRequests, type Scale } from "../paper/figure.ts";
 import { runsUnder } from "./selection.ts";
 
-/** The mean step at which `--until-decided` stops a trial, as the early-verdict study measured it
- * (paper/decided.ts, paper/verdict_study.ts): 5 268 on its 40 validation runs of 30 000 steps,
+/** The mean step at which `--until-decided` stops a trial, as the early-stop study measured it
+ * (paper/early_stop_study.ts, paper/early_stop_runs.ts): 5 268 on its 40 validation runs of 30 000 steps,
  * rounded up; the plan assumes it for every trial that asks for the verdict, capped by the
  * trial's own steps. */
-export const MEAN_DECIDED_STEP = 5300;
+export const MEAN_EARLY_STOP_STEP = 5300;
 
 /** One shape of trial in a plan (trials of one shape cost the same per step). */
 export interface PlanShape {
@@ -30,7 +30,7 @@ export interface PlanShape {
   hidden: number;
   /** Trials of this shape to run. */
   trials: number;
-  /** Their steps, summed (with the verdict's expected stop where asked). */
+  /** Their steps, summed (with the early stop's expected stop where asked). */
   steps: number;
   /** Probed milliseconds per trial-step, weighted by how often these trials log. */
   msPerTrialStep: number;
@@ -65,7 +65,7 @@ export interface PlanOptions {
   /** Probe steps per shape (default 8). */
   probeSteps?: number;
   /** The probe (default: train/probe.ts's measurement; tests give a fixed one). */
-  probe?: (backend: Backend, specs: KernelSpec[], gradSignals: boolean) => Promise<ProbeResult>;
+  probe?: (backend: Backend, specs: TrialStart[], gradSignals: boolean) => Promise<ProbeResult>;
 }
 
 /** Probes of this process, by backend, shape and batch: one plan's figures share them. */
@@ -115,7 +115,7 @@ export async function costPlan(reqs: TrialRequest[], opts: PlanOptions): Promise
     let steps = 0, ms = 0;
     for (const r of group) {
       const rec = r.records ?? {};
-      const n = rec.untilDecided ? Math.min(r.config.steps, MEAN_DECIDED_STEP) : r.config.steps;
+      const n = rec.untilDecided ? Math.min(r.config.steps, MEAN_EARLY_STOP_STEP) : r.config.steps;
       const every = rec.logEvery ?? 1;
       const logged = every > 1 ? loggedSteps(n, every, rec.logFirst ?? 0).length : n;
       const trialMs = (logged * probe.logged + (n - logged) * probe.unlogged) / batch;
@@ -260,7 +260,7 @@ export async function planFigures(
     const full = figureRequests(fig, opts.scale, false);
     all.full.push(...full);
     const row: FigurePlans["figures"][0] = { id: fig.id, full: await costPlan(full, opts) };
-    if (fig.sweep) {
+    if (fig.survivalFigure) {
       const decided = figureRequests(fig, opts.scale, true);
       all.untilDecided.push(...decided);
       row.untilDecided = await costPlan(decided, opts);

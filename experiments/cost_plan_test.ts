@@ -1,10 +1,10 @@
 import { equal } from "node:assert/strict";
-import { costPlan, MEAN_DECIDED_STEP, slurmTasks } from "./cost_plan.ts";
+import { costPlan, MEAN_EARLY_STOP_STEP, slurmTasks } from "./cost_plan.ts";
 import { ResultsStore } from "../store/store.ts";
 import { requestKey, type TrialRequest } from "../store/requests.ts";
 import { trainMissing } from "./resolve.ts";
 import { asmBackend } from "../core_asm/asm_backend.ts";
-import { DEFAULT_DECIDED } from "../analysis/verdict.ts";
+import { DEFAULT_EARLY_STOP } from "../analysis/early_stop.ts";
 import { makeConfig } from "../protocol/config.ts";
 
 // a fixed probe: 10 ms a logged step, 6 ms an unlogged one, per trial (batch 1)
@@ -38,14 +38,14 @@ Deno.test("cost plan: stored and missing trials, trial-steps, logging and verdic
   });
   // 10 + 18.12 + 30 + 30 s of one core over two Workers
   equal(Math.abs(three.wallSeconds - 88.12 / 2) < 1e-9, true, `${three.wallSeconds}`);
-  // with the verdict a trial is assumed to stop at MEAN_DECIDED_STEP
-  const decided = await costPlan([req(5, 30000, { untilDecided: DEFAULT_DECIDED })], {
+  // with the verdict a trial is assumed to stop at MEAN_EARLY_STOP_STEP
+  const decided = await costPlan([req(5, 30000, { untilDecided: DEFAULT_EARLY_STOP })], {
     store,
     backend: asmBackend,
     probe,
   });
-  equal(decided.trialSteps, MEAN_DECIDED_STEP);
-  equal(Math.abs(decided.wallSeconds - MEAN_DECIDED_STEP * 0.01) < 1e-9, true);
+  equal(decided.trialSteps, MEAN_EARLY_STOP_STEP);
+  equal(Math.abs(decided.wallSeconds - MEAN_EARLY_STOP_STEP * 0.01) < 1e-9, true);
   // Slurm: 10 h of one core, 2 cores a task, under 1 h → 5 tasks; never more than trials
   equal(slurmTasks({ busySeconds: 36000, toRun: 100 }, 1, 2), 5);
   equal(slurmTasks({ busySeconds: 36000, toRun: 3 }, 1, 2), 3);

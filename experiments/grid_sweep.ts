@@ -3,7 +3,7 @@
  * {@linkcode TrialRequest} (so resume, shards, every backend and `--until-decided` work as for the
  * figures), what the store lacks is trained, and each stored trial is read back one at a time
  * into its outcome (circles, grokking step, final losses) for the cell statistics of
- * analysis/grid_summary.ts.
+ * analysis/circle_stats.ts.
  *
  * @module
  */
@@ -18,23 +18,25 @@ import {
   levelLabel,
 } from "../protocol/grid_spec.ts";
 import { survivingCircles } from "../analysis/fourier.ts";
-import { DEFAULT_DECIDED } from "../analysis/verdict.ts";
+import { DEFAULT_EARLY_STOP } from "../analysis/early_stop.ts";
 import {
   type CellStats,
   cellStats,
   circlesDifference,
   GROK_ACCURACY,
+  grokStep,
   type TrialOutcome,
-} from "../analysis/grid_summary.ts";
+} from "../analysis/circle_stats.ts";
 import { loadResult, type TrialRequest, type TrialResult } from "../store/requests.ts";
 import { ResultsStore } from "../store/store.ts";
 import type { Backend } from "../backends/contract.ts";
 import type { PoolProgress } from "../train/pool.ts";
 import { resolveBackend } from "../train/backends.ts";
 import { type ResolveOptions, trainMissing } from "./resolve.ts";
+import { type CostPlan, costPlan, type PlanOptions } from "./cost_plan.ts";
 
 /** What a grid sweep runs: axes crossed, each cell over the seeds, from a base configuration. */
-export interface GridSpec {
+export interface SweepDesign {
   axes: GridAxis[];
   seeds: number[];
   /** The options every cell starts from (cell values replace them). */
@@ -44,21 +46,21 @@ export interface GridSpec {
 }
 
 /** How the grid's trials record. */
-export interface GridRecords {
+export interface SweepRecords {
   /** Log every n-th step (the grokking step's resolution); 1 logs every step. */
   logEvery: number;
-  /** Stop each trial once its circles are decided (analysis/verdict.ts). */
+  /** Stop each trial once its circles are decided (analysis/early_stop.ts). */
   untilDecided: boolean;
 }
 
 /** The sweep's records by default: every 10th step, full length. */
-export const GRID_RECORDS: Readonly<GridRecords> = Object.freeze({
+export const SWEEP_RECORDS: Readonly<SweepRecords> = Object.freeze({
   logEvery: 10,
   untilDecided: false,
 });
 
 /** One cell's row of the summary. */
-export interface GridRow {
+export interface SweepRow {
   /** Swept option → value. */
   values: Record<string, GridValue>;
   /** The cell's configuration (its first seed's; the seeds differ only in `seed`). */
@@ -68,7 +70,7 @@ export interface GridRow {
 
 /** The difference in mean #circles between a cell and the cell that differs only in one axis,
  * set to that axis's first level. */
-export interface GridContrast {
+export interface SweepContrast {
   axis: string;
   level: string;
   reference: string;
@@ -81,26 +83,26 @@ export interface GridContrast {
 }
 
 /** A grid sweep's summary: what ran and a row per cell. */
-export interface GridSummary {
+export interface SweepSummary {
   axes: { name: string; keys: string[]; levels: string[] }[];
   seeds: number[];
   /** The backend whose trials these are (part of every store key). */
   backend: string;
-  records: GridRecords;
+  records: SweepRecords;
   /** A trial grokked at the first logged step with test accuracy ≥ this. */
   grokAccuracy: number;
   trials: number;
   /** Trials trained by this call (the rest came from the store). */
   trialsRun: number;
-  rows: GridRow[];
-  contrasts: GridContrast[];
+  rows: SweepRow[];
+  contrasts: SweepContrast[];
 }
 
 /** The trial requests of a grid, cell by cell, seed by seed. */
-export function gridRequests(cells: GridCell[], records: GridRecords): TrialRequest[] {
+export function sweepRequests(cells: GridCell[], records: SweepRecords): TrialRequest[] {
   const rec: TrialRequest["records"] = {
     ...(records.logEvery > 1 ? { logEvery: records.logEvery } : {}),
-    ...(records.untilDecided ? { untilDecided: { ...DEFAULT_DECIDED } } : {}),
+    ...(records.untilDecided ? { untilDecided: { ...DEFAULT_EARLY_STOP } } : {}),
   };
   return cells.flatMap((c) =>
     c.configs.map((config) => (Object.keys(rec).length ? { config, records: rec } : { config }))
@@ -115,23 +117,22 @@ export function gridRequests(cells: GridCell[], records: GridRecords): TrialRequ
 export function trialOutcome(r: TrialResult): TrialOutcome {
   const last = r.trainLoss.length - 1;
   const at = (a: Float64Array) => (last >= 0 && Number.isFinite(a[last]) ? a[last] : null);
-  const i = r.testAcc.findIndex((a) => a >= GROK_ACCURACY);
   return {
     seed: r.config.seed,
     circles: r.divergedAt === null ? survivingCircles(r.finalSignals()) : null,
-    grokStep: i >= 0 ? r.loggedAt[i] : null,
+    grokStep: grokStep(r.testAcc, r.loggedAt),
     finalTrainLoss: at(r.trainLoss),
     finalTestLoss: at(r.testLoss),
   };
 }
 
 /** The cells and requests of a spec (validated: a one-line ConfigError otherwise). */
-export function gridPlan(
-  spec: GridSpec,
-  records: GridRecords = GRID_RECORDS,
+export function sweepTrials(
+  spec: SweepDesign,
+  records: SweepRecords = SWEEP_RECORDS,
 ): { cells: GridCell[]; requests: TrialRequest[] } {
   const cells = gridCells(spec);
-  return { cells, requests: gridRequests(cells, records) };
+  return { cells, requests: sweepRequests(cells, records) };
 }
 
 /**
@@ -139,20 +140,20 @@ export function gridPlan(
  *
  * @example
  * ```ts ignore
- * const summary = await runGrid(spec, { store, records: GRID_RECORDS });
+ * const summary = await runSweep(spec, { store, records: SWEEP_RECORDS });
  * ```
  */
-export async function runGrid(
-  spec: GridSpec,
-  opts: ResolveOptions & { records?: GridRecords },
-): Promise<GridSummary> {
-  const records = opts.records ?? GRID_RECORDS;
-  const { cells, requests } = gridPlan(spec, records);
+export async function runSweep(
+  spec: SweepDesign,
+  opts: ResolveOptions & { records?: SweepRecords },
+): Promise<SweepSummary> {
+  const records = opts.records ?? SWEEP_RECORDS;
+  const { cells, requests } = sweepTrials(spec, records);
   const before = opts.store.count();
   const keys = await trainMissing(requests, opts);
   const trialsRun = opts.store.count() - before;
   const n = spec.seeds.length;
-  const rows: GridRow[] = cells.map((cell, c) => {
+  const rows: SweepRow[] = cells.map((cell, c) => {
     // one trial in memory at a time: a long sweep's records are large
     const outcomes = keys.slice(c * n, (c + 1) * n).map((k) =>
       trialOutcome(loadResult(opts.store, k))
@@ -177,12 +178,12 @@ export async function runGrid(
     trials: requests.length,
     trialsRun,
     rows,
-    contrasts: gridContrasts(spec.axes, rows),
+    contrasts: sweepContrasts(spec.axes, rows),
   };
 }
 
 /** The level label of each axis in a row. */
-export function rowLevels(axes: GridAxis[], row: Pick<GridRow, "values">): string[] {
+export function rowLevels(axes: GridAxis[], row: Pick<SweepRow, "values">): string[] {
   return axes.map((a) => levelLabel(a.keys.map((k) => row.values[k])));
 }
 
@@ -192,12 +193,12 @@ export function rowLevels(axes: GridAxis[], row: Pick<GridRow, "values">): strin
  *
  * @example
  * ```ts ignore
- * const [c] = gridContrasts(axes, rows); // "optimizer=sgd − optimizer=adamw"
+ * const [c] = sweepContrasts(axes, rows); // "optimizer=sgd − optimizer=adamw"
  * ```
  */
-export function gridContrasts(axes: GridAxis[], rows: GridRow[]): GridContrast[] {
+export function sweepContrasts(axes: GridAxis[], rows: SweepRow[]): SweepContrast[] {
   const byLevels = new Map(rows.map((r) => [rowLevels(axes, r).join("\u0000"), r]));
-  const out: GridContrast[] = [];
+  const out: SweepContrast[] = [];
   axes.forEach((axis, a) => {
     if (axis.levels.length < 2) return;
     const first = levelLabel(axis.levels[0]);
@@ -230,7 +231,7 @@ export interface SweepOptions {
   backend?: Backend | string;
   workers?: number;
   /** How trials record (default: every 10th step, full length). */
-  records?: Partial<GridRecords>;
+  records?: Partial<SweepRecords>;
   /** Rerun stored trials. */
   fresh?: boolean;
   onProgress?: (s: PoolProgress) => void;
@@ -239,7 +240,7 @@ export interface SweepOptions {
 /**
  * Run a grid sweep — each combination of the grid's levels over the seeds, through the results
  * store — and return its summary (what `deno task sweep` prints; `../report/sweep_report.ts`'s
- * `writeGridReport` writes its files).
+ * `writeSweepReport` writes its files).
  *
  * @example
  * ```ts
@@ -257,7 +258,7 @@ export interface SweepOptions {
  * }
  * ```
  */
-export async function sweep(opts: SweepOptions): Promise<GridSummary> {
+export async function sweep(opts: SweepOptions): Promise<SweepSummary> {
   const axes = Object.entries(opts.grid).map(([k, v]) => gridAxis(k, v));
   const store = typeof opts.store === "object"
     ? opts.store
@@ -266,7 +267,7 @@ export async function sweep(opts: SweepOptions): Promise<GridSummary> {
     const backend = typeof opts.backend === "object"
       ? opts.backend
       : (await resolveBackend(opts.backend ?? "auto")).backend;
-    const summary = await runGrid(
+    const summary = await runSweep(
       { axes, seeds: opts.seeds, base: opts.base ?? {} },
       {
         store,
@@ -274,11 +275,38 @@ export async function sweep(opts: SweepOptions): Promise<GridSummary> {
         workers: opts.workers,
         fresh: opts.fresh,
         onProgress: opts.onProgress,
-        records: { ...GRID_RECORDS, ...opts.records },
+        records: { ...SWEEP_RECORDS, ...opts.records },
       },
     );
     return summary;
   } finally {
     if (typeof opts.store !== "object") store.close();
   }
+}
+
+/**
+ * The plans of a sweep's trials (`sweep --plan`): as its records ask, and also under
+ * `--until-decided` when they do not ask for it.
+ *
+ * @example
+ * ```ts ignore
+ * for (const { untilDecided, plan } of await planSweep(design, SWEEP_RECORDS, { store, backend })) {
+ *   console.log(untilDecided, plan.wallSeconds);
+ * }
+ * ```
+ */
+export async function planSweep(
+  design: SweepDesign,
+  records: SweepRecords,
+  opts: PlanOptions,
+): Promise<{ untilDecided: boolean; plan: CostPlan }[]> {
+  const variants = records.untilDecided ? [records] : [records, { ...records, untilDecided: true }];
+  const out: { untilDecided: boolean; plan: CostPlan }[] = [];
+  for (const rec of variants) {
+    out.push({
+      untilDecided: rec.untilDecided,
+      plan: await costPlan(sweepTrials(design, rec).requests, opts),
+    });
+  }
+  return out;
 }

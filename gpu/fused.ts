@@ -11,11 +11,11 @@ import {
   type BatchKernel,
   checkBatch,
   type KernelOptions,
-  type KernelSpec,
+  type TrialStart,
 } from "../backends/contract.ts";
 import { paramLayout } from "../protocol/layout.ts";
 import { testIdsFor } from "../protocol/task.ts";
-import { adamStepScalars, optimizerSpec } from "../protocol/optimizer.ts";
+import { adamStepScalars, optimizerSettings } from "../protocol/optimizer.ts";
 import { dftMatrix } from "../analysis/fourier.ts";
 import { gpuDevice, isSoftwareAdapter } from "./adapter.ts";
 import { deviceBatchLimit, fusedBuffers, fusedBytes } from "./batch.ts";
@@ -116,7 +116,7 @@ export interface FusedStep {
  * ```
  */
 export async function buildFusedStep(
-  specs: KernelSpec[],
+  specs: TrialStart[],
   opts: Pick<GpuTrainOptions, "gradSignals" | "chunk" | "gemm"> = {},
 ): Promise<FusedStep> {
   const c0 = checkBatch(specs, "GPU");
@@ -197,7 +197,7 @@ export async function buildFusedStep(
   // per trial: lr, wd, β₁, β₂, ε, freeze, kind, momentum (the ADAM kernel's Hyper struct)
   const hyper = new ArrayBuffer(B * 32);
   specs.forEach((s, b) => {
-    const o = optimizerSpec(s.config);
+    const o = optimizerSettings(s.config);
     new Float32Array(hyper, b * 32, 8).set([o.lr, o.wd, o.beta1, o.beta2, o.eps, 0, 0, o.momentum]);
     new Uint32Array(hyper, b * 32 + 20, 2).set([s.config.freezeEmbedding ? 1 : 0, o.code]);
   });
@@ -497,7 +497,7 @@ export async function buildFusedStep(
  * ```
  */
 export async function createFusedKernel(
-  specs: KernelSpec[],
+  specs: TrialStart[],
   opts: GpuTrainOptions = {},
 ): Promise<BatchKernel> {
   const step = await buildFusedStep(specs, opts);

@@ -5,14 +5,17 @@
  * @module
  */
 import { survivingCircles } from "../analysis/fourier.ts";
-import { meanInterval, pearson } from "../analysis/stats.ts";
+import { pearson } from "../analysis/stats.ts";
+import { countInterval, GROK_ACCURACY, grokStep } from "../analysis/circle_stats.ts";
 import type { TrialConfig } from "../protocol/config.ts";
 import type { TrialRequest, TrialResult } from "../store/requests.ts";
 import type { Panel } from "./panel.ts";
-import { circlesSettled, converged, csv, PAPER_STEPS } from "./runs.ts";
+import { PAPER_STEPS } from "./runs.ts";
+import { circlesSettled, converged } from "./trial_views.ts";
+import { csv } from "./csv.ts";
 
 /** One value of the swept parameter and its trials' circle counts. */
-export interface SweepPoint {
+export interface CountPoint {
   value: number;
   /** #circles of each trial that did not diverge. */
   counts: number[];
@@ -21,10 +24,11 @@ export interface SweepPoint {
   mean: number;
   low: number;
   high: number;
-  /** Fraction of trials whose final test accuracy is ≥ 0.99 (grokked). */
+  /** Fraction of trials that grokked (`grokStep`: test accuracy ≥ {@linkcode GROK_ACCURACY} at a
+   * logged step). */
   grokked: number;
   /** #circles of each trial whose circles are those of the end of training: a full-length trial,
-   * or one cut short whose circles the early verdict has settled (`circlesSettled`). The claims
+   * or one cut short whose circles the early stop has settled (`circlesSettled`). The claims
    * test these; the plots show every trial. */
   settled: number[];
   /** Trials that did not diverge but whose circles are not settled at the step reached. */
@@ -32,7 +36,7 @@ export interface SweepPoint {
 }
 
 /** Requests for `values × trials`, in that order. */
-export function sweepRequests(
+export function countRequests(
   values: number[],
   trials: number,
   make: (value: number, trial: number) => TrialConfig,
@@ -40,22 +44,20 @@ export function sweepRequests(
   return values.flatMap((v) => Array.from({ length: trials }, (_, t) => ({ config: make(v, t) })));
 }
 
-/** Summaries of a sweep's results (in the order of {@linkcode sweepRequests}). */
-export function sweepPoints(
+/** Summaries of a sweep's results (in the order of {@linkcode countRequests}). */
+export function countPoints(
   values: number[],
   trials: number,
   results: TrialResult[],
   fullSteps = PAPER_STEPS,
-): SweepPoint[] {
+): CountPoint[] {
   return values.map((value, i) => {
     const { runs: rs, diverged } = converged(results.slice(i * trials, (i + 1) * trials));
     const counts = rs.map((r) => survivingCircles(r.finalSignals()).length);
     const isSettled = rs.map((r) => circlesSettled(r, fullSteps).settled);
     const settled = counts.filter((_, j) => isSettled[j]);
-    const ci = counts.length > 1 && new Set(counts).size > 1
-      ? meanInterval(counts)
-      : { mean: counts[0] ?? NaN, low: counts[0] ?? NaN, high: counts[0] ?? NaN };
-    const grokked = rs.filter((r) => r.testAcc[r.testAcc.length - 1] >= 0.99).length /
+    const ci = countInterval(counts);
+    const grokked = rs.filter((r) => grokStep(r.testAcc, r.loggedAt) !== null).length /
       Math.max(1, rs.length);
     return {
       value,
@@ -78,7 +80,7 @@ export function sweepPoints(
  * fewer than 3 trials or no variation.
  */
 export function trend(
-  points: SweepPoint[],
+  points: CountPoint[],
   transform = (v: number) => v,
 ): { r: number; p: number; n: number; unsettled: number } {
   const x = points.flatMap((pt) => pt.settled.map(() => transform(pt.value)));
@@ -98,11 +100,11 @@ export function unsettledNote(t: { n: number; unsettled: number }): string | und
 }
 
 /** A panel: mean #circles with its 95 % interval. */
-export function sweepPanel(
+export function countPanel(
   file: string,
   title: string,
   xLabel: string,
-  points: SweepPoint[],
+  points: CountPoint[],
   xLog = false,
 ): Panel {
   const x = points.map((p) => p.value);
@@ -122,7 +124,7 @@ export function sweepPanel(
 }
 
 /** CSV of a sweep. */
-export function sweepCsv(name: string, points: SweepPoint[]): string {
+export function countCsv(name: string, points: CountPoint[]): string {
   return csv(
     [
       name,

@@ -22,7 +22,10 @@ import {
   reported,
 } from "./claims.ts";
 import type { Figure } from "./figure.ts";
-import { circlesSettled, csv, fig2Run, logSteps, PAPER_STEPS } from "./runs.ts";
+import { fig2Run, PAPER_STEPS } from "./runs.ts";
+import { circlesSettled } from "./trial_views.ts";
+import { csv } from "./csv.ts";
+import { logSteps } from "./panel.ts";
 import type { TrialResult } from "../store/requests.ts";
 
 const PAPER_SURVIVORS = [2, 3, 8, 22, 23];

@@ -9,7 +9,8 @@ import { circlePlane, dft, projectOnto, survivingCircles } from "../analysis/fou
 import { pca } from "../analysis/pca.ts";
 import { fmt, holds, onlyAt, type Quote, reported } from "./claims.ts";
 import type { Figure } from "./figure.ts";
-import { fig2Run, modInverse } from "./runs.ts";
+import { fig2Run } from "./runs.ts";
+import { modInverse } from "../protocol/task.ts";
 
 const CAPTION = {
   top: {

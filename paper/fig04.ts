@@ -12,7 +12,8 @@ import { makeConfig } from "../protocol/config.ts";
 import { fmt, leans, leansEvery, onlyAt, type Quote } from "./claims.ts";
 import { rankSum } from "../analysis/rank_sum.ts";
 import type { Figure } from "./figure.ts";
-import { converged, csv } from "./runs.ts";
+import { converged } from "./trial_views.ts";
+import { csv } from "./csv.ts";
 
 const SAY = {
   sharp: {

@@ -35,8 +35,9 @@ import {
   sometimes,
 } from "./claims.ts";
 import type { Figure } from "./figure.ts";
-import { circlesSettled, converged, csv } from "./runs.ts";
-import { QUICK_SWEEP_STEPS } from "./runs.ts";
+import { circlesSettled, converged } from "./trial_views.ts";
+import { csv } from "./csv.ts";
+import { QUICK_SURVIVAL_STEPS } from "./runs.ts";
 import type { TrialResult } from "../store/requests.ts";
 
 const P = 59, D = 128, HALF = 29;
@@ -105,10 +106,10 @@ export const fig06l: Figure<LParams> = {
     "10 init embeddings (init seeds 0..9) × 50 trials (MLP, split from seeds 0..49), fix-embedding, d=128; survival rate of each k vs its initial signal",
   claim:
     "survival rate of k rises with its initial signal: Pearson r = 0.85, p < 1e-3 over 290 points",
-  sweep: true,
+  survivalFigure: true,
   params: {
     paper: { scale: "paper", embeddings: 10, trials: 50, steps: 30000 },
-    quick: { scale: "quick", embeddings: 3, trials: 8, steps: QUICK_SWEEP_STEPS },
+    quick: { scale: "quick", embeddings: 3, trials: 8, steps: QUICK_SURVIVAL_STEPS },
     tiny: { scale: "tiny", embeddings: 1, trials: 2, steps: 40 },
   },
   requests: ({ embeddings, trials, steps }) =>
@@ -255,7 +256,7 @@ export const fig06m: Figure<MParams> = {
   spec:
     "F_25 and F_34 of 8 init embeddings (init seeds 0..7) scaled by linspace(0.85, 1.15, 50) (FFT → scale → IFFT, real part); 50 trials each (MLP, split from seeds); survival of k = 25 vs its deviation from the mean initial signal",
   claim: "survival rate of k = 25 → ~1 far above the mean initial signal, → ~0 far below",
-  sweep: true,
+  survivalFigure: true,
   params: {
     paper: {
       scale: "paper",
@@ -269,7 +270,7 @@ export const fig06m: Figure<MParams> = {
       embeddings: 1,
       factors: [0.85, 0.925, 1, 1.075, 1.15],
       trials: 6,
-      steps: QUICK_SWEEP_STEPS,
+      steps: QUICK_SURVIVAL_STEPS,
     },
     tiny: { scale: "tiny", embeddings: 1, factors: [0.85, 1.15], trials: 1, steps: 40 },
   },
@@ -402,7 +403,7 @@ export const fig06r: Figure<RParams> = {
     "constructed embeddings (random unit directions from the seed, F_k real; signal 80 for k=1, 80·r for k=2, 1e-6 for the rest, DC 0); r = exp(linspace(-4, 0, 16)); 100 seeds; MLP and split fixed from seed 0",
   claim:
     "the largest always survives; the second's survival rises with r; near-zero frequencies are sometimes revived",
-  sweep: true,
+  survivalFigure: true,
   params: {
     paper: {
       scale: "paper",
@@ -414,7 +415,7 @@ export const fig06r: Figure<RParams> = {
       scale: "quick",
       ratios: [-4, -2.4, -1.6, -0.8, -0.4, 0].map(Math.exp),
       seeds: 4,
-      steps: QUICK_SWEEP_STEPS,
+      steps: QUICK_SURVIVAL_STEPS,
     },
     tiny: { scale: "tiny", ratios: [Math.exp(-4), 1], seeds: 1, steps: 40 },
   },

@@ -25,7 +25,9 @@ import {
   reported,
 } from "./claims.ts";
 import type { Figure } from "./figure.ts";
-import { circlesSettled, csv, logSteps } from "./runs.ts";
+import { circlesSettled } from "./trial_views.ts";
+import { csv } from "./csv.ts";
+import { logSteps } from "./panel.ts";
 import type { TrialResult } from "../store/requests.ts";
 
 interface Params {

@@ -7,7 +7,9 @@
  */
 import { ALMOST, cutShort, fmt, holds, onlyAt, type Quote } from "./claims.ts";
 import type { Figure } from "./figure.ts";
-import { csv, fig2Run, logSteps, PAPER_STEPS } from "./runs.ts";
+import { fig2Run, PAPER_STEPS } from "./runs.ts";
+import { csv } from "./csv.ts";
+import { logSteps } from "./panel.ts";
 
 const SAY: Quote = {
   section: "App. D",

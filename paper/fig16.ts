@@ -8,7 +8,8 @@ import { fmt, onlyAt, reported } from "./claims.ts";
 import { SEC42 } from "./fig09.ts";
 import type { Figure } from "./figure.ts";
 import { odeAnalysis } from "../analysis/ode.ts";
-import { csv, odeRun } from "./runs.ts";
+import { odeRun } from "./runs.ts";
+import { csv } from "./csv.ts";
 
 export const fig16: Figure<{ scale: "paper" | "quick" | "tiny" }> = {
   id: "fig16",

@@ -4,8 +4,8 @@
  * @module
  */
 import type { Figure } from "./figure.ts";
-import { decided } from "./decided.ts";
-import { verdictEffect } from "./verdict_effect.ts";
+import { earlyStopStudy } from "./early_stop_study.ts";
+import { earlyStopEffect } from "./early_stop_effect.ts";
 import { fig02 } from "./fig02.ts";
 import { fig03 } from "./fig03.ts";
 import { fig04 } from "./fig04.ts";
@@ -41,8 +41,8 @@ export const FIGURES: Figure<any>[] = [
   fig14,
   fig15,
   fig16,
-  decided,
-  verdictEffect,
+  earlyStopStudy,
+  earlyStopEffect,
 ];
 
 /** The figure with this id ("fig2", "fig02" and "2" all name Figure 2). */

@@ -9,8 +9,8 @@
 import { join } from "node:path";
 import type { TrialConfig } from "../protocol/config.ts";
 import { type GridAxis, gridAxis } from "../protocol/grid_spec.ts";
-import { type GridRow, type GridSummary, rowLevels } from "../experiments/grid_sweep.ts";
-import { csv } from "../paper/runs.ts";
+import { rowLevels, type SweepRow, type SweepSummary } from "../experiments/grid_sweep.ts";
+import { csv } from "../paper/csv.ts";
 import type { Panel, Series } from "../paper/panel.ts";
 import { color, renderPanel } from "./plot.ts";
 import { writeAtomic } from "../store/disk.ts";
@@ -23,12 +23,12 @@ const step = (v: number | null) => (v === null ? "never" : String(v));
 /** A file-name-safe form of an axis name. */
 const slug = (name: string) => name.replace(/[^\w.-]+/g, "-");
 
-function axesOf(s: GridSummary): GridAxis[] {
+function axesOf(s: SweepSummary): GridAxis[] {
   return s.axes.map((a) => gridAxis(a.name, a.levels));
 }
 
 /** The label of a row's cell: its levels on every axis. */
-export function cellLabel(s: GridSummary, row: GridRow): string {
+export function cellLabel(s: SweepSummary, row: SweepRow): string {
   const levels = rowLevels(axesOf(s), row);
   return s.axes.map((a, i) => `${a.name}=${levels[i]}`).join(", ") || "all";
 }
@@ -36,7 +36,7 @@ export function cellLabel(s: GridSummary, row: GridRow): string {
 /** Numeric positions of an axis's levels (log-scaled when wide and positive) and the range that
  * shows them all, or categories. */
 function axisPositions(
-  axis: GridSummary["axes"][0],
+  axis: SweepSummary["axes"][0],
 ): { x: number[]; cats?: string[]; log: boolean; min?: number; max?: number } {
   const nums = axis.levels.map(Number);
   if (axis.keys.length > 1 || nums.some((v) => !Number.isFinite(v))) {
@@ -54,14 +54,14 @@ function axisPositions(
  * per combination of the other axes, 95 % interval bars); a heatmap of each when exactly two axes
  * are swept; the per-frequency survival rate of each cell.
  */
-export function gridPanels(s: GridSummary): Panel[] {
+export function sweepPanels(s: SweepSummary): Panel[] {
   const axes = axesOf(s);
   const levelsOf = s.rows.map((r) => rowLevels(axes, r));
   const panels: Panel[] = [];
   const grokLabel = `grokking step (first logged step with test acc ≥ ${s.grokAccuracy})`;
   s.axes.forEach((axis, a) => {
     const { x, cats, log, min, max } = axisPositions(axis);
-    const groups = new Map<string, GridRow[]>();
+    const groups = new Map<string, SweepRow[]>();
     s.rows.forEach((row, r) => {
       const rest = s.axes.map((o, i) => (i === a ? "" : `${o.name}=${levelsOf[r][i]}`))
         .filter(Boolean).join(", ") || "all";
@@ -69,7 +69,7 @@ export function gridPanels(s: GridSummary): Panel[] {
     });
     const G = groups.size;
     // value, low, high; a null high is +∞ (an open interval), other nulls are not drawn
-    const series = (pick: (row: GridRow) => [number | null, number | null, number | null]) =>
+    const series = (pick: (row: SweepRow) => [number | null, number | null, number | null]) =>
       [...groups.entries()].map(([label, rows], g): Series => {
         const pos = rows.map((row) => x[axis.levels.indexOf(rowLevels(axes, row)[a])]);
         // categories: spread the groups a little so their bars do not overlap
@@ -116,8 +116,8 @@ export function gridPanels(s: GridSummary): Panel[] {
     const heat = (
       file: string,
       title: string,
-      value: (row: GridRow) => number | null,
-      label: (row: GridRow) => string,
+      value: (row: SweepRow) => number | null,
+      label: (row: SweepRow) => string,
     ): Panel => ({
       kind: "heatmap",
       file,
@@ -180,7 +180,7 @@ export function gridPanels(s: GridSummary): Panel[] {
 
 /** `summary.csv`: a row per cell (swept options, then the statistics, then the survival rate
  * of each frequency). */
-export function gridCsv(s: GridSummary): string {
+export function sweepCsv(s: SweepSummary): string {
   const keys = s.axes.flatMap((a) => a.keys);
   const kMax = Math.max(...s.rows.map((r) => r.stats.survival.length - 1));
   const header = [
@@ -236,10 +236,10 @@ export function gridCsv(s: GridSummary): string {
  *
  * @example
  * ```ts ignore
- * console.log(gridTable(summary));
+ * console.log(sweepTable(summary));
  * ```
  */
-export function gridTable(s: GridSummary): string {
+export function sweepTable(s: SweepSummary): string {
   const head = [
     "cell",
     "trials",
@@ -285,8 +285,8 @@ const esc = (t: string) =>
   t.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
 
 /** The sweep's one-page report. */
-export function gridHtml(
-  s: GridSummary,
+export function sweepHtml(
+  s: SweepSummary,
   panels: string[],
   meta: { commit: string; base: Partial<TrialConfig> },
 ): string {
@@ -312,7 +312,7 @@ diverge, 95 % Student t interval. Grokking step: the first logged step whose tes
 parameters before that step's update) reaches ${s.grokAccuracy}; median over the trials, runs that
 never reached it counted as later than all ("never"), with the sign-test interval of the median.
 Survival: share of trials in which each frequency survives, 95 % Clopper–Pearson interval.</p>
-<pre>${esc(gridTable(s))}</pre>
+<pre>${esc(sweepTable(s))}</pre>
 <div class="panels">${
     panels.map((p) => `<a href="${p}"><img src="${p}" alt="${esc(p)}"></a>`).join("")
   }</div>
@@ -325,21 +325,21 @@ Survival: share of trials in which each frequency survives, 95 % Clopper–Pears
  * Write a sweep's outputs into `dir`: summary.csv, summary.json, the PNG panels, index.html.
  * Returns the panel files.
  */
-export async function writeGridReport(
-  s: GridSummary,
+export async function writeSweepReport(
+  s: SweepSummary,
   dir: string,
   base: Partial<TrialConfig> = {},
 ): Promise<string[]> {
   await Deno.mkdir(dir, { recursive: true });
-  const panels = gridPanels(s);
+  const panels = sweepPanels(s);
   for (const p of panels) await writeAtomic(join(dir, p.file), renderPanel(p));
   const commit = await gitCommit();
-  await writeAtomic(join(dir, "summary.csv"), gridCsv(s));
+  await writeAtomic(join(dir, "summary.csv"), sweepCsv(s));
   await writeAtomic(
     join(dir, "summary.json"),
     JSON.stringify({ commit, base, ...s }, (_, v) => (Number.isNaN(v) ? null : v), 1) + "\n",
   );
   const files = panels.map((p) => p.file);
-  await writeAtomic(join(dir, "index.html"), gridHtml(s, files, { commit, base }));
+  await writeAtomic(join(dir, "index.html"), sweepHtml(s, files, { commit, base }));
   return files;
 }

@@ -7,10 +7,10 @@
  *
  * @module
  */
-import type { DecidedRule } from "../analysis/verdict.ts";
+import type { EarlyStopRule } from "../analysis/early_stop.ts";
 import { keyConfig, type TrialConfig } from "../protocol/config.ts";
 import { paramLayout } from "../protocol/layout.ts";
-import type { EmbeddingSpec } from "../protocol/embedding.ts";
+import type { EmbeddingRecipe } from "../protocol/embedding.ts";
 import type { TrialRecords } from "../train/trainer.ts";
 import { initBytes, runArrays, runDirBytes, summarize } from "./run_dir.ts";
 import { type ResultsStore, StoreError, trialKey } from "./store.ts";
@@ -24,19 +24,19 @@ export interface TrialRequest {
     paramsEvery?: number;
     embeddingsUntil?: number;
     gradSignals?: boolean;
-    /** Log every n-th update only (sweep trials: their final circles and the verdict's checks). */
+    /** Log every n-th update only (sweep trials: their final circles and the early stop's checks). */
     logEvery?: number;
     /** With logEvery: also log the first n updates. */
     logFirst?: number;
-    /** Stop when the circles are decided by this rule (analysis/verdict.ts): the rule itself is
+    /** Stop when the circles are decided by this rule (analysis/early_stop.ts): the rule itself is
      * part of the key, so a changed rule never serves trials stopped by another. */
-    untilDecided?: DecidedRule;
+    untilDecided?: EarlyStopRule;
     /** Store the log only — no final parameters, values as float32 (the trainers' precision):
      * a long study's trials, ~13× smaller (the store of a study is committed to git). */
     lean?: boolean;
   };
   /** Replace the seeds' initial embedding. */
-  embedding?: EmbeddingSpec;
+  embedding?: EmbeddingRecipe;
 }
 
 /** A stored trial's records, read back. */
@@ -58,12 +58,12 @@ export interface TrialResult {
   gradSignals?: Float64Array;
   embeddings?: Float64Array;
   paramSnapshots?: { steps: number[]; data: Float64Array };
-  /** Steps actually trained (fewer than config.steps when stopped by the early verdict or by
+  /** Steps actually trained (fewer than config.steps when stopped by the early stop or by
    * divergence). */
   stepsDone: number;
   /** The update at which the run diverged (non-finite loss or parameters), or null. */
   divergedAt: number | null;
-  /** The step at which the early verdict stopped the run, or null. */
+  /** The step at which the early stop stopped the run, or null. */
   decidedAt: number | null;
   /** The final embedding (p, d). */
   finalEmbedding(): Float64Array;

@@ -1,5 +1,5 @@
 import { equal } from "node:assert/strict";
-import { cellStats, circlesDifference, type TrialOutcome } from "./grid_summary.ts";
+import { cellStats, circlesDifference, type TrialOutcome } from "./circle_stats.ts";
 import { assertClose } from "../tests/helpers.ts";
 
 const t = (seed: number, circles: number[] | null, grokStep: number | null): TrialOutcome => ({

@@ -1,17 +1,18 @@
 /**
- * What the early verdict does to the figures (issue #13): every sweep figure computed twice from
+ * What the early stop does to the figures (issue #13): every sweep figure computed twice from
  * the same trials — from the full runs, and from each run cut where `--until-decided`'s rule
- * (analysis/verdict.ts) would have stopped it — with each claim's measurement side by side. A
+ * (analysis/early_stop.ts) would have stopped it — with each claim's measurement side by side. A
  * statistic that moves says the verdict is not a free shortcut for that figure.
  *
  * @module
  */
-import { DEFAULT_DECIDED } from "../analysis/verdict.ts";
+import { DEFAULT_EARLY_STOP } from "../analysis/early_stop.ts";
 import { survivingCircles } from "../analysis/fourier.ts";
 import { rateInterval } from "../analysis/stats.ts";
 import { type Claim, reported } from "./claims.ts";
 import { type Figure, type FigureOutput, figureRequests, type Scale } from "./figure.ts";
-import { csv, verdictView } from "./runs.ts";
+import { csv } from "./csv.ts";
+import { earlyStopView } from "./trial_views.ts";
 import { fig05 } from "./fig05.ts";
 import { fig06l, fig06m, fig06r } from "./fig06.ts";
 import { fig07 } from "./fig07.ts";
@@ -21,7 +22,7 @@ import { fig14 } from "./fig14.ts";
 import type { TrialRequest } from "../store/requests.ts";
 
 // deno-lint-ignore no-explicit-any
-const SWEEPS: Figure<any>[] = [fig05, fig06l, fig06m, fig06r, fig07, fig10, fig11, fig14];
+const SURVIVAL_FIGURES: Figure<any>[] = [fig05, fig06l, fig06m, fig06r, fig07, fig10, fig11, fig14];
 
 const STEPS = {
   section: "App. E",
@@ -36,7 +37,7 @@ interface Params {
 // deno-lint-ignore no-explicit-any
 const requestsOf = (f: Figure<any>, scale: Scale): TrialRequest[] => figureRequests(f, scale);
 
-export const verdictEffect: Figure<Params> = {
+export const earlyStopEffect: Figure<Params> = {
   id: "verdict",
   title: "Early verdict: each sweep figure from full runs and from early verdicts",
   spec:
@@ -45,7 +46,7 @@ export const verdictEffect: Figure<Params> = {
     "(issue #13) how each sweep figure's statistics move when early verdicts replace full runs",
   params: { paper: { scale: "paper" }, quick: { scale: "quick" }, tiny: { scale: "tiny" } },
   fullRunsOnly: true,
-  requests: ({ scale }) => SWEEPS.flatMap((f) => requestsOf(f, scale)),
+  requests: ({ scale }) => SURVIVAL_FIGURES.flatMap((f) => requestsOf(f, scale)),
   async compute({ scale }, results) {
     const rows: (string | number)[][] = [];
     const agreement: {
@@ -59,11 +60,11 @@ export const verdictEffect: Figure<Params> = {
     const claims: Claim[] = [];
     const notes: string[] = [];
     let at = 0;
-    for (const f of SWEEPS) {
+    for (const f of SURVIVAL_FIGURES) {
       const n = requestsOf(f, scale).length;
       const mine = results.slice(at, at + n);
       at += n;
-      const early = mine.map((r) => verdictView(r, DEFAULT_DECIDED));
+      const early = mine.map((r) => earlyStopView(r, DEFAULT_EARLY_STOP));
       const stopped = early.filter((r) => r.decidedAt !== null);
       const full: FigureOutput = await f.compute(f.params[scale], mine, scale);
       const cut: FigureOutput = await f.compute(f.params[scale], early, scale);
@@ -106,7 +107,7 @@ export const verdictEffect: Figure<Params> = {
       });
     }
     return {
-      data: { rule: DEFAULT_DECIDED, rows, agreement },
+      data: { rule: DEFAULT_EARLY_STOP, rows, agreement },
       csv: {
         "statistics.csv": csv(
           ["figure", "claim", "full", "early verdict", "full verdict", "early verdict verdict"],

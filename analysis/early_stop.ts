@@ -1,5 +1,5 @@
 /**
- * The early verdict (`--until-decided`): when are a run's surviving circles decided? A pure
+ * The early stop (`--until-decided`): when are a run's surviving circles decided? A pure
  * function of the signal trajectory, so a training loop can stop on it and a study can replay it
  * on full 30 000-step runs to measure how often it agrees with their final circles.
  *
@@ -15,8 +15,8 @@
  */
 import { survivingCircles } from "./fourier.ts";
 
-/** Parameters of the early verdict. */
-export interface DecidedRule {
+/** Parameters of the early stop. */
+export interface EarlyStopRule {
   every: number;
   minSteps: number;
   window: number;
@@ -28,13 +28,13 @@ export interface DecidedRule {
 }
 
 /**
- * The defaults, chosen by the early-verdict study (`reproduce decided --scale paper`) on its 20
+ * The defaults, chosen by the early-stop study (`reproduce decided --scale paper`) on its 20
  * tuning runs among {@linkcode candidateRules} and validated on 40 runs it never saw: checks every
  * 100 steps from step 1 000, circles unchanged over 3 000 steps, weakest survivor ≥ 2× the
  * strongest other frequency. (Until that study: from step 2 000, over 2 000 steps, ≥ 4×; it
  * stopped one tuning run before a late death.)
  */
-export const DEFAULT_DECIDED: DecidedRule = {
+export const DEFAULT_EARLY_STOP: EarlyStopRule = {
   every: 100,
   minSteps: 1000,
   window: 3000,
@@ -44,7 +44,7 @@ export const DEFAULT_DECIDED: DecidedRule = {
 };
 
 /** What the verdict reads of one step's signals. */
-export interface Verdict {
+export interface CircleReading {
   /** Surviving circles (SPEC.md's code rule), ascending. */
   circles: number[];
   key: string;
@@ -59,12 +59,12 @@ export interface Verdict {
  *
  * @example
  * ```ts
- * import { verdictAt } from "./verdict.ts";
- * const v = verdictAt([0, 5, 80, 4, 4, 80, 5]);
+ * import { readCircles } from "./early_stop.ts";
+ * const v = readCircles([0, 5, 80, 4, 4, 80, 5]);
  * console.log(v.key, v.ratio, v.margin.toFixed(2)); // 2 16 1.58
  * ```
  */
-export function verdictAt(signals: ArrayLike<number>): Verdict {
+export function readCircles(signals: ArrayLike<number>): CircleReading {
   const circles = survivingCircles(signals).sort((a, b) => a - b);
   const p = signals.length, half = Math.floor((p - 1) / 2);
   let sum = 0;
@@ -91,21 +91,21 @@ export function verdictAt(signals: ArrayLike<number>): Verdict {
  *
  * @example
  * ```ts
- * import { DecidedTracker } from "./verdict.ts";
- * const t = new DecidedTracker(5, { every: 1, minSteps: 2, window: 2, separation: 4 });
+ * import { EarlyStopTracker } from "./early_stop.ts";
+ * const t = new EarlyStopTracker(5, { every: 1, minSteps: 2, window: 2, separation: 4 });
  * const s = [0, 1, 80, 80, 1];
  * console.log([1, 2, 3, 4].map((step) => t.observe(step, s))); // [false, false, false, true]
  * ```
  */
-export class DecidedTracker {
-  readonly #rule: DecidedRule;
+export class EarlyStopTracker {
+  readonly #rule: EarlyStopRule;
   readonly #history: { step: number; key: string; signals?: Float64Array }[] = [];
-  constructor(readonly p: number, rule: Partial<DecidedRule> = {}) {
-    this.#rule = { ...DEFAULT_DECIDED, ...rule };
+  constructor(readonly p: number, rule: Partial<EarlyStopRule> = {}) {
+    this.#rule = { ...DEFAULT_EARLY_STOP, ...rule };
   }
 
   /** The rule in force (defaults filled in). */
-  get rule(): DecidedRule {
+  get rule(): EarlyStopRule {
     return { ...this.#rule };
   }
 
@@ -113,7 +113,7 @@ export class DecidedTracker {
   observe(step: number, signals: ArrayLike<number>): boolean {
     const r = this.#rule;
     if (step % r.every !== 0) return false;
-    const v = verdictAt(signals);
+    const v = readCircles(signals);
     this.#history.push({
       step,
       key: v.key,
@@ -147,19 +147,19 @@ function holdsTrend(before: ArrayLike<number>, now: ArrayLike<number>, circles: 
  *
  * @example
  * ```ts
- * import { decidedStep } from "./verdict.ts";
+ * import { earlyStopStep } from "./early_stop.ts";
  * const row = [0, 1, 80, 80, 1];
  * const signals = Array.from({ length: 6 }, () => row).flat(); // init + updates 1..5
- * console.log(decidedStep(signals, 5, { every: 1, minSteps: 2, window: 2, separation: 4 })); // 3
+ * console.log(earlyStopStep(signals, 5, { every: 1, minSteps: 2, window: 2, separation: 4 })); // 3
  * ```
  */
-export function decidedStep(
+export function earlyStopStep(
   signals: ArrayLike<number>,
   p: number,
-  rule: Partial<DecidedRule> = {},
+  rule: Partial<EarlyStopRule> = {},
   loggedAt?: ArrayLike<number>,
 ): number | null {
-  const t = new DecidedTracker(p, rule);
+  const t = new EarlyStopTracker(p, rule);
   const rows = signals.length / p - 1;
   for (let i = 1; i <= rows; i++) {
     const step = loggedAt ? loggedAt[i - 1] : i;
@@ -177,7 +177,7 @@ export interface Trajectory {
 }
 
 /** What a rule says of one run. */
-export interface Outcome {
+export interface ReplayOutcome {
   /** Where the rule stopped (null: it never did; the run went to its end). */
   stop: number | null;
   /** The circles at the stop (at the end when it never stopped), as a key. */
@@ -191,7 +191,7 @@ export interface Outcome {
 
 /** The circle key of logged row i (0: init). */
 function keyAt(tr: Trajectory, row: number): string {
-  return verdictAt(Array.prototype.slice.call(tr.signals, row * tr.p, (row + 1) * tr.p)).key;
+  return readCircles(Array.prototype.slice.call(tr.signals, row * tr.p, (row + 1) * tr.p)).key;
 }
 
 /**
@@ -199,17 +199,17 @@ function keyAt(tr: Trajectory, row: number): string {
  *
  * @example
  * ```ts
- * import { replay } from "./verdict.ts";
+ * import { replay } from "./early_stop.ts";
  * const row = [0, 1, 80, 80, 1];
  * const tr = { p: 5, signals: Array.from({ length: 11 }, () => row).flat(), loggedAt: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] };
  * const o = replay(tr, { every: 1, minSteps: 2, window: 2, separation: 4 });
  * console.log(o.stop, o.agrees, o.cost); // 3 true 3
  * ```
  */
-export function replay(tr: Trajectory, rule: Partial<DecidedRule>): Outcome {
+export function replay(tr: Trajectory, rule: Partial<EarlyStopRule>): ReplayOutcome {
   const rows = tr.loggedAt.length;
   const last = rows ? tr.loggedAt[rows - 1] : 0;
-  const stop = decidedStep(tr.signals, tr.p, rule, tr.loggedAt);
+  const stop = earlyStopStep(tr.signals, tr.p, rule, tr.loggedAt);
   const final = keyAt(tr, rows);
   const stopRow = stop === null ? rows : Array.prototype.indexOf.call(tr.loggedAt, stop) + 1;
   const verdict = keyAt(tr, stopRow);
@@ -227,7 +227,7 @@ export type Disagreement = "late death" | "late revival" | "swap" | "flicker";
  *
  * @example
  * ```ts
- * import { classify } from "./verdict.ts";
+ * import { classify } from "./early_stop.ts";
  * const a = [0, 1, 80, 80, 1], b = [0, 80, 1, 1, 80];
  * const tr = { p: 5, signals: [a, a, a, b, b].flat(), loggedAt: [1, 2, 3, 4] };
  * console.log(classify(tr, 2)); // swap
@@ -260,8 +260,8 @@ export function finalSettled(tr: Trajectory, window: number): boolean {
 }
 
 /** The rules the study tries: windows, separations, margins, trend on or off, first checks. */
-export function candidateRules(every = 100): DecidedRule[] {
-  const out: DecidedRule[] = [];
+export function candidateRules(every = 100): EarlyStopRule[] {
+  const out: EarlyStopRule[] = [];
   for (const minSteps of [1000, 2000, 3000]) {
     for (const window of [1000, 2000, 3000]) {
       for (const separation of [2, 4, 8]) {
@@ -278,7 +278,7 @@ export function candidateRules(every = 100): DecidedRule[] {
 
 /** A rule's record on a set of runs. */
 export interface RuleScore {
-  rule: DecidedRule;
+  rule: EarlyStopRule;
   agree: number;
   runs: number;
   /** Mean steps trained under the rule (a run it never stops costs all its steps). */
@@ -288,7 +288,7 @@ export interface RuleScore {
 /**
  * Score `rule` on `runs`.
  */
-export function scoreRule(runs: Trajectory[], rule: DecidedRule): RuleScore {
+export function scoreRule(runs: Trajectory[], rule: EarlyStopRule): RuleScore {
   const outs = runs.map((r) => replay(r, rule));
   return {
     rule,
@@ -305,7 +305,7 @@ export function scoreRule(runs: Trajectory[], rule: DecidedRule): RuleScore {
  *
  * @example
  * ```ts
- * import { candidateRules, chooseRule } from "./verdict.ts";
+ * import { candidateRules, chooseRule } from "./early_stop.ts";
  * const row = [0, 1, 80, 80, 1];
  * const tr = { p: 5, signals: Array.from({ length: 301 }, () => row).flat(), loggedAt: Array.from({ length: 300 }, (_, i) => 100 * (i + 1)) };
  * const best = chooseRule([tr], candidateRules(), 6000);
@@ -314,7 +314,7 @@ export function scoreRule(runs: Trajectory[], rule: DecidedRule): RuleScore {
  */
 export function chooseRule(
   tune: Trajectory[],
-  candidates: DecidedRule[],
+  candidates: EarlyStopRule[],
   maxMeanCost: number,
 ): RuleScore {
   const scores = candidates.map((r) => scoreRule(tune, r));

@@ -1,12 +1,12 @@
 import { deepEqual, equal } from "node:assert/strict";
-import { decided, GOAL } from "./decided.ts";
-import { STUDY_SIZE, studyRuns } from "./verdict_study.ts";
+import { earlyStopStudy, GOAL } from "./early_stop_study.ts";
+import { STUDY_SIZE, studyRuns } from "./early_stop_runs.ts";
 import {
   candidateRules,
   chooseRule,
-  DEFAULT_DECIDED,
+  DEFAULT_EARLY_STOP,
   type Trajectory,
-} from "../analysis/verdict.ts";
+} from "../analysis/early_stop.ts";
 import { ResultsStore } from "../store/store.ts";
 import { loadResult, requestKey } from "../store/requests.ts";
 import { survivors, symmetric, syntheticTrial } from "../tests/synthetic.ts";
@@ -42,18 +42,18 @@ const run = (early: number[], late: number[], switchAt = steps + 1, diverged = f
 
 Deno.test("the study: agreement by step, settled finals, disagreements classified, a rule chosen on tuning runs and validated on the others", async () => {
   // runs in studyRuns' order: tune 0, validate 1000, tune 1, validate 1001
-  const settledEarly = await decided.compute(
+  const settledEarly = await earlyStopStudy.compute(
     params,
     [run([2, 5, 9], [2, 5, 9]), run([3, 4], [3, 4]), run([7], [7]), run([1, 8], [1, 8])],
     "paper",
   );
-  const lateDeath = await decided.compute(
+  const lateDeath = await earlyStopStudy.compute(
     params,
     // validation run 1000 loses circle 4 at step 3 500, after every candidate rule has stopped
     [run([2, 5, 9], [2, 5, 9]), run([3, 4], [3], 3500), run([7], [7]), run([1, 8], [1, 8])],
     "paper",
   );
-  const diverged = await decided.compute(
+  const diverged = await earlyStopStudy.compute(
     params,
     [run([2, 5, 9], [2, 5, 9]), run([3, 4], [3, 4]), run([7], [7], steps + 1, true), run([1], [1])],
     "paper",
@@ -119,9 +119,9 @@ Deno.test("--until-decided's rule is the one the study chose on its stored tunin
     equal(tune.length, STUDY_SIZE.tunePaper + STUDY_SIZE.tuneSpread);
     const chosen = chooseRule(tune, candidateRules(), GOAL.meanStop);
     deepEqual(
-      DEFAULT_DECIDED,
+      DEFAULT_EARLY_STOP,
       chosen.rule,
-      `chosen: ${JSON.stringify(chosen)}; default: ${JSON.stringify(DEFAULT_DECIDED)}`,
+      `chosen: ${JSON.stringify(chosen)}; default: ${JSON.stringify(DEFAULT_EARLY_STOP)}`,
     );
   } finally {
     store.close();

@@ -1,6 +1,6 @@
 /**
- * The runs of the early-verdict study (issue #13): 60 full 30 000-step runs, logged every 100th
- * update (the verdict's checks) — 20 at the paper's p = 59, d = 128, wd = 0.5 and 40 spread over
+ * The runs of the early-stop study (issue #13): 60 full 30 000-step runs, logged every 100th
+ * update (the early stop's checks) — 20 at the paper's p = 59, d = 128, wd = 0.5 and 40 spread over
  * p ∈ {31, 43, 97}, d ∈ {64, 128} and wd ∈ {0.3, 0.5, 1.0} — in two disjoint sets: a tuning set on
  * which a rule is chosen (10 + 10) and a validation set it never sees (10 + 30).
  *
@@ -9,7 +9,7 @@
 import { makeConfig, type TrialConfig } from "../protocol/config.ts";
 import type { TrialRequest } from "../store/requests.ts";
 
-/** The study's trial log: every 100th update (the verdict's check interval), stored lean (the
+/** The study's trial log: every 100th update (the early stop's check interval), stored lean (the
  * study's store is committed so that later sessions continue it). */
 export const STUDY_LOG = { logEvery: 100, lean: true } as const;
 
@@ -47,7 +47,7 @@ export const STUDY_SIZE: StudySize = {
  *
  * @example
  * ```ts
- * import { STUDY_SIZE, studyRuns } from "./verdict_study.ts";
+ * import { STUDY_SIZE, studyRuns } from "./early_stop_runs.ts";
  * const runs = studyRuns(STUDY_SIZE);
  * console.log(runs.length, runs.filter((r) => r.set === "validate").length); // 60 40
  * ```

@@ -1,14 +1,21 @@
 /**
- * The statistics of a grid sweep's cell, from what each of its trials ended with: the number of
+ * Statistics of circles over trials, once for the figures and the sweeps: the number of
  * surviving circles (mean, 95 % Student t interval), how often each frequency survived (rate,
- * Clopper–Pearson interval), the grokking step (median, sign-test interval; a run that never
- * reached the accuracy counts as +∞, i.e. later than any that did), the final losses; and the
- * difference in mean #circles between two cells (Welch interval). Pure: the trials come as plain
- * outcomes.
+ * Clopper–Pearson interval), the grokking step (the first logged step whose test accuracy reaches
+ * {@linkcode GROK_ACCURACY}; over trials its median and sign-test interval, a run that never
+ * reached it counting as +∞, i.e. later than any that did), the final losses; and the difference
+ * in mean #circles between two groups (Welch interval). Pure: the trials come as plain outcomes.
  *
  * @module
  */
-import { meanInterval, medianInterval, rateInterval, welchInterval } from "./stats.ts";
+import {
+  mean,
+  meanInterval,
+  median,
+  medianInterval,
+  rateInterval,
+  welchInterval,
+} from "./stats.ts";
 
 /** What one trial ended with. */
 export interface TrialOutcome {
@@ -53,21 +60,43 @@ export interface CellStats {
 /** The test accuracy a run must reach to count as grokked. */
 export const GROK_ACCURACY = 0.99;
 
-function meanCi(x: number[]): MeanCi {
-  if (x.length === 0) return { mean: NaN, low: NaN, high: NaN };
-  if (x.length === 1) return { mean: x[0], low: NaN, high: NaN };
-  const { mean, low, high } = meanInterval(x);
+/**
+ * A run's grokking step: the first logged step whose test accuracy (of the parameters before that
+ * step's update, as the authors log it) reaches {@linkcode GROK_ACCURACY}, or null when none did
+ * (the run has not grokked).
+ *
+ * @example
+ * ```ts
+ * import { grokStep } from "./circle_stats.ts";
+ * const at = grokStep([0.2, 0.7, 0.995, 0.999], [100, 200, 300, 400]);
+ * if (at !== 300 || grokStep([0.5], [100]) !== null) throw new Error(`grokked at ${at}`);
+ * ```
+ */
+export function grokStep(testAcc: ArrayLike<number>, loggedAt: ArrayLike<number>): number | null {
+  for (let i = 0; i < testAcc.length; i++) if (testAcc[i] >= GROK_ACCURACY) return loggedAt[i];
+  return null;
+}
+
+/**
+ * The mean of circle counts with its 95 % Student t interval; the bounds are NaN with fewer than
+ * two counts (one trial gives no interval), the mean too with none.
+ *
+ * @example
+ * ```ts
+ * import { countInterval } from "./circle_stats.ts";
+ * const c = countInterval([3, 3, 3]);
+ * if (c.mean !== 3 || c.low !== 3 || c.high !== 3) throw new Error(`${JSON.stringify(c)}`);
+ * if (!Number.isNaN(countInterval([4]).low)) throw new Error("one count has no interval");
+ * ```
+ */
+export function countInterval(counts: ArrayLike<number>): MeanCi {
+  if (counts.length === 0) return { mean: NaN, low: NaN, high: NaN };
+  if (counts.length === 1) return { mean: counts[0], low: NaN, high: NaN };
+  const { mean, low, high } = meanInterval(counts);
   return { mean, low, high };
 }
 
-function center(x: number[]): { mean: number; median: number } {
-  if (x.length === 0) return { mean: NaN, median: NaN };
-  const s = [...x].sort((a, b) => a - b), h = Math.floor(s.length / 2);
-  return {
-    mean: x.reduce((a, b) => a + b, 0) / x.length,
-    median: s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2,
-  };
-}
+const center = (x: number[]) => ({ mean: mean(x), median: median(x) });
 
 const finiteOrNull = (v: number) => (Number.isFinite(v) ? v : null);
 
@@ -76,7 +105,7 @@ const finiteOrNull = (v: number) => (Number.isFinite(v) ? v : null);
  *
  * @example
  * ```ts
- * import { cellStats } from "./grid_summary.ts";
+ * import { cellStats } from "./circle_stats.ts";
  * const t = (seed: number, circles: number[], grokStep: number | null) =>
  *   ({ seed, circles, grokStep, finalTrainLoss: 1e-3, finalTestLoss: 1e-2 });
  * const s = cellStats([t(0, [3, 8], 400), t(1, [3], 600), t(2, [3, 5, 8], null)], 17);
@@ -104,7 +133,7 @@ export function cellStats(outcomes: TrialOutcome[], p: number): CellStats {
   return {
     trials: outcomes.length,
     diverged: outcomes.length - ok.length,
-    circles: { ...meanCi(counts), counts },
+    circles: { ...countInterval(counts), counts },
     survival,
     grok: {
       grokked: steps.filter(Number.isFinite).length,
@@ -124,7 +153,7 @@ export function cellStats(outcomes: TrialOutcome[], p: number): CellStats {
  *
  * @example
  * ```ts
- * import { circlesDifference } from "./grid_summary.ts";
+ * import { circlesDifference } from "./circle_stats.ts";
  * const d = circlesDifference([3, 4, 4, 5], [2, 3, 2, 3]);
  * console.log(d.diff, d.low > 0); // 1.5 true
  * ```

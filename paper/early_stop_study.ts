@@ -1,7 +1,7 @@
 /**
- * The early-verdict study (issue #13): when are a run's surviving circles decided, and can a rule
+ * The early-stop study (issue #13): when are a run's surviving circles decided, and can a rule
  * stop a trial there and still give the circles it would have after 30 000 steps? Full
- * 30 000-step runs (paper/verdict_study.ts: 20 at the paper's p = 59, d = 128, wd = 0.5, 40
+ * 30 000-step runs (paper/early_stop_runs.ts: 20 at the paper's p = 59, d = 128, wd = 0.5, 40
  * spread over p, d and wd), logged every 100th update. On them:
  *
  * - how often the circles at an earlier step already equal those at the end (the quick scale's
@@ -22,21 +22,23 @@ import {
   candidateRules,
   chooseRule,
   classify,
-  type DecidedRule,
-  DEFAULT_DECIDED,
+  DEFAULT_EARLY_STOP,
   type Disagreement,
+  type EarlyStopRule,
   finalSettled,
+  readCircles,
   replay,
   scoreRule,
   type Trajectory,
-  verdictAt,
-} from "../analysis/verdict.ts";
+} from "../analysis/early_stop.ts";
 import { rateInterval } from "../analysis/stats.ts";
 import { fmt, onlyAt, type Quote, reported } from "./claims.ts";
 import type { Figure } from "./figure.ts";
 import type { Series } from "./panel.ts";
-import { converged, csv, QUICK_SWEEP_STEPS } from "./runs.ts";
-import { STUDY_SIZE, studyRuns, type StudySize } from "./verdict_study.ts";
+import { QUICK_SURVIVAL_STEPS } from "./runs.ts";
+import { converged } from "./trial_views.ts";
+import { csv } from "./csv.ts";
+import { STUDY_SIZE, studyRuns, type StudySize } from "./early_stop_runs.ts";
 import type { TrialResult } from "../store/requests.ts";
 
 const STEPS: Quote = {
@@ -64,16 +66,16 @@ const trajectory = (r: TrialResult): Trajectory => ({
   loggedAt: r.loggedAt,
 });
 
-const keyAt = (r: TrialResult, step: number) => verdictAt(r.signalsAt(step)).key;
+const keyAt = (r: TrialResult, step: number) => readCircles(r.signalsAt(step)).key;
 
-const ruleText = (r: DecidedRule) =>
+const ruleText = (r: EarlyStopRule) =>
   `from step ${r.minSteps}, every ${r.every}: circles unchanged over ${r.window} steps, ` +
   `weakest survivor ≥ ${r.separation}× the strongest other` +
   (r.margin > 1 ? `, both ${r.margin}× clear of the survivor threshold` : "") +
   (r.trend ? ", losers not growing and winners holding over the window" : "");
 
 /** The rule `--until-decided` had before this study (issue #13 measured it: 25/30 agreed). */
-export const EARLIER_DECIDED: DecidedRule = {
+export const EARLIER_RULE: EarlyStopRule = {
   every: 100,
   minSteps: 2000,
   window: 2000,
@@ -129,10 +131,10 @@ function signalPanel(r: TrialResult, stop: number | null, who: string, file: str
   };
 }
 
-const sameRule = (a: DecidedRule, b: DecidedRule) =>
-  (Object.keys(a) as (keyof DecidedRule)[]).every((k) => a[k] === b[k]);
+const sameRule = (a: EarlyStopRule, b: EarlyStopRule) =>
+  (Object.keys(a) as (keyof EarlyStopRule)[]).every((k) => a[k] === b[k]);
 
-export const decided: Figure<Params> = {
+export const earlyStopStudy: Figure<Params> = {
   id: "decided",
   title: "Early verdict: are the circles decided before 30 000 steps?",
   spec:
@@ -144,14 +146,14 @@ export const decided: Figure<Params> = {
       scale: "paper",
       size: STUDY_SIZE,
       steps: 30000,
-      checkpoints: [2000, 4000, QUICK_SWEEP_STEPS, 10000, 20000],
+      checkpoints: [2000, 4000, QUICK_SURVIVAL_STEPS, 10000, 20000],
       settle: 5000,
     },
     quick: {
       scale: "quick",
       size: { tunePaper: 1, tuneSpread: 1, validatePaper: 1, validateSpread: 1 },
       steps: 30000,
-      checkpoints: [2000, 4000, QUICK_SWEEP_STEPS, 10000, 20000],
+      checkpoints: [2000, 4000, QUICK_SURVIVAL_STEPS, 10000, 20000],
       settle: 5000,
     },
     tiny: {
@@ -185,10 +187,10 @@ export const decided: Figure<Params> = {
     const settled = runs.length - unsettled.length;
     // 3. the disagreements of --until-decided's rule and of the rule before the study, by kind
     const studied = [
-      { tag: "current" as const, rule: DEFAULT_DECIDED },
-      ...(sameRule(EARLIER_DECIDED, DEFAULT_DECIDED)
+      { tag: "current" as const, rule: DEFAULT_EARLY_STOP },
+      ...(sameRule(EARLIER_RULE, DEFAULT_EARLY_STOP)
         ? []
-        : [{ tag: "earlier" as const, rule: EARLIER_DECIDED }]),
+        : [{ tag: "earlier" as const, rule: EARLIER_RULE }]),
     ];
     const disagreeing = studied.flatMap(({ tag, rule }) =>
       runs.flatMap((r) => {
@@ -218,13 +220,13 @@ export const decided: Figure<Params> = {
     const candidates = candidateRules();
     const chosen = tune.length
       ? chooseRule(tune.map(trajectory), candidates, GOAL.meanStop)
-      : scoreRule([], DEFAULT_DECIDED);
+      : scoreRule([], DEFAULT_EARLY_STOP);
     const onValidation = scoreRule(validate.map(trajectory), chosen.rule);
-    const validationOf = (rule: DecidedRule) => {
+    const validationOf = (rule: EarlyStopRule) => {
       const v = scoreRule(validate.map(trajectory), rule);
       return { agree: v.agree, of: v.runs, meanStop: v.meanCost };
     };
-    const currentOnValidation = validationOf(DEFAULT_DECIDED);
+    const currentOnValidation = validationOf(DEFAULT_EARLY_STOP);
     const outcomes = validate.map((r) => replay(trajectory(r), chosen.rule));
     const stops = outcomes.map((o) => o.cost);
     const chosenMisses = validate.flatMap((r, i) => {
@@ -249,7 +251,7 @@ export const decided: Figure<Params> = {
         `signals_${x.tag}_p${x.r.config.p}_d${x.r.config.d}_wd${x.r.config.wd}_seed${x.r.config.seed}.png`,
       )
     );
-    const quick = agree.find((a) => a.step === QUICK_SWEEP_STEPS);
+    const quick = agree.find((a) => a.step === QUICK_SURVIVAL_STEPS);
     const enough = scale === "paper";
     const why = "needs the study's 60 runs of 30 000 steps (paper scale)";
     const x = agree.map((a) => a.step);
@@ -264,9 +266,9 @@ export const decided: Figure<Params> = {
       data: {
         checkpoints: agree,
         settled: { settled, of: runs.length, window: settle },
-        currentRule: DEFAULT_DECIDED,
-        earlierRule: EARLIER_DECIDED,
-        earlierOnValidation: validationOf(EARLIER_DECIDED),
+        currentRule: DEFAULT_EARLY_STOP,
+        earlierRule: EARLIER_RULE,
+        earlierOnValidation: validationOf(EARLIER_RULE),
         disagreements,
         kinds,
         chosen: { rule: chosen.rule, tune: { agree: chosen.agree, of: chosen.runs } },
@@ -337,7 +339,7 @@ export const decided: Figure<Params> = {
       ],
       claims: [
         reported({
-          name: `circles at step ${QUICK_SWEEP_STEPS} (quick sweeps) = at ${steps}: runs`,
+          name: `circles at step ${QUICK_SURVIVAL_STEPS} (quick sweeps) = at ${steps}: runs`,
           quote: STEPS,
           words: "trained for 3×10^4 steps",
           because:
@@ -372,9 +374,9 @@ export const decided: Figure<Params> = {
         `Chosen on the tuning runs (${chosen.agree}/${chosen.runs} agree, mean stop ${
           chosen.meanCost.toFixed(0)
         }): ${ruleText(chosen.rule)}. ${
-          sameRule(chosen.rule, DEFAULT_DECIDED)
+          sameRule(chosen.rule, DEFAULT_EARLY_STOP)
             ? "It is --until-decided's rule."
-            : `--until-decided's rule is ${ruleText(DEFAULT_DECIDED)}.`
+            : `--until-decided's rule is ${ruleText(DEFAULT_EARLY_STOP)}.`
         }`,
         `On the validation runs the chosen rule agrees in ${
           interval(onValidation.agree, onValidation.runs)

@@ -1,0 +1,101 @@
+/**
+ * How the figures read trials: the ones that did not diverge (a diverged trial is counted apart,
+ * never as 0 circles), whether a trial's circles at its last step are those of the end of
+ * training, and a trial as the early stop would have left it.
+ *
+ * @module
+ */
+import { type EarlyStopRule, earlyStopStep } from "../analysis/early_stop.ts";
+import type { TrialResult } from "../store/requests.ts";
+import { PAPER_STEPS } from "./runs.ts";
+
+/**
+ * The trials that did not diverge, and how many did. A diverged trial (non-finite loss or
+ * parameters) has no final circles: every figure that counts circles or survival counts it apart
+ * through this, never as 0 circles.
+ *
+ * @example
+ * ```ts
+ * import { converged } from "./trial_views.ts";
+ * const { runs, diverged } = converged([{ divergedAt: null }, { divergedAt: 812 }]);
+ * console.log(runs.length, diverged); // 1 1
+ * ```
+ */
+export function converged<T extends { divergedAt: number | null }>(
+  results: T[],
+): { runs: T[]; diverged: number } {
+  const runs = results.filter((r) => r.divergedAt === null);
+  return { runs, diverged: results.length - runs.length };
+}
+
+/**
+ * Whether a run's circles at its last step are those of the end of training: a run of the
+ * paper's length (`fullSteps`) has reached the end; a run cut short has its circles settled when
+ * the early stop (`../analysis/early_stop.ts`, its default rule, validated on 40 full runs it
+ * never saw: 40/40) has decided them at a logged step reached; otherwise they are not known.
+ *
+ * @example
+ * ```ts
+ * import { circlesSettled } from "./trial_views.ts";
+ * const r = { config: { p: 5, steps: 10 }, stepsDone: 10, signals: new Float64Array(55), loggedAt: Int32Array.from({ length: 10 }, (_, i) => i + 1) };
+ * if (circlesSettled(r, 10).settled !== true) throw new Error("a full-length run is settled");
+ * if (circlesSettled(r, 30000).settled !== false) throw new Error("flat signals decide nothing");
+ * ```
+ */
+export function circlesSettled(
+  r: Pick<TrialResult, "signals" | "loggedAt" | "stepsDone"> & {
+    config: { p: number; steps: number };
+  },
+  fullSteps = PAPER_STEPS,
+  rule: Partial<EarlyStopRule> = {},
+): { settled: boolean; why: string } {
+  if (r.stepsDone >= fullSteps) return { settled: true, why: `${r.stepsDone} steps: full length` };
+  const at = earlyStopStep(r.signals, r.config.p, rule, r.loggedAt);
+  return at !== null && at <= r.stepsDone
+    ? {
+      settled: true,
+      why:
+        `${r.stepsDone} of ${fullSteps} steps; circles decided by the early verdict at step ${at}`,
+    }
+    : {
+      settled: false,
+      why: `${r.stepsDone} of ${fullSteps} steps and the early verdict has not decided the circles`,
+    };
+}
+
+/**
+ * A trial as the early stop would have left it: its records cut at the step where `rule`
+ * stops it (replayed on its logged rows), so a figure computed from it shows what early stops
+ * give instead of full runs. A trial the rule never stops is returned as it is; so is a diverged
+ * one. The final parameters stay those of the full run (no sweep figure reads them).
+ *
+ * @example
+ * ```ts ignore
+ * const early = results.map((r) => earlyStopView(r, DEFAULT_EARLY_STOP));
+ * ```
+ */
+export function earlyStopView(r: TrialResult, rule: Partial<EarlyStopRule>): TrialResult {
+  if (r.divergedAt !== null) return r;
+  const stop = earlyStopStep(r.signals, r.config.p, rule, r.loggedAt);
+  if (stop === null || stop >= r.stepsDone) return r;
+  const rows = Array.prototype.findIndex.call(r.loggedAt, (u: number) => u === stop) + 1;
+  const p = r.config.p;
+  const signals = r.signals.slice(0, (rows + 1) * p);
+  return {
+    ...r,
+    loggedAt: r.loggedAt.slice(0, rows),
+    trainLoss: r.trainLoss.slice(0, rows),
+    testLoss: r.testLoss.slice(0, rows),
+    trainAcc: r.trainAcc.slice(0, rows),
+    testAcc: r.testAcc.slice(0, rows),
+    signals,
+    gradSignals: r.gradSignals?.slice(0, rows * p),
+    stepsDone: stop,
+    decidedAt: stop,
+    signalsAt: (step: number) => {
+      if (step > stop) throw new Error(`trial ${r.key}: step ${step} is after its verdict`);
+      return r.signalsAt(step);
+    },
+    finalSignals: () => signals.slice(rows * p),
+  };
+}
