@@ -96,20 +96,16 @@ export {
 } from "./analysis/fourier.ts";
 export { circularities, circularity } from "./analysis/circularity.ts";
 export { type Pca, pca } from "./analysis/pca.ts";
+export { closedForm, integrate, odeData, rollout } from "./analysis/linear_ode.ts";
 export {
-  closedForm,
-  expm,
-  integrate,
   lasso,
   type LassoOptions,
   type LinearFit,
-  linspace,
-  odeData,
   ols,
   predict,
   r2Score,
-  rollout,
-} from "./analysis/linear_ode.ts";
+} from "./analysis/regression.ts";
+export { expm, linspace } from "./analysis/linalg.ts";
 export {
   linearSvc,
   meanInterval,

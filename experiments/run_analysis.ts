@@ -15,7 +15,7 @@ import {
   survivorsAbove,
 } from "../analysis/fourier.ts";
 import { circularities } from "../analysis/circularity.ts";
-import { odeAnalysis } from "../analysis/ode.ts";
+import { odeAnalysis } from "../analysis/ode_fits.ts";
 
 /** What `analyze` reports. */
 export interface AnalysisReport {

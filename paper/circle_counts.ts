@@ -6,12 +6,12 @@
  */
 import { survivingCircles } from "../analysis/fourier.ts";
 import { pearson } from "../analysis/stats.ts";
-import { countInterval, GROK_ACCURACY, grokStep } from "../analysis/circle_stats.ts";
+import { countInterval, grokStep } from "../analysis/circle_stats.ts";
 import type { TrialConfig } from "../protocol/config.ts";
 import type { TrialRequest, TrialResult } from "../store/requests.ts";
 import type { Panel } from "./panel.ts";
 import { PAPER_STEPS } from "./runs.ts";
-import { circlesSettled, converged } from "./trial_views.ts";
+import { circlesSettled, converged, leftOutNote } from "./trial_views.ts";
 import { csv } from "./csv.ts";
 
 /** One value of the swept parameter and its trials' circle counts. */
@@ -24,7 +24,7 @@ export interface CountPoint {
   mean: number;
   low: number;
   high: number;
-  /** Fraction of trials that grokked (`grokStep`: test accuracy ≥ {@linkcode GROK_ACCURACY} at a
+  /** Fraction of trials that grokked (`grokStep`: test accuracy ≥ `GROK_ACCURACY` at a
    * logged step). */
   grokked: number;
   /** #circles of each trial whose circles are those of the end of training: a full-length trial,
@@ -94,9 +94,8 @@ export function trend(
 
 /** What the claims leave out of a sweep: trials cut short whose circles are not settled. */
 export function unsettledNote(t: { n: number; unsettled: number }): string | undefined {
-  return t.unsettled
-    ? `${t.unsettled} trial(s) cut short with circles the early verdict had not settled left out (${t.n} tested)`
-    : undefined;
+  const note = leftOutNote(t.unsettled);
+  return note && `${note} (${t.n} tested)`;
 }
 
 /** A panel: mean #circles with its 95 % interval. */

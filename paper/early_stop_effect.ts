@@ -14,7 +14,9 @@ import { type Figure, type FigureOutput, figureRequests, type Scale } from "./fi
 import { csv } from "./csv.ts";
 import { earlyStopView } from "./trial_views.ts";
 import { fig05 } from "./fig05.ts";
-import { fig06l, fig06m, fig06r } from "./fig06.ts";
+import { fig06l } from "./fig06l.ts";
+import { fig06m } from "./fig06m.ts";
+import { fig06r } from "./fig06r.ts";
 import { fig07 } from "./fig07.ts";
 import { fig10 } from "./fig10.ts";
 import { fig11 } from "./fig11.ts";

@@ -15,7 +15,7 @@ import { makeConfig } from "../protocol/config.ts";
 import { fmt, leans, matches, onlyAt, paperTolerance, type Quote } from "./claims.ts";
 import { signTest } from "../analysis/decide.ts";
 import type { Figure } from "./figure.ts";
-import { circlesSettled, converged } from "./trial_views.ts";
+import { circlesSettled, converged, leftOutNote } from "./trial_views.ts";
 import { csv } from "./csv.ts";
 
 const SAY = {
@@ -196,11 +196,7 @@ export const fig07: Figure<Params> = {
       notes: [
         `${trials} trials × 29 frequencies${
           diverged ? ` (${diverged} diverged trial(s) left out)` : ""
-        }${
-          unsettled
-            ? ` (${unsettled} trial(s) cut short with circles the early verdict had not settled left out)`
-            : ""
-        }.`,
+        }${unsettled ? ` (${leftOutNote(unsettled)})` : ""}.`,
       ],
     };
   },

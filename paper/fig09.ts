@@ -16,7 +16,7 @@
 import { makeConfig } from "../protocol/config.ts";
 import { ALMOST, atLeast, type Claim, fmt, holds, onlyAt, type Quote, reported } from "./claims.ts";
 import type { Figure } from "./figure.ts";
-import { coefRows, type OdeAnalysis, odeAnalysis } from "../analysis/ode.ts";
+import { coefRows, type OdeAnalysis, odeAnalysis } from "../analysis/ode_fits.ts";
 import { odeData } from "../analysis/linear_ode.ts";
 import { lotkaVolterra, type LotkaVolterraAnalysis } from "../analysis/lotka_volterra.ts";
 import { odeRun } from "./runs.ts";

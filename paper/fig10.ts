@@ -10,7 +10,7 @@
  */
 import { survivorsAbove } from "../analysis/fourier.ts";
 import { makeConfig } from "../protocol/config.ts";
-import { linspace } from "../analysis/linear_ode.ts";
+import { linspace } from "../analysis/linalg.ts";
 import { ALMOST, always, correlates, cutShort, onlyAt, type Quote } from "./claims.ts";
 import type { Figure } from "./figure.ts";
 import {

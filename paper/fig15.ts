@@ -6,7 +6,7 @@
  */
 import { onlyAt } from "./claims.ts";
 import type { Figure } from "./figure.ts";
-import { coefRows, odeAnalysis } from "../analysis/ode.ts";
+import { coefRows, odeAnalysis } from "../analysis/ode_fits.ts";
 import { odeRun } from "./runs.ts";
 import { lassoMatrixClaims, SEC42 } from "./fig09.ts";
 

@@ -7,7 +7,7 @@
 import { fmt, onlyAt, reported } from "./claims.ts";
 import { SEC42 } from "./fig09.ts";
 import type { Figure } from "./figure.ts";
-import { odeAnalysis } from "../analysis/ode.ts";
+import { odeAnalysis } from "../analysis/ode_fits.ts";
 import { odeRun } from "./runs.ts";
 import { csv } from "./csv.ts";
 

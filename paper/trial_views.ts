@@ -28,6 +28,11 @@ export function converged<T extends { divergedAt: number | null }>(
   return { runs, diverged: results.length - runs.length };
 }
 
+/** What {@linkcode circlesSettled} reads of a trial. */
+export type SettledInput = Pick<TrialResult, "signals" | "loggedAt" | "stepsDone"> & {
+  config: { p: number; steps: number };
+};
+
 /**
  * Whether a run's circles at its last step are those of the end of training: a run of the
  * paper's length (`fullSteps`) has reached the end; a run cut short has its circles settled when
@@ -43,9 +48,7 @@ export function converged<T extends { divergedAt: number | null }>(
  * ```
  */
 export function circlesSettled(
-  r: Pick<TrialResult, "signals" | "loggedAt" | "stepsDone"> & {
-    config: { p: number; steps: number };
-  },
+  r: SettledInput,
   fullSteps = PAPER_STEPS,
   rule: Partial<EarlyStopRule> = {},
 ): { settled: boolean; why: string } {
@@ -98,4 +101,29 @@ export function earlyStopView(r: TrialResult, rule: Partial<EarlyStopRule>): Tri
     },
     finalSignals: () => signals.slice(rows * p),
   };
+}
+
+/**
+ * The trials whose circles are those of the end of training: not diverged, and of full length or
+ * with circles the early stop has settled (`circlesSettled`); and how many were left out as
+ * unsettled.
+ *
+ * @example
+ * ```ts ignore
+ * const { runs, unsettled } = settledRuns(results);
+ * ```
+ */
+export function settledRuns<T extends SettledInput & { divergedAt: number | null }>(
+  rs: T[],
+): { runs: T[]; unsettled: number } {
+  const { runs } = converged(rs);
+  const kept = runs.filter((r) => circlesSettled(r).settled);
+  return { runs: kept, unsettled: runs.length - kept.length };
+}
+
+/** The note on trials left out of a test because their circles were not settled, if any. */
+export function leftOutNote(unsettled: number): string | undefined {
+  return unsettled
+    ? `${unsettled} trial(s) cut short with circles the early verdict had not settled left out`
+    : undefined;
 }

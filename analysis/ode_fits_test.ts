@@ -1,5 +1,5 @@
 import { equal } from "node:assert/strict";
-import { odeAnalysis } from "./ode.ts";
+import { odeAnalysis } from "./ode_fits.ts";
 import { assertClose, fixture } from "../tests/helpers.ts";
 
 const F = (a: string) => fixture("analysis_p59_d128_seed1", a);

@@ -9,17 +9,9 @@
  *
  * @module
  */
-import {
-  closedForm,
-  lasso,
-  type LinearFit,
-  matrixRank,
-  odeData,
-  ols,
-  predict,
-  r2Score,
-  rollout,
-} from "./linear_ode.ts";
+import { closedForm, odeData, rollout } from "./linear_ode.ts";
+import { lasso, type LinearFit, ols, predict, r2Score } from "./regression.ts";
+import { matrixRank } from "./linalg.ts";
 import { trainTestSplit } from "./stats.ts";
 
 /** Everything the ODE figures plot and assert. */
@@ -76,7 +68,7 @@ function olsOrNull(x: Float64Array, y: Float64Array, n: number, m: number): Line
  *
  * @example
  * ```ts
- * import { odeAnalysis } from "./ode.ts";
+ * import { odeAnalysis } from "./ode_fits.ts";
  * // three frequencies of p = 7 decaying as x_{t+1} = 0.9 x_t + 1: an exact linear ODE
  * const p = 7, signals = new Float64Array(60 * p);
  * for (let k = 1; k <= 3; k++) signals[k] = 10 * k;
@@ -150,7 +142,7 @@ export function odeAnalysis(
  *
  * @example
  * ```ts
- * import { coefRows } from "./ode.ts";
+ * import { coefRows } from "./ode_fits.ts";
  * const fit = { coef: Float64Array.from([1, 2, 3, 4]), intercept: new Float64Array(2), nIn: 2, nOut: 2 };
  * console.log(coefRows(fit)); // [ [ 1, 2 ], [ 3, 4 ] ]
  * ```
