@@ -64,6 +64,9 @@ export interface BackendCaps {
   maxBatch: number;
   /** Whether it records gradient signals (Fig. 13). */
   gradSignals: boolean;
+  /** The arithmetic of its parameters (absent: float32). A compact store keeps the float64
+   * records of a float32 backend's trials as float32 values, and a float64 one's whole. */
+  precision?: "f32" | "f64";
 }
 
 /** A registered backend: a name, what it can do, and its factory. */

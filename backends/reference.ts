@@ -248,7 +248,7 @@ export class ReferenceKernel implements TrainingKernel {
 export const referenceBackend: Backend = {
   name: "ref",
   summary: "float64 TypeScript, plain loops: the oracle (slow: seconds per step at p = 59)",
-  caps: { device: "cpu", maxBatch: 1, gradSignals: true },
+  caps: { device: "cpu", maxBatch: 1, gradSignals: true, precision: "f64" },
   probe: () => Promise.resolve(),
   create(specs, opts = {}) {
     const c = checkBatch(specs, "ref");

@@ -231,7 +231,7 @@ export async function trainMissing(
     onResult: (i, rec) => {
       if (rec.interrupted) return; // a trial cut short is not the trial its key names
       const [key, r] = entries[i];
-      storeRecords(opts.store, key, r, rec);
+      storeRecords(opts.store, key, r, rec, backend.caps.precision ?? "f32");
     },
   });
   return keys;
@@ -280,6 +280,7 @@ function storeRecords(
   key: string,
   req: TrialRequest,
   rec: TrialRecords,
+  precision: "f32" | "f64",
 ): void {
   const s = summarize(req.config, rec);
   const arrays = runArrays(rec);
@@ -295,7 +296,7 @@ function storeRecords(
     key,
     request: { config: req.config, records: req.records ?? {}, embedding: req.embedding },
     backend: rec.backend,
-    summary: { ...s, config: undefined },
+    summary: { ...s, config: undefined, precision },
   }, arrays);
 }
 
