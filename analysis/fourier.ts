@@ -148,7 +148,7 @@ export function spectrumNorms(S: Spectrum): Float64Array {
 }
 
 /**
- * The authors' surviving circles (SPEC.md, code's rule): threshold = 2·mean(s) over all p
+ * The authors' surviving circles (docs/SPEC.md, code's rule): threshold = 2·mean(s) over all p
  * signals; n = ⌊#(s_k > threshold)/2⌋; sort k by signal descending and take min(row[2i],
  * row[2i+1]) for i < n. Frequency 0 can appear.
  *

@@ -3,7 +3,7 @@
  * function of the signal trajectory, so a training loop can stop on it and a study can replay it
  * on full 30 000-step runs to measure how often it agrees with their final circles.
  *
- * Rule: at every `every`-th step from `minSteps` on, the circles by SPEC.md's rule must equal
+ * Rule: at every `every`-th step from `minSteps` on, the circles by docs/SPEC.md's rule must equal
  * those `window` steps earlier and at every check in between; the weakest survivor's signal must
  * be ≥ `separation` × the strongest non-survivor's among k = 1..⌊(p−1)/2⌋; with `margin` > 1 both
  * must stand clear of the survivor rule's own threshold (2 × the mean signal): the weakest
@@ -45,7 +45,7 @@ export const DEFAULT_DECIDED: DecidedRule = {
 
 /** What the verdict reads of one step's signals. */
 export interface Verdict {
-  /** Surviving circles (SPEC.md's code rule), ascending. */
+  /** Surviving circles (docs/SPEC.md's code rule), ascending. */
   circles: number[];
   key: string;
   /** Weakest survivor / strongest non-survivor among k = 1..⌊(p−1)/2⌋ (0 without survivors). */

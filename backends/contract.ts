@@ -69,7 +69,7 @@ export interface BackendCaps {
 /** A registered backend: a name, what it can do, and its factory. */
 export interface Backend {
   readonly name: string;
-  /** One line for `--help` and `deno task backends`. */
+  /** One line saying what the backend is. */
   readonly summary: string;
   readonly caps: BackendCaps;
   /** Resolve when the backend can run here; reject with a `BackendUnavailable` otherwise. */

@@ -1,5 +1,5 @@
 /**
- * Figure 8 — how many circles the model needs. SPEC.md: the Fig. 2 run, parameters every 100
+ * Figure 8 — how many circles the model needs. docs/SPEC.md: the Fig. 2 run, parameters every 100
  * steps; loss over all p² pairs with the embedding restricted (by FFT, DC kept) to {k}, {2, k},
  * {2, 22, k} for k = 1..29. Claim: one circle: high loss; two: still considerably high; three:
  * near zero.

@@ -1,6 +1,6 @@
 /**
- * What a figure module is: its SPEC.md row, its protocol at three scales — `paper` (exactly
- * SPEC.md's), `quick` (a 2-core laptop in ≤ 10 minutes) and `tiny` (seconds, for the tests) — the
+ * What a figure module is: its docs/SPEC.md row, its protocol at three scales — `paper` (exactly
+ * docs/SPEC.md's), `quick` (a 2-core laptop in ≤ 10 minutes) and `tiny` (seconds, for tests) — the
  * trials it needs, and the analysis that turns their records into data, panels and claims.
  *
  * @module
@@ -33,9 +33,9 @@ export interface Figure<P = unknown> {
   /** "fig2", "fig9", ... */
   id: string;
   title: string;
-  /** The protocol, as SPEC.md states it. */
+  /** The protocol, as docs/SPEC.md states it. */
   spec: string;
-  /** SPEC.md's claim to check. */
+  /** docs/SPEC.md's claim to check. */
   claim: string;
   params: Record<Scale, P>;
   /** A sweep figure: its trials need only their final circles, so `--until-decided` may stop

@@ -1,5 +1,5 @@
 /**
- * The figures of the paper, in order. Each module reads like its SPEC.md row.
+ * The figures of the paper, in order. Each module reads like its docs/SPEC.md row.
  *
  * @module
  */

@@ -9,7 +9,7 @@ import { makeConfig } from "../protocol/config.ts";
 import type { TrialRequest, TrialResult } from "../store/requests.ts";
 import type { Scale } from "./figure.ts";
 
-/** SPEC.md's Fig. 2 run: fix-MLP, MLP and split from init seed 0, embedding from seed 10. It
+/** docs/SPEC.md's Fig. 2 run: fix-MLP, MLP and split from init seed 0, embedding from seed 10. It
  * also serves Figs. 3, 8 (parameters every N steps) and 13 (gradient signals). */
 export function fig2Run(scale: Scale): TrialRequest {
   const steps = { paper: 30000, quick: 10000, tiny: 120 }[scale];
@@ -20,7 +20,7 @@ export function fig2Run(scale: Scale): TrialRequest {
   };
 }
 
-/** The paper's training length (SPEC.md: 30 000 steps; Fig. 12's ablations 30 001). */
+/** The paper's training length (docs/SPEC.md: 30 000 steps; Fig. 12's ablations 30 001). */
 export const PAPER_STEPS = 30000;
 
 /**

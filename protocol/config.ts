@@ -1,5 +1,5 @@
 /**
- * The configuration of one training trial, its defaults (SPEC.md's standard run) and its
+ * The configuration of one training trial, its defaults (docs/SPEC.md's standard run) and its
  * validation. Every bad value is rejected with a one-line {@linkcode ConfigError} that names the
  * value and what is allowed; the CLIs turn it into exit code 2.
  *
@@ -8,7 +8,7 @@
 import { type OptimizerName, OPTIMIZERS, SGD_MOMENTUM } from "./optimizer.ts";
 import { trainCount } from "./task.ts";
 
-/** How the initial parameters are drawn from the seeds (SPEC.md "seeds"). */
+/** How the initial parameters are drawn from the seeds (docs/SPEC.md "seeds"). */
 export type InitMode = "default" | "fix-embedding" | "fix-mlp";
 
 /** The modes, in the order the CLI lists them. */
@@ -44,7 +44,7 @@ export interface TrialConfig {
   trainFraction: number;
 }
 
-/** SPEC.md's standard run. */
+/** docs/SPEC.md's standard run. */
 export const DEFAULT_CONFIG: Readonly<TrialConfig> = Object.freeze({
   p: 59,
   d: 128,

@@ -5,7 +5,7 @@
  * kernel restates a constant.
  *
  * Three optimisers with PyTorch's semantics (`_single_tensor_*`, PyTorch 1.13), g = ∂L/∂θ:
- * - `adamw` (the paper's, SPEC.md: betas (0.9, 0.999), eps 1e-8, amsgrad off): θ ← θ·(1 − lr·wd),
+ * - `adamw` (docs/SPEC.md's: betas (0.9, 0.999), eps 1e-8, amsgrad off): θ ← θ·(1 − lr·wd),
  *   then the bias-corrected Adam step on g;
  * - `adam` (`torch.optim.Adam`): g ← g + wd·θ (an L2 term), then the same Adam step;
  * - `sgd` (`torch.optim.SGD`, dampening 0, no Nesterov): g ← g + wd·θ, b ← μ·b + g (b = g at the

@@ -56,7 +56,7 @@ export const EXPLORER_PARAMS: Readonly<Record<string, string>> = Object.freeze({
 const BACKEND_NAME = /^[a-z][a-z0-9-]*$/;
 
 /**
- * The explorer's defaults: SPEC.md's standard run with 3 000 steps (a page, not a sweep).
+ * The explorer's defaults: docs/SPEC.md's standard run with 3 000 steps (a page, not a sweep).
  *
  * @example
  * ```ts

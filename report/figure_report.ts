@@ -219,7 +219,7 @@ export function indexHtml(
 <p class="meta">scale <b>${r.scale}</b> · backend ${esc(r.backend)} · ${
     r.wallSeconds.toFixed(1)
   } s · ${r.trials} trials · commit ${esc(r.commit)}</p>
-<p><b>Protocol</b> (SPEC.md): ${esc(r.spec)}</p>
+<p><b>Protocol</b> (docs/SPEC.md): ${esc(r.spec)}</p>
 <p><b>Claim</b>: ${esc(r.claim)}</p>
 <table><tr><th>verdict</th><th>claim</th><th>measured</th><th>threshold (from the paper's words)</th><th>n</th><th>evidence: test and result</th><th>paper</th><th>note</th></tr>
 ${

@@ -22,7 +22,7 @@ export interface AnalysisReport {
   source: string;
   p: number;
   d: number;
-  /** Surviving circles of the final (or only) embedding, SPEC.md's code rule. */
+  /** Surviving circles of the final (or only) embedding, docs/SPEC.md's code rule. */
   circles: number[];
   /** Frequencies with final signal > 10 (Fig. 7's rule). */
   survivorsAbove10: number[];

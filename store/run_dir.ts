@@ -20,7 +20,7 @@ export interface RunSummary {
   version: string;
   backend: string;
   config: TrialConfig;
-  /** Surviving circles of the final embedding (SPEC.md's code rule); null for a diverged run,
+  /** Surviving circles of the final embedding (docs/SPEC.md's code rule); null for a diverged run,
    * which has no circles to count (never 0). */
   circles: number[] | null;
   /** The update at which the loss or the parameters became non-finite, or null. */

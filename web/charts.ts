@@ -353,7 +353,7 @@ export function drawPlane(
 
 /**
  * The current signal of each frequency k = 0..⌊p/2⌋ as a bar, survivors in their colours, the
- * survival threshold (2 × the mean signal, SPEC.md's rule) dashed. Returns a picker: the
+ * survival threshold (2 × the mean signal, docs/SPEC.md's rule) dashed. Returns a picker: the
  * frequency of the bar under the pointer, or null.
  *
  * @example
