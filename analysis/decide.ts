@@ -134,9 +134,10 @@ export function equivalence(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { nForEquivalence } from "./decide.ts";
  * // estimate 0.84, half-width 0.06, band 0.85 ± 0.05: room 0.04 → (0.06/0.04)² = 2.25 × n
- * console.log(nForEquivalence({ n: 100, estimate: 0.84, halfWidth: 0.06, target: 0.85, tolerance: 0.05 })); // 225
+ * assertEquals(nForEquivalence({ n: 100, estimate: 0.84, halfWidth: 0.06, target: 0.85, tolerance: 0.05 }), 225);
  * ```
  */
 export function nForEquivalence(
@@ -159,8 +160,9 @@ export function nForEquivalence(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { casesForAll } from "./decide.ts";
- * console.log(casesForAll()); // 59
+ * assertEquals(casesForAll(), 59);
  * ```
  */
 export function casesForAll(alpha = ALPHA, rate = EXCEPTION_RATE): number {
@@ -213,10 +215,11 @@ export function existential(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { rateBound } from "./decide.ts";
- * console.log(rateBound({ k: 2, n: 40, bound: 0.5, side: "below" })); // PASS
- * console.log(rateBound({ k: 30, n: 40, bound: 0.5, side: "below" })); // FAIL
- * console.log(rateBound({ k: 2, n: 5, bound: 0.5, side: "below" })); // INCONCLUSIVE
+ * assertEquals(rateBound({ k: 2, n: 40, bound: 0.5, side: "below" }), "PASS");
+ * assertEquals(rateBound({ k: 30, n: 40, bound: 0.5, side: "below" }), "FAIL");
+ * assertEquals(rateBound({ k: 2, n: 5, bound: 0.5, side: "below" }), "INCONCLUSIVE");
  * ```
  */
 export function rateBound(
@@ -247,8 +250,9 @@ export function rateBound(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { nForRate } from "./decide.ts";
- * console.log(nForRate({ k: 6, n: 6, bound: 0.99 })); // 368
+ * assertEquals(nForRate({ k: 6, n: 6, bound: 0.99 }), 368);
  * ```
  */
 export function nForRate(

@@ -52,9 +52,10 @@ export function twiddles(p: number): { cos: Float64Array; sin: Float64Array } {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { dftMatrix } from "./fourier.ts";
  * const { cos } = dftMatrix(4);
- * console.log(Array.from(cos.subarray(4, 8)).map(Math.round)); // [1, 0, -1, 0]
+ * assertEquals(Array.from(cos.subarray(4, 8)).map(Math.round), [1, 0, -1, 0]);
  * ```
  */
 export function dftMatrix(p: number): { cos: Float64Array; sin: Float64Array } {
@@ -75,9 +76,10 @@ export function dftMatrix(p: number): { cos: Float64Array; sin: Float64Array } {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { dft } from "./fourier.ts";
  * const S = dft(Float64Array.from([1, 0, 0]), 3, 1); // a delta: every F_k = 1
- * console.log(Array.from(S.re)); // [1, 1, 1]
+ * assertEquals(Array.from(S.re), [1, 1, 1]);
  * ```
  */
 export function dft(E: ArrayLike<number>, p: number, d: number): Spectrum {
@@ -102,9 +104,10 @@ export function dft(E: ArrayLike<number>, p: number, d: number): Spectrum {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { dft, idftReal } from "./fourier.ts";
  * const E = Float64Array.from([1, 2, 3, 4, 5, 6]);
- * console.log(Array.from(idftReal(dft(E, 3, 2))).map(Math.round)); // [1, 2, 3, 4, 5, 6]
+ * assertEquals(Array.from(idftReal(dft(E, 3, 2))).map(Math.round), [1, 2, 3, 4, 5, 6]);
  * ```
  */
 export function idftReal(S: Spectrum): Float64Array {
@@ -126,10 +129,11 @@ export function idftReal(S: Spectrum): Float64Array {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { fourierNorms } from "./fourier.ts";
  * // A single token with a unit vector has |F_k| = 1 for every k.
  * const E = new Float64Array(5 * 2); E[0] = 1;
- * console.log(Array.from(fourierNorms(E, 5, 2))); // [1, 1, 1, 1, 1]
+ * assertEquals(Array.from(fourierNorms(E, 5, 2)), [1, 1, 1, 1, 1]);
  * ```
  */
 export function fourierNorms(E: ArrayLike<number>, p: number, d: number): Float64Array {
@@ -154,8 +158,9 @@ export function spectrumNorms(S: Spectrum): Float64Array {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { survivingCircles } from "./fourier.ts";
- * console.log(survivingCircles(Float64Array.from([0, 1, 90, 1, 1, 90, 1]))); // [2]
+ * assertEquals(survivingCircles(Float64Array.from([0, 1, 90, 1, 1, 90, 1])), [2]);
  * ```
  */
 export function survivingCircles(signals: ArrayLike<number>): number[] {
@@ -175,8 +180,9 @@ export function survivingCircles(signals: ArrayLike<number>): number[] {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { survivorsAbove } from "./fourier.ts";
- * console.log(survivorsAbove([0, 50, 3, 3, 50])); // [1]
+ * assertEquals(survivorsAbove([0, 50, 3, 3, 50]), [1]);
  * ```
  */
 export function survivorsAbove(signals: ArrayLike<number>, threshold = 10): number[] {
@@ -239,10 +245,11 @@ function checkFrequency(k: number, p: number): void {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { keepFrequencies, fourierNorms } from "./fourier.ts";
  * const E = Float64Array.from({ length: 7 * 3 }, (_, i) => Math.sin(i * i));
  * const s = fourierNorms(keepFrequencies(E, 7, 3, [2], { keepDC: false }), 7, 3);
- * console.log(s.map((v) => (v > 1e-9 ? 1 : 0)).join("")); // 0010010
+ * assertEquals(s.map((v) => (v > 1e-9 ? 1 : 0)).join(""), "0010010");
  * ```
  */
 export function keepFrequencies(
@@ -274,10 +281,11 @@ export function keepFrequencies(
  *
  * @example
  * ```ts
+ * import { assertAlmostEquals } from "../tests/assert.ts";
  * import { scaleFrequencies, fourierNorms } from "./fourier.ts";
  * const E = Float64Array.from({ length: 5 * 2 }, (_, i) => Math.cos(3 * i));
  * const before = fourierNorms(E, 5, 2)[1];
- * console.log((fourierNorms(scaleFrequencies(E, 5, 2, [1], 2), 5, 2)[1] / before).toFixed(6)); // 2.000000
+ * assertAlmostEquals(fourierNorms(scaleFrequencies(E, 5, 2, [1], 2), 5, 2)[1] / before, 2, 5e-7);
  * ```
  */
 export function scaleFrequencies(

@@ -164,9 +164,10 @@ export function lasso(
  *
  * @example
  * ```ts
+ * import { assertAlmostEquals } from "../tests/assert.ts";
  * import { ols } from "./linear_ode.ts";
  * const fit = ols(Float64Array.from([0, 1, 2, 3]), Float64Array.from([1, 3, 5, 7]), 4, 1, 1);
- * console.log(fit.coef[0].toFixed(9)); // 2.000000000
+ * assertAlmostEquals(fit.coef[0], 2, 5e-10);
  * ```
  */
 export function ols(
@@ -221,8 +222,9 @@ export function predict(fit: LinearFit, X: ArrayLike<number>, n: number): Float6
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { r2Score } from "./linear_ode.ts";
- * console.log(r2Score([1, 2, 3], [1, 2, 3], 3, 1)); // 1
+ * assertEquals(r2Score([1, 2, 3], [1, 2, 3], 3, 1), 1);
  * ```
  */
 export function r2Score(
@@ -276,9 +278,10 @@ export function odeData(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { rollout } from "./linear_ode.ts";
  * const fit = { coef: Float64Array.from([-0.5]), intercept: Float64Array.from([1]), nIn: 1, nOut: 1 };
- * console.log(Array.from(rollout(fit, [0], 3))); // [0, 1, 1.5]
+ * assertEquals(Array.from(rollout(fit, [0], 3)), [0, 1, 1.5]);
  * ```
  */
 export function rollout(fit: LinearFit, x0: ArrayLike<number>, n: number): Float64Array {
@@ -343,8 +346,9 @@ const THETA13 = 5.371920351148152;
  *
  * @example
  * ```ts
+ * import { assertAlmostEquals } from "../tests/assert.ts";
  * import { expm } from "./linear_ode.ts";
- * console.log(expm(Float64Array.from([1]), 1)[0].toFixed(12)); // 2.718281828459
+ * assertAlmostEquals(expm(Float64Array.from([1]), 1)[0], 2.718281828459, 5e-13);
  * ```
  */
 export function expm(M: ArrayLike<number>, m: number): Float64Array {
@@ -476,8 +480,9 @@ export function integrate(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { matrixRank } from "./linear_ode.ts";
- * console.log(matrixRank(Float64Array.from([1, 0, 0, 0, 2, 0, 0, 0, 0]), 3)); // 2
+ * assertEquals(matrixRank(Float64Array.from([1, 0, 0, 0, 2, 0, 0, 0, 0]), 3), 2);
  * ```
  */
 export function matrixRank(M: ArrayLike<number>, m: number): number {

@@ -150,9 +150,10 @@ export function odeAnalysis(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { coefRows } from "./ode.ts";
  * const fit = { coef: Float64Array.from([1, 2, 3, 4]), intercept: new Float64Array(2), nIn: 2, nOut: 2 };
- * console.log(coefRows(fit)); // [ [ 1, 2 ], [ 3, 4 ] ]
+ * assertEquals(coefRows(fit), [ [ 1, 2 ], [ 3, 4 ] ]);
  * ```
  */
 export function coefRows(fit: LinearFit): number[][] {

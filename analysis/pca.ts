@@ -23,9 +23,10 @@ export interface Pca {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { pca } from "./pca.ts";
  * const r = pca(Float64Array.from([1, 0, -1, 0, 0, 2, 0, -2]), 4, 2);
- * console.log(Array.from(r.singularValues).map((v) => v.toFixed(3))); // ["2.828", "1.414"]
+ * assertEquals(Array.from(r.singularValues).map((v) => v.toFixed(3)), ["2.828", "1.414"]);
  * ```
  */
 export function pca(E: ArrayLike<number>, p: number, d: number, nComponents?: number): Pca {

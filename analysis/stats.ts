@@ -43,8 +43,9 @@ function moments(a: ArrayLike<number>): { n: number; m: number; ss: number } {
  *
  * @example
  * ```ts
+ * import { assertAlmostEquals } from "../tests/assert.ts";
  * import { pearson } from "./stats.ts";
- * console.log(pearson([1, 2, 3, 4], [2, 4, 6, 8.5]).r.toFixed(4)); // 0.9989
+ * assertAlmostEquals(pearson([1, 2, 3, 4], [2, 4, 6, 8.5]).r, 0.9984, 5e-5); // scipy.stats.pearsonr: 0.99838
  * ```
  */
 export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): { r: number; p: number } {
@@ -95,8 +96,9 @@ export function pearsonInterval(
  *
  * @example
  * ```ts
+ * import { assertAlmostEquals } from "../tests/assert.ts";
  * import { tTest } from "./stats.ts";
- * console.log(tTest([1, 2, 3], [4, 5, 6]).t.toFixed(4)); // -3.6742
+ * assertAlmostEquals(tTest([1, 2, 3], [4, 5, 6]).t, -3.6742, 5e-5);
  * ```
  */
 export function tTest(

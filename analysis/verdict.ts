@@ -91,10 +91,11 @@ export function verdictAt(signals: ArrayLike<number>): Verdict {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { DecidedTracker } from "./verdict.ts";
  * const t = new DecidedTracker(5, { every: 1, minSteps: 2, window: 2, separation: 4 });
  * const s = [0, 1, 80, 80, 1];
- * console.log([1, 2, 3, 4].map((step) => t.observe(step, s))); // [false, false, false, true]
+ * assertEquals([1, 2, 3, 4].map((step) => t.observe(step, s)), [false, false, true, true]); // step 3: the same circles since step 1
  * ```
  */
 export class DecidedTracker {
@@ -147,10 +148,11 @@ function holdsTrend(before: ArrayLike<number>, now: ArrayLike<number>, circles: 
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { decidedStep } from "./verdict.ts";
  * const row = [0, 1, 80, 80, 1];
  * const signals = Array.from({ length: 6 }, () => row).flat(); // init + updates 1..5
- * console.log(decidedStep(signals, 5, { every: 1, minSteps: 2, window: 2, separation: 4 })); // 3
+ * assertEquals(decidedStep(signals, 5, { every: 1, minSteps: 2, window: 2, separation: 4 }), 3);
  * ```
  */
 export function decidedStep(

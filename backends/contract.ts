@@ -115,6 +115,7 @@ export interface TrainingKernel {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { singleTrialKernel } from "./contract.ts";
  * import { ReferenceKernel } from "./reference.ts";
  * import { makeConfig } from "../protocol/config.ts";
@@ -123,7 +124,7 @@ export interface TrainingKernel {
  * const k = singleTrialKernel(new ReferenceKernel({ config, ...initialTrial(config) }), 5, false);
  * const out = new Float64Array(2 * (5 + 5));
  * k.run(2, out);
- * console.log(out[0] > 0); // true: the first step's train loss
+ * assertEquals(out[0] > 0, true); // the first step's train loss
  * ```
  */
 export function singleTrialKernel(
@@ -166,6 +167,7 @@ export function singleTrialKernel(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { checkBatch } from "./contract.ts";
  * import { makeConfig } from "../protocol/config.ts";
  * import { initialTrial } from "../protocol/init.ts";
@@ -173,7 +175,7 @@ export function singleTrialKernel(
  *   const config = makeConfig({ p: 5, d: 4, hidden: 8, seed });
  *   return { config, ...initialTrial(config) };
  * });
- * console.log(checkBatch(specs, "test").p); // 5
+ * assertEquals(checkBatch(specs, "test").p, 5);
  * ```
  */
 export function checkBatch(specs: KernelSpec[], what: string): TrialConfig {

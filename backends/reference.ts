@@ -136,6 +136,7 @@ export function lossAndGrad(
  *
  * @example
  * ```ts
+ * import { assertAlmostEquals } from "../tests/assert.ts";
  * import { Optimizer } from "./reference.ts";
  * import { optimizerSpec } from "../protocol/optimizer.ts";
  * const opt = new Optimizer(1, optimizerSpec({ optimizer: "sgd", lr: 0.1, wd: 0, momentum: 0.5 }));
@@ -144,7 +145,7 @@ export function lossAndGrad(
  * opt.update(theta, Float64Array.of(2)); // b = 2, θ = 1 − 0.1·2
  * opt.t++;
  * opt.update(theta, Float64Array.of(2)); // b = 0.5·2 + 2 = 3, θ = 0.8 − 0.1·3
- * console.log(theta[0].toFixed(12)); // 0.500000000000
+ * assertAlmostEquals(theta[0], 0.5, 5e-13);
  * ```
  */
 export class Optimizer {
@@ -235,6 +236,7 @@ export class ReferenceKernel implements TrainingKernel {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { referenceBackend } from "./reference.ts";
  * import { makeConfig } from "../protocol/config.ts";
  * import { initialTrial } from "../protocol/init.ts";
@@ -242,7 +244,7 @@ export class ReferenceKernel implements TrainingKernel {
  * const k = await referenceBackend.create([{ config, ...initialTrial(config) }]);
  * const out = new Float64Array(10);
  * await k.run(1, out);
- * console.log(out[0] > 0); // true
+ * assertEquals(out[0] > 0, true);
  * ```
  */
 export const referenceBackend: Backend = {

@@ -25,10 +25,11 @@ const autoOrder: ({ name: string } & AutoCandidate)[] = [];
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { backendNames, registerBackend } from "./registry.ts";
  * import { referenceBackend } from "./reference.ts";
  * registerBackend(referenceBackend);
- * console.log(backendNames().includes("ref")); // true
+ * assertEquals(backendNames().includes("ref"), true);
  * ```
  */
 export function registerBackend(backend: Backend, auto?: AutoCandidate): void {

@@ -66,8 +66,9 @@ function readCpuinfo(): string | undefined {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { cpuInfo } from "./cpu.ts";
- * console.log(cpuInfo().cores >= 1); // true
+ * assertEquals(cpuInfo().cores >= 1, true);
  * ```
  */
 export function cpuInfo(): CpuInfo {
@@ -121,8 +122,9 @@ function openClock(): ClockLib | null {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { cpuClockKind } from "./cpu.ts";
- * console.log(["thread", "process"].includes(cpuClockKind())); // true
+ * assertEquals(["thread", "process"].includes(cpuClockKind()), true);
  * ```
  */
 export function cpuClockKind(): "thread" | "process" {
@@ -138,11 +140,12 @@ export function cpuClockKind(): "thread" | "process" {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { threadCpuMs } from "./cpu.ts";
  * const t0 = threadCpuMs();
  * let s = 0;
  * for (let i = 0; i < 1e6; i++) s += i;
- * console.log(threadCpuMs() >= t0); // true
+ * assertEquals(threadCpuMs() >= t0, true);
  * ```
  */
 export function threadCpuMs(): number {
@@ -168,9 +171,10 @@ export interface Timing {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { timeMin } from "./cpu.ts";
  * const t = timeMin(10, () => { let s = 0; for (let i = 0; i < 1e5; i++) s += i; return s; }, 3);
- * console.log(t.wallMs > 0 && t.cpuMs >= 0); // true
+ * assertEquals(t.wallMs > 0 && t.cpuMs >= 0, true);
  * ```
  */
 export function timeMin(n: number, f: () => unknown, reps = 5): Timing {

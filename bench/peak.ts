@@ -139,9 +139,10 @@ export interface Peak {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { wasmFmaPeak } from "./peak.ts";
  * const p = wasmFmaPeak({ iterations: 1e5, reps: 2 });
- * console.log(p.gflops > 0); // true
+ * assertEquals(p.gflops > 0, true);
  * ```
  */
 export function wasmFmaPeak(opts: { iterations?: number; reps?: number } = {}): Peak {

@@ -43,8 +43,9 @@ export function firstError(text: string): string {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { runDeno } from "./bundle.ts";
- * console.log((await runDeno(["--version"])).ok); // true
+ * assertEquals((await runDeno(["--version"])).ok, true);
  * ```
  */
 export async function runDeno(

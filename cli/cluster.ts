@@ -150,13 +150,14 @@ function sh(word: string): string {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { sbatchScript } from "./cluster.ts";
  * const text = sbatchScript({
  *   run: { figure: "fig9", scale: "tiny", shards: 4, backend: "asm", untilDecided: false },
  *   dir: "/shared/run", deno: "/usr/bin/deno", program: "/shared/run/circle-survival.js",
  *   cpusPerTask: 2, workers: 2, sbatch: {},
  * });
- * console.log(text.includes("#SBATCH --array=0-3")); // true
+ * assertEquals(text.includes("#SBATCH --array=0-3"), true);
  * ```
  */
 export function sbatchScript(opts: {
@@ -245,9 +246,10 @@ export function parseSacct(text: string, jobId: string): Map<number, TaskEnd> {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { parseScontrol } from "./cluster.ts";
  * const line = "JobId=14 ArrayJobId=12 ArrayTaskId=1 JobState=FAILED Reason=NonZeroExitCode ExitCode=7:0";
- * console.log(parseScontrol(line).get(1)); // { state: "FAILED", exit: "7:0" }
+ * assertEquals(parseScontrol(line).get(1), { state: "FAILED", exit: "7:0" });
  * ```
  */
 export function parseScontrol(text: string): Map<number, TaskEnd> {

@@ -39,8 +39,9 @@ import {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { parseShard } from "./reproduce.ts";
- * console.log(parseShard("2/8")); // { index: 2, count: 8 }
+ * assertEquals(parseShard("2/8"), { index: 2, count: 8 });
  * ```
  */
 export function parseShard(text: string | undefined): Shard | undefined {

@@ -242,8 +242,9 @@ export const WASM32_BYTES = 4 * 1024 ** 3;
  *
  * @example
  * ```ts
+ * import { assertAlmostEquals } from "../tests/assert.ts";
  * import { asmCoreBytes } from "./asm_backend.ts";
- * console.log((asmCoreBytes(59, 128, 100, 2784) / 2 ** 20).toFixed(2)); // 1.40
+ * assertAlmostEquals(asmCoreBytes(59, 128, 100, 2784) / 2 ** 20, 1.37, 5e-3); // MiB
  * ```
  */
 export function asmCoreBytes(p: number, d: number, h: number, _nt: number): number {
@@ -262,12 +263,13 @@ export function asmCoreBytes(p: number, d: number, h: number, _nt: number): numb
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { createAsmKernel } from "./asm_backend.ts";
  * import { makeConfig } from "../protocol/config.ts";
  * import { initialTrial } from "../protocol/init.ts";
  * const config = makeConfig({ p: 23, d: 32 });
  * const k = await createAsmKernel({ config, ...initialTrial(config) });
- * console.log(k.step().trainLoss > 0); // true
+ * assertEquals(k.step().trainLoss > 0, true);
  * ```
  */
 export async function createAsmKernel(spec: KernelSpec): Promise<AsmKernel> {
@@ -288,6 +290,7 @@ export async function createAsmKernel(spec: KernelSpec): Promise<AsmKernel> {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { asmBackend } from "./asm_backend.ts";
  * import { makeConfig } from "../protocol/config.ts";
  * import { initialTrial } from "../protocol/init.ts";
@@ -295,7 +298,7 @@ export async function createAsmKernel(spec: KernelSpec): Promise<AsmKernel> {
  * const k = await asmBackend.create([{ config, ...initialTrial(config) }]);
  * const out = new Float64Array(5 + 23);
  * await k.run(1, out);
- * console.log(out[0] > 0); // true: the train loss of the first step
+ * assertEquals(out[0] > 0, true); // the train loss of the first step
  * ```
  */
 export const asmBackend: Backend = {

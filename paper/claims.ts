@@ -260,10 +260,11 @@ export function between(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { holds } from "./claims.ts";
  * const quote = { section: "App. C", text: "at least three circles survive" };
  * const c = holds({ name: "C", quote, words: "at least three", ok: false, measured: "2", rule: "≥ 3" });
- * console.log(c.verdict); // FAIL
+ * assertEquals(c.verdict, "FAIL");
  * ```
  */
 export function holds(
@@ -469,11 +470,12 @@ export function leans(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { leansEvery } from "./claims.ts";
  * const quote = { section: "Sec. 3.1", text: "the test loss is sharply better" };
  * const parts = [{ effect: -0.4, p: 0.001 }, { effect: -0.3, p: 0.2 }];
  * const c = leansEvery({ name: "x", quote, words: "sharply better", parts, sign: -1, n: 20, unit: "runs", test: "rank-sum", measured: "" });
- * console.log(c.verdict); // INCONCLUSIVE
+ * assertEquals(c.verdict, "INCONCLUSIVE");
  * ```
  */
 export function leansEvery(
@@ -599,9 +601,10 @@ export function always(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { sometimes } from "./claims.ts";
  * const quote = { section: "Sec. 2", text: "initially large frequencies do not *always* lead to surviving circles" };
- * console.log(sometimes({ name: "x", quote, words: "do not *always*", hits: 2, n: 24, unit: "trials" }).verdict); // PASS
+ * assertEquals(sometimes({ name: "x", quote, words: "do not *always*", hits: 2, n: 24, unit: "trials" }).verdict, "PASS");
  * ```
  */
 export function sometimes(
@@ -704,10 +707,11 @@ export function rateClaim(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { atMost, cutShort } from "./claims.ts";
  * const quote = { section: "Sec. 2", text: "decay to almost zero" };
  * const c = atMost({ name: "ratio", quote, words: "almost zero", value: 0.1, max: 0.01 });
- * console.log(cutShort(c, { settled: false, why: "10 000 of 30 000 steps" }).verdict); // INCONCLUSIVE
+ * assertEquals(cutShort(c, { settled: false, why: "10 000 of 30 000 steps" }).verdict, "INCONCLUSIVE");
  * ```
  */
 export function cutShort(claim: Claim, o: { settled: boolean; why: string }): Claim {
@@ -744,10 +748,11 @@ export function reported(c: Reading & { measured: string }): Claim {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { atLeast, onlyAt } from "./claims.ts";
  * const quote = { section: "Sec. 1", text: "only 3-5 circles survive" };
  * const c = atLeast({ name: "n", quote, words: "3-5", value: 0, min: 3 });
- * console.log(onlyAt(false, c, "tiny scale").verdict); // UNTESTED
+ * assertEquals(onlyAt(false, c, "tiny scale").verdict, "UNTESTED");
  * ```
  */
 export function onlyAt(decidable: boolean, claim: Claim, why: string): Claim {
@@ -789,10 +794,11 @@ export function evidenceLine(e: Evidence | undefined): string {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { claimsTable, reported } from "./claims.ts";
  * const quote = { section: "Sec. 4.2", text: "Lasso provides comparable estimations" };
  * const t = claimsTable([reported({ name: "Lasso R²", quote, words: "comparable", measured: "0.79" })]);
- * console.log(t.includes("Sec. 4.2: “Lasso provides comparable estimations”")); // true
+ * assertEquals(t.includes("Sec. 4.2: “Lasso provides comparable estimations”"), true);
  * ```
  */
 export function claimsTable(claims: Claim[]): string {

@@ -82,9 +82,10 @@ function integerIn(name: string, v: unknown, min: number, max: number): number {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { makeConfig } from "./config.ts";
  * const cfg = makeConfig({ p: 23, d: 32, steps: 400 });
- * console.log(cfg.wd); // 0.5
+ * assertEquals(cfg.wd, 0.5);
  * ```
  */
 export function makeConfig(partial: Partial<TrialConfig> = {}): TrialConfig {

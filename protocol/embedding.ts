@@ -27,10 +27,11 @@ export type EmbeddingSpec =
  *
  * @example
  * ```ts
+ * import { assertAlmostEquals } from "../tests/assert.ts";
  * import { constructEmbedding } from "./embedding.ts";
  * import { fourierNorms } from "../analysis/fourier.ts";
  * const E = constructEmbedding(7, 4, { seed: 0, ks: [2], signals: [80], floor: 1e-6 });
- * console.log(fourierNorms(E, 7, 4)[2].toFixed(6)); // 80.000000
+ * assertAlmostEquals(fourierNorms(E, 7, 4)[2], 80, 5e-7);
  * ```
  */
 export function constructEmbedding(

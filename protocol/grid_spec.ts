@@ -150,8 +150,9 @@ export function gridAxis(name: string, values: unknown[]): GridAxis {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { parseGridAxis } from "./grid_spec.ts";
- * console.log(parseGridAxis("lr=0.01,0.1").levels); // [[0.01], [0.1]]
+ * assertEquals(parseGridAxis("lr=0.01,0.1").levels, [[0.01], [0.1]]);
  * ```
  */
 export function parseGridAxis(text: string): GridAxis {

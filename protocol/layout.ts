@@ -28,8 +28,9 @@ export interface ParamLayout {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { paramLayout } from "./layout.ts";
- * console.log(paramLayout(59, 128).total); // 49311
+ * assertEquals(paramLayout(59, 128).total, 49311);
  * ```
  */
 export function paramLayout(p: number, d: number, hidden = 100): ParamLayout {

@@ -105,9 +105,10 @@ export function adamStepScalars(t: number, lr: number, c: AdamConstants = ADAM):
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { optimizerSpec, stepScalars } from "./optimizer.ts";
  * const sgd = optimizerSpec({ optimizer: "sgd", lr: 0.1, wd: 0 });
- * console.log(stepScalars(sgd, 5)); // { stepSize: 0.1, bc2Sqrt: 1 }
+ * assertEquals(stepScalars(sgd, 5), { stepSize: 0.1, bc2Sqrt: 1 });
  * ```
  */
 export function stepScalars(o: OptimizerSpec, t: number): AdamStepScalars {

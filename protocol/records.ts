@@ -69,8 +69,9 @@ export function isLogged(t: number, steps: number, every: number, first = 0): bo
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { loggedSteps } from "./records.ts";
- * console.log(loggedSteps(250, 100, 2)); // [1, 2, 100, 200, 250]
+ * assertEquals(loggedSteps(250, 100, 2), [1, 2, 100, 200, 250]);
  * ```
  */
 export function loggedSteps(steps: number, every: number, first = 0): number[] {

@@ -60,8 +60,9 @@ const BACKEND_NAME = /^[a-z][a-z0-9-]*$/;
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { defaultExplorerRun } from "./explorer_link.ts";
- * console.log(defaultExplorerRun().config.steps); // 3000
+ * assertEquals(defaultExplorerRun().config.steps, 3000);
  * ```
  */
 export function defaultExplorerRun(): ExplorerRun {

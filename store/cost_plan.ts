@@ -157,8 +157,9 @@ export async function costPlan(reqs: TrialRequest[], opts: PlanOptions): Promise
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { slurmTasks } from "./cost_plan.ts";
- * console.log(slurmTasks({ busySeconds: 36000, toRun: 100 }, 1, 2)); // 5
+ * assertEquals(slurmTasks({ busySeconds: 36000, toRun: 100 }, 1, 2), 5);
  * ```
  */
 export function slurmTasks(

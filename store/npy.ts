@@ -31,9 +31,10 @@ const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { encodeNpy, decodeNpy } from "./npy.ts";
  * const bytes = encodeNpy({ dtype: "<f8", shape: [2], data: new Float64Array([1, 2]) });
- * console.log(decodeNpy(bytes).shape); // [2]
+ * assertEquals(decodeNpy(bytes).shape, [2]);
  * ```
  */
 export function decodeNpy(bytes: Uint8Array, name = "array"): NpyArray {

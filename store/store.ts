@@ -46,8 +46,9 @@ export interface StoredTrial {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { canonicalJson } from "./store.ts";
- * console.log(canonicalJson({ b: 1, a: [2, { d: 3, c: 4 }] })); // {"a":[2,{"c":4,"d":3}],"b":1}
+ * assertEquals(canonicalJson({ b: 1, a: [2, { d: 3, c: 4 }] }), '{"a":[2,{"c":4,"d":3}],"b":1}');
  * ```
  */
 export function canonicalJson(v: unknown): string {
@@ -88,8 +89,9 @@ export function digestBytes(bytes: Uint8Array): string {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { TRAINING_VERSION, trialKey } from "./store.ts";
- * console.log((await trialKey({ p: 59 }, "asm")).length); // 64
+ * assertEquals((await trialKey({ p: 59 }, "asm")).length, 64);
  * const same = await trialKey({ p: 59 }, "asm", TRAINING_VERSION);
  * if (same !== await trialKey({ p: 59 }, "asm")) throw new Error("default version");
  * if (same === await trialKey({ p: 59 }, "asm", "4")) throw new Error("version in the key");

@@ -19,8 +19,9 @@ let cached: string | undefined;
  *
  * @example
  * ```ts
+ * import { assertEquals } from "./assert.ts";
  * import { paperText } from "./claim_checks.ts";
- * console.log(paperText().includes("only 3-5 circles survive")); // true
+ * assertEquals(paperText().includes("only 3-5 circles survive"), true);
  * ```
  */
 export function paperText(): string {

@@ -87,8 +87,9 @@ export function syntheticTrial(t: SyntheticTrial): TrialResult {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "./assert.ts";
  * import { symmetric } from "./synthetic.ts";
- * console.log(Array.from(symmetric(5, (k) => 10 * k))); // [0, 10, 20, 20, 10]
+ * assertEquals(Array.from(symmetric(5, (k) => 10 * k)), [0, 10, 20, 20, 10]);
  * ```
  */
 export function symmetric(p: number, f: (k: number) => number): Float64Array {
@@ -103,9 +104,10 @@ export function symmetric(p: number, f: (k: number) => number): Float64Array {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "./assert.ts";
  * import { survivors } from "./synthetic.ts";
  * import { survivingCircles } from "../analysis/fourier.ts";
- * console.log(survivingCircles(survivors(59, [3, 8])).sort((a, b) => a - b)); // [3, 8]
+ * assertEquals(survivingCircles(survivors(59, [3, 8])).sort((a, b) => a - b), [3, 8]);
  * ```
  */
 export function survivors(p: number, ks: number[], rest = 1): Float64Array {
@@ -208,8 +210,9 @@ export function exactOde(n: number): Float64Array[] {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "./assert.ts";
  * import { noisyOde } from "./synthetic.ts";
- * console.log(noisyOde(5).length); // 6
+ * assertEquals(noisyOde(5).length, 6);
  * ```
  */
 export function noisyOde(n: number): Float64Array[] {

@@ -21,12 +21,13 @@ export interface Evaluation {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { allPairsEvaluator } from "./evaluate.ts";
  * import { makeConfig } from "../protocol/config.ts";
  * import { initialTrial } from "../protocol/init.ts";
  * const config = makeConfig({ p: 7, d: 4, hidden: 8 });
  * const ev = await allPairsEvaluator(config);
- * console.log(ev.evaluate(initialTrial(config).params).loss > 0); // true
+ * assertEquals(ev.evaluate(initialTrial(config).params).loss > 0, true);
  * ```
  */
 export async function allPairsEvaluator(

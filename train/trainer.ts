@@ -138,6 +138,7 @@ interface Lane {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { trainBatch } from "./trainer.ts";
  * import { referenceBackend } from "../backends/reference.ts";
  * import { makeConfig } from "../protocol/config.ts";
@@ -146,7 +147,7 @@ interface Lane {
  * const [rec] = await trainBatch(referenceBackend, [{ config, ...initialTrial(config) }], {
  *   logEvery: 100,
  * });
- * console.log(Array.from(rec.loggedAt!)); // [100, 200, 250]
+ * assertEquals(Array.from(rec.loggedAt!), [100, 200, 250]);
  * ```
  */
 export async function trainBatch(
