@@ -83,9 +83,10 @@ export function direction(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { nForDirection } from "./decide.ts";
  * // p = 0.05 is already on the edge: the same n; p = 0.3173 (z_obs = 1) needs 1.96² × n
- * console.log(nForDirection(10, 0.05), nForDirection(10, 0.3173)); // 10 39
+ * assertEquals([nForDirection(10, 0.05), nForDirection(10, 0.3173)], [10, 39]);
  * ```
  */
 export function nForDirection(n: number, pValue: number, alpha = ALPHA): number {
@@ -176,9 +177,9 @@ export function casesForAll(alpha = ALPHA, rate = EXCEPTION_RATE): number {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { universal } from "./decide.ts";
- * console.log(universal({ exceptions: 0, n: 60 }), universal({ exceptions: 0, n: 24 }), universal({ exceptions: 1, n: 24 }));
- * // PASS INCONCLUSIVE FAIL
+ * assertEquals([universal({ exceptions: 0, n: 60 }), universal({ exceptions: 0, n: 24 }), universal({ exceptions: 1, n: 24 })], ["PASS", "INCONCLUSIVE", "FAIL"]);
  * ```
  */
 export function universal(
@@ -195,8 +196,9 @@ export function universal(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { existential } from "./decide.ts";
- * console.log(existential({ hits: 1, n: 5 }), existential({ hits: 0, n: 100 })); // PASS FAIL
+ * assertEquals([existential({ hits: 1, n: 5 }), existential({ hits: 0, n: 100 })], ["PASS", "FAIL"]);
  * ```
  */
 export function existential(

@@ -209,10 +209,11 @@ export function circlePlane(S: Spectrum, k: number): [Float64Array, Float64Array
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { projectOnto } from "./fourier.ts";
  * const E = Float64Array.from([1, 2, 3, 4, 5, 6]); // p = 3, d = 2
- * console.log(Array.from(projectOnto(E, 3, 2, [Float64Array.from([1, 0]), Float64Array.from([0, 1])])));
- * // [1, 2, 3, 4, 5, 6]
+ * // onto the unit axes: the embedding itself
+ * assertEquals(projectOnto(E, 3, 2, [Float64Array.from([1, 0]), Float64Array.from([0, 1])]), [1, 2, 3, 4, 5, 6]);
  * ```
  */
 export function projectOnto(

@@ -76,11 +76,12 @@ const finiteOrNull = (v: number) => (Number.isFinite(v) ? v : null);
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { cellStats } from "./grid_summary.ts";
  * const t = (seed: number, circles: number[], grokStep: number | null) =>
  *   ({ seed, circles, grokStep, finalTrainLoss: 1e-3, finalTestLoss: 1e-2 });
  * const s = cellStats([t(0, [3, 8], 400), t(1, [3], 600), t(2, [3, 5, 8], null)], 17);
- * console.log(s.circles.mean, s.survival[3].rate, s.grok.median); // 2 1 600
+ * assertEquals([s.circles.mean, s.survival[3].rate, s.grok.median], [2, 1, 600]);
  * ```
  */
 export function cellStats(outcomes: TrialOutcome[], p: number): CellStats {
@@ -124,9 +125,10 @@ export function cellStats(outcomes: TrialOutcome[], p: number): CellStats {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { circlesDifference } from "./grid_summary.ts";
  * const d = circlesDifference([3, 4, 4, 5], [2, 3, 2, 3]);
- * console.log(d.diff, d.low > 0); // 1.5 true
+ * assertEquals([d.diff, d.low > 0], [1.5, true]);
  * ```
  */
 export function circlesDifference(

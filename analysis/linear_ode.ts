@@ -66,10 +66,11 @@ function centre(A: ArrayLike<number>, n: number, m: number) {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { lasso } from "./linear_ode.ts";
  * const X = Float64Array.from([0, 1, 2, 3]), Y = Float64Array.from([1, 3, 5, 7]); // y = 2x + 1
  * const fit = lasso(X, Y, 4, 1, 1, { alpha: 0 });
- * console.log(fit.coef[0].toFixed(6), fit.intercept[0].toFixed(6)); // 2.000000 1.000000
+ * assertEquals([fit.coef[0].toFixed(6), fit.intercept[0].toFixed(6)], ["2.000000", "1.000000"]);
  * ```
  */
 export function lasso(
@@ -403,9 +404,10 @@ function sub(a: Float64Array, b: Float64Array): Float64Array {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { closedForm } from "./linear_ode.ts";
  * const fit = { coef: Float64Array.from([-1]), intercept: Float64Array.from([2]), nIn: 1, nOut: 1 };
- * console.log(closedForm(fit, [0], [0, 50])[1].toFixed(6)); // 2.000000, the fixed point −b/A
+ * assertEquals(closedForm(fit, [0], [0, 50])[1].toFixed(6), "2.000000"); // the fixed point −b/A
  * ```
  */
 export function closedForm(
@@ -440,9 +442,10 @@ export function closedForm(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { integrate } from "./linear_ode.ts";
  * const fit = { coef: Float64Array.from([-1]), intercept: Float64Array.from([0]), nIn: 1, nOut: 1 };
- * console.log(integrate(fit, [1], [1])[0].toFixed(8)); // 0.36787944 = e^-1
+ * assertEquals(integrate(fit, [1], [1])[0].toFixed(8), "0.36787944"); // = e^-1
  * ```
  */
 export function integrate(

@@ -59,9 +59,10 @@ export interface Verdict {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { verdictAt } from "./verdict.ts";
  * const v = verdictAt([0, 5, 80, 4, 4, 80, 5]);
- * console.log(v.key, v.ratio, v.margin.toFixed(2)); // 2 16 1.58
+ * assertEquals([v.key, v.ratio, v.margin.toFixed(2)], ["2", 16, "1.57"]); // margin 80 / (2 · 178 / 7)
  * ```
  */
 export function verdictAt(signals: ArrayLike<number>): Verdict {
@@ -201,11 +202,12 @@ function keyAt(tr: Trajectory, row: number): string {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { replay } from "./verdict.ts";
  * const row = [0, 1, 80, 80, 1];
  * const tr = { p: 5, signals: Array.from({ length: 11 }, () => row).flat(), loggedAt: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] };
  * const o = replay(tr, { every: 1, minSteps: 2, window: 2, separation: 4 });
- * console.log(o.stop, o.agrees, o.cost); // 3 true 3
+ * assertEquals([o.stop, o.agrees, o.cost], [3, true, 3]);
  * ```
  */
 export function replay(tr: Trajectory, rule: Partial<DecidedRule>): Outcome {
@@ -229,10 +231,11 @@ export type Disagreement = "late death" | "late revival" | "swap" | "flicker";
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { classify } from "./verdict.ts";
  * const a = [0, 1, 80, 80, 1], b = [0, 80, 1, 1, 80];
  * const tr = { p: 5, signals: [a, a, a, b, b].flat(), loggedAt: [1, 2, 3, 4] };
- * console.log(classify(tr, 2)); // swap
+ * assertEquals(classify(tr, 2), "swap");
  * ```
  */
 export function classify(tr: Trajectory, stop: number): Disagreement {
@@ -307,11 +310,12 @@ export function scoreRule(runs: Trajectory[], rule: DecidedRule): RuleScore {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { candidateRules, chooseRule } from "./verdict.ts";
  * const row = [0, 1, 80, 80, 1];
  * const tr = { p: 5, signals: Array.from({ length: 301 }, () => row).flat(), loggedAt: Array.from({ length: 300 }, (_, i) => 100 * (i + 1)) };
  * const best = chooseRule([tr], candidateRules(), 6000);
- * console.log(best.agree, best.rule.minSteps); // 1 1000
+ * assertEquals([best.agree, best.rule.minSteps], [1, 1000]);
  * ```
  */
 export function chooseRule(

@@ -40,11 +40,12 @@ const siluPrime = (z: number) => {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { lossAndGrad } from "./reference.ts";
  * import { paramLayout } from "../protocol/layout.ts";
  * const L = paramLayout(3, 2, 4);
  * const r = lossAndGrad(new Float64Array(L.total), L, Int32Array.from([0, 1]), true);
- * console.log(r.loss.toFixed(4)); // 1.0986 = ln 3 with all-zero parameters
+ * assertEquals(r.loss.toFixed(4), "1.0986"); // = ln 3 with all-zero parameters
  * ```
  */
 export function lossAndGrad(

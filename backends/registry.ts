@@ -72,10 +72,11 @@ export interface Resolved {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { registerBackend, resolveBackend } from "./registry.ts";
  * import { referenceBackend } from "./reference.ts";
  * registerBackend(referenceBackend);
- * console.log((await resolveBackend("ref")).backend.name); // ref
+ * assertEquals((await resolveBackend("ref")).backend.name, "ref");
  * ```
  */
 export async function resolveBackend(name: string): Promise<Resolved> {

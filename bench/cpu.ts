@@ -26,10 +26,11 @@ const SIMD_FLAG = /^(sse|ssse3|avx|fma|f16c|amx|neon|asimd|sve)/;
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { parseCpuinfo } from "./cpu.ts";
  * const text = "model name\t: AMD EPYC\ncpu family\t: 25\nmodel\t: 17\nflags\t: fpu avx2 fma\n";
  * const c = parseCpuinfo(text);
- * console.log(c.model, c.simdFlags.join(" ")); // AMD EPYC (family 25, model 17) avx2 fma
+ * assertEquals([c.model, c.simdFlags], ["AMD EPYC (family 25, model 17)", ["avx2", "fma"]]);
  * ```
  */
 export function parseCpuinfo(text: string): Omit<CpuInfo, "cores"> {

@@ -20,8 +20,9 @@ const root = new URL("..", SOURCE_URL).pathname;
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { firstError } from "./bundle.ts";
- * console.log(firstError("warning\nerror: Module not found\n    at main.ts:1")); // error: Module not found
+ * assertEquals(firstError("warning\nerror: Module not found\n    at main.ts:1"), "error: Module not found");
  * ```
  */
 export function firstError(text: string): string {
@@ -100,8 +101,9 @@ export async function buildBundle(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { runningBundle } from "./bundle.ts";
- * console.log(runningBundle()); // undefined (this example runs from the source tree)
+ * assertEquals(runningBundle(), undefined); // (this example runs from the source tree)
  * ```
  */
 export function runningBundle(): string | undefined {

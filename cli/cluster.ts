@@ -223,9 +223,10 @@ function taskIds(spec: string): number[] {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { parseSacct } from "./cluster.ts";
  * const ends = parseSacct("12_0|COMPLETED|0:0\n12_1|FAILED|1:0\n12_[2-3]|CANCELLED by 0|0:0\n", "12");
- * console.log(ends.get(1), ends.get(3)?.state); // { state: "FAILED", exit: "1:0" } CANCELLED
+ * assertEquals([ends.get(1), ends.get(3)?.state], [{ state: "FAILED", exit: "1:0" }, "CANCELLED"]);
  * ```
  */
 export function parseSacct(text: string, jobId: string): Map<number, TaskEnd> {

@@ -128,9 +128,10 @@ export const SPARSE_BELOW = 0.5;
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { lassoMatrixClaims } from "./fig09.ts";
  * const c = lassoMatrixClaims([{ nonzero: 153, m: 29, lassoRank: 16 }], "seed 1");
- * console.log(c.map((x) => x.verdict).join(" ")); // PASS PASS
+ * assertEquals(c.map((x) => x.verdict), ["PASS", "PASS"]);
  * ```
  */
 export function lassoMatrixClaims(

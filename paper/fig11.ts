@@ -44,10 +44,11 @@ export interface InitCircularity {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { circularityClaims } from "./fig11.ts";
  * const pts = [16, 32, 64, 128].flatMap((d) => [0, 1].map((i) => ({ d, mean: d / 200 + i / 100, max: d / 100 })));
  * const c = circularityClaims(pts, { t: 0.5, p: 0.6, alive: 40, dead: 300 });
- * console.log(c.map((x) => x.verdict).join(" ")); // PASS PASS REPORTED
+ * assertEquals(c.map((x) => x.verdict), ["PASS", "PASS", "REPORTED"]);
  * ```
  */
 export function circularityClaims(

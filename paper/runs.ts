@@ -102,9 +102,10 @@ export function median(a: number[]): number {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { converged } from "./runs.ts";
  * const { runs, diverged } = converged([{ divergedAt: null }, { divergedAt: 812 }]);
- * console.log(runs.length, diverged); // 1 1
+ * assertEquals([runs.length, diverged], [1, 1]);
  * ```
  */
 export function converged<T extends { divergedAt: number | null }>(

@@ -47,9 +47,10 @@ export const STUDY_SIZE: StudySize = {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { STUDY_SIZE, studyRuns } from "./verdict_study.ts";
  * const runs = studyRuns(STUDY_SIZE);
- * console.log(runs.length, runs.filter((r) => r.set === "validate").length); // 60 40
+ * assertEquals([runs.length, runs.filter((r) => r.set === "validate").length], [60, 40]);
  * ```
  */
 export function studyRuns(n: StudySize, steps = 30000): StudyRun[] {

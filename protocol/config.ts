@@ -146,9 +146,9 @@ export function makeConfig(partial: Partial<TrialConfig> = {}): TrialConfig {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { keyConfig, makeConfig } from "./config.ts";
- * console.log("optimizer" in keyConfig(makeConfig()), keyConfig(makeConfig({ optimizer: "sgd" })).optimizer);
- * // false sgd
+ * assertEquals(["optimizer" in keyConfig(makeConfig()), keyConfig(makeConfig({ optimizer: "sgd" })).optimizer], [false, "sgd"]);
  * ```
  */
 export function keyConfig(c: TrialConfig): Partial<TrialConfig> {

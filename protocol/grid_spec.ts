@@ -113,9 +113,9 @@ function parseValue(key: GridKey, v: unknown, what: string): GridValue {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { gridAxis } from "./grid_spec.ts";
- * console.log(gridAxis("optimizer:lr", ["adamw:0.01", ["sgd", 0.5]]).levels);
- * // [["adamw", 0.01], ["sgd", 0.5]]
+ * assertEquals(gridAxis("optimizer:lr", ["adamw:0.01", ["sgd", 0.5]]).levels, [["adamw", 0.01], ["sgd", 0.5]]);
  * ```
  */
 export function gridAxis(name: string, values: unknown[]): GridAxis {
@@ -177,13 +177,14 @@ export function setOption(partial: Partial<TrialConfig>, key: GridKey, value: Gr
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { gridCells, parseGridAxis } from "./grid_spec.ts";
  * const cells = gridCells({
  *   axes: [parseGridAxis("optimizer:lr=adamw:0.01,sgd:0.5"), parseGridAxis("p=23,31")],
  *   seeds: [0, 1],
  *   base: { d: 32, steps: 100 },
  * });
- * console.log(cells.length, cells[3].values, cells[3].configs[1].momentum); // 4 {...} 0.9
+ * assertEquals([cells.length, cells[3].values, cells[3].configs[1].momentum], [4, { optimizer: "sgd", lr: 0.5, p: 31 }, 0.9]);
  * ```
  */
 export function gridCells(spec: {

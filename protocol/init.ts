@@ -61,10 +61,11 @@ function fuse(p: number, d: number, hidden: number, emb: Float64Array, linears: 
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { makeConfig } from "./config.ts";
  * import { initialTrial } from "./init.ts";
  * const { params, trainIds } = initialTrial(makeConfig({ p: 23, d: 32, seed: 0 }));
- * console.log(params.length, trainIds.length); // 19659 423
+ * assertEquals([params.length, trainIds.length], [19659, 423]);
  * ```
  */
 export function initialTrial(

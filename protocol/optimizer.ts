@@ -57,9 +57,10 @@ export interface OptimizerSpec extends AdamConstants {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { optimizerSpec } from "./optimizer.ts";
  * const o = optimizerSpec({ optimizer: "sgd", lr: 0.1, wd: 0, momentum: 0.9 });
- * console.log(o.code, o.momentum, o.beta2); // 2 0.9 0.999
+ * assertEquals([o.code, o.momentum, o.beta2], [2, 0.9, 0.999]);
  * ```
  */
 export function optimizerSpec(
@@ -90,9 +91,10 @@ export interface AdamStepScalars {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { adamStepScalars } from "./optimizer.ts";
  * const s = adamStepScalars(1, 0.01);
- * console.log(s.stepSize.toFixed(4), s.bc2Sqrt.toFixed(6)); // 0.1000 0.031623
+ * assertEquals([s.stepSize.toFixed(4), s.bc2Sqrt.toFixed(6)], ["0.1000", "0.031623"]);
  * ```
  */
 export function adamStepScalars(t: number, lr: number, c: AdamConstants = ADAM): AdamStepScalars {

@@ -31,9 +31,10 @@ export interface RecordLayout {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { recordLayout } from "./records.ts";
  * const L = recordLayout(59, true);
- * console.log(L.width, L.gradSignals); // 123 64
+ * assertEquals([L.width, L.gradSignals], [123, 64]);
  * ```
  */
 export function recordLayout(p: number, gradSignals: boolean): RecordLayout {
@@ -55,8 +56,9 @@ export function recordLayout(p: number, gradSignals: boolean): RecordLayout {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { isLogged } from "./records.ts";
- * console.log(isLogged(250, 250, 100), isLogged(150, 250, 100), isLogged(3, 250, 100, 4)); // true false true
+ * assertEquals([isLogged(250, 250, 100), isLogged(150, 250, 100), isLogged(3, 250, 100, 4)], [true, false, true]);
  * ```
  */
 export function isLogged(t: number, steps: number, every: number, first = 0): boolean {

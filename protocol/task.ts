@@ -81,9 +81,10 @@ export interface PairRows {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { pairRows } from "./task.ts";
  * const r = pairRows(3, Int32Array.from([4, 0, 1, 2, 3, 5, 6]));
- * console.log(Array.from(r.a), Array.from(r.label)); // [1, 0, 1, 2, 0, 2, 0, 1, 2] [2, 0, 1, 2, 1, 0, 2, 0, 1]
+ * assertEquals([r.a, r.label], [[1, 0, 1, 2, 0, 2, 0, 1, 2], [2, 0, 1, 2, 1, 0, 2, 0, 1]]);
  * ```
  */
 export function pairRows(p: number, trainIds: ArrayLike<number>): PairRows {

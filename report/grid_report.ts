@@ -382,6 +382,7 @@ export interface SweepOptions {
  *
  * @example
  * ```ts
+ * import { assert, assertEquals } from "../tests/assert.ts";
  * import { sweep } from "./grid_report.ts";
  * const summary = await sweep({
  *   grid: { optimizer: ["adamw", "sgd"] },
@@ -390,9 +391,10 @@ export interface SweepOptions {
  *   backend: "asm",
  *   workers: 1,
  * });
+ * assertEquals(summary.rows.map((row) => row.values.optimizer), ["adamw", "sgd"]);
  * for (const row of summary.rows) {
- *   const c = row.stats.circles;
- *   console.log(row.values.optimizer, c.mean, c.low, c.high);
+ *   const c = row.stats.circles; // mean #circles with its 95 % t interval
+ *   assert(c.low <= c.mean && c.mean <= c.high, `${row.values.optimizer}: ${JSON.stringify(c)}`);
  * }
  * ```
  */

@@ -12,9 +12,10 @@ import { MT19937 } from "./mt19937.ts";
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { NumpyRandomState } from "./numpy.ts";
  * const rs = new NumpyRandomState(0);
- * console.log(rs.choice(10, 3)); // as np.random.seed(0); np.random.choice(10, 3, replace=False)
+ * assertEquals(rs.choice(10, 3), [2, 8, 4]); // np.random.seed(0); np.random.choice(10, 3, replace=False)
  * ```
  */
 export class NumpyRandomState {

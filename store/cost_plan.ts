@@ -184,9 +184,12 @@ export function duration(seconds: number): string {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { planLine } from "./cost_plan.ts";
- * console.log(planLine({ trials: 10, stored: 4, toRun: 6, trialSteps: 36000, wallSeconds: 300, workers: 2, backend: "asm" }));
- * // 6 trials to run (4 of 10 stored), 36 000 trial-steps, ≈ 5.0 min on asm with 2 Workers
+ * assertEquals(
+ *   planLine({ trials: 10, stored: 4, toRun: 6, trialSteps: 36000, wallSeconds: 300, workers: 2, backend: "asm" }),
+ *   "6 trials to run (4 of 10 stored), 36 000 trial-steps, ≈ 5.0 min on asm with 2 Workers",
+ * );
  * ```
  */
 export function planLine(
@@ -208,9 +211,12 @@ export function planLine(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { slurmLine } from "./cost_plan.ts";
- * console.log(slurmLine({ busySeconds: 36000, toRun: 100 }, 1, 2));
- * // for ≤ 1 h: 5 Slurm array task(s) of 2 core(s) like this machine's (#SBATCH --array=0-4; 10.0 h of one core in all)
+ * assertEquals(
+ *   slurmLine({ busySeconds: 36000, toRun: 100 }, 1, 2),
+ *   "for ≤ 1 h: 5 Slurm array task(s) of 2 core(s) like this machine's (#SBATCH --array=0-4; 10.0 h of one core in all)",
+ * );
  * ```
  */
 export function slurmLine(

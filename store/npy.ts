@@ -160,9 +160,10 @@ function normaliseDescr(descr: string, name: string): NpyDtype {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { encodeNpy } from "./npy.ts";
  * const bytes = encodeNpy({ dtype: "<i8", shape: [3], data: new Float64Array([3, 1, 2]) });
- * console.log(bytes.length); // 128 header bytes + 24
+ * assertEquals(bytes.length, 128 + 24); // a 128-byte header, then 3 int64
  * ```
  */
 export function encodeNpy(array: NpyArray): Uint8Array {

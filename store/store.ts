@@ -75,8 +75,9 @@ export async function sha256(text: string): Promise<string> {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { digestBytes } from "./store.ts";
- * console.log(digestBytes(new Uint8Array(0)).slice(0, 16)); // e3b0c44298fc1c14
+ * assertEquals(digestBytes(new Uint8Array(0)).slice(0, 16), "e3b0c44298fc1c14");
  * ```
  */
 export function digestBytes(bytes: Uint8Array): string {

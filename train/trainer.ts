@@ -105,13 +105,14 @@ export function loggedUpdates(rec: Pick<TrialRecords, "loggedAt" | "steps">): In
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { train } from "./trainer.ts";
  * import { referenceBackend } from "../backends/reference.ts";
  * import { makeConfig } from "../protocol/config.ts";
  * import { initialTrial } from "../protocol/init.ts";
  * const config = makeConfig({ p: 5, d: 4, hidden: 8, steps: 3 });
  * const rec = await train(referenceBackend, { config, ...initialTrial(config) });
- * console.log(rec.signals.length); // (3 + 1) * 5
+ * assertEquals(rec.signals.length, (3 + 1) * 5); // the initial row and one per step, p each
  * ```
  */
 export async function train(

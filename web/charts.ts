@@ -14,8 +14,9 @@
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { freqColor } from "./charts.ts";
- * console.log(freqColor(0)); // hsla(0, 72%, 42%, 1)
+ * assertEquals(freqColor(0), "hsla(0, 72%, 42%, 1)");
  * ```
  */
 export function freqColor(k: number, alpha = 1): string {

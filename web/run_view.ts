@@ -38,9 +38,10 @@ export interface EmbeddingAt {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { RunView } from "./run_view.ts";
  * const view = new RunView(5, 2, 100, new Float64Array(10)); // p = 5, d = 2, 100 steps, E0 = 0
- * console.log(view.rows, view.signalsRow(0).length); // 0 5
+ * assertEquals([view.rows, view.signalsRow(0).length], [0, 5]);
  * ```
  */
 export class RunView {
