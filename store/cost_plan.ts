@@ -78,9 +78,18 @@ const shapeOf = (r: TrialRequest) => {
  * probe of each shape.
  *
  * @example
- * ```ts ignore
- * const plan = await costPlan(figureRequests(fig05, "quick"), { store, backend: asmBackend });
- * console.log(formatPlan(plan));
+ * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
+ * import { costPlan, planLine } from "./cost_plan.ts";
+ * import { ResultsStore } from "./store.ts";
+ * import { asmBackend } from "../core_asm/asm_backend.ts";
+ * import { makeConfig } from "../protocol/config.ts";
+ * const store = await ResultsStore.open(":memory:");
+ * const reqs = [0, 1, 2].map((seed) => ({ config: makeConfig({ p: 5, d: 2, steps: 100, seed }) }));
+ * const plan = await costPlan(reqs, { store, backend: asmBackend, workers: 1 }); // probes the shape
+ * assertEquals([plan.trials, plan.stored, plan.toRun, plan.trialSteps], [3, 0, 3, 300]);
+ * assertEquals(planLine(plan).startsWith("3 trials to run (0 of 3 stored), 300 trial-steps"), true);
+ * store.close();
  * ```
  */
 export async function costPlan(reqs: TrialRequest[], opts: PlanOptions): Promise<CostPlan> {

@@ -138,8 +138,17 @@ export function gridPlan(
  * Train what the store lacks of a grid and summarise it.
  *
  * @example
- * ```ts ignore
- * const summary = await runGrid(spec, { store, records: GRID_RECORDS });
+ * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
+ * import { runGrid } from "./grid_trials.ts";
+ * import { ResultsStore } from "./store.ts";
+ * import { parseGridAxis } from "../protocol/grid_spec.ts";
+ * const store = await ResultsStore.open(":memory:");
+ * const spec = { axes: [parseGridAxis("wd=0.5,1")], seeds: [0, 1], base: { p: 5, d: 2, steps: 5 } };
+ * const summary = await runGrid(spec, { store, workers: 1 });
+ * assertEquals([summary.trials, summary.trialsRun, summary.rows.length], [4, 4, 2]);
+ * assertEquals(summary.contrasts.map((c) => `${c.level} − ${c.reference}`), ["1 − 0.5"]);
+ * store.close();
  * ```
  */
 export async function runGrid(
@@ -191,8 +200,19 @@ export function rowLevels(axes: GridAxis[], row: Pick<GridRow, "values">): strin
  * cell equal to it but at the first level: the difference in mean #circles, 95 % Welch interval.
  *
  * @example
- * ```ts ignore
- * const [c] = gridContrasts(axes, rows); // "optimizer=sgd − optimizer=adamw"
+ * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
+ * import { gridContrasts } from "./grid_trials.ts";
+ * import { parseGridAxis } from "../protocol/grid_spec.ts";
+ * import { cellStats } from "../analysis/grid_summary.ts";
+ * import { makeConfig } from "../protocol/config.ts";
+ * const outcome = (n: number, seed: number) =>
+ *   ({ seed, circles: [1, 2, 3].slice(0, n), grokStep: 100, finalTrainLoss: 0, finalTestLoss: 0 });
+ * const row = (optimizer: string, counts: number[]) =>
+ *   ({ values: { optimizer }, config: makeConfig({ p: 7 }), stats: cellStats(counts.map(outcome), 7) });
+ * const axes = [parseGridAxis("optimizer=adamw,sgd")];
+ * const [c] = gridContrasts(axes, [row("adamw", [2, 3, 2]), row("sgd", [3, 3, 3])]);
+ * assertEquals([c.level, c.reference, c.diff.toFixed(4)], ["sgd", "adamw", "0.6667"]);
  * ```
  */
 export function gridContrasts(axes: GridAxis[], rows: GridRow[]): GridContrast[] {

@@ -214,9 +214,12 @@ export function encodeNpy(array: NpyArray): Uint8Array {
  * Read a `.npy` file. Errors (missing file, malformed content) are {@linkcode NpyError}s.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { readNpy } from "./npy.ts";
- * const ids = await readNpy("run/train_ids.npy");
+ * // a fixture of the authors' run: numpy's np.load(".../train_ids.npy")
+ * const ids = await readNpy(new URL("../tests/fixtures/p13_d16_seed7/train_ids.npy", import.meta.url).pathname);
+ * assertEquals([ids.dtype, ids.shape], ["<i8", [135]]); // int(0.8 · 13²) training pairs
  * ```
  */
 export async function readNpy(path: string): Promise<NpyArray> {
@@ -233,9 +236,14 @@ export async function readNpy(path: string): Promise<NpyArray> {
  * Write a float64 (or, with `dtype: "<i8"`, int64) `.npy` file.
  *
  * @example
- * ```ts ignore
- * import { writeNpy } from "./npy.ts";
- * await writeNpy("x.npy", { dtype: "<f8", shape: [2, 2], data: new Float64Array(4) });
+ * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
+ * import { readNpy, writeNpy } from "./npy.ts";
+ * const dir = await Deno.makeTempDir();
+ * await writeNpy(`${dir}/x.npy`, { dtype: "<f8", shape: [2, 2], data: Float64Array.from([1, 2, 3, 4]) });
+ * const x = await readNpy(`${dir}/x.npy`); // NumPy reads it as np.load(path)
+ * assertEquals([x.shape, x.data], [[2, 2], [1, 2, 3, 4]]);
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function writeNpy(path: string, array: NpyArray): Promise<void> {

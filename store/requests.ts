@@ -124,8 +124,16 @@ export function requestKey(
  * incomplete one is a one-line `StoreError` naming the store and the trial, before any training.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
+ * import { plan } from "./requests.ts";
+ * import { ResultsStore } from "./store.ts";
+ * import { makeConfig } from "../protocol/config.ts";
+ * const store = await ResultsStore.open(":memory:");
+ * const reqs = [0, 1, 1].map((seed) => ({ config: makeConfig({ p: 5, d: 2, steps: 3, seed }) }));
  * const { keys, missing } = await plan(reqs, store, "asm");
+ * assertEquals([keys.length, keys[1] === keys[2], missing.size], [3, true, 2]); // seed 1 runs once
+ * store.close();
  * ```
  */
 export async function plan(
@@ -162,8 +170,14 @@ export interface Shard {
  * trial once.
  *
  * @example
- * ```ts ignore
- * const shards = await shardPartition(reqs, "asm", 8); // shards[i]: { key, request }[]
+ * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
+ * import { shardPartition } from "./requests.ts";
+ * import { makeConfig } from "../protocol/config.ts";
+ * const reqs = [0, 1, 2, 3, 4].map((seed) => ({ config: makeConfig({ p: 5, d: 2, seed }) }));
+ * const shards = await shardPartition(reqs, "asm", 2); // shards[i]: { key, request }[]
+ * assertEquals(shards.map((s) => s.length), [3, 2]);
+ * assertEquals(new Set(shards.flat().map((x) => x.key)).size, 5); // each trial in one shard
  * ```
  */
 export async function shardPartition(
@@ -186,8 +200,13 @@ export async function shardPartition(
  * The requests of one shard of {@linkcode shardPartition}.
  *
  * @example
- * ```ts ignore
- * const mine = await shardRequests(reqs, "asm", { index: 2, count: 8 });
+ * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
+ * import { shardRequests } from "./requests.ts";
+ * import { makeConfig } from "../protocol/config.ts";
+ * const reqs = [0, 1, 2, 3, 4].map((seed) => ({ config: makeConfig({ p: 5, d: 2, seed }) }));
+ * const mine = await shardRequests(reqs, "asm", { index: 1, count: 2 }); // `--shard 1/2`
+ * assertEquals(mine.length, 2);
  * ```
  */
 export async function shardRequests(
@@ -241,8 +260,17 @@ export async function trainMissing(
  * Make sure every request is in the store (running the missing ones), then read them back.
  *
  * @example
- * ```ts ignore
- * const [run] = await resolveTrials([{ config }], { store });
+ * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
+ * import { resolveTrials } from "./requests.ts";
+ * import { ResultsStore } from "./store.ts";
+ * import { makeConfig } from "../protocol/config.ts";
+ * const store = await ResultsStore.open(":memory:"); // or a file, kept between runs
+ * const config = makeConfig({ p: 5, d: 2, steps: 3 });
+ * const [run] = await resolveTrials([{ config }], { store, workers: 1 }); // trained on asm
+ * const [again] = await resolveTrials([{ config }], { store }); // read back: nothing trains
+ * assertEquals([run.stepsDone, store.count(), again.trainLoss], [3, 1, run.trainLoss]);
+ * store.close();
  * ```
  */
 export async function resolveTrials(

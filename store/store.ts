@@ -110,10 +110,18 @@ export function trialKey(
  * A results store in one SQLite file.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { ResultsStore } from "./store.ts";
- * const store = await ResultsStore.open("results/store.sqlite");
- * if (!store.has(key)) store.put({ ... }, arrays);
+ * import { requestKey, resolveTrials } from "./requests.ts";
+ * import { makeConfig } from "../protocol/config.ts";
+ * const store = await ResultsStore.open(":memory:"); // a path keeps it: "results/store.sqlite"
+ * const request = { config: makeConfig({ p: 5, d: 2, steps: 3 }) };
+ * await resolveTrials([request], { store, workers: 1 }); // trains and puts the trial
+ * const key = await requestKey(request, "asm");
+ * assertEquals([store.count(), store.has(key), store.get(key)?.backend], [1, true, "asm"]);
+ * assertEquals(store.array(key, "train_loss")?.shape, [3]);
+ * store.close();
  * ```
  */
 export class ResultsStore {
