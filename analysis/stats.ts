@@ -171,10 +171,11 @@ export interface LinearSvm {
  * the solver scikit-learn wraps. Labels are integers.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { linearSvc } from "./stats.ts";
  * const svm = await linearSvc([[0, 0], [1, 1], [0, 1], [1, 0.2]], [0, 1, 1, 0]);
- * console.log(svm.predict([[0.9, 0.9]])); // [1]
+ * assertEquals(svm.predict([[0.9, 0.9], [0.9, 0]]), [1, 0]);
  * ```
  */
 export async function linearSvc(

@@ -54,9 +54,13 @@ let modulePromise: Promise<WebAssembly.Module> | undefined;
  * the core works the same from the source tree, a bundle or a compiled binary.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { assert } from "../tests/assert.ts";
  * import { coreModule } from "./asm_backend.ts";
- * const mod = await coreModule();
+ * const mod = await coreModule(); // compiled once: a second call gives the same module
+ * assert(mod === await coreModule(), "one module per process");
+ * const names = WebAssembly.Module.exports(mod).map((e) => e.name);
+ * assert(["setup", "step"].every((n) => names.includes(n)), `exports: ${names}`);
  * ```
  */
 export function coreModule(module?: WebAssembly.Module): Promise<WebAssembly.Module> {

@@ -131,8 +131,14 @@ export const QUICK_SWEEP_STEPS = 6000;
  * one. The final parameters stay those of the full run (no sweep figure reads them).
  *
  * @example
- * ```ts ignore
- * const early = results.map((r) => verdictView(r, DEFAULT_DECIDED));
+ * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
+ * import { verdictView } from "./runs.ts";
+ * import { syntheticTrial } from "../tests/synthetic.ts";
+ * // circle 2 stands out from the first logged step on, 10 steps in all
+ * const r = syntheticTrial({ config: { p: 5, d: 2 }, signals: Array.from({ length: 11 }, () => [0, 1, 80, 80, 1]) });
+ * const early = verdictView(r, { every: 1, minSteps: 2, window: 2, separation: 4 });
+ * assertEquals([early.stepsDone, early.trainLoss.length, early.finalSignals()], [3, 3, [0, 1, 80, 80, 1]]);
  * ```
  */
 export function verdictView(r: TrialResult, rule: Partial<DecidedRule>): TrialResult {

@@ -245,8 +245,18 @@ export function gridCsv(s: GridSummary): string {
  * The summary as text: a table of the cells and the differences in mean #circles.
  *
  * @example
- * ```ts ignore
- * console.log(gridTable(summary));
+ * ```ts
+ * import { assert } from "../tests/assert.ts";
+ * import { gridTable } from "./grid_report.ts";
+ * import { runGrid } from "../store/grid_trials.ts";
+ * import { ResultsStore } from "../store/store.ts";
+ * import { parseGridAxis } from "../protocol/grid_spec.ts";
+ * const store = await ResultsStore.open(":memory:");
+ * const axes = [parseGridAxis("lr=0.01,0.02")];
+ * const summary = await runGrid({ axes, seeds: [0, 1], base: { p: 5, d: 2, steps: 5 } }, { store, workers: 1 });
+ * const text = gridTable(summary); // what `deno task sweep` prints
+ * assert(text.includes("0.02") && text.includes("#circles"), text);
+ * store.close();
  * ```
  */
 export function gridTable(s: GridSummary): string {

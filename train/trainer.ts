@@ -92,8 +92,14 @@ export interface TrialRecords {
  * The update of each logged row of `rec` (1-based).
  *
  * @example
- * ```ts ignore
- * const t = loggedUpdates(rec); // t[i] is the update of rec.trainLoss[i] and rec.signals row i+1
+ * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
+ * import { loggedUpdates } from "./trainer.ts";
+ * import { tinyRun } from "../tests/example_runs.ts";
+ * const { records } = await tinyRun({ steps: 3 });
+ * // t[i] is the update of records.trainLoss[i] and of records.signals' row i + 1
+ * assertEquals(loggedUpdates(records), [1, 2, 3]); // every step logged
+ * assertEquals(loggedUpdates({ loggedAt: Int32Array.of(1, 100), steps: 100 }), [1, 100]);
  * ```
  */
 export function loggedUpdates(rec: Pick<TrialRecords, "loggedAt" | "steps">): Int32Array {

@@ -103,8 +103,17 @@ export const MAX_LISTED = 2000;
  * The store's trials for the page's list: key and a label.
  *
  * @example
- * ```ts ignore
- * const list = storedTrials(await ResultsStore.open("results/store.sqlite", { readOnly: true }));
+ * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
+ * import { storedTrials } from "./serve.ts";
+ * import { ResultsStore } from "../store/store.ts";
+ * import { resolveTrials } from "../store/requests.ts";
+ * import { makeConfig } from "../protocol/config.ts";
+ * const store = await ResultsStore.open(":memory:"); // the page opens results/store.sqlite
+ * await resolveTrials([{ config: makeConfig({ p: 5, d: 2, steps: 2, seed: 4 }) }], { store, workers: 1 });
+ * const [t] = storedTrials(store);
+ * assertEquals(t.label.startsWith("p=5 d=2 wd=0.5 seed 4"), true);
+ * store.close();
  * ```
  */
 export function storedTrials(store: ResultsStore): { key: string; label: string }[] {
@@ -128,8 +137,19 @@ export function storedTrials(store: ResultsStore): { key: string; label: string 
  * request (the store keeps them out: they are a function of it).
  *
  * @example
- * ```ts ignore
- * const zip = storedTrialZip(store, list[0].key); // runFromZip(zip) replays it
+ * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
+ * import { storedTrialZip } from "./serve.ts";
+ * import { runFromZip } from "./run_zip.ts";
+ * import { ResultsStore } from "../store/store.ts";
+ * import { resolveTrials } from "../store/requests.ts";
+ * import { makeConfig } from "../protocol/config.ts";
+ * const store = await ResultsStore.open(":memory:");
+ * const [run] = await resolveTrials([{ config: makeConfig({ p: 5, d: 2, steps: 2 }) }], { store, workers: 1 });
+ * const zip = storedTrialZip(store, run.key)!; // the page replays it with runFromZip
+ * assertEquals(runFromZip(zip).records.trainLoss, run.trainLoss);
+ * assertEquals(storedTrialZip(store, "no such key"), undefined);
+ * store.close();
  * ```
  */
 export function storedTrialZip(store: ResultsStore, key: string): Uint8Array | undefined {
