@@ -73,6 +73,7 @@ export async function runDeno(
  *
  * @example
  * ```ts ignore
+ * // not run by `deno test --doc`: it bundles the whole program (tens of seconds)
  * const path = await buildBundle("dist"); // dist/circle-survival.js
  * ```
  */
@@ -117,6 +118,7 @@ export function runningBundle(): string | undefined {
  *
  * @example
  * ```ts ignore
+ * // not run by `deno test --doc`: it bundles the whole program (tens of seconds)
  * const program = await bundleInto("results/cluster-fig9-quick");
  * ```
  */

@@ -563,6 +563,7 @@ const interruptHandlers: ((sig: Deno.Signal) => void)[] = [];
  *
  * @example
  * ```ts ignore
+ * // not run by `deno test --doc`: it acts on this process's signals and exit code
  * const h = handleInterrupts((sig) => stop.abort());
  * try { await work(); } finally { h.dispose(); }
  * ```
@@ -583,6 +584,7 @@ export function handleInterrupts(handler: (sig: Deno.Signal) => void): { dispose
  *
  * @example
  * ```ts ignore
+ * // not run by `deno test --doc`: it acts on this process's signals and exit code
  * const interrupt = onInterrupt("trials", () => `${n} trials kept in ${out}`);
  * try { await work(); } finally { interrupt.dispose(); }
  * ```
@@ -610,6 +612,7 @@ export function onInterrupt(command: string, kept: () => string): { dispose(): v
  *
  * @example
  * ```ts ignore
+ * // not run by `deno test --doc`: it acts on this process's signals and exit code
  * await runCli("train", async () => { ... });
  * ```
  */

@@ -88,8 +88,18 @@ export async function writeAtomic(path: string, data: Uint8Array | string): Prom
  * Reproduce one figure into `outDir/<id>/`.
  *
  * @example
- * ```ts ignore
- * const report = await reproduceFigure(fig09, { scale: "quick", store, outDir: "results" });
+ * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
+ * import { reproduceFigure } from "./figure_report.ts";
+ * import { figureById } from "../paper/figures.ts";
+ * import { ResultsStore } from "../store/store.ts";
+ * const store = await ResultsStore.open(":memory:"), outDir = await Deno.makeTempDir();
+ * // `deno task reproduce fig11 --scale tiny`: seconds, and no claim decided at that scale
+ * const report = await reproduceFigure(figureById("fig11")!, { scale: "tiny", store, outDir, workers: 1, verbose: false });
+ * assertEquals(report.claims.map((c) => c.verdict), ["UNTESTED", "UNTESTED", "REPORTED"]);
+ * assertEquals(Deno.statSync(`${outDir}/fig11/data.json`).isFile, true); // with the panels and CSVs
+ * store.close();
+ * await Deno.remove(outDir, { recursive: true });
  * ```
  */
 export async function reproduceFigure(

@@ -28,6 +28,7 @@ export function freqColor(k: number, alpha = 1): string {
  *
  * @example
  * ```ts ignore
+ * // not run by `deno test --doc`: it needs a page's DOM (the explorer's canvases)
  * const { ctx, w, h } = prepare(document.querySelector("canvas")!);
  * ctx.fillRect(0, 0, w / 2, h);
  * ```
@@ -169,8 +170,9 @@ export interface Rows {
  *
  * @example
  * ```ts ignore
+ * // not run by `deno test --doc`: it needs a page's DOM (the explorer's canvases)
  * const pick = drawSignals(canvas, { steps, rows, total, p, signalsRow }, { survivors: [4, 8], hover: null });
- * canvas.onpointermove = (e) => console.log(pick(e.offsetX, e.offsetY)); // a frequency or null
+ * canvas.onpointermove = (e) => (canvas.title = String(pick(e.offsetX, e.offsetY) ?? "")); // k or null
  * ```
  */
 export function drawSignals(
@@ -235,6 +237,7 @@ export function drawSignals(
  *
  * @example
  * ```ts ignore
+ * // not run by `deno test --doc`: it needs a page's DOM (the explorer's canvases)
  * drawCurves(canvas, { steps, rows, total }, [{ name: "train", values: trainLoss, color: "#2356c7" }], {
  *   label: "cross-entropy (log)",
  *   log: true,
@@ -305,6 +308,7 @@ export function drawCurves(
  *
  * @example
  * ```ts ignore
+ * // not run by `deno test --doc`: it needs a page's DOM (the explorer's canvases)
  * const xy = projectOnto(E, p, d, circlePlane(dft(E, p, d), 4));
  * drawPlane(canvas, xy, { k: 4, p, title: "k = 4", highlight: false });
  * ```
@@ -359,6 +363,7 @@ export function drawPlane(
  *
  * @example
  * ```ts ignore
+ * // not run by `deno test --doc`: it needs a page's DOM (the explorer's canvases)
  * const pick = drawBars(canvas, signals, { survivors: survivingCircles(signals), hover: null });
  * ```
  */

@@ -53,8 +53,17 @@ const MIME: Record<string, string> = {
  * A file under `dir` for a URL path (index.html for folders), or a 404; never outside `dir`.
  *
  * @example
- * ```ts ignore
- * const res = await serveFile("web/dist", "/"); // web/dist/index.html, text/html
+ * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
+ * import { serveFile } from "./serve.ts";
+ * const dir = await Deno.makeTempDir(); // `deno task build:web` writes the page to web/dist
+ * await Deno.writeTextFile(`${dir}/index.html`, "<!doctype html><title>x</title>");
+ * const res = await serveFile(dir, "/"); // index.html for a folder
+ * assertEquals([res.status, res.headers.get("content-type")?.startsWith("text/html"), await res.text()], [200, true, "<!doctype html><title>x</title>"]);
+ * const outside = await serveFile(dir, "/../../etc/passwd");
+ * assertEquals(outside.status, 404);
+ * await outside.body?.cancel();
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function serveFile(dir: string, urlPath: string): Promise<Response> {
@@ -193,8 +202,15 @@ export interface ExploreOptions {
  * The request handler of `deno task explore`.
  *
  * @example
- * ```ts ignore
- * Deno.serve({ port: 8000 }, exploreHandler({ dist: "web/dist" }));
+ * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
+ * import { exploreHandler } from "./serve.ts";
+ * const dist = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dist}/index.html`, "<!doctype html>");
+ * const handler = exploreHandler({ dist }); // Deno.serve({ port: 8000 }, handler) serves it
+ * const res = await handler(new Request("http://127.0.0.1:8000/"));
+ * assertEquals([res.status, await res.text()], [200, "<!doctype html>"]);
+ * await Deno.remove(dist, { recursive: true });
  * ```
  */
 export function exploreHandler(o: ExploreOptions): (req: Request) => Promise<Response> {
@@ -234,6 +250,7 @@ export function exploreHandler(o: ExploreOptions): (req: Request) => Promise<Res
  *
  * @example
  * ```ts ignore
+ * // not run by `deno test --doc`: it serves until Ctrl-C
  * await exploreMain(["--port", "8080"]); // serves until Ctrl-C
  * ```
  */
