@@ -115,7 +115,7 @@ export interface TrainingKernel {
  *
  * @example
  * ```ts
- * import { assertEquals } from "../tests/assert.ts";
+ * import { assert } from "../tests/assert.ts";
  * import { singleTrialKernel } from "./contract.ts";
  * import { ReferenceKernel } from "./reference.ts";
  * import { makeConfig } from "../protocol/config.ts";
@@ -124,7 +124,7 @@ export interface TrainingKernel {
  * const k = singleTrialKernel(new ReferenceKernel({ config, ...initialTrial(config) }), 5, false);
  * const out = new Float64Array(2 * (5 + 5));
  * k.run(2, out);
- * assertEquals(out[0] > 0, true); // the first step's train loss
+ * assert(out[0] > 0, `the first step's train loss: ${out[0]}`);
  * ```
  */
 export function singleTrialKernel(

@@ -237,7 +237,7 @@ export class ReferenceKernel implements TrainingKernel {
  *
  * @example
  * ```ts
- * import { assertEquals } from "../tests/assert.ts";
+ * import { assert } from "../tests/assert.ts";
  * import { referenceBackend } from "./reference.ts";
  * import { makeConfig } from "../protocol/config.ts";
  * import { initialTrial } from "../protocol/init.ts";
@@ -245,7 +245,7 @@ export class ReferenceKernel implements TrainingKernel {
  * const k = await referenceBackend.create([{ config, ...initialTrial(config) }]);
  * const out = new Float64Array(10);
  * await k.run(1, out);
- * assertEquals(out[0] > 0, true);
+ * assert(out[0] > 0, `train loss ${out[0]}`);
  * ```
  */
 export const referenceBackend: Backend = {

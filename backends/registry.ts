@@ -25,11 +25,11 @@ const autoOrder: ({ name: string } & AutoCandidate)[] = [];
  *
  * @example
  * ```ts
- * import { assertEquals } from "../tests/assert.ts";
+ * import { assert } from "../tests/assert.ts";
  * import { backendNames, registerBackend } from "./registry.ts";
  * import { referenceBackend } from "./reference.ts";
  * registerBackend(referenceBackend);
- * assertEquals(backendNames().includes("ref"), true);
+ * assert(backendNames().includes("ref"), `${backendNames()}`);
  * ```
  */
 export function registerBackend(backend: Backend, auto?: AutoCandidate): void {

@@ -87,10 +87,10 @@ const fmt = (x: number, w: number, dp = 3) => x.toFixed(dp).padStart(w);
  *
  * @example
  * ```ts
- * import { assertEquals } from "../tests/assert.ts";
+ * import { assert } from "../tests/assert.ts";
  * import { kernelTable } from "./asm_profile.ts";
  * const t = kernelTable([{ name: "GEMM", flops: 5e7, gemm: true, cpuMs: 1, wallMs: 1.1 }], 50);
- * assertEquals(t.split("\n")[2].includes("50.0"), true); // 50 GFLOP/s, 100 % of the peak
+ * assert(t.split("\n")[2].includes("50.0"), t); // 50 GFLOP/s, 100 % of the peak
  * ```
  */
 export function kernelTable(rows: KernelTiming[], peak: number): string {

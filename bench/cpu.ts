@@ -67,9 +67,9 @@ function readCpuinfo(): string | undefined {
  *
  * @example
  * ```ts
- * import { assertEquals } from "../tests/assert.ts";
+ * import { assert } from "../tests/assert.ts";
  * import { cpuInfo } from "./cpu.ts";
- * assertEquals(cpuInfo().cores >= 1, true);
+ * assert(cpuInfo().cores >= 1, JSON.stringify(cpuInfo()));
  * ```
  */
 export function cpuInfo(): CpuInfo {
@@ -123,9 +123,9 @@ function openClock(): ClockLib | null {
  *
  * @example
  * ```ts
- * import { assertEquals } from "../tests/assert.ts";
+ * import { assert } from "../tests/assert.ts";
  * import { cpuClockKind } from "./cpu.ts";
- * assertEquals(["thread", "process"].includes(cpuClockKind()), true);
+ * assert(["thread", "process"].includes(cpuClockKind()), cpuClockKind());
  * ```
  */
 export function cpuClockKind(): "thread" | "process" {
@@ -141,12 +141,12 @@ export function cpuClockKind(): "thread" | "process" {
  *
  * @example
  * ```ts
- * import { assertEquals } from "../tests/assert.ts";
+ * import { assert } from "../tests/assert.ts";
  * import { threadCpuMs } from "./cpu.ts";
  * const t0 = threadCpuMs();
  * let s = 0;
  * for (let i = 0; i < 1e6; i++) s += i;
- * assertEquals(threadCpuMs() >= t0, true);
+ * assert(threadCpuMs() >= t0, `${threadCpuMs()} < ${t0}`);
  * ```
  */
 export function threadCpuMs(): number {
@@ -172,10 +172,10 @@ export interface Timing {
  *
  * @example
  * ```ts
- * import { assertEquals } from "../tests/assert.ts";
+ * import { assert } from "../tests/assert.ts";
  * import { timeMin } from "./cpu.ts";
  * const t = timeMin(10, () => { let s = 0; for (let i = 0; i < 1e5; i++) s += i; return s; }, 3);
- * assertEquals(t.wallMs > 0 && t.cpuMs >= 0, true);
+ * assert(t.wallMs > 0 && t.cpuMs >= 0, JSON.stringify(t));
  * ```
  */
 export function timeMin(n: number, f: () => unknown, reps = 5): Timing {

@@ -45,7 +45,7 @@ const rows = (p: number, nTrain: number, withTest: boolean) => withTest ? p * p 
  * import { assertEquals } from "../tests/assert.ts";
  * import { ASM_KERNELS, stepFlops } from "./flops.ts";
  * const sum = ASM_KERNELS.reduce((s, k) => s + k.flops(59, 128, 100, 2784, true), 0);
- * assertEquals(sum === stepFlops(59, 128, 100, 2784).total, true);
+ * assertEquals(sum, stepFlops(59, 128, 100, 2784).total);
  * ```
  */
 export const ASM_KERNELS: AsmKernelInfo[] = [

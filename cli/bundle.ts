@@ -44,9 +44,10 @@ export function firstError(text: string): string {
  *
  * @example
  * ```ts
- * import { assertEquals } from "../tests/assert.ts";
+ * import { assert } from "../tests/assert.ts";
  * import { runDeno } from "./bundle.ts";
- * assertEquals((await runDeno(["--version"])).ok, true);
+ * const r = await runDeno(["--version"]);
+ * assert(r.ok, JSON.stringify(r));
  * ```
  */
 export async function runDeno(

@@ -150,14 +150,14 @@ function sh(word: string): string {
  *
  * @example
  * ```ts
- * import { assertEquals } from "../tests/assert.ts";
+ * import { assert } from "../tests/assert.ts";
  * import { sbatchScript } from "./cluster.ts";
  * const text = sbatchScript({
  *   run: { figure: "fig9", scale: "tiny", shards: 4, backend: "asm", untilDecided: false },
  *   dir: "/shared/run", deno: "/usr/bin/deno", program: "/shared/run/circle-survival.js",
  *   cpusPerTask: 2, workers: 2, sbatch: {},
  * });
- * assertEquals(text.includes("#SBATCH --array=0-3"), true);
+ * assert(text.includes("#SBATCH --array=0-3"), text);
  * ```
  */
 export function sbatchScript(opts: {

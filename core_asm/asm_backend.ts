@@ -267,13 +267,14 @@ export function asmCoreBytes(p: number, d: number, h: number, _nt: number): numb
  *
  * @example
  * ```ts
- * import { assertEquals } from "../tests/assert.ts";
+ * import { assert } from "../tests/assert.ts";
  * import { createAsmKernel } from "./asm_backend.ts";
  * import { makeConfig } from "../protocol/config.ts";
  * import { initialTrial } from "../protocol/init.ts";
  * const config = makeConfig({ p: 23, d: 32 });
  * const k = await createAsmKernel({ config, ...initialTrial(config) });
- * assertEquals(k.step().trainLoss > 0, true);
+ * const s = k.step();
+ * assert(s.trainLoss > 0, JSON.stringify(s));
  * ```
  */
 export async function createAsmKernel(spec: KernelSpec): Promise<AsmKernel> {
@@ -294,7 +295,7 @@ export async function createAsmKernel(spec: KernelSpec): Promise<AsmKernel> {
  *
  * @example
  * ```ts
- * import { assertEquals } from "../tests/assert.ts";
+ * import { assert } from "../tests/assert.ts";
  * import { asmBackend } from "./asm_backend.ts";
  * import { makeConfig } from "../protocol/config.ts";
  * import { initialTrial } from "../protocol/init.ts";
@@ -302,7 +303,7 @@ export async function createAsmKernel(spec: KernelSpec): Promise<AsmKernel> {
  * const k = await asmBackend.create([{ config, ...initialTrial(config) }]);
  * const out = new Float64Array(5 + 23);
  * await k.run(1, out);
- * assertEquals(out[0] > 0, true); // the train loss of the first step
+ * assert(out[0] > 0, `the train loss of the first step: ${out[0]}`);
  * ```
  */
 export const asmBackend: Backend = {

@@ -808,11 +808,11 @@ export function evidenceLine(e: Evidence | undefined): string {
  *
  * @example
  * ```ts
- * import { assertEquals } from "../tests/assert.ts";
+ * import { assert } from "../tests/assert.ts";
  * import { claimsTable, reported } from "./claims.ts";
  * const quote = { section: "Sec. 4.2", text: "Lasso provides comparable estimations" };
  * const t = claimsTable([reported({ name: "Lasso R²", quote, words: "comparable", measured: "0.79" })]);
- * assertEquals(t.includes("Sec. 4.2: “Lasso provides comparable estimations”"), true);
+ * assert(t.includes("Sec. 4.2: “Lasso provides comparable estimations”"), t);
  * ```
  */
 export function claimsTable(claims: Claim[]): string {

@@ -89,7 +89,7 @@ export async function writeAtomic(path: string, data: Uint8Array | string): Prom
  *
  * @example
  * ```ts
- * import { assertEquals } from "../tests/assert.ts";
+ * import { assert, assertEquals } from "../tests/assert.ts";
  * import { reproduceFigure } from "./figure_report.ts";
  * import { figureById } from "../paper/figures.ts";
  * import { ResultsStore } from "../store/store.ts";
@@ -97,7 +97,7 @@ export async function writeAtomic(path: string, data: Uint8Array | string): Prom
  * // `deno task reproduce fig11 --scale tiny`: seconds, and no claim decided at that scale
  * const report = await reproduceFigure(figureById("fig11")!, { scale: "tiny", store, outDir, workers: 1, verbose: false });
  * assertEquals(report.claims.map((c) => c.verdict), ["UNTESTED", "UNTESTED", "REPORTED"]);
- * assertEquals(Deno.statSync(`${outDir}/fig11/data.json`).isFile, true); // with the panels and CSVs
+ * assert(Deno.statSync(`${outDir}/fig11/data.json`).isFile, "data.json written"); // with the panels and CSVs
  * store.close();
  * await Deno.remove(outDir, { recursive: true });
  * ```

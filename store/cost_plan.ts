@@ -79,7 +79,7 @@ const shapeOf = (r: TrialRequest) => {
  *
  * @example
  * ```ts
- * import { assertEquals } from "../tests/assert.ts";
+ * import { assert, assertEquals } from "../tests/assert.ts";
  * import { costPlan, planLine } from "./cost_plan.ts";
  * import { ResultsStore } from "./store.ts";
  * import { asmBackend } from "../core_asm/asm_backend.ts";
@@ -88,7 +88,7 @@ const shapeOf = (r: TrialRequest) => {
  * const reqs = [0, 1, 2].map((seed) => ({ config: makeConfig({ p: 5, d: 2, steps: 100, seed }) }));
  * const plan = await costPlan(reqs, { store, backend: asmBackend, workers: 1 }); // probes the shape
  * assertEquals([plan.trials, plan.stored, plan.toRun, plan.trialSteps], [3, 0, 3, 300]);
- * assertEquals(planLine(plan).startsWith("3 trials to run (0 of 3 stored), 300 trial-steps"), true);
+ * assert(planLine(plan).startsWith("3 trials to run (0 of 3 stored), 300 trial-steps"), planLine(plan));
  * store.close();
  * ```
  */

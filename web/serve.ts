@@ -113,7 +113,7 @@ export const MAX_LISTED = 2000;
  *
  * @example
  * ```ts
- * import { assertEquals } from "../tests/assert.ts";
+ * import { assert } from "../tests/assert.ts";
  * import { storedTrials } from "./serve.ts";
  * import { ResultsStore } from "../store/store.ts";
  * import { resolveTrials } from "../store/requests.ts";
@@ -121,7 +121,7 @@ export const MAX_LISTED = 2000;
  * const store = await ResultsStore.open(":memory:"); // the page opens results/store.sqlite
  * await resolveTrials([{ config: makeConfig({ p: 5, d: 2, steps: 2, seed: 4 }) }], { store, workers: 1 });
  * const [t] = storedTrials(store);
- * assertEquals(t.label.startsWith("p=5 d=2 wd=0.5 seed 4"), true);
+ * assert(t.label.startsWith("p=5 d=2 wd=0.5 seed 4"), t.label);
  * store.close();
  * ```
  */
