@@ -12,14 +12,19 @@
 
 /** Complex DFT coefficients: `re` and `im`, each (p, d) row-major; row k is F_k. */
 export interface Spectrum {
+  /** The modulus (rows of the embedding). */
   p: number;
+  /** The embedding dimension. */
   d: number;
+  /** Re F_k, (p, d) row-major. */
   re: Float64Array;
+  /** Im F_k, (p, d) row-major. */
   im: Float64Array;
 }
 
 /** A bad argument to an analysis function (one line). */
 export class AnalysisError extends Error {
+  /** The error's name. */
   override name = "AnalysisError";
 }
 

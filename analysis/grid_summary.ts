@@ -12,12 +12,15 @@ import { meanInterval, medianInterval, rateInterval, welchInterval } from "./sta
 
 /** What one trial ended with. */
 export interface TrialOutcome {
+  /** The trial's seed. */
   seed: number;
   /** The surviving circles of its final embedding, or null when it diverged. */
   circles: number[] | null;
   /** The first logged step with test accuracy ≥ the grokking threshold, or null (never). */
   grokStep: number | null;
+  /** Its last train loss (null when it diverged). */
   finalTrainLoss: number | null;
+  /** Its last test loss (null when it diverged). */
   finalTestLoss: number | null;
 }
 
@@ -30,6 +33,7 @@ export interface MeanCi {
 
 /** A cell's statistics over its trials. */
 export interface CellStats {
+  /** Trials in the cell. */
   trials: number;
   /** Trials whose loss or parameters became non-finite: counted apart, never as 0 circles. */
   diverged: number;
@@ -46,7 +50,9 @@ export interface CellStats {
     /** The interval's exact coverage (below 95 % only for ≤ 5 trials). */
     coverage: number;
   };
+  /** Mean and median of the final train losses (non-diverged trials). */
   finalTrainLoss: { mean: number; median: number };
+  /** Mean and median of the final test losses (non-diverged trials). */
   finalTestLoss: { mean: number; median: number };
 }
 

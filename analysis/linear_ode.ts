@@ -18,8 +18,11 @@ import { AnalysisError } from "./fourier.ts";
 export interface LinearFit {
   /** (nOut, nIn) row-major. */
   coef: Float64Array;
+  /** (nOut) intercepts. */
   intercept: Float64Array;
+  /** Inputs per row. */
   nIn: number;
+  /** Outputs per row. */
   nOut: number;
   /** Coordinate-descent sweeps used per output (Lasso only). */
   iterations?: number[];
@@ -31,7 +34,9 @@ export interface LinearFit {
 export interface LassoOptions {
   /** sklearn's alpha (default 0.01, the paper's). 0 gives the code's "linear regression". */
   alpha?: number;
+  /** Most coordinate-descent sweeps (sklearn's max_iter, default 1000). */
   maxIter?: number;
+  /** Duality-gap tolerance (sklearn's tol, default 1e-4). */
   tol?: number;
 }
 

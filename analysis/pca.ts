@@ -9,12 +9,15 @@ import { AnalysisError } from "./fourier.ts";
 
 /** Singular values (descending), components (rows, each of length d) and the projections. */
 export interface Pca {
+  /** Singular values of the centred embedding, descending. */
   singularValues: Float64Array;
+  /** Variance explained by each component (as sklearn's `explained_variance_`). */
   explainedVariance: Float64Array;
   /** (n_components, d) row-major. */
   components: Float64Array;
   /** (p, n_components) row-major: the centred embedding in component coordinates. */
   scores: Float64Array;
+  /** Components kept. */
   nComponents: number;
 }
 

@@ -17,9 +17,13 @@ import { survivingCircles } from "./fourier.ts";
 
 /** Parameters of the early verdict. */
 export interface DecidedRule {
+  /** Check every this many steps. */
   every: number;
+  /** The first step checked. */
   minSteps: number;
+  /** Steps over which the circles must stay the same. */
   window: number;
+  /** The weakest survivor's signal over the strongest other frequency's, at least. */
   separation: number;
   /** Clearance of both sides from the survivor threshold (1: none). */
   margin: number;
@@ -102,6 +106,7 @@ export function verdictAt(signals: ArrayLike<number>): Verdict {
 export class DecidedTracker {
   readonly #rule: DecidedRule;
   readonly #history: { step: number; key: string; signals?: Float64Array }[] = [];
+  /** A tracker for a run of modulus `p` under `rule` (the defaults filled in). */
   constructor(readonly p: number, rule: Partial<DecidedRule> = {}) {
     this.#rule = { ...DEFAULT_DECIDED, ...rule };
   }

@@ -12,14 +12,19 @@ import { type RecordLayout, recordLayout } from "../protocol/records.ts";
 
 /** Per-step scalars, computed from the parameters *before* the step's update. */
 export interface StepStats {
+  /** Mean cross-entropy over the training pairs. */
   trainLoss: number;
+  /** Mean cross-entropy over the test pairs (NaN on a step that skips the test forward). */
   testLoss: number;
+  /** Fraction of training pairs predicted right. */
   trainAcc: number;
+  /** Fraction of test pairs predicted right. */
   testAcc: number;
 }
 
 /** One trial a backend is asked to train. */
 export interface KernelSpec {
+  /** The trial's configuration (shape, optimiser, steps, seeds). */
   config: TrialConfig;
   /** Fused float64 parameters to start from (the authors' layout, protocol/layout.ts). */
   params: Float64Array;
@@ -68,9 +73,11 @@ export interface BackendCaps {
 
 /** A registered backend: a name, what it can do, and its factory. */
 export interface Backend {
+  /** The name users give it: `--backend NAME`. */
   readonly name: string;
   /** One line saying what the backend is. */
   readonly summary: string;
+  /** What it can do: device, batch size, gradient signals. */
   readonly caps: BackendCaps;
   /** Resolve when the backend can run here; reject with a `BackendUnavailable` otherwise. */
   probe(): Promise<void>;
@@ -86,6 +93,7 @@ export interface Backend {
 
 /** A backend that cannot run on this machine (one line: what is missing). */
 export class BackendUnavailable extends Error {
+  /** The error's name. */
   override name = "BackendUnavailable";
 }
 

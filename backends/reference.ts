@@ -156,6 +156,7 @@ export class Optimizer {
   readonly v: Float64Array;
   /** Steps taken (the caller increments it before each update, as PyTorch's `state_steps`). */
   t = 0;
+  /** An optimiser's state for `size` parameters; `spec` names the optimiser and its constants. */
   constructor(size: number, readonly spec: OptimizerSpec) {
     this.m = new Float64Array(size);
     this.v = new Float64Array(size);
@@ -192,6 +193,7 @@ export class ReferenceKernel implements TrainingKernel {
   readonly #freeze: boolean;
   #lastGradE: Float64Array;
 
+  /** A trial's float64 state from its configuration, initial parameters and split. */
   constructor(spec: KernelSpec) {
     const c = spec.config;
     this.#L = paramLayout(c.p, c.d, c.hidden);

@@ -86,6 +86,7 @@ export class AsmKernel implements TrainingKernel {
   readonly #pp: number;
   #map: Uint32Array | undefined;
 
+  /** One trial on its own instance of the core: its parameters and split copied in. */
   constructor(instance: WebAssembly.Instance, spec: KernelSpec) {
     const { p, d, hidden, freezeEmbedding } = spec.config;
     const x = instance.exports as unknown as CoreExports;

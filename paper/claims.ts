@@ -106,6 +106,7 @@ export interface Quote {
 
 /** One machine-checked assertion. */
 export interface Claim {
+  /** A short name for the measured quantity. */
   name: string;
   /** The paper's sentence this claim checks, verbatim. */
   quote: string;
@@ -117,6 +118,7 @@ export interface Claim {
   threshold: string;
   /** What the paper reports (its number or its words). */
   paper: string;
+  /** PASS, FAIL, INCONCLUSIVE, UNTESTED or REPORTED (docs/claims.md). */
   verdict: Verdict;
   /** Why a claim is UNTESTED or INCONCLUSIVE, or a remark. */
   note?: string;

@@ -22,7 +22,9 @@ export interface FigureOutput {
   data: Record<string, unknown>;
   /** CSV files by name (header line first). */
   csv?: Record<string, string>;
+  /** The PNG panels to render. */
   panels: Panel[];
+  /** The figure's claims and their verdicts. */
   claims: Claim[];
   /** Remarks for the report (protocol choices, findings). */
   notes?: string[];
@@ -32,11 +34,13 @@ export interface FigureOutput {
 export interface Figure<P = unknown> {
   /** "fig2", "fig9", ... */
   id: string;
+  /** A one-line title for reports. */
   title: string;
   /** The protocol, as docs/SPEC.md states it. */
   spec: string;
   /** docs/SPEC.md's claim to check. */
   claim: string;
+  /** The figure's parameters at each scale (paper, quick, tiny). */
   params: Record<Scale, P>;
   /** A sweep figure: its trials need only their final circles, so `--until-decided` may stop
    * them early. */

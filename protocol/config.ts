@@ -62,6 +62,7 @@ export const DEFAULT_CONFIG: Readonly<TrialConfig> = Object.freeze({
 
 /** A bad configuration value (one line, names the value and what is allowed). */
 export class ConfigError extends Error {
+  /** The error's name. */
   override name = "ConfigError";
 }
 

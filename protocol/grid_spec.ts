@@ -50,6 +50,7 @@ export type GridValue = number | string;
 
 /** One axis of a grid: options that vary together and their values (one tuple per level). */
 export interface GridAxis {
+  /** The options this axis sets (one, or several that vary together). */
   keys: GridKey[];
   /** levels[i][j] is the value of keys[j] at level i. */
   levels: GridValue[][];

@@ -8,16 +8,25 @@
 
 /** Offsets and sizes of each parameter in the fused vector. */
 export interface ParamLayout {
+  /** The modulus. */
   p: number;
+  /** The embedding dimension. */
   d: number;
+  /** The width of both hidden layers. */
   hidden: number;
   /** [offset, length] of each tensor. */
   embedding: [number, number];
+  /** [offset, length] of Linear(2d, h)'s weight (h, 2d). */
   w0: [number, number];
+  /** [offset, length] of its bias. */
   b0: [number, number];
+  /** [offset, length] of Linear(h, h)'s weight. */
   w1: [number, number];
+  /** [offset, length] of its bias. */
   b1: [number, number];
+  /** [offset, length] of Linear(h, p)'s weight (p, h). */
   w2: [number, number];
+  /** [offset, length] of its bias. */
   b2: [number, number];
   /** Total number of parameters. */
   total: number;

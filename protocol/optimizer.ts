@@ -42,9 +42,11 @@ export const ADAM: Readonly<AdamConstants> = Object.freeze({ beta1: 0.9, beta2: 
 
 /** Everything a kernel needs to run one trial's optimiser: what it is and every constant. */
 export interface OptimizerSpec extends AdamConstants {
+  /** Which optimiser: adamw, adam or sgd. */
   name: OptimizerName;
   /** {@linkcode OPTIMIZER_CODE} of `name`. */
   code: number;
+  /** The learning rate. */
   lr: number;
   /** Weight decay: decoupled (adamw) or an L2 term added to the gradient (adam, sgd). */
   wd: number;

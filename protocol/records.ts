@@ -13,10 +13,15 @@
 
 /** Offsets of a step record's fields and its width. */
 export interface RecordLayout {
+  /** Train loss, before the update. */
   trainLoss: 0;
+  /** Test loss, before the update. */
   testLoss: 1;
+  /** Train accuracy, before the update. */
   trainAcc: 2;
+  /** Test accuracy, before the update. */
   testAcc: 3;
+  /** L2 norm of all parameters, after the update. */
   paramNorm: 4;
   /** ‖F_k(E)‖ for k = 0..p−1, after the update. */
   signals: 5;

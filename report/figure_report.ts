@@ -20,19 +20,33 @@ import { type ExplorerLink, figureExplorerLinks } from "./explorer_link.ts";
 
 /** What one figure's reproduction produced. */
 export interface FigureReport {
+  /** The figure's id (fig2, fig9, ...). */
   id: string;
+  /** Its title. */
   title: string;
+  /** The protocol it follows (docs/SPEC.md). */
   spec: string;
+  /** What the paper claims of it. */
   claim: string;
+  /** The scale it ran at. */
   scale: Scale;
+  /** The backend that trained its trials. */
   backend: string;
+  /** Wall time of the reproduction. */
   wallSeconds: number;
+  /** Trials the figure needs. */
   trials: number;
+  /** Of those, trials trained by this run (the rest came from the store). */
   trialsRun: number;
+  /** Its claims with their verdicts and evidence. */
   claims: Claim[];
+  /** The PNG files written. */
   panels: string[];
+  /** Remarks: protocol choices, findings. */
   notes: string[];
+  /** The git commit of the code that ran (`+dirty` with uncommitted changes; "unknown" outside git). */
   commit: string;
+  /** The suite's version. */
   version: string;
   /** The figure's runs as explorer links (query strings), where one page can show them. */
   explorer?: ExplorerLink[];

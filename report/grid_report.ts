@@ -376,6 +376,7 @@ export interface SweepOptions {
   store?: ResultsStore | string;
   /** The backend (or its name; default "auto"). */
   backend?: Backend | string;
+  /** Workers for CPU trials (default: every core). */
   workers?: number;
   /** How trials record (default: every 10th step, full length). */
   records?: Partial<GridRecords>;
@@ -383,6 +384,7 @@ export interface SweepOptions {
   fresh?: boolean;
   /** Write summary.csv, summary.json, the panels and index.html here. */
   out?: string;
+  /** Called as trials finish. */
   onProgress?: (s: PoolProgress) => void;
 }
 

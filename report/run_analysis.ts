@@ -19,8 +19,11 @@ import { odeAnalysis } from "../analysis/ode.ts";
 
 /** What `analyze` reports. */
 export interface AnalysisReport {
+  /** The run directory or `.npy` file analysed. */
   source: string;
+  /** The modulus. */
   p: number;
+  /** The embedding dimension. */
   d: number;
   /** Surviving circles of the final (or only) embedding, docs/SPEC.md's code rule. */
   circles: number[];

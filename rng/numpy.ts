@@ -21,6 +21,7 @@ import { MT19937 } from "./mt19937.ts";
 export class NumpyRandomState {
   readonly #mt: MT19937;
 
+  /** A generator seeded as `np.random.seed(seed)`. */
   constructor(seed: number) {
     this.#mt = new MT19937(seed);
   }

@@ -28,6 +28,7 @@ export class TorchGenerator {
   readonly #mt: MT19937;
   #nextNormal: number | null = null;
 
+  /** A generator seeded as `torch.manual_seed(seed)`. */
   constructor(seed: number) {
     this.#mt = new MT19937(seed);
   }

@@ -37,18 +37,25 @@ export interface PlanShape {
 
 /** A plan of requests on a backend. */
 export interface CostPlan {
+  /** The backend the plan is for. */
   backend: string;
   /** Requests, distinct trials among them, and how many of those are stored. */
   requests: number;
+  /** Distinct trials among the requests. */
   trials: number;
+  /** Of those, trials the store already holds. */
   stored: number;
+  /** Trials that must run. */
   toRun: number;
+  /** Their steps, summed. */
   trialSteps: number;
   /** Seconds of one core (CPU backends) or of the device (GPU backends). */
   busySeconds: number;
   /** Projected wall seconds on this machine with `workers` Workers (CPU) or one device. */
   wallSeconds: number;
+  /** Workers the projection assumes (CPU backends). */
   workers: number;
+  /** The trials to run, by shape, with their probed speed. */
   shapes: PlanShape[];
 }
 

@@ -35,7 +35,9 @@ import {
 
 /** What a grid sweep runs: axes crossed, each cell over the seeds, from a base configuration. */
 export interface GridSpec {
+  /** The axes, crossed. */
   axes: GridAxis[];
+  /** The seeds every cell runs over. */
   seeds: number[];
   /** The options every cell starts from (cell values replace them). */
   base: Partial<TrialConfig>;
@@ -63,36 +65,50 @@ export interface GridRow {
   values: Record<string, GridValue>;
   /** The cell's configuration (its first seed's; the seeds differ only in `seed`). */
   config: TrialConfig;
+  /** The cell's statistics over its trials. */
   stats: CellStats;
 }
 
 /** The difference in mean #circles between a cell and the cell that differs only in one axis,
  * set to that axis's first level. */
 export interface GridContrast {
+  /** The axis compared (its keys joined, e.g. "optimizer:lr"). */
   axis: string;
+  /** The cell's level on that axis. */
   level: string;
+  /** The axis's first level, compared against. */
   reference: string;
   /** The other axes' levels, shared by both cells. */
   at: Record<string, string>;
+  /** Mean #circles of the cell minus the reference's. */
   diff: number;
+  /** Lower end of its 95 % Welch interval. */
   low: number;
+  /** Upper end of its 95 % Welch interval. */
   high: number;
+  /** The Welch degrees of freedom (NaN when both cells are constant). */
   df: number;
 }
 
 /** A grid sweep's summary: what ran and a row per cell. */
 export interface GridSummary {
+  /** The axes: name, option keys and level labels. */
   axes: { name: string; keys: string[]; levels: string[] }[];
+  /** The seeds of every cell. */
   seeds: number[];
   /** The backend whose trials these are (part of every store key). */
   backend: string;
+  /** How the trials recorded. */
   records: GridRecords;
   /** A trial grokked at the first logged step with test accuracy ≥ this. */
   grokAccuracy: number;
+  /** Trials in the grid (cells × seeds). */
   trials: number;
   /** Trials trained by this call (the rest came from the store). */
   trialsRun: number;
+  /** A row per cell. */
   rows: GridRow[];
+  /** Each level against its axis's first level. */
   contrasts: GridContrast[];
 }
 

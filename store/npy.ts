@@ -11,6 +11,7 @@
 export interface NpyArray {
   /** `<f8`, `<f4`, `<i8`, `<i4` or `|u1`. */
   dtype: NpyDtype;
+  /** The array's dimensions, as NumPy's `shape`. */
   shape: number[];
   /** Elements in C order. int64 values are returned as float64 numbers (exact below 2^53). */
   data: Float64Array | Float32Array | Int32Array | Uint8Array;
@@ -21,6 +22,7 @@ export type NpyDtype = "<f8" | "<f4" | "<i8" | "<i4" | "|u1";
 
 /** A malformed, unsupported or wrongly shaped `.npy`. */
 export class NpyError extends Error {
+  /** The error's name. */
   override name = "NpyError";
 }
 

@@ -22,7 +22,9 @@ import { checkFreeSpace, isDiskFull } from "./disk.ts";
 
 /** What a figure (or a sweep) asks to be trained. */
 export interface TrialRequest {
+  /** The trial's configuration. */
   config: TrialConfig;
+  /** What to record beyond the standard log; part of the store key. */
   records?: {
     paramsEvery?: number;
     embeddingsUntil?: number;
@@ -44,22 +46,33 @@ export interface TrialRequest {
 
 /** A stored trial's records, read back. */
 export interface TrialResult {
+  /** The store key the trial is kept under. */
   key: string;
+  /** The trial's configuration. */
   config: TrialConfig;
+  /** Its summary (run.json's fields). */
   summary: Record<string, unknown>;
+  /** The backend that trained it. */
   backend: string;
   /** The updates of the logged rows (1-based): row i of the scalars, row i+1 of `signals`. */
   loggedAt: Int32Array;
+  /** Train loss per logged row. */
   trainLoss: Float64Array;
+  /** Test loss per logged row. */
   testLoss: Float64Array;
+  /** Train accuracy per logged row. */
   trainAcc: Float64Array;
+  /** Test accuracy per logged row. */
   testAcc: Float64Array;
   /** (rows+1, p): row 0 at init. */
   signals: Float64Array;
   /** The final parameters (empty for a trial stored lean). */
   finalParams: Float64Array;
+  /** ‖F_k(∂L/∂E)‖ per step, where requested (Fig. 13). */
   gradSignals?: Float64Array;
+  /** The embedding after each of the first steps, where requested (Figs. 7, 9). */
   embeddings?: Float64Array;
+  /** All parameters at every N-th step, where requested (Fig. 8). */
   paramSnapshots?: { steps: number[]; data: Float64Array };
   /** Steps actually trained (fewer than config.steps when stopped by the early verdict or by
    * divergence). */

@@ -17,8 +17,11 @@ export const VERSION = "0.1.0";
 
 /** What run.json holds. */
 export interface RunSummary {
+  /** The suite's version that wrote it. */
   version: string;
+  /** The backend that trained it. */
   backend: string;
+  /** The run's configuration. */
   config: TrialConfig;
   /** Surviving circles of the final embedding (docs/SPEC.md's code rule); null for a diverged run,
    * which has no circles to count (never 0). */
@@ -27,16 +30,23 @@ export interface RunSummary {
   divergedAt: number | null;
   /** Steps completed; less than config.steps when the run was interrupted. */
   stepsDone: number;
+  /** Whether Ctrl-C or SIGTERM stopped it. */
   interrupted: boolean;
   /** The step at which --until-decided stopped the run, or null. */
   decidedAt: number | null;
+  /** Train loss at the last step (null when diverged). */
   finalTrainLoss: number | null;
+  /** Test loss at the last step (null when diverged). */
   finalTestLoss: number | null;
+  /** Train accuracy at the last step. */
   finalTrainAcc: number | null;
+  /** Test accuracy at the last step. */
   finalTestAcc: number | null;
+  /** Wall time of the training loop per step. */
   msPerStep: number;
   /** Which optional records were written. */
   records: string[];
+  /** When it finished (ISO 8601). */
   finishedAt: string;
   /** Initial state that came from files rather than from the seeds (`train --init-params`,
    * `--train-ids`): each file's path and SHA-256, and the number of training pairs. */

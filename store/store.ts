@@ -125,6 +125,7 @@ export function trialKey(
  * ```
  */
 export class ResultsStore {
+  /** The SQLite file (or `:memory:`). */
   readonly path: string;
   readonly #db: DatabaseSync;
 
@@ -489,6 +490,7 @@ export class ResultsStore {
     this.#q("cannot be written", () => this.#db.exec(sql));
   }
 
+  /** Close the database (a closed store cannot be read or written). */
   close(): void {
     ResultsStore.#open.delete(this);
     this.#db.close();

@@ -24,11 +24,13 @@ export function setWorkerScript(url: string): void {
 
 /** One trial to run. */
 export interface TrialJob {
+  /** The trial's configuration. */
   config: TrialConfig;
   /** Start from these instead of the seeds' draws. */
   init?: TrialInit;
   /** Replace the seeds' initial embedding (applied where the trial runs). */
   embedding?: EmbeddingSpec;
+  /** What to record beyond the standard log (snapshots, gradient signals, sparse logging). */
   records?: Omit<RecordOptions, "onProgress" | "signal">;
 }
 

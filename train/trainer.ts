@@ -52,7 +52,9 @@ export interface LiveRun {
 
 /** Everything a run records. Arrays are float64, step-major. */
 export interface TrialRecords {
+  /** The modulus. */
   p: number;
+  /** The embedding dimension. */
   d: number;
   /** Updates completed (fewer than configured when stopped early). */
   steps: number;
@@ -67,9 +69,13 @@ export interface TrialRecords {
   divergedAt: number | null;
   /** The backend that trained it. */
   backend: string;
+  /** Train loss per logged update. */
   trainLoss: Float64Array;
+  /** Test loss per logged update. */
   testLoss: Float64Array;
+  /** Train accuracy per logged update. */
   trainAcc: Float64Array;
+  /** Test accuracy per logged update. */
   testAcc: Float64Array;
   /** L2 norm of all parameters after each logged update. */
   paramNorm: Float64Array;
@@ -81,8 +87,11 @@ export interface TrialRecords {
   embeddings?: Float64Array;
   /** Parameter snapshots when asked: the step of each row and the rows (fused layout). */
   paramSnapshots?: { steps: number[]; data: Float64Array };
+  /** The fused parameters the run started from (the authors' layout). */
   initParams: Float64Array;
+  /** The training pair ids (the test set is the sorted rest). */
   trainIds: Int32Array;
+  /** The fused parameters after the last update. */
   finalParams: Float64Array;
   /** Wall time of the training loop per step. */
   msPerStep: number;
