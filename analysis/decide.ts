@@ -57,10 +57,11 @@ export function zQuantile(q: number): number {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { direction } from "./decide.ts";
- * if (direction({ pValue: 0.01, effect: -0.4, sign: -1 }) !== "PASS") throw new Error("falls");
- * if (direction({ pValue: 0.01, effect: 0.4, sign: -1 }) !== "FAIL") throw new Error("rises");
- * if (direction({ pValue: 0.2, effect: 0.4, sign: 1 }) !== "INCONCLUSIVE") throw new Error("n.s.");
+ * assertEquals(direction({ pValue: 0.01, effect: -0.4, sign: -1 }), "PASS", "falls");
+ * assertEquals(direction({ pValue: 0.01, effect: 0.4, sign: -1 }), "FAIL", "rises");
+ * assertEquals(direction({ pValue: 0.2, effect: 0.4, sign: 1 }), "INCONCLUSIVE", "n.s.");
  * ```
  */
 export function direction(
@@ -104,11 +105,12 @@ export function nForDirection(n: number, pValue: number, alpha = ALPHA): number 
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { equivalence } from "./decide.ts";
  * const band = { target: 0.85, tolerance: 0.05 };
- * if (equivalence({ low: 0.82, high: 0.88, ...band }) !== "PASS") throw new Error("inside");
- * if (equivalence({ low: 0.6, high: 0.75, ...band }) !== "FAIL") throw new Error("outside");
- * if (equivalence({ low: 0.7, high: 0.86, ...band }) !== "INCONCLUSIVE") throw new Error("edge");
+ * assertEquals(equivalence({ low: 0.82, high: 0.88, ...band }), "PASS", "inside");
+ * assertEquals(equivalence({ low: 0.6, high: 0.75, ...band }), "FAIL", "outside");
+ * assertEquals(equivalence({ low: 0.7, high: 0.86, ...band }), "INCONCLUSIVE", "edge");
  * ```
  */
 export function equivalence(

@@ -31,10 +31,11 @@ export const PAPER_STEPS = 30000;
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { circlesSettled } from "./runs.ts";
  * const r = { config: { p: 5, steps: 10 }, stepsDone: 10, signals: new Float64Array(55), loggedAt: Int32Array.from({ length: 10 }, (_, i) => i + 1) };
- * if (circlesSettled(r, 10).settled !== true) throw new Error("a full-length run is settled");
- * if (circlesSettled(r, 30000).settled !== false) throw new Error("flat signals decide nothing");
+ * assertEquals(circlesSettled(r, 10).settled, true, "a full-length run is settled");
+ * assertEquals(circlesSettled(r, 30000).settled, false, "flat signals decide nothing");
  * ```
  */
 export function circlesSettled(

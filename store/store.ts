@@ -94,7 +94,7 @@ export function digestBytes(bytes: Uint8Array): string {
  * import { TRAINING_VERSION, trialKey } from "./store.ts";
  * assertEquals((await trialKey({ p: 59 }, "asm")).length, 64);
  * const same = await trialKey({ p: 59 }, "asm", TRAINING_VERSION);
- * if (same !== await trialKey({ p: 59 }, "asm")) throw new Error("default version");
+ * assertEquals(same, await trialKey({ p: 59 }, "asm"), "default version");
  * if (same === await trialKey({ p: 59 }, "asm", "4")) throw new Error("version in the key");
  * ```
  */
