@@ -18,8 +18,11 @@ import { AnalysisError } from "./fourier.ts";
 export interface LinearFit {
   /** (nOut, nIn) row-major. */
   coef: Float64Array;
+  /** (nOut) intercepts. */
   intercept: Float64Array;
+  /** Inputs per row. */
   nIn: number;
+  /** Outputs per row. */
   nOut: number;
   /** Coordinate-descent sweeps used per output (Lasso only). */
   iterations?: number[];
@@ -31,7 +34,9 @@ export interface LinearFit {
 export interface LassoOptions {
   /** sklearn's alpha (default 0.01, the paper's). 0 gives the code's "linear regression". */
   alpha?: number;
+  /** Most coordinate-descent sweeps (sklearn's max_iter, default 1000). */
   maxIter?: number;
+  /** Duality-gap tolerance (sklearn's tol, default 1e-4). */
   tol?: number;
 }
 
@@ -66,10 +71,11 @@ function centre(A: ArrayLike<number>, n: number, m: number) {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { lasso } from "./linear_ode.ts";
  * const X = Float64Array.from([0, 1, 2, 3]), Y = Float64Array.from([1, 3, 5, 7]); // y = 2x + 1
  * const fit = lasso(X, Y, 4, 1, 1, { alpha: 0 });
- * console.log(fit.coef[0].toFixed(6), fit.intercept[0].toFixed(6)); // 2.000000 1.000000
+ * assertEquals([fit.coef[0].toFixed(6), fit.intercept[0].toFixed(6)], ["2.000000", "1.000000"]);
  * ```
  */
 export function lasso(
@@ -164,9 +170,10 @@ export function lasso(
  *
  * @example
  * ```ts
+ * import { assertAlmostEquals } from "../tests/assert.ts";
  * import { ols } from "./linear_ode.ts";
  * const fit = ols(Float64Array.from([0, 1, 2, 3]), Float64Array.from([1, 3, 5, 7]), 4, 1, 1);
- * console.log(fit.coef[0].toFixed(9)); // 2.000000000
+ * assertAlmostEquals(fit.coef[0], 2, 5e-10);
  * ```
  */
 export function ols(
@@ -221,8 +228,9 @@ export function predict(fit: LinearFit, X: ArrayLike<number>, n: number): Float6
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { r2Score } from "./linear_ode.ts";
- * console.log(r2Score([1, 2, 3], [1, 2, 3], 3, 1)); // 1
+ * assertEquals(r2Score([1, 2, 3], [1, 2, 3], 3, 1), 1);
  * ```
  */
 export function r2Score(
@@ -276,9 +284,10 @@ export function odeData(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { rollout } from "./linear_ode.ts";
  * const fit = { coef: Float64Array.from([-0.5]), intercept: Float64Array.from([1]), nIn: 1, nOut: 1 };
- * console.log(Array.from(rollout(fit, [0], 3))); // [0, 1, 1.5]
+ * assertEquals(Array.from(rollout(fit, [0], 3)), [0, 1, 1.5]);
  * ```
  */
 export function rollout(fit: LinearFit, x0: ArrayLike<number>, n: number): Float64Array {
@@ -343,8 +352,9 @@ const THETA13 = 5.371920351148152;
  *
  * @example
  * ```ts
+ * import { assertAlmostEquals } from "../tests/assert.ts";
  * import { expm } from "./linear_ode.ts";
- * console.log(expm(Float64Array.from([1]), 1)[0].toFixed(12)); // 2.718281828459
+ * assertAlmostEquals(expm(Float64Array.from([1]), 1)[0], 2.718281828459, 5e-13);
  * ```
  */
 export function expm(M: ArrayLike<number>, m: number): Float64Array {
@@ -399,9 +409,10 @@ function sub(a: Float64Array, b: Float64Array): Float64Array {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { closedForm } from "./linear_ode.ts";
  * const fit = { coef: Float64Array.from([-1]), intercept: Float64Array.from([2]), nIn: 1, nOut: 1 };
- * console.log(closedForm(fit, [0], [0, 50])[1].toFixed(6)); // 2.000000, the fixed point −b/A
+ * assertEquals(closedForm(fit, [0], [0, 50])[1].toFixed(6), "2.000000"); // the fixed point −b/A
  * ```
  */
 export function closedForm(
@@ -436,9 +447,10 @@ export function closedForm(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { integrate } from "./linear_ode.ts";
  * const fit = { coef: Float64Array.from([-1]), intercept: Float64Array.from([0]), nIn: 1, nOut: 1 };
- * console.log(integrate(fit, [1], [1])[0].toFixed(8)); // 0.36787944 = e^-1
+ * assertEquals(integrate(fit, [1], [1])[0].toFixed(8), "0.36787944"); // = e^-1
  * ```
  */
 export function integrate(
@@ -476,8 +488,9 @@ export function integrate(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { matrixRank } from "./linear_ode.ts";
- * console.log(matrixRank(Float64Array.from([1, 0, 0, 0, 2, 0, 0, 0, 0]), 3)); // 2
+ * assertEquals(matrixRank(Float64Array.from([1, 0, 0, 0, 2, 0, 0, 0, 0]), 3), 2);
  * ```
  */
 export function matrixRank(M: ArrayLike<number>, m: number): number {

@@ -43,8 +43,9 @@ function moments(a: ArrayLike<number>): { n: number; m: number; ss: number } {
  *
  * @example
  * ```ts
+ * import { assertAlmostEquals } from "../tests/assert.ts";
  * import { pearson } from "./stats.ts";
- * console.log(pearson([1, 2, 3, 4], [2, 4, 6, 8.5]).r.toFixed(4)); // 0.9989
+ * assertAlmostEquals(pearson([1, 2, 3, 4], [2, 4, 6, 8.5]).r, 0.9984, 5e-5); // scipy.stats.pearsonr: 0.99838
  * ```
  */
 export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): { r: number; p: number } {
@@ -72,9 +73,10 @@ export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): { r: number
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { pearsonInterval } from "./stats.ts";
  * const ci = pearsonInterval(0.5, 30);
- * console.log(ci.low.toFixed(4), ci.high.toFixed(4)); // 0.1704 0.7290
+ * assertEquals([ci.low.toFixed(4), ci.high.toFixed(4)], ["0.1704", "0.7290"]);
  * ```
  */
 export function pearsonInterval(
@@ -95,8 +97,9 @@ export function pearsonInterval(
  *
  * @example
  * ```ts
+ * import { assertAlmostEquals } from "../tests/assert.ts";
  * import { tTest } from "./stats.ts";
- * console.log(tTest([1, 2, 3], [4, 5, 6]).t.toFixed(4)); // -3.6742
+ * assertAlmostEquals(tTest([1, 2, 3], [4, 5, 6]).t, -3.6742, 5e-5);
  * ```
  */
 export function tTest(
@@ -118,9 +121,10 @@ export function tTest(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { trainTestSplit } from "./stats.ts";
  * const { train, test } = trainTestSplit(10, 0.2, 42);
- * console.log(train.length, test.length); // 8 2
+ * assertEquals([train.length, test.length], [8, 2]);
  * ```
  */
 export function trainTestSplit(
@@ -167,10 +171,11 @@ export interface LinearSvm {
  * the solver scikit-learn wraps. Labels are integers.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { linearSvc } from "./stats.ts";
  * const svm = await linearSvc([[0, 0], [1, 1], [0, 1], [1, 0.2]], [0, 1, 1, 0]);
- * console.log(svm.predict([[0.9, 0.9]])); // [1]
+ * assertEquals(svm.predict([[0.9, 0.9], [0.9, 0]]), [1, 0]);
  * ```
  */
 export async function linearSvc(
@@ -201,9 +206,10 @@ export async function linearSvc(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { rateInterval } from "./stats.ts";
  * const ci = rateInterval(5, 10);
- * console.log(ci.low.toFixed(4), ci.high.toFixed(4)); // 0.1871 0.8129
+ * assertEquals([ci.low.toFixed(4), ci.high.toFixed(4)], ["0.1871", "0.8129"]);
  * ```
  */
 export function rateInterval(
@@ -225,9 +231,10 @@ export function rateInterval(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { meanInterval } from "./stats.ts";
  * const ci = meanInterval([1, 2, 3, 4, 5]);
- * console.log(ci.mean, ci.low.toFixed(3), ci.high.toFixed(3)); // 3 1.037 4.963
+ * assertEquals([ci.mean, ci.low.toFixed(3), ci.high.toFixed(3)], [3, "1.037", "4.963"]);
  * ```
  */
 export function meanInterval(
@@ -270,9 +277,10 @@ export function meanInterval(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { medianInterval } from "./stats.ts";
  * const ci = medianInterval([7, 1, 9, 3, 5, 2, 8, 4, 6, 10]);
- * console.log(ci.median, ci.low, ci.high, ci.coverage.toFixed(4)); // 5.5 2 9 0.9785
+ * assertEquals([ci.median, ci.low, ci.high, ci.coverage.toFixed(4)], [5.5, 2, 9, "0.9785"]);
  * ```
  */
 export function medianInterval(
@@ -306,9 +314,10 @@ export function medianInterval(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { welchInterval } from "./stats.ts";
  * const ci = welchInterval([3, 4, 4, 5, 2, 6, 3, 4], [5, 6, 4, 7, 6, 5, 8, 6, 7]);
- * console.log(ci.diff, ci.low.toFixed(4), ci.high.toFixed(4)); // -2.125 -3.4077 -0.8423
+ * assertEquals([ci.diff, ci.low.toFixed(4), ci.high.toFixed(4)], [-2.125, "-3.4077", "-0.8423"]);
  * ```
  */
 export function welchInterval(

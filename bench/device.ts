@@ -158,7 +158,8 @@ export interface DeviceBenchOptions {
  *
  * @example
  * ```ts ignore
- * const { full, untilDecided } = await paperScaleTrialSteps(); // 984 334 001, 180 843 001
+ * // not run by `deno test --doc`: it builds every figure's paper-scale requests (a minute)
+ * const { full, untilDecided } = await paperScaleTrialSteps(); // 985 834 001, 181 108 001
  * ```
  */
 export async function paperScaleTrialSteps(): Promise<{ full: number; untilDecided: number }> {
@@ -304,8 +305,9 @@ async function batches(
  *
  * @example
  * ```ts ignore
- * const a = await describeAdapter(console.log);
- * console.log(a.software);
+ * // not run by `deno test --doc`: it needs a WebGPU adapter
+ * const a = await describeAdapter(console.log); // prints the adapter's lines as it finds them
+ * if (typeof a.software !== "boolean") throw new Error(`software or hardware: ${JSON.stringify(a)}`);
  * ```
  */
 export async function describeAdapter(print: (line: string) => void): Promise<AdapterReport> {
@@ -353,8 +355,9 @@ export async function describeAdapter(print: (line: string) => void): Promise<Ad
  *
  * @example
  * ```ts ignore
+ * // not run by `deno test --doc`: it needs a WebGPU adapter
  * const r = await runDeviceBench(QUICK);
- * console.log(r.parity.maxSignalDiff, r.best);
+ * if (!(r.parity.maxSignalDiff <= PARITY_BOUNDS.signalRel * r.parity.maxSignal)) throw new Error(`parity ${JSON.stringify(r.parity)}`);
  * ```
  */
 export async function runDeviceBench(

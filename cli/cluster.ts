@@ -150,13 +150,14 @@ function sh(word: string): string {
  *
  * @example
  * ```ts
+ * import { assert } from "../tests/assert.ts";
  * import { sbatchScript } from "./cluster.ts";
  * const text = sbatchScript({
  *   run: { figure: "fig9", scale: "tiny", shards: 4, backend: "asm", untilDecided: false },
  *   dir: "/shared/run", deno: "/usr/bin/deno", program: "/shared/run/circle-survival.js",
  *   cpusPerTask: 2, workers: 2, sbatch: {},
  * });
- * console.log(text.includes("#SBATCH --array=0-3")); // true
+ * assert(text.includes("#SBATCH --array=0-3"), text);
  * ```
  */
 export function sbatchScript(opts: {
@@ -222,9 +223,10 @@ function taskIds(spec: string): number[] {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { parseSacct } from "./cluster.ts";
  * const ends = parseSacct("12_0|COMPLETED|0:0\n12_1|FAILED|1:0\n12_[2-3]|CANCELLED by 0|0:0\n", "12");
- * console.log(ends.get(1), ends.get(3)?.state); // { state: "FAILED", exit: "1:0" } CANCELLED
+ * assertEquals([ends.get(1), ends.get(3)?.state], [{ state: "FAILED", exit: "1:0" }, "CANCELLED"]);
  * ```
  */
 export function parseSacct(text: string, jobId: string): Map<number, TaskEnd> {
@@ -245,9 +247,10 @@ export function parseSacct(text: string, jobId: string): Map<number, TaskEnd> {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { parseScontrol } from "./cluster.ts";
  * const line = "JobId=14 ArrayJobId=12 ArrayTaskId=1 JobState=FAILED Reason=NonZeroExitCode ExitCode=7:0";
- * console.log(parseScontrol(line).get(1)); // { state: "FAILED", exit: "7:0" }
+ * assertEquals(parseScontrol(line).get(1), { state: "FAILED", exit: "7:0" });
  * ```
  */
 export function parseScontrol(text: string): Map<number, TaskEnd> {

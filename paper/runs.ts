@@ -9,7 +9,7 @@ import { makeConfig } from "../protocol/config.ts";
 import type { TrialRequest, TrialResult } from "../store/requests.ts";
 import type { Scale } from "./figure.ts";
 
-/** SPEC.md's Fig. 2 run: fix-MLP, MLP and split from init seed 0, embedding from seed 10. It
+/** docs/SPEC.md's Fig. 2 run: fix-MLP, MLP and split from init seed 0, embedding from seed 10. It
  * also serves Figs. 3, 8 (parameters every N steps) and 13 (gradient signals). */
 export function fig2Run(scale: Scale): TrialRequest {
   const steps = { paper: 30000, quick: 10000, tiny: 120 }[scale];
@@ -20,7 +20,7 @@ export function fig2Run(scale: Scale): TrialRequest {
   };
 }
 
-/** The paper's training length (SPEC.md: 30 000 steps; Fig. 12's ablations 30 001). */
+/** The paper's training length (docs/SPEC.md: 30 000 steps; Fig. 12's ablations 30 001). */
 export const PAPER_STEPS = 30000;
 
 /**
@@ -31,10 +31,11 @@ export const PAPER_STEPS = 30000;
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { circlesSettled } from "./runs.ts";
  * const r = { config: { p: 5, steps: 10 }, stepsDone: 10, signals: new Float64Array(55), loggedAt: Int32Array.from({ length: 10 }, (_, i) => i + 1) };
- * if (circlesSettled(r, 10).settled !== true) throw new Error("a full-length run is settled");
- * if (circlesSettled(r, 30000).settled !== false) throw new Error("flat signals decide nothing");
+ * assertEquals(circlesSettled(r, 10).settled, true, "a full-length run is settled");
+ * assertEquals(circlesSettled(r, 30000).settled, false, "flat signals decide nothing");
  * ```
  */
 export function circlesSettled(
@@ -102,9 +103,10 @@ export function median(a: number[]): number {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { converged } from "./runs.ts";
  * const { runs, diverged } = converged([{ divergedAt: null }, { divergedAt: 812 }]);
- * console.log(runs.length, diverged); // 1 1
+ * assertEquals([runs.length, diverged], [1, 1]);
  * ```
  */
 export function converged<T extends { divergedAt: number | null }>(
@@ -130,8 +132,14 @@ export const QUICK_SWEEP_STEPS = 6000;
  * one. The final parameters stay those of the full run (no sweep figure reads them).
  *
  * @example
- * ```ts ignore
- * const early = results.map((r) => verdictView(r, DEFAULT_DECIDED));
+ * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
+ * import { verdictView } from "./runs.ts";
+ * import { syntheticTrial } from "../tests/synthetic.ts";
+ * // circle 2 stands out from the first logged step on, 10 steps in all
+ * const r = syntheticTrial({ config: { p: 5, d: 2 }, signals: Array.from({ length: 11 }, () => [0, 1, 80, 80, 1]) });
+ * const early = verdictView(r, { every: 1, minSteps: 2, window: 2, separation: 4 });
+ * assertEquals([early.stepsDone, early.trainLoss.length, early.finalSignals()], [3, 3, [0, 1, 80, 80, 1]]);
  * ```
  */
 export function verdictView(r: TrialResult, rule: Partial<DecidedRule>): TrialResult {

@@ -24,12 +24,13 @@ export interface ShardOptions {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { figureShards } from "./shards.ts";
  * import { figureById } from "./figures.ts";
  * const shards = await figureShards(figureById("fig9")!, {
  *   scale: "tiny", backend: "asm", untilDecided: false, count: 2,
  * });
- * console.log(shards.map((s) => s.length)); // [ 2, 1 ]
+ * assertEquals(shards.map((s) => s.length), [ 2, 1 ]);
  * ```
  */
 export function figureShards(
@@ -50,12 +51,13 @@ export function figureShards(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { shardKeys } from "./shards.ts";
  * import { figureById } from "./figures.ts";
  * const keys = await shardKeys([figureById("fig9")!], {
  *   scale: "tiny", backend: "asm", untilDecided: false, count: 2,
  * });
- * console.log(keys.map((s) => s.length)); // [ 2, 1 ]
+ * assertEquals(keys.map((s) => s.length), [ 2, 1 ]);
  * ```
  */
 export async function shardKeys(

@@ -245,8 +245,18 @@ export function gridCsv(s: GridSummary): string {
  * The summary as text: a table of the cells and the differences in mean #circles.
  *
  * @example
- * ```ts ignore
- * console.log(gridTable(summary));
+ * ```ts
+ * import { assert } from "../tests/assert.ts";
+ * import { gridTable } from "./grid_report.ts";
+ * import { runGrid } from "../store/grid_trials.ts";
+ * import { ResultsStore } from "../store/store.ts";
+ * import { parseGridAxis } from "../protocol/grid_spec.ts";
+ * const store = await ResultsStore.open(":memory:");
+ * const axes = [parseGridAxis("lr=0.01,0.02")];
+ * const summary = await runGrid({ axes, seeds: [0, 1], base: { p: 5, d: 2, steps: 5 } }, { store, workers: 1 });
+ * const text = gridTable(summary); // what `deno task sweep` prints
+ * assert(text.includes("0.02") && text.includes("#circles"), text);
+ * store.close();
  * ```
  */
 export function gridTable(s: GridSummary): string {
@@ -366,6 +376,7 @@ export interface SweepOptions {
   store?: ResultsStore | string;
   /** The backend (or its name; default "auto"). */
   backend?: Backend | string;
+  /** Workers for CPU trials (default: every core). */
   workers?: number;
   /** How trials record (default: every 10th step, full length). */
   records?: Partial<GridRecords>;
@@ -373,6 +384,7 @@ export interface SweepOptions {
   fresh?: boolean;
   /** Write summary.csv, summary.json, the panels and index.html here. */
   out?: string;
+  /** Called as trials finish. */
   onProgress?: (s: PoolProgress) => void;
 }
 
@@ -382,6 +394,7 @@ export interface SweepOptions {
  *
  * @example
  * ```ts
+ * import { assert, assertEquals } from "../tests/assert.ts";
  * import { sweep } from "./grid_report.ts";
  * const summary = await sweep({
  *   grid: { optimizer: ["adamw", "sgd"] },
@@ -390,9 +403,10 @@ export interface SweepOptions {
  *   backend: "asm",
  *   workers: 1,
  * });
+ * assertEquals(summary.rows.map((row) => row.values.optimizer), ["adamw", "sgd"]);
  * for (const row of summary.rows) {
- *   const c = row.stats.circles;
- *   console.log(row.values.optimizer, c.mean, c.low, c.high);
+ *   const c = row.stats.circles; // mean #circles with its 95 % t interval
+ *   assert(c.low <= c.mean && c.mean <= c.high, `${row.values.optimizer}: ${JSON.stringify(c)}`);
  * }
  * ```
  */

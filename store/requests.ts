@@ -22,7 +22,9 @@ import { checkFreeSpace, isDiskFull } from "./disk.ts";
 
 /** What a figure (or a sweep) asks to be trained. */
 export interface TrialRequest {
+  /** The trial's configuration. */
   config: TrialConfig;
+  /** What to record beyond the standard log; part of the store key. */
   records?: {
     paramsEvery?: number;
     embeddingsUntil?: number;
@@ -44,22 +46,33 @@ export interface TrialRequest {
 
 /** A stored trial's records, read back. */
 export interface TrialResult {
+  /** The store key the trial is kept under. */
   key: string;
+  /** The trial's configuration. */
   config: TrialConfig;
+  /** Its summary (run.json's fields). */
   summary: Record<string, unknown>;
+  /** The backend that trained it. */
   backend: string;
   /** The updates of the logged rows (1-based): row i of the scalars, row i+1 of `signals`. */
   loggedAt: Int32Array;
+  /** Train loss per logged row. */
   trainLoss: Float64Array;
+  /** Test loss per logged row. */
   testLoss: Float64Array;
+  /** Train accuracy per logged row. */
   trainAcc: Float64Array;
+  /** Test accuracy per logged row. */
   testAcc: Float64Array;
   /** (rows+1, p): row 0 at init. */
   signals: Float64Array;
   /** The final parameters (empty for a trial stored lean). */
   finalParams: Float64Array;
+  /** ‖F_k(∂L/∂E)‖ per step, where requested (Fig. 13). */
   gradSignals?: Float64Array;
+  /** The embedding after each of the first steps, where requested (Figs. 7, 9). */
   embeddings?: Float64Array;
+  /** All parameters at every N-th step, where requested (Fig. 8). */
   paramSnapshots?: { steps: number[]; data: Float64Array };
   /** Steps actually trained (fewer than config.steps when stopped by the early verdict or by
    * divergence). */
@@ -124,8 +137,16 @@ export function requestKey(
  * incomplete one is a one-line `StoreError` naming the store and the trial, before any training.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
+ * import { plan } from "./requests.ts";
+ * import { ResultsStore } from "./store.ts";
+ * import { makeConfig } from "../protocol/config.ts";
+ * const store = await ResultsStore.open(":memory:");
+ * const reqs = [0, 1, 1].map((seed) => ({ config: makeConfig({ p: 5, d: 2, steps: 3, seed }) }));
  * const { keys, missing } = await plan(reqs, store, "asm");
+ * assertEquals([keys.length, keys[1] === keys[2], missing.size], [3, true, 2]); // seed 1 runs once
+ * store.close();
  * ```
  */
 export async function plan(
@@ -162,8 +183,14 @@ export interface Shard {
  * trial once.
  *
  * @example
- * ```ts ignore
- * const shards = await shardPartition(reqs, "asm", 8); // shards[i]: { key, request }[]
+ * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
+ * import { shardPartition } from "./requests.ts";
+ * import { makeConfig } from "../protocol/config.ts";
+ * const reqs = [0, 1, 2, 3, 4].map((seed) => ({ config: makeConfig({ p: 5, d: 2, seed }) }));
+ * const shards = await shardPartition(reqs, "asm", 2); // shards[i]: { key, request }[]
+ * assertEquals(shards.map((s) => s.length), [3, 2]);
+ * assertEquals(new Set(shards.flat().map((x) => x.key)).size, 5); // each trial in one shard
  * ```
  */
 export async function shardPartition(
@@ -186,8 +213,13 @@ export async function shardPartition(
  * The requests of one shard of {@linkcode shardPartition}.
  *
  * @example
- * ```ts ignore
- * const mine = await shardRequests(reqs, "asm", { index: 2, count: 8 });
+ * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
+ * import { shardRequests } from "./requests.ts";
+ * import { makeConfig } from "../protocol/config.ts";
+ * const reqs = [0, 1, 2, 3, 4].map((seed) => ({ config: makeConfig({ p: 5, d: 2, seed }) }));
+ * const mine = await shardRequests(reqs, "asm", { index: 1, count: 2 }); // `--shard 1/2`
+ * assertEquals(mine.length, 2);
  * ```
  */
 export async function shardRequests(
@@ -241,8 +273,17 @@ export async function trainMissing(
  * Make sure every request is in the store (running the missing ones), then read them back.
  *
  * @example
- * ```ts ignore
- * const [run] = await resolveTrials([{ config }], { store });
+ * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
+ * import { resolveTrials } from "./requests.ts";
+ * import { ResultsStore } from "./store.ts";
+ * import { makeConfig } from "../protocol/config.ts";
+ * const store = await ResultsStore.open(":memory:"); // or a file, kept between runs
+ * const config = makeConfig({ p: 5, d: 2, steps: 3 });
+ * const [run] = await resolveTrials([{ config }], { store, workers: 1 }); // trained on asm
+ * const [again] = await resolveTrials([{ config }], { store }); // read back: nothing trains
+ * assertEquals([run.stepsDone, store.count(), again.trainLoss], [3, 1, run.trainLoss]);
+ * store.close();
  * ```
  */
 export async function resolveTrials(

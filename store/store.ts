@@ -81,8 +81,9 @@ export function compactForm(npy: Uint8Array, precision: "f32" | "f64"): Uint8Arr
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { canonicalJson } from "./store.ts";
- * console.log(canonicalJson({ b: 1, a: [2, { d: 3, c: 4 }] })); // {"a":[2,{"c":4,"d":3}],"b":1}
+ * assertEquals(canonicalJson({ b: 1, a: [2, { d: 3, c: 4 }] }), '{"a":[2,{"c":4,"d":3}],"b":1}');
  * ```
  */
 export function canonicalJson(v: unknown): string {
@@ -109,8 +110,9 @@ export async function sha256(text: string): Promise<string> {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { digestBytes } from "./store.ts";
- * console.log(digestBytes(new Uint8Array(0)).slice(0, 16)); // e3b0c44298fc1c14
+ * assertEquals(digestBytes(new Uint8Array(0)).slice(0, 16), "e3b0c44298fc1c14");
  * ```
  */
 export function digestBytes(bytes: Uint8Array): string {
@@ -123,10 +125,11 @@ export function digestBytes(bytes: Uint8Array): string {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { TRAINING_VERSION, trialKey } from "./store.ts";
- * console.log((await trialKey({ p: 59 }, "asm")).length); // 64
+ * assertEquals((await trialKey({ p: 59 }, "asm")).length, 64);
  * const same = await trialKey({ p: 59 }, "asm", TRAINING_VERSION);
- * if (same !== await trialKey({ p: 59 }, "asm")) throw new Error("default version");
+ * assertEquals(same, await trialKey({ p: 59 }, "asm"), "default version");
  * if (same === await trialKey({ p: 59 }, "asm", "4")) throw new Error("version in the key");
  * ```
  */
@@ -142,13 +145,22 @@ export function trialKey(
  * A results store in one SQLite file.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { ResultsStore } from "./store.ts";
- * const store = await ResultsStore.open("results/store.sqlite");
- * if (!store.has(key)) store.put({ ... }, arrays);
+ * import { requestKey, resolveTrials } from "./requests.ts";
+ * import { makeConfig } from "../protocol/config.ts";
+ * const store = await ResultsStore.open(":memory:"); // a path keeps it: "results/store.sqlite"
+ * const request = { config: makeConfig({ p: 5, d: 2, steps: 3 }) };
+ * await resolveTrials([request], { store, workers: 1 }); // trains and puts the trial
+ * const key = await requestKey(request, "asm");
+ * assertEquals([store.count(), store.has(key), store.get(key)?.backend], [1, true, "asm"]);
+ * assertEquals(store.array(key, "train_loss")?.shape, [3]);
+ * store.close();
  * ```
  */
 export class ResultsStore {
+  /** The SQLite file (or `:memory:`). */
   readonly path: string;
   readonly #db: DatabaseSync;
 
@@ -528,6 +540,7 @@ export class ResultsStore {
     this.#q("cannot be written", () => this.#db.exec(sql));
   }
 
+  /** Close the database (a closed store cannot be read or written). */
   close(): void {
     ResultsStore.#open.delete(this);
     this.#db.close();
