@@ -16,27 +16,33 @@
  * - `sweep`: a grid of configurations × seeds through a results store, summarised per cell
  *   (#circles with 95 % intervals, per-frequency survival, grokking step, final losses).
  *
- * @example
- * ```ts ignore
+ * @example Train one run and count its circles
+ * ```ts
+ * import { assert, assertEquals } from "./tests/assert.ts";
  * import { asmBackend, initialTrial, makeConfig, survivingCircles, train } from "./mod.ts";
- * const config = makeConfig({ p: 59, d: 128, steps: 3000, seed: 0 });
+ * // a small run (the paper's standard run is p = 59, d = 128, 30 000 steps: makeConfig({}))
+ * const config = makeConfig({ p: 5, d: 2, steps: 20, seed: 0 });
  * const rec = await train(asmBackend, { config, ...initialTrial(config) });
- * console.log(survivingCircles(rec.signals.subarray(config.steps * config.p)));
+ * assertEquals(rec.signals.length, (config.steps + 1) * config.p); // ‖F_k‖ at init and each step
+ * const circles = survivingCircles(rec.signals.subarray(config.steps * config.p));
+ * assert(circles.every((k) => k >= 1 && k <= (config.p - 1) / 2), `circles ${circles}`);
  * ```
  *
- * @example
- * ```ts ignore
- * // does SGD keep more circles than AdamW at p = 59? (each at its own learning rate)
- * import { sweep } from "./mod.ts";
+ * @example A sweep: does SGD keep more circles than AdamW? (each at its own learning rate)
+ * ```ts
+ * import { assert, assertEquals } from "./tests/assert.ts";
+ * import { sweep } from "./experiments/grid_sweep.ts";
  * const summary = await sweep({
  *   grid: { "optimizer:lr:wd": ["adamw:0.01:0.5", "sgd:1:0.0005"] },
- *   seeds: [0, 1, 2, 3, 4, 5, 6, 7],
- *   base: { p: 59, steps: 3000 },
- *   store: "results/store.sqlite",
- *   out: "results/sgd-vs-adamw",
+ *   seeds: [0, 1, 2], // the question needs p = 59, thousands of steps and more seeds
+ *   base: { p: 5, d: 2, steps: 20 },
+ *   backend: "asm",
+ *   workers: 1,
+ *   // store: "results/store.sqlite" keeps the trials, out: "results/sgd-vs-adamw" writes the report
  * });
  * const [d] = summary.contrasts; // sgd − adamw: mean #circles, 95 % Welch interval
- * console.log(d.diff, d.low, d.high);
+ * assertEquals([d.level, d.reference], ["sgd:1:0.0005", "adamw:0.01:0.5"]);
+ * assert(d.low <= d.diff && d.diff <= d.high, `interval ${JSON.stringify(d)}`);
  * ```
  *
  * @module
@@ -129,7 +135,11 @@ export type { Claim, Verdict } from "./paper/claims.ts";
 export type { TrialRequest, TrialResult } from "./store/requests.ts";
 export { resolveTrials, trainMissing } from "./experiments/resolve.ts";
 export { type CostPlan, costPlan, planLine, slurmTasks } from "./experiments/cost_plan.ts";
-export { type FigureRun, reproduceFigure } from "./experiments/reproduce_figure.ts";
+export {
+  type FigureRun,
+  type FigureTrials,
+  reproduceFigure,
+} from "./experiments/reproduce_figure.ts";
 export { type FigureReport, writeFigureReport } from "./report/figure_report.ts";
 export { sweepCsv, sweepPanels, sweepTable, writeSweepReport } from "./report/sweep_report.ts";
 export {

@@ -19,12 +19,15 @@ import {
 
 /** What one trial ended with. */
 export interface TrialOutcome {
+  /** The trial's seed. */
   seed: number;
   /** The surviving circles of its final embedding, or null when it diverged. */
   circles: number[] | null;
   /** The first logged step with test accuracy ≥ the grokking threshold, or null (never). */
   grokStep: number | null;
+  /** Its last train loss (null when it diverged). */
   finalTrainLoss: number | null;
+  /** Its last test loss (null when it diverged). */
   finalTestLoss: number | null;
 }
 
@@ -37,6 +40,7 @@ export interface MeanCi {
 
 /** A cell's statistics over its trials. */
 export interface CellStats {
+  /** Trials in the cell. */
   trials: number;
   /** Trials whose loss or parameters became non-finite: counted apart, never as 0 circles. */
   diverged: number;
@@ -53,7 +57,9 @@ export interface CellStats {
     /** The interval's exact coverage (below 95 % only for ≤ 5 trials). */
     coverage: number;
   };
+  /** Mean and median of the final train losses (non-diverged trials). */
   finalTrainLoss: { mean: number; median: number };
+  /** Mean and median of the final test losses (non-diverged trials). */
   finalTestLoss: { mean: number; median: number };
 }
 
@@ -105,11 +111,12 @@ const finiteOrNull = (v: number) => (Number.isFinite(v) ? v : null);
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { cellStats } from "./circle_stats.ts";
  * const t = (seed: number, circles: number[], grokStep: number | null) =>
  *   ({ seed, circles, grokStep, finalTrainLoss: 1e-3, finalTestLoss: 1e-2 });
  * const s = cellStats([t(0, [3, 8], 400), t(1, [3], 600), t(2, [3, 5, 8], null)], 17);
- * console.log(s.circles.mean, s.survival[3].rate, s.grok.median); // 2 1 600
+ * assertEquals([s.circles.mean, s.survival[3].rate, s.grok.median], [2, 1, 600]);
  * ```
  */
 export function cellStats(outcomes: TrialOutcome[], p: number): CellStats {
@@ -153,9 +160,10 @@ export function cellStats(outcomes: TrialOutcome[], p: number): CellStats {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { circlesDifference } from "./circle_stats.ts";
  * const d = circlesDifference([3, 4, 4, 5], [2, 3, 2, 3]);
- * console.log(d.diff, d.low > 0); // 1.5 true
+ * assertEquals([d.diff, d.low > 0], [1.5, true]);
  * ```
  */
 export function circlesDifference(

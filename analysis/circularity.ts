@@ -40,11 +40,12 @@ function score(E: ArrayLike<number>, p: number, d: number, dir: Float64Array, k:
  *
  * @example
  * ```ts
+ * import { assertAlmostEquals } from "../tests/assert.ts";
  * import { circularity } from "./circularity.ts";
  * // tokens on a perfect circle of frequency 2 in the first two dimensions
  * const p = 7, E = new Float64Array(p * 3);
  * for (let n = 0; n < p; n++) { E[n * 3] = Math.cos(4 * Math.PI * n / p); E[n * 3 + 1] = Math.sin(4 * Math.PI * n / p); }
- * console.log(circularity(E, p, 3, 2).toFixed(6)); // 1.000000
+ * assertAlmostEquals(circularity(E, p, 3, 2), 1, 5e-7);
  * ```
  */
 export function circularity(

@@ -57,10 +57,11 @@ export function zQuantile(q: number): number {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { direction } from "./decide.ts";
- * if (direction({ pValue: 0.01, effect: -0.4, sign: -1 }) !== "PASS") throw new Error("falls");
- * if (direction({ pValue: 0.01, effect: 0.4, sign: -1 }) !== "FAIL") throw new Error("rises");
- * if (direction({ pValue: 0.2, effect: 0.4, sign: 1 }) !== "INCONCLUSIVE") throw new Error("n.s.");
+ * assertEquals(direction({ pValue: 0.01, effect: -0.4, sign: -1 }), "PASS", "falls");
+ * assertEquals(direction({ pValue: 0.01, effect: 0.4, sign: -1 }), "FAIL", "rises");
+ * assertEquals(direction({ pValue: 0.2, effect: 0.4, sign: 1 }), "INCONCLUSIVE", "n.s.");
  * ```
  */
 export function direction(
@@ -83,9 +84,10 @@ export function direction(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { nForDirection } from "./decide.ts";
  * // p = 0.05 is already on the edge: the same n; p = 0.3173 (z_obs = 1) needs 1.96² × n
- * console.log(nForDirection(10, 0.05), nForDirection(10, 0.3173)); // 10 39
+ * assertEquals([nForDirection(10, 0.05), nForDirection(10, 0.3173)], [10, 39]);
  * ```
  */
 export function nForDirection(n: number, pValue: number, alpha = ALPHA): number {
@@ -103,11 +105,12 @@ export function nForDirection(n: number, pValue: number, alpha = ALPHA): number 
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { equivalence } from "./decide.ts";
  * const band = { target: 0.85, tolerance: 0.05 };
- * if (equivalence({ low: 0.82, high: 0.88, ...band }) !== "PASS") throw new Error("inside");
- * if (equivalence({ low: 0.6, high: 0.75, ...band }) !== "FAIL") throw new Error("outside");
- * if (equivalence({ low: 0.7, high: 0.86, ...band }) !== "INCONCLUSIVE") throw new Error("edge");
+ * assertEquals(equivalence({ low: 0.82, high: 0.88, ...band }), "PASS", "inside");
+ * assertEquals(equivalence({ low: 0.6, high: 0.75, ...band }), "FAIL", "outside");
+ * assertEquals(equivalence({ low: 0.7, high: 0.86, ...band }), "INCONCLUSIVE", "edge");
  * ```
  */
 export function equivalence(
@@ -134,9 +137,10 @@ export function equivalence(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { nForEquivalence } from "./decide.ts";
  * // estimate 0.84, half-width 0.06, band 0.85 ± 0.05: room 0.04 → (0.06/0.04)² = 2.25 × n
- * console.log(nForEquivalence({ n: 100, estimate: 0.84, halfWidth: 0.06, target: 0.85, tolerance: 0.05 })); // 225
+ * assertEquals(nForEquivalence({ n: 100, estimate: 0.84, halfWidth: 0.06, target: 0.85, tolerance: 0.05 }), 225);
  * ```
  */
 export function nForEquivalence(
@@ -159,8 +163,9 @@ export function nForEquivalence(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { casesForAll } from "./decide.ts";
- * console.log(casesForAll()); // 59
+ * assertEquals(casesForAll(), 59);
  * ```
  */
 export function casesForAll(alpha = ALPHA, rate = EXCEPTION_RATE): number {
@@ -174,9 +179,9 @@ export function casesForAll(alpha = ALPHA, rate = EXCEPTION_RATE): number {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { universal } from "./decide.ts";
- * console.log(universal({ exceptions: 0, n: 60 }), universal({ exceptions: 0, n: 24 }), universal({ exceptions: 1, n: 24 }));
- * // PASS INCONCLUSIVE FAIL
+ * assertEquals([universal({ exceptions: 0, n: 60 }), universal({ exceptions: 0, n: 24 }), universal({ exceptions: 1, n: 24 })], ["PASS", "INCONCLUSIVE", "FAIL"]);
  * ```
  */
 export function universal(
@@ -193,8 +198,9 @@ export function universal(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { existential } from "./decide.ts";
- * console.log(existential({ hits: 1, n: 5 }), existential({ hits: 0, n: 100 })); // PASS FAIL
+ * assertEquals([existential({ hits: 1, n: 5 }), existential({ hits: 0, n: 100 })], ["PASS", "FAIL"]);
  * ```
  */
 export function existential(
@@ -213,10 +219,11 @@ export function existential(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { rateBound } from "./decide.ts";
- * console.log(rateBound({ k: 2, n: 40, bound: 0.5, side: "below" })); // PASS
- * console.log(rateBound({ k: 30, n: 40, bound: 0.5, side: "below" })); // FAIL
- * console.log(rateBound({ k: 2, n: 5, bound: 0.5, side: "below" })); // INCONCLUSIVE
+ * assertEquals(rateBound({ k: 2, n: 40, bound: 0.5, side: "below" }), "PASS");
+ * assertEquals(rateBound({ k: 30, n: 40, bound: 0.5, side: "below" }), "FAIL");
+ * assertEquals(rateBound({ k: 2, n: 5, bound: 0.5, side: "below" }), "INCONCLUSIVE");
  * ```
  */
 export function rateBound(
@@ -247,8 +254,9 @@ export function rateBound(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { nForRate } from "./decide.ts";
- * console.log(nForRate({ k: 6, n: 6, bound: 0.99 })); // 368
+ * assertEquals(nForRate({ k: 6, n: 6, bound: 0.99 }), 368);
  * ```
  */
 export function nForRate(

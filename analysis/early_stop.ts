@@ -3,7 +3,7 @@
  * function of the signal trajectory, so a training loop can stop on it and a study can replay it
  * on full 30 000-step runs to measure how often it agrees with their final circles.
  *
- * Rule: at every `every`-th step from `minSteps` on, the circles by SPEC.md's rule must equal
+ * Rule: at every `every`-th step from `minSteps` on, the circles by docs/SPEC.md's rule must equal
  * those `window` steps earlier and at every check in between; the weakest survivor's signal must
  * be ≥ `separation` × the strongest non-survivor's among k = 1..⌊(p−1)/2⌋; with `margin` > 1 both
  * must stand clear of the survivor rule's own threshold (2 × the mean signal): the weakest
@@ -17,9 +17,13 @@ import { survivingCircles } from "./fourier.ts";
 
 /** Parameters of the early stop. */
 export interface EarlyStopRule {
+  /** Check every this many steps. */
   every: number;
+  /** The first step checked. */
   minSteps: number;
+  /** Steps over which the circles must stay the same. */
   window: number;
+  /** The weakest survivor's signal over the strongest other frequency's, at least. */
   separation: number;
   /** Clearance of both sides from the survivor threshold (1: none). */
   margin: number;
@@ -45,7 +49,7 @@ export const DEFAULT_EARLY_STOP: EarlyStopRule = {
 
 /** What the verdict reads of one step's signals. */
 export interface CircleReading {
-  /** Surviving circles (SPEC.md's code rule), ascending. */
+  /** Surviving circles (docs/SPEC.md's code rule), ascending. */
   circles: number[];
   key: string;
   /** Weakest survivor / strongest non-survivor among k = 1..⌊(p−1)/2⌋ (0 without survivors). */
@@ -59,9 +63,10 @@ export interface CircleReading {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { readCircles } from "./early_stop.ts";
  * const v = readCircles([0, 5, 80, 4, 4, 80, 5]);
- * console.log(v.key, v.ratio, v.margin.toFixed(2)); // 2 16 1.58
+ * assertEquals([v.key, v.ratio, v.margin.toFixed(2)], ["2", 16, "1.57"]); // margin 80 / (2 · 178 / 7)
  * ```
  */
 export function readCircles(signals: ArrayLike<number>): CircleReading {
@@ -91,15 +96,17 @@ export function readCircles(signals: ArrayLike<number>): CircleReading {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { EarlyStopTracker } from "./early_stop.ts";
  * const t = new EarlyStopTracker(5, { every: 1, minSteps: 2, window: 2, separation: 4 });
  * const s = [0, 1, 80, 80, 1];
- * console.log([1, 2, 3, 4].map((step) => t.observe(step, s))); // [false, false, false, true]
+ * assertEquals([1, 2, 3, 4].map((step) => t.observe(step, s)), [false, false, true, true]); // step 3: the same circles since step 1
  * ```
  */
 export class EarlyStopTracker {
   readonly #rule: EarlyStopRule;
   readonly #history: { step: number; key: string; signals?: Float64Array }[] = [];
+  /** A tracker for a run of modulus `p` under `rule` (the defaults filled in). */
   constructor(readonly p: number, rule: Partial<EarlyStopRule> = {}) {
     this.#rule = { ...DEFAULT_EARLY_STOP, ...rule };
   }
@@ -147,10 +154,11 @@ function holdsTrend(before: ArrayLike<number>, now: ArrayLike<number>, circles: 
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { earlyStopStep } from "./early_stop.ts";
  * const row = [0, 1, 80, 80, 1];
  * const signals = Array.from({ length: 6 }, () => row).flat(); // init + updates 1..5
- * console.log(earlyStopStep(signals, 5, { every: 1, minSteps: 2, window: 2, separation: 4 })); // 3
+ * assertEquals(earlyStopStep(signals, 5, { every: 1, minSteps: 2, window: 2, separation: 4 }), 3);
  * ```
  */
 export function earlyStopStep(
@@ -199,11 +207,12 @@ function keyAt(tr: Trajectory, row: number): string {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { replay } from "./early_stop.ts";
  * const row = [0, 1, 80, 80, 1];
  * const tr = { p: 5, signals: Array.from({ length: 11 }, () => row).flat(), loggedAt: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] };
  * const o = replay(tr, { every: 1, minSteps: 2, window: 2, separation: 4 });
- * console.log(o.stop, o.agrees, o.cost); // 3 true 3
+ * assertEquals([o.stop, o.agrees, o.cost], [3, true, 3]);
  * ```
  */
 export function replay(tr: Trajectory, rule: Partial<EarlyStopRule>): ReplayOutcome {
@@ -227,10 +236,11 @@ export type Disagreement = "late death" | "late revival" | "swap" | "flicker";
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { classify } from "./early_stop.ts";
  * const a = [0, 1, 80, 80, 1], b = [0, 80, 1, 1, 80];
  * const tr = { p: 5, signals: [a, a, a, b, b].flat(), loggedAt: [1, 2, 3, 4] };
- * console.log(classify(tr, 2)); // swap
+ * assertEquals(classify(tr, 2), "swap");
  * ```
  */
 export function classify(tr: Trajectory, stop: number): Disagreement {
@@ -305,11 +315,12 @@ export function scoreRule(runs: Trajectory[], rule: EarlyStopRule): RuleScore {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { candidateRules, chooseRule } from "./early_stop.ts";
  * const row = [0, 1, 80, 80, 1];
  * const tr = { p: 5, signals: Array.from({ length: 301 }, () => row).flat(), loggedAt: Array.from({ length: 300 }, (_, i) => 100 * (i + 1)) };
  * const best = chooseRule([tr], candidateRules(), 6000);
- * console.log(best.agree, best.rule.minSteps); // 1 1000
+ * assertEquals([best.agree, best.rule.minSteps], [1, 1000]);
  * ```
  */
 export function chooseRule(

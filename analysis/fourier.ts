@@ -12,14 +12,19 @@
 
 /** Complex DFT coefficients: `re` and `im`, each (p, d) row-major; row k is F_k. */
 export interface Spectrum {
+  /** The modulus (rows of the embedding). */
   p: number;
+  /** The embedding dimension. */
   d: number;
+  /** Re F_k, (p, d) row-major. */
   re: Float64Array;
+  /** Im F_k, (p, d) row-major. */
   im: Float64Array;
 }
 
 /** A bad argument to an analysis function (one line). */
 export class AnalysisError extends Error {
+  /** The error's name. */
   override name = "AnalysisError";
 }
 
@@ -52,9 +57,10 @@ export function twiddles(p: number): { cos: Float64Array; sin: Float64Array } {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { dftMatrix } from "./fourier.ts";
  * const { cos } = dftMatrix(4);
- * console.log(Array.from(cos.subarray(4, 8)).map(Math.round)); // [1, 0, -1, 0]
+ * assertEquals(Array.from(cos.subarray(4, 8)).map(Math.round), [1, 0, -1, 0]);
  * ```
  */
 export function dftMatrix(p: number): { cos: Float64Array; sin: Float64Array } {
@@ -75,9 +81,10 @@ export function dftMatrix(p: number): { cos: Float64Array; sin: Float64Array } {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { dft } from "./fourier.ts";
  * const S = dft(Float64Array.from([1, 0, 0]), 3, 1); // a delta: every F_k = 1
- * console.log(Array.from(S.re)); // [1, 1, 1]
+ * assertEquals(Array.from(S.re), [1, 1, 1]);
  * ```
  */
 export function dft(E: ArrayLike<number>, p: number, d: number): Spectrum {
@@ -102,9 +109,10 @@ export function dft(E: ArrayLike<number>, p: number, d: number): Spectrum {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { dft, idftReal } from "./fourier.ts";
  * const E = Float64Array.from([1, 2, 3, 4, 5, 6]);
- * console.log(Array.from(idftReal(dft(E, 3, 2))).map(Math.round)); // [1, 2, 3, 4, 5, 6]
+ * assertEquals(Array.from(idftReal(dft(E, 3, 2))).map(Math.round), [1, 2, 3, 4, 5, 6]);
  * ```
  */
 export function idftReal(S: Spectrum): Float64Array {
@@ -126,10 +134,11 @@ export function idftReal(S: Spectrum): Float64Array {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { fourierNorms } from "./fourier.ts";
  * // A single token with a unit vector has |F_k| = 1 for every k.
  * const E = new Float64Array(5 * 2); E[0] = 1;
- * console.log(Array.from(fourierNorms(E, 5, 2))); // [1, 1, 1, 1, 1]
+ * assertEquals(Array.from(fourierNorms(E, 5, 2)), [1, 1, 1, 1, 1]);
  * ```
  */
 export function fourierNorms(E: ArrayLike<number>, p: number, d: number): Float64Array {
@@ -148,14 +157,15 @@ export function spectrumNorms(S: Spectrum): Float64Array {
 }
 
 /**
- * The authors' surviving circles (SPEC.md, code's rule): threshold = 2·mean(s) over all p
+ * The authors' surviving circles (docs/SPEC.md, code's rule): threshold = 2·mean(s) over all p
  * signals; n = ⌊#(s_k > threshold)/2⌋; sort k by signal descending and take min(row[2i],
  * row[2i+1]) for i < n. Frequency 0 can appear.
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { survivingCircles } from "./fourier.ts";
- * console.log(survivingCircles(Float64Array.from([0, 1, 90, 1, 1, 90, 1]))); // [2]
+ * assertEquals(survivingCircles(Float64Array.from([0, 1, 90, 1, 1, 90, 1])), [2]);
  * ```
  */
 export function survivingCircles(signals: ArrayLike<number>): number[] {
@@ -175,8 +185,9 @@ export function survivingCircles(signals: ArrayLike<number>): number[] {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { survivorsAbove } from "./fourier.ts";
- * console.log(survivorsAbove([0, 50, 3, 3, 50])); // [1]
+ * assertEquals(survivorsAbove([0, 50, 3, 3, 50]), [1]);
  * ```
  */
 export function survivorsAbove(signals: ArrayLike<number>, threshold = 10): number[] {
@@ -203,10 +214,11 @@ export function circlePlane(S: Spectrum, k: number): [Float64Array, Float64Array
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { projectOnto } from "./fourier.ts";
  * const E = Float64Array.from([1, 2, 3, 4, 5, 6]); // p = 3, d = 2
- * console.log(Array.from(projectOnto(E, 3, 2, [Float64Array.from([1, 0]), Float64Array.from([0, 1])])));
- * // [1, 2, 3, 4, 5, 6]
+ * // onto the unit axes: the embedding itself
+ * assertEquals(projectOnto(E, 3, 2, [Float64Array.from([1, 0]), Float64Array.from([0, 1])]), [1, 2, 3, 4, 5, 6]);
  * ```
  */
 export function projectOnto(
@@ -239,10 +251,11 @@ function checkFrequency(k: number, p: number): void {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { keepFrequencies, fourierNorms } from "./fourier.ts";
  * const E = Float64Array.from({ length: 7 * 3 }, (_, i) => Math.sin(i * i));
  * const s = fourierNorms(keepFrequencies(E, 7, 3, [2], { keepDC: false }), 7, 3);
- * console.log(s.map((v) => (v > 1e-9 ? 1 : 0)).join("")); // 0010010
+ * assertEquals(s.map((v) => (v > 1e-9 ? 1 : 0)).join(""), "0010010");
  * ```
  */
 export function keepFrequencies(
@@ -274,10 +287,11 @@ export function keepFrequencies(
  *
  * @example
  * ```ts
+ * import { assertAlmostEquals } from "../tests/assert.ts";
  * import { scaleFrequencies, fourierNorms } from "./fourier.ts";
  * const E = Float64Array.from({ length: 5 * 2 }, (_, i) => Math.cos(3 * i));
  * const before = fourierNorms(E, 5, 2)[1];
- * console.log((fourierNorms(scaleFrequencies(E, 5, 2, [1], 2), 5, 2)[1] / before).toFixed(6)); // 2.000000
+ * assertAlmostEquals(fourierNorms(scaleFrequencies(E, 5, 2, [1], 2), 5, 2)[1] / before, 2, 5e-7);
  * ```
  */
 export function scaleFrequencies(

@@ -59,8 +59,9 @@ const THETA13 = 5.371920351148152;
  *
  * @example
  * ```ts
+ * import { assertAlmostEquals } from "../tests/assert.ts";
  * import { expm } from "./linalg.ts";
- * console.log(expm(Float64Array.from([1]), 1)[0].toFixed(12)); // 2.718281828459
+ * assertAlmostEquals(expm(Float64Array.from([1]), 1)[0], 2.718281828459, 5e-13);
  * ```
  */
 export function expm(M: ArrayLike<number>, m: number): Float64Array {
@@ -111,8 +112,9 @@ function sub(a: Float64Array, b: Float64Array): Float64Array {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { matrixRank } from "./linalg.ts";
- * console.log(matrixRank(Float64Array.from([1, 0, 0, 0, 2, 0, 0, 0, 0]), 3)); // 2
+ * assertEquals(matrixRank(Float64Array.from([1, 0, 0, 0, 2, 0, 0, 0, 0]), 3), 2);
  * ```
  */
 export function matrixRank(M: ArrayLike<number>, m: number): number {

@@ -43,9 +43,10 @@ export function odeData(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { rollout } from "./linear_ode.ts";
  * const fit = { coef: Float64Array.from([-0.5]), intercept: Float64Array.from([1]), nIn: 1, nOut: 1 };
- * console.log(Array.from(rollout(fit, [0], 3))); // [0, 1, 1.5]
+ * assertEquals(Array.from(rollout(fit, [0], 3)), [0, 1, 1.5]);
  * ```
  */
 export function rollout(fit: LinearFit, x0: ArrayLike<number>, n: number): Float64Array {
@@ -72,9 +73,10 @@ export function rollout(fit: LinearFit, x0: ArrayLike<number>, n: number): Float
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { closedForm } from "./linear_ode.ts";
  * const fit = { coef: Float64Array.from([-1]), intercept: Float64Array.from([2]), nIn: 1, nOut: 1 };
- * console.log(closedForm(fit, [0], [0, 50])[1].toFixed(6)); // 2.000000, the fixed point −b/A
+ * assertEquals(closedForm(fit, [0], [0, 50])[1].toFixed(6), "2.000000"); // the fixed point −b/A
  * ```
  */
 export function closedForm(
@@ -109,9 +111,10 @@ export function closedForm(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { integrate } from "./linear_ode.ts";
  * const fit = { coef: Float64Array.from([-1]), intercept: Float64Array.from([0]), nIn: 1, nOut: 1 };
- * console.log(integrate(fit, [1], [1])[0].toFixed(8)); // 0.36787944 = e^-1
+ * assertEquals(integrate(fit, [1], [1])[0].toFixed(8), "0.36787944"); // = e^-1
  * ```
  */
 export function integrate(

@@ -68,6 +68,7 @@ function olsOrNull(x: Float64Array, y: Float64Array, n: number, m: number): Line
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { odeAnalysis } from "./ode_fits.ts";
  * // three frequencies of p = 7 decaying as x_{t+1} = 0.9 x_t + 1: an exact linear ODE
  * const p = 7, signals = new Float64Array(60 * p);
@@ -76,7 +77,7 @@ function olsOrNull(x: Float64Array, y: Float64Array, n: number, m: number): Line
  *   for (let k = 1; k <= 3; k++) signals[t * p + k] = 0.9 * signals[(t - 1) * p + k] + 1;
  * }
  * const a = odeAnalysis({ signals, config: { p } }, { trajectories: false });
- * console.log(a.m, a.lassoScore > 0.99); // 3 true
+ * assertEquals([a.m, a.lassoScore > 0.99], [3, true]);
  * ```
  */
 export function odeAnalysis(
@@ -142,9 +143,10 @@ export function odeAnalysis(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { coefRows } from "./ode_fits.ts";
  * const fit = { coef: Float64Array.from([1, 2, 3, 4]), intercept: new Float64Array(2), nIn: 2, nOut: 2 };
- * console.log(coefRows(fit)); // [ [ 1, 2 ], [ 3, 4 ] ]
+ * assertEquals(coefRows(fit), [ [ 1, 2 ], [ 3, 4 ] ]);
  * ```
  */
 export function coefRows(fit: LinearFit): number[][] {

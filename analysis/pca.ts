@@ -9,12 +9,15 @@ import { AnalysisError } from "./fourier.ts";
 
 /** Singular values (descending), components (rows, each of length d) and the projections. */
 export interface Pca {
+  /** Singular values of the centred embedding, descending. */
   singularValues: Float64Array;
+  /** Variance explained by each component (as sklearn's `explained_variance_`). */
   explainedVariance: Float64Array;
   /** (n_components, d) row-major. */
   components: Float64Array;
   /** (p, n_components) row-major: the centred embedding in component coordinates. */
   scores: Float64Array;
+  /** Components kept. */
   nComponents: number;
 }
 
@@ -23,9 +26,10 @@ export interface Pca {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { pca } from "./pca.ts";
  * const r = pca(Float64Array.from([1, 0, -1, 0, 0, 2, 0, -2]), 4, 2);
- * console.log(Array.from(r.singularValues).map((v) => v.toFixed(3))); // ["2.828", "1.414"]
+ * assertEquals(Array.from(r.singularValues).map((v) => v.toFixed(3)), ["2.828", "1.414"]);
  * ```
  */
 export function pca(E: ArrayLike<number>, p: number, d: number, nComponents?: number): Pca {

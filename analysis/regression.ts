@@ -13,8 +13,11 @@ import { AnalysisError } from "./fourier.ts";
 export interface LinearFit {
   /** (nOut, nIn) row-major. */
   coef: Float64Array;
+  /** (nOut) intercepts. */
   intercept: Float64Array;
+  /** Inputs per row. */
   nIn: number;
+  /** Outputs per row. */
   nOut: number;
   /** Coordinate-descent sweeps used per output (Lasso only). */
   iterations?: number[];
@@ -26,7 +29,9 @@ export interface LinearFit {
 export interface LassoOptions {
   /** sklearn's alpha (default 0.01, the paper's). 0 gives the code's "linear regression". */
   alpha?: number;
+  /** Most coordinate-descent sweeps (sklearn's max_iter, default 1000). */
   maxIter?: number;
+  /** Duality-gap tolerance (sklearn's tol, default 1e-4). */
   tol?: number;
 }
 
@@ -61,10 +66,11 @@ function centre(A: ArrayLike<number>, n: number, m: number) {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { lasso } from "./regression.ts";
  * const X = Float64Array.from([0, 1, 2, 3]), Y = Float64Array.from([1, 3, 5, 7]); // y = 2x + 1
  * const fit = lasso(X, Y, 4, 1, 1, { alpha: 0 });
- * console.log(fit.coef[0].toFixed(6), fit.intercept[0].toFixed(6)); // 2.000000 1.000000
+ * assertEquals([fit.coef[0].toFixed(6), fit.intercept[0].toFixed(6)], ["2.000000", "1.000000"]);
  * ```
  */
 export function lasso(
@@ -159,9 +165,10 @@ export function lasso(
  *
  * @example
  * ```ts
+ * import { assertAlmostEquals } from "../tests/assert.ts";
  * import { ols } from "./regression.ts";
  * const fit = ols(Float64Array.from([0, 1, 2, 3]), Float64Array.from([1, 3, 5, 7]), 4, 1, 1);
- * console.log(fit.coef[0].toFixed(9)); // 2.000000000
+ * assertAlmostEquals(fit.coef[0], 2, 5e-10);
  * ```
  */
 export function ols(
@@ -216,8 +223,9 @@ export function predict(fit: LinearFit, X: ArrayLike<number>, n: number): Float6
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { r2Score } from "./regression.ts";
- * console.log(r2Score([1, 2, 3], [1, 2, 3], 3, 1)); // 1
+ * assertEquals(r2Score([1, 2, 3], [1, 2, 3], 3, 1), 1);
  * ```
  */
 export function r2Score(

@@ -7,7 +7,7 @@ const n = 1000, m = 29;
 Deno.test("Lasso(α=0.01) equals scikit-learn's coefficients, intercepts and R²", async () => {
   const x = await F("ode_x"), y = await F("ode_y");
   const fit = lasso(x, y, n, m, m);
-  // same algorithm, same order of updates: measured max |Δcoef| 1e-14 (the issue asks ~1e-6)
+  // same algorithm, same order of updates: measured max |Δcoef| 1e-14
   assertClose(fit.coef, await F("lasso_coef"), { atol: 1e-9 }, "Lasso coef");
   assertClose(fit.intercept, await F("lasso_intercept"), { atol: 1e-9 }, "Lasso intercept");
   assertClose(

@@ -12,14 +12,19 @@ import { type RecordLayout, recordLayout } from "../protocol/records.ts";
 
 /** Per-step scalars, computed from the parameters *before* the step's update. */
 export interface StepStats {
+  /** Mean cross-entropy over the training pairs. */
   trainLoss: number;
+  /** Mean cross-entropy over the test pairs (NaN on a step that skips the test forward). */
   testLoss: number;
+  /** Fraction of training pairs predicted right. */
   trainAcc: number;
+  /** Fraction of test pairs predicted right. */
   testAcc: number;
 }
 
 /** One trial a backend is asked to train. */
 export interface TrialStart {
+  /** The trial's configuration (shape, optimiser, steps, seeds). */
   config: TrialConfig;
   /** Fused float64 parameters to start from (the authors' layout, protocol/layout.ts). */
   params: Float64Array;
@@ -64,13 +69,18 @@ export interface BackendCaps {
   maxBatch: number;
   /** Whether it records gradient signals (Fig. 13). */
   gradSignals: boolean;
+  /** The arithmetic of its parameters (absent: float32). A compact store keeps the float64
+   * records of a float32 backend's trials as float32 values, and a float64 one's whole. */
+  precision?: "f32" | "f64";
 }
 
 /** A registered backend: a name, what it can do, and its factory. */
 export interface Backend {
+  /** The name users give it: `--backend NAME`. */
   readonly name: string;
-  /** One line for `--help` and `deno task backends`. */
+  /** One line saying what the backend is. */
   readonly summary: string;
+  /** What it can do: device, batch size, gradient signals. */
   readonly caps: BackendCaps;
   /** Resolve when the backend can run here; reject with a `BackendUnavailable` otherwise. */
   probe(): Promise<void>;
@@ -86,6 +96,7 @@ export interface Backend {
 
 /** A backend that cannot run on this machine (one line: what is missing). */
 export class BackendUnavailable extends Error {
+  /** The error's name. */
   override name = "BackendUnavailable";
 }
 
@@ -115,6 +126,7 @@ export interface TrainingKernel {
  *
  * @example
  * ```ts
+ * import { assert } from "../tests/assert.ts";
  * import { singleTrialKernel } from "./contract.ts";
  * import { ReferenceKernel } from "./reference.ts";
  * import { makeConfig } from "../protocol/config.ts";
@@ -123,7 +135,7 @@ export interface TrainingKernel {
  * const k = singleTrialKernel(new ReferenceKernel({ config, ...initialTrial(config) }), 5, false);
  * const out = new Float64Array(2 * (5 + 5));
  * k.run(2, out);
- * console.log(out[0] > 0); // true: the first step's train loss
+ * assert(out[0] > 0, `the first step's train loss: ${out[0]}`);
  * ```
  */
 export function singleTrialKernel(
@@ -166,6 +178,7 @@ export function singleTrialKernel(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { checkBatch } from "./contract.ts";
  * import { makeConfig } from "../protocol/config.ts";
  * import { initialTrial } from "../protocol/init.ts";
@@ -173,7 +186,7 @@ export function singleTrialKernel(
  *   const config = makeConfig({ p: 5, d: 4, hidden: 8, seed });
  *   return { config, ...initialTrial(config) };
  * });
- * console.log(checkBatch(specs, "test").p); // 5
+ * assertEquals(checkBatch(specs, "test").p, 5);
  * ```
  */
 export function checkBatch(specs: TrialStart[], what: string): TrialConfig {

@@ -40,11 +40,12 @@ const siluPrime = (z: number) => {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { lossAndGrad } from "./reference.ts";
  * import { paramLayout } from "../protocol/layout.ts";
  * const L = paramLayout(3, 2, 4);
  * const r = lossAndGrad(new Float64Array(L.total), L, Int32Array.from([0, 1]), true);
- * console.log(r.loss.toFixed(4)); // 1.0986 = ln 3 with all-zero parameters
+ * assertEquals(r.loss.toFixed(4), "1.0986"); // = ln 3 with all-zero parameters
  * ```
  */
 export function lossAndGrad(
@@ -136,6 +137,7 @@ export function lossAndGrad(
  *
  * @example
  * ```ts
+ * import { assertAlmostEquals } from "../tests/assert.ts";
  * import { Optimizer } from "./reference.ts";
  * import { optimizerSettings } from "../protocol/optimizer.ts";
  * const opt = new Optimizer(1, optimizerSettings({ optimizer: "sgd", lr: 0.1, wd: 0, momentum: 0.5 }));
@@ -144,7 +146,7 @@ export function lossAndGrad(
  * opt.update(theta, Float64Array.of(2)); // b = 2, θ = 1 − 0.1·2
  * opt.t++;
  * opt.update(theta, Float64Array.of(2)); // b = 0.5·2 + 2 = 3, θ = 0.8 − 0.1·3
- * console.log(theta[0].toFixed(12)); // 0.500000000000
+ * assertAlmostEquals(theta[0], 0.5, 5e-13);
  * ```
  */
 export class Optimizer {
@@ -154,6 +156,7 @@ export class Optimizer {
   readonly v: Float64Array;
   /** Steps taken (the caller increments it before each update, as PyTorch's `state_steps`). */
   t = 0;
+  /** An optimiser's state for `size` parameters; `spec` names the optimiser and its constants. */
   constructor(size: number, readonly spec: OptimizerSettings) {
     this.m = new Float64Array(size);
     this.v = new Float64Array(size);
@@ -190,6 +193,7 @@ export class ReferenceKernel implements TrainingKernel {
   readonly #freeze: boolean;
   #lastGradE: Float64Array;
 
+  /** A trial's float64 state from its configuration, initial parameters and split. */
   constructor(spec: TrialStart) {
     const c = spec.config;
     this.#L = paramLayout(c.p, c.d, c.hidden);
@@ -235,6 +239,7 @@ export class ReferenceKernel implements TrainingKernel {
  *
  * @example
  * ```ts
+ * import { assert } from "../tests/assert.ts";
  * import { referenceBackend } from "./reference.ts";
  * import { makeConfig } from "../protocol/config.ts";
  * import { initialTrial } from "../protocol/init.ts";
@@ -242,13 +247,13 @@ export class ReferenceKernel implements TrainingKernel {
  * const k = await referenceBackend.create([{ config, ...initialTrial(config) }]);
  * const out = new Float64Array(10);
  * await k.run(1, out);
- * console.log(out[0] > 0); // true
+ * assert(out[0] > 0, `train loss ${out[0]}`);
  * ```
  */
 export const referenceBackend: Backend = {
   name: "ref",
   summary: "float64 TypeScript, plain loops: the oracle (slow: seconds per step at p = 59)",
-  caps: { device: "cpu", maxBatch: 1, gradSignals: true },
+  caps: { device: "cpu", maxBatch: 1, gradSignals: true, precision: "f64" },
   probe: () => Promise.resolve(),
   create(specs, opts = {}) {
     const c = checkBatch(specs, "ref");

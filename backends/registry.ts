@@ -25,10 +25,11 @@ const autoOrder: ({ name: string } & AutoCandidate)[] = [];
  *
  * @example
  * ```ts
+ * import { assert } from "../tests/assert.ts";
  * import { backendNames, registerBackend } from "./registry.ts";
  * import { referenceBackend } from "./reference.ts";
  * registerBackend(referenceBackend);
- * console.log(backendNames().includes("ref")); // true
+ * assert(backendNames().includes("ref"), `${backendNames()}`);
  * ```
  */
 export function registerBackend(backend: Backend, auto?: AutoCandidate): void {
@@ -71,10 +72,11 @@ export interface Resolved {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { registerBackend, resolveBackend } from "./registry.ts";
  * import { referenceBackend } from "./reference.ts";
  * registerBackend(referenceBackend);
- * console.log((await resolveBackend("ref")).backend.name); // ref
+ * assertEquals((await resolveBackend("ref")).backend.name, "ref");
  * ```
  */
 export async function resolveBackend(name: string): Promise<Resolved> {

@@ -25,12 +25,13 @@ export interface AsmProfileTarget {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { asmProfileTarget } from "./asm_profile.ts";
  * import { makeConfig } from "../protocol/config.ts";
  * const t = await asmProfileTarget(makeConfig({ p: 23, d: 32 }));
  * t.kernel.step();
  * t.run(2, true);
- * console.log(t.nTrain); // 423
+ * assertEquals(t.nTrain, 423);
  * ```
  */
 export async function asmProfileTarget(config: TrialConfig): Promise<AsmProfileTarget> {
@@ -86,9 +87,10 @@ const fmt = (x: number, w: number, dp = 3) => x.toFixed(dp).padStart(w);
  *
  * @example
  * ```ts
+ * import { assert } from "../tests/assert.ts";
  * import { kernelTable } from "./asm_profile.ts";
  * const t = kernelTable([{ name: "GEMM", flops: 5e7, gemm: true, cpuMs: 1, wallMs: 1.1 }], 50);
- * console.log(t.split("\n")[2].includes("50.0")); // true: 50 GFLOP/s, 100 % of the peak
+ * assert(t.split("\n")[2].includes("50.0"), t); // 50 GFLOP/s, 100 % of the peak
  * ```
  */
 export function kernelTable(rows: KernelTiming[], peak: number): string {

@@ -26,10 +26,11 @@ const SIMD_FLAG = /^(sse|ssse3|avx|fma|f16c|amx|neon|asimd|sve)/;
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { parseCpuinfo } from "./cpu.ts";
  * const text = "model name\t: AMD EPYC\ncpu family\t: 25\nmodel\t: 17\nflags\t: fpu avx2 fma\n";
  * const c = parseCpuinfo(text);
- * console.log(c.model, c.simdFlags.join(" ")); // AMD EPYC (family 25, model 17) avx2 fma
+ * assertEquals([c.model, c.simdFlags], ["AMD EPYC (family 25, model 17)", ["avx2", "fma"]]);
  * ```
  */
 export function parseCpuinfo(text: string): Omit<CpuInfo, "cores"> {
@@ -66,8 +67,9 @@ function readCpuinfo(): string | undefined {
  *
  * @example
  * ```ts
+ * import { assert } from "../tests/assert.ts";
  * import { cpuInfo } from "./cpu.ts";
- * console.log(cpuInfo().cores >= 1); // true
+ * assert(cpuInfo().cores >= 1, JSON.stringify(cpuInfo()));
  * ```
  */
 export function cpuInfo(): CpuInfo {
@@ -121,8 +123,9 @@ function openClock(): ClockLib | null {
  *
  * @example
  * ```ts
+ * import { assert } from "../tests/assert.ts";
  * import { cpuClockKind } from "./cpu.ts";
- * console.log(["thread", "process"].includes(cpuClockKind())); // true
+ * assert(["thread", "process"].includes(cpuClockKind()), cpuClockKind());
  * ```
  */
 export function cpuClockKind(): "thread" | "process" {
@@ -138,11 +141,12 @@ export function cpuClockKind(): "thread" | "process" {
  *
  * @example
  * ```ts
+ * import { assert } from "../tests/assert.ts";
  * import { threadCpuMs } from "./cpu.ts";
  * const t0 = threadCpuMs();
  * let s = 0;
  * for (let i = 0; i < 1e6; i++) s += i;
- * console.log(threadCpuMs() >= t0); // true
+ * assert(threadCpuMs() >= t0, `${threadCpuMs()} < ${t0}`);
  * ```
  */
 export function threadCpuMs(): number {
@@ -168,9 +172,10 @@ export interface Timing {
  *
  * @example
  * ```ts
+ * import { assert } from "../tests/assert.ts";
  * import { timeMin } from "./cpu.ts";
  * const t = timeMin(10, () => { let s = 0; for (let i = 0; i < 1e5; i++) s += i; return s; }, 3);
- * console.log(t.wallMs > 0 && t.cpuMs >= 0); // true
+ * assert(t.wallMs > 0 && t.cpuMs >= 0, JSON.stringify(t));
  * ```
  */
 export function timeMin(n: number, f: () => unknown, reps = 5): Timing {

@@ -12,7 +12,7 @@
  *    limits and memory allow, until the throughput stops rising (< 5 % over the best so far) or
  *    the time budget runs short (each B: two warm-up steps, then steps timed for a few seconds);
  * 4. the paper-scale cost projected from the best B: the trial-steps of `reproduce all --scale
- *    paper --plan` (store/cost_plan.ts; with `--until-decided`, its assumed mean stop) over the
+ *    paper --plan` (experiments/cost_plan.ts; with `--until-decided`, its assumed mean stop) over the
  *    best trial-steps per second;
  * and, as its last line, one JSON object `{adapter, parity: {maxSignalDiff, maxLossRelDiff, …},
  * batches: [{B, trialStepsPerSecond, …}], paperScaleHours, paperScaleHoursUntilDecided, …}`.
@@ -152,13 +152,14 @@ export interface DeviceBenchOptions {
 
 /**
  * The trial-steps of every figure at paper scale, as `reproduce all --scale paper --plan` counts
- * them (store/cost_plan.ts on an empty store; repeated requests are one trial): all figures, and
+ * them (experiments/cost_plan.ts on an empty store; repeated requests are one trial): all figures, and
  * with `--until-decided` the figures that allow it, each stopped trial assumed to stop at the
  * plan's mean decided step.
  *
  * @example
  * ```ts ignore
- * const { full, untilDecided } = await paperScaleTrialSteps(); // 984 334 001, 180 843 001
+ * // not run by `deno test --doc`: it builds every figure's paper-scale requests (a minute)
+ * const { full, untilDecided } = await paperScaleTrialSteps(); // 985 834 001, 181 108 001
  * ```
  */
 export async function paperScaleTrialSteps(): Promise<{ full: number; untilDecided: number }> {
@@ -304,8 +305,9 @@ async function batches(
  *
  * @example
  * ```ts ignore
- * const a = await describeAdapter(console.log);
- * console.log(a.software);
+ * // not run by `deno test --doc`: it needs a WebGPU adapter
+ * const a = await describeAdapter(console.log); // prints the adapter's lines as it finds them
+ * if (typeof a.software !== "boolean") throw new Error(`software or hardware: ${JSON.stringify(a)}`);
  * ```
  */
 export async function describeAdapter(print: (line: string) => void): Promise<AdapterReport> {
@@ -353,8 +355,9 @@ export async function describeAdapter(print: (line: string) => void): Promise<Ad
  *
  * @example
  * ```ts ignore
+ * // not run by `deno test --doc`: it needs a WebGPU adapter
  * const r = await runDeviceBench(QUICK);
- * console.log(r.parity.maxSignalDiff, r.best);
+ * if (!(r.parity.maxSignalDiff <= PARITY_BOUNDS.signalRel * r.parity.maxSignal)) throw new Error(`parity ${JSON.stringify(r.parity)}`);
  * ```
  */
 export async function runDeviceBench(

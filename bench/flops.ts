@@ -10,8 +10,9 @@ import * as ids from "../core_asm/assembly/ids.ts";
 /**
  * @example
  * ```ts
+ * import { assertAlmostEquals } from "../tests/assert.ts";
  * import { stepFlops } from "./flops.ts";
- * console.log((stepFlops(59, 128, 100, 2784).total / 1e9).toFixed(3)); // 0.297
+ * assertAlmostEquals(stepFlops(59, 128, 100, 2784).total / 1e9, 0.297, 5e-4);
  * ```
  */
 export function stepFlops(p: number, d: number, h: number, nTrain: number) {
@@ -41,9 +42,10 @@ const rows = (p: number, nTrain: number, withTest: boolean) => withTest ? p * p 
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { ASM_KERNELS, stepFlops } from "./flops.ts";
  * const sum = ASM_KERNELS.reduce((s, k) => s + k.flops(59, 128, 100, 2784, true), 0);
- * console.log(sum === stepFlops(59, 128, 100, 2784).total); // true
+ * assertEquals(sum, stepFlops(59, 128, 100, 2784).total);
  * ```
  */
 export const ASM_KERNELS: AsmKernelInfo[] = [

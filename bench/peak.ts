@@ -139,9 +139,10 @@ export interface Peak {
  *
  * @example
  * ```ts
+ * import { assert } from "../tests/assert.ts";
  * import { wasmFmaPeak } from "./peak.ts";
  * const p = wasmFmaPeak({ iterations: 1e5, reps: 2 });
- * console.log(p.gflops > 0); // true
+ * assert(p.gflops > 0, JSON.stringify(p));
  * ```
  */
 export function wasmFmaPeak(opts: { iterations?: number; reps?: number } = {}): Peak {

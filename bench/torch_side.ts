@@ -35,8 +35,10 @@ const SCRIPT = new URL("./torch_step.py", import.meta.url).pathname;
  *
  * @example
  * ```ts ignore
+ * // not run by `deno test --doc`: it starts Python processes to look for PyTorch
  * import { findTorchPython } from "./torch_side.ts";
- * console.log(await findTorchPython()); // e.g. "/usr/bin/python3"
+ * const python = await findTorchPython(); // e.g. "/usr/bin/python3", or undefined without torch
+ * if (python !== undefined && !python.includes("python")) throw new Error(`found ${python}`);
  * ```
  */
 export async function findTorchPython(preferred?: string): Promise<string | undefined> {

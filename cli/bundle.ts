@@ -20,8 +20,9 @@ const root = new URL("..", SOURCE_URL).pathname;
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { firstError } from "./bundle.ts";
- * console.log(firstError("warning\nerror: Module not found\n    at main.ts:1")); // error: Module not found
+ * assertEquals(firstError("warning\nerror: Module not found\n    at main.ts:1"), "error: Module not found");
  * ```
  */
 export function firstError(text: string): string {
@@ -43,8 +44,10 @@ export function firstError(text: string): string {
  *
  * @example
  * ```ts
+ * import { assert } from "../tests/assert.ts";
  * import { runDeno } from "./bundle.ts";
- * console.log((await runDeno(["--version"])).ok); // true
+ * const r = await runDeno(["--version"]);
+ * assert(r.ok, JSON.stringify(r));
  * ```
  */
 export async function runDeno(
@@ -71,6 +74,7 @@ export async function runDeno(
  *
  * @example
  * ```ts ignore
+ * // not run by `deno test --doc`: it bundles the whole program (tens of seconds)
  * const path = await buildBundle("dist"); // dist/circle-survival.js
  * ```
  */
@@ -99,8 +103,9 @@ export async function buildBundle(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { runningBundle } from "./bundle.ts";
- * console.log(runningBundle()); // undefined (this example runs from the source tree)
+ * assertEquals(runningBundle(), undefined); // (this example runs from the source tree)
  * ```
  */
 export function runningBundle(): string | undefined {
@@ -114,6 +119,7 @@ export function runningBundle(): string | undefined {
  *
  * @example
  * ```ts ignore
+ * // not run by `deno test --doc`: it bundles the whole program (tens of seconds)
  * const program = await bundleInto("results/cluster-fig9-quick");
  * ```
  */

@@ -104,10 +104,11 @@ export type Values = Record<string, string | boolean | string[] | undefined>;
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { parse, UsageError } from "./options.ts";
  * const spec = { p: { type: "string" }, out: { type: "string" } } as const;
- * if (parse(["--p", "13"], spec).values.p !== "13") throw new Error("--p 13");
- * if (parse(["--p", "-1"], spec).values.p !== "-1") throw new Error("a negative value");
+ * assertEquals(parse(["--p", "13"], spec).values.p, "13", "--p 13");
+ * assertEquals(parse(["--p", "-1"], spec).values.p, "-1", "a negative value");
  * try {
  *   parse(["--p", "--out", "D"], spec);
  *   throw new Error("accepted a missing value");
@@ -514,11 +515,12 @@ export const REPORT_A_BUG =
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { expectedFailure, UsageError } from "./options.ts";
  * if (expectedFailure(new UsageError("p 2: allowed is an integer in 3..4096")) === undefined) {
  *   throw new Error("bad input is expected");
  * }
- * if (expectedFailure(new TypeError("x is undefined")) !== undefined) throw new Error("a bug");
+ * assertEquals(expectedFailure(new TypeError("x is undefined")), undefined, "a bug");
  * ```
  */
 export function expectedFailure(e: unknown): string | undefined {
@@ -552,6 +554,7 @@ const interruptHandlers: ((sig: Deno.Signal) => void)[] = [];
  *
  * @example
  * ```ts ignore
+ * // not run by `deno test --doc`: it acts on this process's signals and exit code
  * const h = handleInterrupts((sig) => stop.abort());
  * try { await work(); } finally { h.dispose(); }
  * ```
@@ -572,6 +575,7 @@ export function handleInterrupts(handler: (sig: Deno.Signal) => void): { dispose
  *
  * @example
  * ```ts ignore
+ * // not run by `deno test --doc`: it acts on this process's signals and exit code
  * const interrupt = onInterrupt("trials", () => `${n} trials kept in ${out}`);
  * try { await work(); } finally { interrupt.dispose(); }
  * ```
@@ -599,6 +603,7 @@ export function onInterrupt(command: string, kept: () => string): { dispose(): v
  *
  * @example
  * ```ts ignore
+ * // not run by `deno test --doc`: it acts on this process's signals and exit code
  * await runCli("train", async () => { ... });
  * ```
  */

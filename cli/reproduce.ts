@@ -42,8 +42,9 @@ import {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { parseShard } from "./reproduce.ts";
- * console.log(parseShard("2/8")); // { index: 2, count: 8 }
+ * assertEquals(parseShard("2/8"), { index: 2, count: 8 });
  * ```
  */
 export function parseShard(text: string | undefined): Shard | undefined {
@@ -110,7 +111,7 @@ async function printPlan(
 export const REPRODUCE_HELP = `deno task reproduce FIGURE|all [options]
 
   FIGURE            ${FIGURES.map((f) => f.id).join(", ")}
-  --scale S         quick (default: a 2-core laptop, minutes) | paper (SPEC.md's protocol) | tiny (seconds)
+  --scale S         quick (default: a 2-core laptop, minutes) | paper (docs/SPEC.md's protocol) | tiny (seconds)
   --out DIR         where panels, data and index.html go (results)
   --store FILE      the results store (DIR/store.sqlite); finished trials are reused
   --fresh           ignore stored trials and run them again

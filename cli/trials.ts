@@ -53,8 +53,9 @@ Prints one line per trial (seed, surviving circles, final test loss) and the cir
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { parseSeeds } from "./trials.ts";
- * console.log(parseSeeds("0..2,7")); // [0, 1, 2, 7]
+ * assertEquals(parseSeeds("0..2,7"), [0, 1, 2, 7]);
  * ```
  */
 export function parseSeeds(spec: string): number[] {

@@ -54,9 +54,13 @@ let modulePromise: Promise<WebAssembly.Module> | undefined;
  * the core works the same from the source tree, a bundle or a compiled binary.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { assert } from "../tests/assert.ts";
  * import { coreModule } from "./asm_backend.ts";
- * const mod = await coreModule();
+ * const mod = await coreModule(); // compiled once: a second call gives the same module
+ * assert(mod === await coreModule(), "one module per process");
+ * const names = WebAssembly.Module.exports(mod).map((e) => e.name);
+ * assert(["setup", "step"].every((n) => names.includes(n)), `exports: ${names}`);
  * ```
  */
 export function coreModule(module?: WebAssembly.Module): Promise<WebAssembly.Module> {
@@ -82,6 +86,7 @@ export class AsmKernel implements TrainingKernel {
   readonly #pp: number;
   #map: Uint32Array | undefined;
 
+  /** One trial on its own instance of the core: its parameters and split copied in. */
   constructor(instance: WebAssembly.Instance, spec: TrialStart) {
     const { p, d, hidden, freezeEmbedding } = spec.config;
     const x = instance.exports as unknown as CoreExports;
@@ -242,8 +247,9 @@ export const WASM32_BYTES = 4 * 1024 ** 3;
  *
  * @example
  * ```ts
+ * import { assertAlmostEquals } from "../tests/assert.ts";
  * import { asmCoreBytes } from "./asm_backend.ts";
- * console.log((asmCoreBytes(59, 128, 100, 2784) / 2 ** 20).toFixed(2)); // 1.40
+ * assertAlmostEquals(asmCoreBytes(59, 128, 100, 2784) / 2 ** 20, 1.37, 5e-3); // MiB
  * ```
  */
 export function asmCoreBytes(p: number, d: number, h: number, _nt: number): number {
@@ -262,12 +268,14 @@ export function asmCoreBytes(p: number, d: number, h: number, _nt: number): numb
  *
  * @example
  * ```ts
+ * import { assert } from "../tests/assert.ts";
  * import { createAsmKernel } from "./asm_backend.ts";
  * import { makeConfig } from "../protocol/config.ts";
  * import { initialTrial } from "../protocol/init.ts";
  * const config = makeConfig({ p: 23, d: 32 });
  * const k = await createAsmKernel({ config, ...initialTrial(config) });
- * console.log(k.step().trainLoss > 0); // true
+ * const s = k.step();
+ * assert(s.trainLoss > 0, JSON.stringify(s));
  * ```
  */
 export async function createAsmKernel(spec: TrialStart): Promise<AsmKernel> {
@@ -288,6 +296,7 @@ export async function createAsmKernel(spec: TrialStart): Promise<AsmKernel> {
  *
  * @example
  * ```ts
+ * import { assert } from "../tests/assert.ts";
  * import { asmBackend } from "./asm_backend.ts";
  * import { makeConfig } from "../protocol/config.ts";
  * import { initialTrial } from "../protocol/init.ts";
@@ -295,7 +304,7 @@ export async function createAsmKernel(spec: TrialStart): Promise<AsmKernel> {
  * const k = await asmBackend.create([{ config, ...initialTrial(config) }]);
  * const out = new Float64Array(5 + 23);
  * await k.run(1, out);
- * console.log(out[0] > 0); // true: the train loss of the first step
+ * assert(out[0] > 0, `the train loss of the first step: ${out[0]}`);
  * ```
  */
 export const asmBackend: Backend = {

@@ -40,18 +40,25 @@ export interface PlanShape {
 
 /** A plan of requests on a backend. */
 export interface CostPlan {
+  /** The backend the plan is for. */
   backend: string;
   /** Requests, distinct trials among them, and how many of those are stored. */
   requests: number;
+  /** Distinct trials among the requests. */
   trials: number;
+  /** Of those, trials the store already holds. */
   stored: number;
+  /** Trials that must run. */
   toRun: number;
+  /** Their steps, summed. */
   trialSteps: number;
   /** Seconds of one core (CPU backends) or of the device (GPU backends). */
   busySeconds: number;
   /** Projected wall seconds on this machine with `workers` Workers (CPU) or one device. */
   wallSeconds: number;
+  /** Workers the projection assumes (CPU backends). */
   workers: number;
+  /** The trials to run, by shape, with their probed speed. */
   shapes: PlanShape[];
 }
 
@@ -81,9 +88,18 @@ const shapeOf = (r: TrialRequest) => {
  * probe of each shape.
  *
  * @example
- * ```ts ignore
- * const plan = await costPlan(figureRequests(fig05, "quick"), { store, backend: asmBackend });
- * console.log(formatPlan(plan));
+ * ```ts
+ * import { assert, assertEquals } from "../tests/assert.ts";
+ * import { costPlan, planLine } from "./cost_plan.ts";
+ * import { ResultsStore } from "../store/store.ts";
+ * import { asmBackend } from "../core_asm/asm_backend.ts";
+ * import { makeConfig } from "../protocol/config.ts";
+ * const store = await ResultsStore.open(":memory:");
+ * const reqs = [0, 1, 2].map((seed) => ({ config: makeConfig({ p: 5, d: 2, steps: 100, seed }) }));
+ * const plan = await costPlan(reqs, { store, backend: asmBackend, workers: 1 }); // probes the shape
+ * assertEquals([plan.trials, plan.stored, plan.toRun, plan.trialSteps], [3, 0, 3, 300]);
+ * assert(planLine(plan).startsWith("3 trials to run (0 of 3 stored), 300 trial-steps"), planLine(plan));
+ * store.close();
  * ```
  */
 export async function costPlan(reqs: TrialRequest[], opts: PlanOptions): Promise<CostPlan> {
@@ -160,8 +176,9 @@ export async function costPlan(reqs: TrialRequest[], opts: PlanOptions): Promise
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { slurmTasks } from "./cost_plan.ts";
- * console.log(slurmTasks({ busySeconds: 36000, toRun: 100 }, 1, 2)); // 5
+ * assertEquals(slurmTasks({ busySeconds: 36000, toRun: 100 }, 1, 2), 5);
  * ```
  */
 export function slurmTasks(
@@ -186,9 +203,12 @@ export function duration(seconds: number): string {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { planLine } from "./cost_plan.ts";
- * console.log(planLine({ trials: 10, stored: 4, toRun: 6, trialSteps: 36000, wallSeconds: 300, workers: 2, backend: "asm" }));
- * // 6 trials to run (4 of 10 stored), 36 000 trial-steps, ≈ 5.0 min on asm with 2 Workers
+ * assertEquals(
+ *   planLine({ trials: 10, stored: 4, toRun: 6, trialSteps: 36000, wallSeconds: 300, workers: 2, backend: "asm" }),
+ *   "6 trials to run (4 of 10 stored), 36 000 trial-steps, ≈ 5.0 min on asm with 2 Workers",
+ * );
  * ```
  */
 export function planLine(
@@ -210,9 +230,12 @@ export function planLine(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { slurmLine } from "./cost_plan.ts";
- * console.log(slurmLine({ busySeconds: 36000, toRun: 100 }, 1, 2));
- * // for ≤ 1 h: 5 Slurm array task(s) of 2 core(s) like this machine's (#SBATCH --array=0-4; 10.0 h of one core in all)
+ * assertEquals(
+ *   slurmLine({ busySeconds: 36000, toRun: 100 }, 1, 2),
+ *   "for ≤ 1 h: 5 Slurm array task(s) of 2 core(s) like this machine's (#SBATCH --array=0-4; 10.0 h of one core in all)",
+ * );
  * ```
  */
 export function slurmLine(

@@ -37,7 +37,9 @@ import { type CostPlan, costPlan, type PlanOptions } from "./cost_plan.ts";
 
 /** What a grid sweep runs: axes crossed, each cell over the seeds, from a base configuration. */
 export interface SweepDesign {
+  /** The axes, crossed. */
   axes: GridAxis[];
+  /** The seeds every cell runs over. */
   seeds: number[];
   /** The options every cell starts from (cell values replace them). */
   base: Partial<TrialConfig>;
@@ -65,36 +67,50 @@ export interface SweepRow {
   values: Record<string, GridValue>;
   /** The cell's configuration (its first seed's; the seeds differ only in `seed`). */
   config: TrialConfig;
+  /** The cell's statistics over its trials. */
   stats: CellStats;
 }
 
 /** The difference in mean #circles between a cell and the cell that differs only in one axis,
  * set to that axis's first level. */
 export interface SweepContrast {
+  /** The axis compared (its keys joined, e.g. "optimizer:lr"). */
   axis: string;
+  /** The cell's level on that axis. */
   level: string;
+  /** The axis's first level, compared against. */
   reference: string;
   /** The other axes' levels, shared by both cells. */
   at: Record<string, string>;
+  /** Mean #circles of the cell minus the reference's. */
   diff: number;
+  /** Lower end of its 95 % Welch interval. */
   low: number;
+  /** Upper end of its 95 % Welch interval. */
   high: number;
+  /** The Welch degrees of freedom (NaN when both cells are constant). */
   df: number;
 }
 
 /** A grid sweep's summary: what ran and a row per cell. */
 export interface SweepSummary {
+  /** The axes: name, option keys and level labels. */
   axes: { name: string; keys: string[]; levels: string[] }[];
+  /** The seeds of every cell. */
   seeds: number[];
   /** The backend whose trials these are (part of every store key). */
   backend: string;
+  /** How the trials recorded. */
   records: SweepRecords;
   /** A trial grokked at the first logged step with test accuracy ≥ this. */
   grokAccuracy: number;
+  /** Trials in the grid (cells × seeds). */
   trials: number;
   /** Trials trained by this call (the rest came from the store). */
   trialsRun: number;
+  /** A row per cell. */
   rows: SweepRow[];
+  /** Each level against its axis's first level. */
   contrasts: SweepContrast[];
 }
 
@@ -139,8 +155,17 @@ export function sweepTrials(
  * Train what the store lacks of a grid and summarise it.
  *
  * @example
- * ```ts ignore
- * const summary = await runSweep(spec, { store, records: SWEEP_RECORDS });
+ * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
+ * import { runSweep } from "./grid_sweep.ts";
+ * import { ResultsStore } from "../store/store.ts";
+ * import { parseGridAxis } from "../protocol/grid_spec.ts";
+ * const store = await ResultsStore.open(":memory:");
+ * const spec = { axes: [parseGridAxis("wd=0.5,1")], seeds: [0, 1], base: { p: 5, d: 2, steps: 5 } };
+ * const summary = await runSweep(spec, { store, workers: 1 });
+ * assertEquals([summary.trials, summary.trialsRun, summary.rows.length], [4, 4, 2]);
+ * assertEquals(summary.contrasts.map((c) => `${c.level} − ${c.reference}`), ["1 − 0.5"]);
+ * store.close();
  * ```
  */
 export async function runSweep(
@@ -192,8 +217,19 @@ export function rowLevels(axes: GridAxis[], row: Pick<SweepRow, "values">): stri
  * cell equal to it but at the first level: the difference in mean #circles, 95 % Welch interval.
  *
  * @example
- * ```ts ignore
- * const [c] = sweepContrasts(axes, rows); // "optimizer=sgd − optimizer=adamw"
+ * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
+ * import { sweepContrasts } from "./grid_sweep.ts";
+ * import { parseGridAxis } from "../protocol/grid_spec.ts";
+ * import { cellStats } from "../analysis/circle_stats.ts";
+ * import { makeConfig } from "../protocol/config.ts";
+ * const outcome = (n: number, seed: number) =>
+ *   ({ seed, circles: [1, 2, 3].slice(0, n), grokStep: 100, finalTrainLoss: 0, finalTestLoss: 0 });
+ * const row = (optimizer: string, counts: number[]) =>
+ *   ({ values: { optimizer }, config: makeConfig({ p: 7 }), stats: cellStats(counts.map(outcome), 7) });
+ * const axes = [parseGridAxis("optimizer=adamw,sgd")];
+ * const [c] = sweepContrasts(axes, [row("adamw", [2, 3, 2]), row("sgd", [3, 3, 3])]);
+ * assertEquals([c.level, c.reference, c.diff.toFixed(4)], ["sgd", "adamw", "0.6667"]);
  * ```
  */
 export function sweepContrasts(axes: GridAxis[], rows: SweepRow[]): SweepContrast[] {
@@ -229,21 +265,23 @@ export interface SweepOptions {
   store?: ResultsStore | string;
   /** The backend (or its name; default "auto"). */
   backend?: Backend | string;
+  /** Workers for CPU trials (default: every core). */
   workers?: number;
   /** How trials record (default: every 10th step, full length). */
   records?: Partial<SweepRecords>;
   /** Rerun stored trials. */
   fresh?: boolean;
+  /** Called as trials finish. */
   onProgress?: (s: PoolProgress) => void;
 }
 
 /**
  * Run a grid sweep — each combination of the grid's levels over the seeds, through the results
- * store — and return its summary (what `deno task sweep` prints; `../report/sweep_report.ts`'s
- * `writeSweepReport` writes its files).
+ * store — and return its summary (what `deno task sweep` prints and writes).
  *
  * @example
  * ```ts
+ * import { assert, assertEquals } from "../tests/assert.ts";
  * import { sweep } from "./grid_sweep.ts";
  * const summary = await sweep({
  *   grid: { optimizer: ["adamw", "sgd"] },
@@ -252,9 +290,10 @@ export interface SweepOptions {
  *   backend: "asm",
  *   workers: 1,
  * });
+ * assertEquals(summary.rows.map((row) => row.values.optimizer), ["adamw", "sgd"]);
  * for (const row of summary.rows) {
- *   const c = row.stats.circles;
- *   console.log(row.values.optimizer, c.mean, c.low, c.high);
+ *   const c = row.stats.circles; // mean #circles with its 95 % t interval
+ *   assert(c.low <= c.mean && c.mean <= c.high, `${row.values.optimizer}: ${JSON.stringify(c)}`);
  * }
  * ```
  */

@@ -82,11 +82,13 @@ export async function mergeStores(
       outExists = false;
     }
     if (outExists) current = await ResultsStore.open(out, { readOnly: true });
+    // a compact OUT holds float32 trainers' records as float32: contents compare in that form
+    const compactOut = (opts.compact ?? false) || (current?.compact ?? false);
     const held = new Map<string, { path: string; digest: string }>();
     for (const s of current ? [current, ...sources] : sources) {
       for (const key of s.keys()) {
         checkTrial(s, key);
-        const digest = await s.contentDigest(key);
+        const digest = await s.contentDigest(key, { compactForm: compactOut });
         const first = held.get(key);
         if (first === undefined) held.set(key, { path: s.path, digest });
         else if (first.digest !== digest) {

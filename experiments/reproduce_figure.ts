@@ -42,6 +42,7 @@ export interface ReproduceOptions {
 export interface FigureTrials {
   /** The first requests, then the follow-ups: `results[i]` answers `requests[i]`. */
   requests: TrialRequest[];
+  /** The trials' results, in the order of `requests`. */
   results: TrialResult[];
   /** Trials trained by this call (the rest came from the store). */
   trialsRun: number;
@@ -49,11 +50,14 @@ export interface FigureTrials {
 
 /** A figure reproduced: its trials, its analysis's output, the backend and the time taken. */
 export interface FigureRun extends FigureTrials {
+  /** The figure. */
   // deno-lint-ignore no-explicit-any
   fig: Figure<any>;
+  /** The scale it ran at. */
   scale: Scale;
   /** The backends whose trials these are, joined by ", ". */
   backend: string;
+  /** The analysis's panels, data, CSVs, claims and notes. */
   output: FigureOutput;
   /** Seconds from the first request to the analysis's end. */
   wallSeconds: number;
@@ -135,9 +139,16 @@ export async function analyseFigure(
  * writes what it returns.
  *
  * @example
- * ```ts ignore
- * const run = await reproduceFigure(fig09, { scale: "quick", store });
- * console.log(run.output.claims.map((c) => c.verdict));
+ * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
+ * import { reproduceFigure } from "./reproduce_figure.ts";
+ * import { figureById } from "../paper/figures.ts";
+ * import { ResultsStore } from "../store/store.ts";
+ * const store = await ResultsStore.open(":memory:");
+ * // `deno task reproduce fig11 --scale tiny`: seconds, and no claim decided at that scale
+ * const run = await reproduceFigure(figureById("fig11")!, { scale: "tiny", store, workers: 1 });
+ * assertEquals(run.output.claims.map((c) => c.verdict), ["UNTESTED", "UNTESTED", "REPORTED"]);
+ * store.close();
  * ```
  */
 export async function reproduceFigure(

@@ -67,7 +67,7 @@ export async function trainMissing(
     onResult: (i, rec) => {
       if (rec.interrupted) return; // a trial cut short is not the trial its key names
       const [key, r] = entries[i];
-      storeRecords(opts.store, key, r, rec);
+      storeRecords(opts.store, key, r, rec, backend.caps.precision ?? "f32");
     },
   });
   return keys;
@@ -77,8 +77,17 @@ export async function trainMissing(
  * Make sure every request is in the store (running the missing ones), then read them back.
  *
  * @example
- * ```ts ignore
- * const [run] = await resolveTrials([{ config }], { store });
+ * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
+ * import { resolveTrials } from "./resolve.ts";
+ * import { ResultsStore } from "../store/store.ts";
+ * import { makeConfig } from "../protocol/config.ts";
+ * const store = await ResultsStore.open(":memory:"); // or a file, kept between runs
+ * const config = makeConfig({ p: 5, d: 2, steps: 3 });
+ * const [run] = await resolveTrials([{ config }], { store, workers: 1 }); // trained on asm
+ * const [again] = await resolveTrials([{ config }], { store }); // read back: nothing trains
+ * assertEquals([run.stepsDone, store.count(), again.trainLoss], [3, 1, run.trainLoss]);
+ * store.close();
  * ```
  */
 export async function resolveTrials(

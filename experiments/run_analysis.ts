@@ -19,10 +19,13 @@ import { odeAnalysis } from "../analysis/ode_fits.ts";
 
 /** What `analyze` reports. */
 export interface AnalysisReport {
+  /** The run directory or `.npy` file analysed. */
   source: string;
+  /** The modulus. */
   p: number;
+  /** The embedding dimension. */
   d: number;
-  /** Surviving circles of the final (or only) embedding, SPEC.md's code rule. */
+  /** Surviving circles of the final (or only) embedding, docs/SPEC.md's code rule. */
   circles: number[];
   /** Frequencies with final signal > 10 (Fig. 7's rule). */
   survivorsAbove10: number[];
@@ -84,10 +87,17 @@ function embeddingReport(
  * Analyse a single (p, d) embedding `.npy`.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { analyzeEmbedding } from "./run_analysis.ts";
- * const r = await analyzeEmbedding("embedding.npy");
- * console.log(r.circles);
+ * import { writeNpy } from "../store/npy.ts";
+ * // 7 tokens on one circle of frequency 2, as np.save("embedding.npy", E) would write them
+ * const E = Float64Array.from({ length: 14 }, (_, i) => (i % 2 ? Math.sin : Math.cos)(4 * Math.PI * Math.floor(i / 2) / 7));
+ * const dir = await Deno.makeTempDir();
+ * await writeNpy(`${dir}/embedding.npy`, { dtype: "<f8", shape: [7, 2], data: E });
+ * const r = await analyzeEmbedding(`${dir}/embedding.npy`);
+ * assertEquals([r.p, r.d, r.circles], [7, 2, [2]]);
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function analyzeEmbedding(path: string): Promise<AnalysisReport> {
@@ -111,10 +121,14 @@ export async function analyzeEmbedding(path: string): Promise<AnalysisReport> {
  * Analyse a run directory: signals.npy (steps+1, p), init_params.npy and final_params.npy.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { assert, assertEquals } from "../tests/assert.ts";
  * import { analyzeRun } from "./run_analysis.ts";
- * const r = await analyzeRun("runs/seed1");
- * console.log(r.ode?.lasso.score);
+ * // the authors' 1 000-step run of seed 1 (a run directory as `train --out` writes one)
+ * const dir = new URL("../tests/fixtures/extra_run1000_p59_d128_seed1", import.meta.url).pathname;
+ * const r = await analyzeRun(dir, { odeSteps: 50 }); // the paper fits 1 000 steps (the default)
+ * assertEquals([...r.circles].sort((a, b) => a - b), [1, 16, 19, 26, 28]); // as numpy finds them
+ * assert(r.ode !== undefined && r.ode.steps === 50, `ode: ${JSON.stringify(r.ode)}`);
  * ```
  */
 export async function analyzeRun(dir: string, opts: AnalyzeOptions = {}): Promise<AnalysisReport> {
@@ -154,7 +168,7 @@ export async function analyzeRun(dir: string, opts: AnalyzeOptions = {}): Promis
     d,
   );
   if (rows >= 3) {
-    // the one Section 4 analysis (analysis/ode.ts), as the figures use it
+    // the one Section 4 analysis (analysis/ode_fits.ts), as the figures use it
     const a = odeAnalysis({ signals, config: { p } }, {
       steps: odeSteps,
       alpha,

@@ -29,11 +29,12 @@ export function runsUnder(fig: Figure<any>, untilDecided: boolean): boolean {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { selectFigures } from "./selection.ts";
  * const all = selectFigures("all", { untilDecided: false });
  * const decided = selectFigures("all", { untilDecided: true });
- * if (all.length - decided.length !== 1) throw new Error("only the verdict figure drops out");
- * if (selectFigures("9", { untilDecided: true })[0].id !== "fig9") throw new Error("by number");
+ * assertEquals(all.length - decided.length, 1, "only the verdict figure drops out");
+ * assertEquals(selectFigures("9", { untilDecided: true })[0].id, "fig9", "by number");
  * ```
  */
 export function selectFigures(

@@ -22,8 +22,14 @@ export interface Shard {
  * trial once.
  *
  * @example
- * ```ts ignore
- * const shards = await shardPartition(reqs, "asm", 8); // shards[i]: { key, request }[]
+ * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
+ * import { shardPartition } from "./shards.ts";
+ * import { makeConfig } from "../protocol/config.ts";
+ * const reqs = [0, 1, 2, 3, 4].map((seed) => ({ config: makeConfig({ p: 5, d: 2, seed }) }));
+ * const shards = await shardPartition(reqs, "asm", 2); // shards[i]: { key, request }[]
+ * assertEquals(shards.map((s) => s.length), [3, 2]);
+ * assertEquals(new Set(shards.flat().map((x) => x.key)).size, 5); // each trial in one shard
  * ```
  */
 export async function shardPartition(
@@ -46,8 +52,13 @@ export async function shardPartition(
  * The requests of one shard of {@linkcode shardPartition}.
  *
  * @example
- * ```ts ignore
- * const mine = await shardRequests(reqs, "asm", { index: 2, count: 8 });
+ * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
+ * import { shardRequests } from "./shards.ts";
+ * import { makeConfig } from "../protocol/config.ts";
+ * const reqs = [0, 1, 2, 3, 4].map((seed) => ({ config: makeConfig({ p: 5, d: 2, seed }) }));
+ * const mine = await shardRequests(reqs, "asm", { index: 1, count: 2 }); // `--shard 1/2`
+ * assertEquals(mine.length, 2);
  * ```
  */
 export async function shardRequests(
@@ -94,12 +105,13 @@ export async function trainShard(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { figureShards } from "./shards.ts";
  * import { figureById } from "../paper/figures.ts";
  * const shards = await figureShards(figureById("fig9")!, {
  *   scale: "tiny", backend: "asm", untilDecided: false, count: 2,
  * });
- * console.log(shards.map((s) => s.length)); // [ 2, 1 ]
+ * assertEquals(shards.map((s) => s.length), [ 2, 1 ]);
  * ```
  */
 export function figureShards(
@@ -120,12 +132,13 @@ export function figureShards(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { shardKeys } from "./shards.ts";
  * import { figureById } from "../paper/figures.ts";
  * const keys = await shardKeys([figureById("fig9")!], {
  *   scale: "tiny", backend: "asm", untilDecided: false, count: 2,
  * });
- * console.log(keys.map((s) => s.length)); // [ 2, 1 ]
+ * assertEquals(keys.map((s) => s.length), [ 2, 1 ]);
  * ```
  */
 export async function shardKeys(

@@ -54,13 +54,14 @@ export function sh(word: string): string {
  *
  * @example
  * ```ts
+ * import { assert } from "../tests/assert.ts";
  * import { sbatchScript } from "./slurm.ts";
  * const text = sbatchScript({
  *   run: { figure: "fig9", scale: "tiny", shards: 4, backend: "asm", untilDecided: false },
  *   dir: "/shared/run", deno: "/usr/bin/deno", program: "/shared/run/circle-survival.js",
  *   cpusPerTask: 2, workers: 2, sbatch: {},
  * });
- * console.log(text.includes("#SBATCH --array=0-3")); // true
+ * assert(text.includes("#SBATCH --array=0-3"), text);
  * ```
  */
 export function sbatchScript(opts: {
@@ -126,9 +127,10 @@ function taskIds(spec: string): number[] {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { parseSacct } from "./slurm.ts";
  * const ends = parseSacct("12_0|COMPLETED|0:0\n12_1|FAILED|1:0\n12_[2-3]|CANCELLED by 0|0:0\n", "12");
- * console.log(ends.get(1), ends.get(3)?.state); // { state: "FAILED", exit: "1:0" } CANCELLED
+ * assertEquals([ends.get(1), ends.get(3)?.state], [{ state: "FAILED", exit: "1:0" }, "CANCELLED"]);
  * ```
  */
 export function parseSacct(text: string, jobId: string): Map<number, TaskEnd> {
@@ -149,9 +151,10 @@ export function parseSacct(text: string, jobId: string): Map<number, TaskEnd> {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { parseScontrol } from "./slurm.ts";
  * const line = "JobId=14 ArrayJobId=12 ArrayTaskId=1 JobState=FAILED Reason=NonZeroExitCode ExitCode=7:0";
- * console.log(parseScontrol(line).get(1)); // { state: "FAILED", exit: "7:0" }
+ * assertEquals(parseScontrol(line).get(1), { state: "FAILED", exit: "7:0" });
  * ```
  */
 export function parseScontrol(text: string): Map<number, TaskEnd> {

@@ -9,6 +9,7 @@ import { BackendUnavailable } from "../backends/contract.ts";
 
 /** A one-line error when no WebGPU adapter can be had. */
 export class NoAdapterError extends BackendUnavailable {
+  /** The error's name. */
   override name = "NoAdapterError";
 }
 

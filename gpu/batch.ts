@@ -65,9 +65,10 @@ export interface FusedBuffers {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { fusedBuffers } from "./batch.ts";
  * const b = fusedBuffers({ p: 59, d: 128, hidden: 100, nTrain: 2785, gradSignals: false, chunk: 200 });
- * if (b.perTrial.H1 !== 59 * 59 * 100) throw new Error("H1 is p² × hidden per trial");
+ * assertEquals(b.perTrial.H1, 59 * 59 * 100, "H1 is p² × hidden per trial");
  * ```
  */
 export function fusedBuffers(s: FusedShape): FusedBuffers {
@@ -140,11 +141,12 @@ export interface DeviceBatchLimit {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { deviceBatchLimit } from "./batch.ts";
  * const lavapipe = { maxBufferSize: 2 ** 31 - 1, maxStorageBufferBindingSize: 2 ** 27, maxComputeWorkgroupsPerDimension: 65535 };
  * const s = { p: 59, d: 128, hidden: 100, nTrain: 2785, gradSignals: false, chunk: 200 };
  * // 128 MiB bindings over 59² × 100 floats (1.39 MB) per trial
- * if (deviceBatchLimit(s, lavapipe).batch !== 96) throw new Error("96 trials fit lavapipe");
+ * assertEquals(deviceBatchLimit(s, lavapipe).batch, 96, "96 trials fit lavapipe");
  * ```
  */
 export function deviceBatchLimit(s: FusedShape, limits: BatchLimits): DeviceBatchLimit {
@@ -214,8 +216,9 @@ export function gpuBatchSize(s: FusedShape, device: BatchDevice): number {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { gpuMemoryBudget } from "./batch.ts";
- * if (gpuMemoryBudget("16") !== 16 * 2 ** 30) throw new Error("16 GiB");
+ * assertEquals(gpuMemoryBudget("16"), 16 * 2 ** 30, "16 GiB");
  * ```
  */
 export function gpuMemoryBudget(

@@ -110,8 +110,9 @@ export interface FusedStep {
  *
  * @example
  * ```ts ignore
+ * // not run by `deno test --doc`: it needs a WebGPU adapter
  * const step = await buildFusedStep(specs, { chunk: 10 });
- * console.log(step.passes.map((p) => p.name));
+ * if (step.passes.length === 0) throw new Error("a step is a sequence of named passes");
  * step.destroy();
  * ```
  */
@@ -491,6 +492,7 @@ export async function buildFusedStep(
  *
  * @example
  * ```ts ignore
+ * // not run by `deno test --doc`: it needs a WebGPU adapter
  * const k = await createFusedKernel(specs, { gradSignals: true });
  * const out = new Float64Array(k.chunk * k.batch * (5 + 2 * p));
  * await k.run(k.chunk, out);

@@ -52,6 +52,7 @@ export function releaseTfjs(): void {
  *
  * @example
  * ```ts ignore
+ * // not run by `deno test --doc`: it needs a WebGPU adapter
  * const k = await createTfjsKernel(specs);
  * ```
  */

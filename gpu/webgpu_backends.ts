@@ -48,6 +48,7 @@ const fusedShape = (config: TrialConfig, nTrain: number, opts?: KernelOptions): 
  *
  * @example
  * ```ts ignore
+ * // not run by `deno test --doc`: it needs a WebGPU adapter
  * import { webgpuBackend } from "./webgpu_backends.ts";
  * await webgpuBackend.probe(); // throws NoAdapterError without an adapter
  * ```

@@ -106,6 +106,7 @@ export interface Quote {
 
 /** One machine-checked assertion. */
 export interface Claim {
+  /** A short name for the measured quantity. */
   name: string;
   /** The paper's sentence this claim checks, verbatim. */
   quote: string;
@@ -117,6 +118,7 @@ export interface Claim {
   threshold: string;
   /** What the paper reports (its number or its words). */
   paper: string;
+  /** PASS, FAIL, INCONCLUSIVE, UNTESTED or REPORTED (docs/claims.md). */
   verdict: Verdict;
   /** Why a claim is UNTESTED or INCONCLUSIVE, or a remark. */
   note?: string;
@@ -207,10 +209,11 @@ const bar = (v: number) => String(v).length <= 8 ? String(v) : fmt(v);
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { atLeast } from "./claims.ts";
  * const quote = { section: "Sec. 4.2", text: "linear regression gives us an almost perfect fit" };
  * const c = atLeast({ name: "OLS R²", quote, words: "almost perfect", value: 0.995, min: 0.99 });
- * console.log(c.verdict, c.threshold); // PASS 'almost perfect' → ≥ 0.99
+ * assertEquals([c.verdict, c.threshold], ["PASS", "'almost perfect' → ≥ 0.99"]);
  * ```
  */
 export function atLeast(c: Reading & Measured & { value: number; min: number }): Claim {
@@ -222,10 +225,10 @@ export function atLeast(c: Reading & Measured & { value: number; min: number }):
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { atMost } from "./claims.ts";
  * const quote = { section: "Sec. 2", text: "decay to almost zero" };
- * console.log(atMost({ name: "ratio", quote, words: "almost zero", value: 0.2, max: 0.01 }).verdict);
- * // FAIL
+ * assertEquals(atMost({ name: "ratio", quote, words: "almost zero", value: 0.2, max: 0.01 }).verdict, "FAIL");
  * ```
  */
 export function atMost(c: Reading & Measured & { value: number; max: number }): Claim {
@@ -237,10 +240,10 @@ export function atMost(c: Reading & Measured & { value: number; max: number }): 
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { between } from "./claims.ts";
  * const quote = { section: "Sec. 1", text: "only 3-5 circles survive" };
- * console.log(between({ name: "circles", quote, words: "3-5", value: 4, lo: 3, hi: 5 }).verdict);
- * // PASS
+ * assertEquals(between({ name: "circles", quote, words: "3-5", value: 4, lo: 3, hi: 5 }).verdict, "PASS");
  * ```
  */
 export function between(
@@ -260,10 +263,11 @@ export function between(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { holds } from "./claims.ts";
  * const quote = { section: "App. C", text: "at least three circles survive" };
  * const c = holds({ name: "C", quote, words: "at least three", ok: false, measured: "2", rule: "≥ 3" });
- * console.log(c.verdict); // FAIL
+ * assertEquals(c.verdict, "FAIL");
  * ```
  */
 export function holds(
@@ -328,11 +332,15 @@ export function paperTolerance(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { matches } from "./claims.ts";
  * const quote = { section: "Sec. 3.2.2", text: "achieving an 83.8% accuracy" };
  * const r = { name: "SVM", quote, words: "83.8%", target: 0.838, tolerance: 0.042, n: 93, unit: "test points" };
  * const c = matches({ ...r, value: 0.8, low: 0.7, high: 0.88, baseline: 0.85 });
- * console.log(c.verdict, c.note); // INCONCLUSIVE the interval holds the trivial baseline 0.8500; needs ≈ 47082 test points
+ * assertEquals(
+ *   [c.verdict, c.note],
+ *   ["INCONCLUSIVE", "the interval holds the trivial baseline 0.8500; needs ≈ 47082 test points"],
+ * );
  * ```
  */
 export function matches(
@@ -412,10 +420,11 @@ export function matches(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { leans } from "./claims.ts";
  * const quote = { section: "Sec. 3.1", text: "models with the small ds have lower loss" };
  * const c = leans({ name: "small < medium", quote, words: "lower loss", effect: -0.5, p: 0.33, sign: -1, n: 4, unit: "runs", test: "rank-sum", measured: "U = 0" });
- * console.log(c.verdict, c.evidence?.nToDecide); // INCONCLUSIVE 17
+ * assertEquals([c.verdict, c.evidence?.nToDecide], ["INCONCLUSIVE", 17]);
  * ```
  */
 export function leans(
@@ -469,11 +478,12 @@ export function leans(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { leansEvery } from "./claims.ts";
  * const quote = { section: "Sec. 3.1", text: "the test loss is sharply better" };
  * const parts = [{ effect: -0.4, p: 0.001 }, { effect: -0.3, p: 0.2 }];
  * const c = leansEvery({ name: "x", quote, words: "sharply better", parts, sign: -1, n: 20, unit: "runs", test: "rank-sum", measured: "" });
- * console.log(c.verdict); // INCONCLUSIVE
+ * assertEquals(c.verdict, "INCONCLUSIVE");
  * ```
  */
 export function leansEvery(
@@ -524,10 +534,11 @@ export function leansEvery(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { correlates } from "./claims.ts";
  * const quote = { section: "App. F", text: "an upward trend can still be observed" };
  * const c = correlates({ name: "trend", quote, words: "upward trend", r: 0.4, p: 0.01, n: 40, sign: 1, unit: "trials" });
- * console.log(c.verdict, c.measured); // PASS r = 0.4000, p = 0.01000 (n = 40 trials)
+ * assertEquals([c.verdict, c.measured], ["PASS", "r = 0.4000, p = 0.01000 (n = 40 trials)"]);
  * ```
  */
 export function correlates(
@@ -557,10 +568,11 @@ export function correlates(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { always } from "./claims.ts";
  * const quote = { section: "Sec. 3.2.1", text: "the frequency with the highest signal will always survive" };
  * const c = always({ name: "k=1 survives", quote, words: "always survive", exceptions: 0, n: 24, unit: "runs" });
- * console.log(c.verdict, c.evidence?.nToDecide); // INCONCLUSIVE 59
+ * assertEquals([c.verdict, c.evidence?.nToDecide], ["INCONCLUSIVE", 59]);
  * ```
  */
 export function always(
@@ -599,9 +611,10 @@ export function always(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { sometimes } from "./claims.ts";
  * const quote = { section: "Sec. 2", text: "initially large frequencies do not *always* lead to surviving circles" };
- * console.log(sometimes({ name: "x", quote, words: "do not *always*", hits: 2, n: 24, unit: "trials" }).verdict); // PASS
+ * assertEquals(sometimes({ name: "x", quote, words: "do not *always*", hits: 2, n: 24, unit: "trials" }).verdict, "PASS");
  * ```
  */
 export function sometimes(
@@ -651,10 +664,11 @@ export function sometimes(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { rateClaim } from "./claims.ts";
  * const quote = { section: "Sec. 3.2.1", text: "the frequency rarely survives" };
  * const c = rateClaim({ name: "low", quote, words: "rarely", k: 0, n: 6, bound: 0.5, side: "below", unit: "trials" });
- * console.log(c.verdict, c.measured); // PASS 0 of 6 = 0 (95 % CI 0–0.4593)
+ * assertEquals([c.verdict, c.measured], ["PASS", "0 of 6 = 0 (95 % CI 0–0.4593)"]);
  * ```
  */
 export function rateClaim(
@@ -704,10 +718,11 @@ export function rateClaim(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { atMost, cutShort } from "./claims.ts";
  * const quote = { section: "Sec. 2", text: "decay to almost zero" };
  * const c = atMost({ name: "ratio", quote, words: "almost zero", value: 0.1, max: 0.01 });
- * console.log(cutShort(c, { settled: false, why: "10 000 of 30 000 steps" }).verdict); // INCONCLUSIVE
+ * assertEquals(cutShort(c, { settled: false, why: "10 000 of 30 000 steps" }).verdict, "INCONCLUSIVE");
  * ```
  */
 export function cutShort(claim: Claim, o: { settled: boolean; why: string }): Claim {
@@ -728,10 +743,11 @@ export function cutShort(claim: Claim, o: { settled: boolean; why: string }): Cl
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { reported } from "./claims.ts";
  * const quote = { section: "Sec. 4.2", text: "Lasso provides comparable estimations" };
  * const c = reported({ name: "Lasso R²", quote, words: "comparable", measured: "0.79" });
- * console.log(c.verdict, c.threshold); // REPORTED 'comparable' → no number in the text: reported
+ * assertEquals([c.verdict, c.threshold], ["REPORTED", "'comparable' → no number in the text: reported"]);
  * ```
  */
 export function reported(c: Reading & { measured: string }): Claim {
@@ -744,10 +760,11 @@ export function reported(c: Reading & { measured: string }): Claim {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { atLeast, onlyAt } from "./claims.ts";
  * const quote = { section: "Sec. 1", text: "only 3-5 circles survive" };
  * const c = atLeast({ name: "n", quote, words: "3-5", value: 0, min: 3 });
- * console.log(onlyAt(false, c, "tiny scale").verdict); // UNTESTED
+ * assertEquals(onlyAt(false, c, "tiny scale").verdict, "UNTESTED");
  * ```
  */
 export function onlyAt(decidable: boolean, claim: Claim, why: string): Claim {
@@ -764,9 +781,13 @@ export function onlyAt(decidable: boolean, claim: Claim, why: string): Claim {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { evidenceLine } from "./claims.ts";
  * const e = { n: 30, unit: "trials", test: "Pearson r, t-test", alpha: 0.05, pValue: 0.012, paperN: 2300 };
- * console.log(evidenceLine(e)); // n = 30 trials (paper scale 2300) · Pearson r, t-test at α = 0.05 · p = 0.01200
+ * assertEquals(
+ *   evidenceLine(e),
+ *   "n = 30 trials (paper scale 2300) · Pearson r, t-test at α = 0.05 · p = 0.01200",
+ * );
  * ```
  */
 export function evidenceLine(e: Evidence | undefined): string {
@@ -789,10 +810,11 @@ export function evidenceLine(e: Evidence | undefined): string {
  *
  * @example
  * ```ts
+ * import { assert } from "../tests/assert.ts";
  * import { claimsTable, reported } from "./claims.ts";
  * const quote = { section: "Sec. 4.2", text: "Lasso provides comparable estimations" };
  * const t = claimsTable([reported({ name: "Lasso R²", quote, words: "comparable", measured: "0.79" })]);
- * console.log(t.includes("Sec. 4.2: “Lasso provides comparable estimations”")); // true
+ * assert(t.includes("Sec. 4.2: “Lasso provides comparable estimations”"), t);
  * ```
  */
 export function claimsTable(claims: Claim[]): string {

@@ -1,5 +1,5 @@
 /**
- * What the early stop does to the figures (issue #13): every sweep figure computed twice from
+ * What the early stop does to the figures: every sweep figure computed twice from
  * the same trials — from the full runs, and from each run cut where `--until-decided`'s rule
  * (analysis/early_stop.ts) would have stopped it — with each claim's measurement side by side. A
  * statistic that moves says the verdict is not a free shortcut for that figure.
@@ -44,8 +44,7 @@ export const earlyStopEffect: Figure<Params> = {
   title: "Early verdict: each sweep figure from full runs and from early verdicts",
   spec:
     "the trials of Figs. 5, 6L, 6M, 6R, 7, 10, 11 and 14 at this scale, each figure computed from the full runs and from the runs cut where --until-decided's rule stops them",
-  claim:
-    "(issue #13) how each sweep figure's statistics move when early verdicts replace full runs",
+  claim: "how each sweep figure's statistics move when early verdicts replace full runs",
   params: { paper: { scale: "paper" }, quick: { scale: "quick" }, tiny: { scale: "tiny" } },
   fullRunsOnly: true,
   requests: ({ scale }) => SURVIVAL_FIGURES.flatMap((f) => requestsOf(f, scale)),

@@ -1,5 +1,5 @@
 /**
- * The runs of the early-stop study (issue #13): 60 full 30 000-step runs, logged every 100th
+ * The runs of the early-stop study: 60 full 30 000-step runs, logged every 100th
  * update (the early stop's checks) — 20 at the paper's p = 59, d = 128, wd = 0.5 and 40 spread over
  * p ∈ {31, 43, 97}, d ∈ {64, 128} and wd ∈ {0.3, 0.5, 1.0} — in two disjoint sets: a tuning set on
  * which a rule is chosen (10 + 10) and a validation set it never sees (10 + 30).
@@ -10,7 +10,7 @@ import { makeConfig, type TrialConfig } from "../protocol/config.ts";
 import type { TrialRequest } from "../store/requests.ts";
 
 /** The study's trial log: every 100th update (the early stop's check interval), stored lean (the
- * study's store is committed so that later sessions continue it). */
+ * study's store is committed, so that a later run continues it). */
 export const STUDY_LOG = { logEvery: 100, lean: true } as const;
 
 /** One study run: its set and request. */
@@ -32,7 +32,7 @@ export interface StudySize {
   validateSpread: number;
 }
 
-/** The study as the issue asks for it: 60 runs, 20 at the paper's shape. */
+/** The study's size: 60 runs, 20 at the paper's shape. */
 export const STUDY_SIZE: StudySize = {
   tunePaper: 10,
   tuneSpread: 10,
@@ -47,9 +47,10 @@ export const STUDY_SIZE: StudySize = {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { STUDY_SIZE, studyRuns } from "./early_stop_runs.ts";
  * const runs = studyRuns(STUDY_SIZE);
- * console.log(runs.length, runs.filter((r) => r.set === "validate").length); // 60 40
+ * assertEquals([runs.length, runs.filter((r) => r.set === "validate").length], [60, 40]);
  * ```
  */
 export function studyRuns(n: StudySize, steps = 30000): StudyRun[] {

@@ -1,5 +1,5 @@
 /**
- * The early-stop study (issue #13): when are a run's surviving circles decided, and can a rule
+ * The early-stop study: when are a run's surviving circles decided, and can a rule
  * stop a trial there and still give the circles it would have after 30 000 steps? Full
  * 30 000-step runs (paper/early_stop_runs.ts: 20 at the paper's p = 59, d = 128, wd = 0.5, 40
  * spread over p, d and wd), logged every 100th update. On them:
@@ -14,7 +14,7 @@
  *   with its 95 % Clopper–Pearson interval, and the mean stop.
  *
  * The paper trains every run 30 000 steps and says nothing of fewer, so these are reported, not
- * judged; the issue's goal (≥ 97 % agreement at a mean stop ≤ 6 000) stands beside them.
+ * judged; the study's target (≥ 97 % agreement at a mean stop ≤ 6 000) stands beside them.
  *
  * @module
  */
@@ -46,7 +46,7 @@ const STEPS: Quote = {
   text: "In each experiment, the model is trained for 3×10^4 steps.",
 };
 
-/** The issue's goal for a rule: agreement on validation runs, and its mean stop. */
+/** The study's target for a rule: agreement on validation runs, and its mean stop. */
 export const GOAL = { agreement: 0.97, meanStop: 6000 } as const;
 
 interface Params {
@@ -74,7 +74,7 @@ const ruleText = (r: EarlyStopRule) =>
   (r.margin > 1 ? `, both ${r.margin}× clear of the survivor threshold` : "") +
   (r.trend ? ", losers not growing and winners holding over the window" : "");
 
-/** The rule `--until-decided` had before this study (issue #13 measured it: 25/30 agreed). */
+/** The rule `--until-decided` had before this study (a first measurement on 30 runs: 25 agreed). */
 export const EARLIER_RULE: EarlyStopRule = {
   every: 100,
   minSteps: 2000,
@@ -140,7 +140,7 @@ export const earlyStopStudy: Figure<Params> = {
   spec:
     "60 runs of 30 000 steps (20 at p=59, d=128, wd 0.5; 40 over p ∈ {31, 43, 97}, d ∈ {64, 128}, wd ∈ {0.3, 0.5, 1.0}); a stopping rule chosen on 20 of them, validated on the other 40",
   claim:
-    "(issue #13) survival is decided long before step 30 000 — measured on runs the rule never saw, not assumed",
+    "survival is decided long before step 30 000 — measured on runs the rule never saw, not assumed",
   params: {
     paper: {
       scale: "paper",
@@ -359,7 +359,7 @@ export const earlyStopStudy: Figure<Params> = {
           name: "chosen rule's verdict = circles at the end: validation runs",
           quote: STEPS,
           words: "trained for 3×10^4 steps",
-          because: `the issue's goal is ≥ ${
+          because: `the study's target is ≥ ${
             GOAL.agreement * 100
           } % at a mean stop ≤ ${GOAL.meanStop}; the paper has no bar`,
           measured: `${interval(onValidation.agree, onValidation.runs)}, mean stop ${

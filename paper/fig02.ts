@@ -1,5 +1,5 @@
 /**
- * Figure 2 — a few circles survive. SPEC.md: a fix-MLP run (MLP and split from init seed 0,
+ * Figure 2 — a few circles survive. docs/SPEC.md: a fix-MLP run (MLP and split from init seed 0,
  * embedding from seed 10); signals of k = 1..29 every step on a log step axis; projections of a
  * dead (k = 1) and a surviving (k = 2) frequency at steps 0, 15 000, 30 000 onto the final
  * Fourier planes. Claim: a few (3–5) circles survive, the rest decay towards 0; the survivor
@@ -209,7 +209,7 @@ export const fig02: Figure<Params> = {
           name: "which circles survive (the authors' plot: k = 2, 3, 8, 22, 23)",
           quote: SAY.decay,
           words: "only a few circles have significant signals",
-          because: "the text names no frequencies; SPEC.md reads them off the authors' Fig. 2",
+          because: "the text names no frequencies; docs/SPEC.md reads them off the authors' Fig. 2",
           measured: `{${survivors.join(", ")}}${sameAsPaper ? " (the same)" : ""}`,
           paper: "k = 2, 8, 22, 23, 3 (plot)",
         }),

@@ -1,5 +1,5 @@
 /**
- * Figure 3 — PCA finds the Fourier circles. SPEC.md: the final embedding of the Fig. 2 run on its
+ * Figure 3 — PCA finds the Fourier circles. docs/SPEC.md: the Fig. 2 run's final embedding on its
  * top 2·#circles principal-component pairs and on the Fourier planes of its survivors. Claim:
  * each PC pair matches a Fourier plane; the step Δ between neighbours on a circle = k⁻¹ mod p.
  *

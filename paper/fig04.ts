@@ -1,5 +1,5 @@
 /**
- * Figure 4 — a frozen random embedding. SPEC.md: embedding frozen at init (seed 0), MLP trained;
+ * Figure 4 — a frozen random embedding. docs/SPEC.md: embedding fixed at init (seed 0), MLP trains;
  * d = 16..128, 5 seeds; test loss at steps 500, 1 000, 5 000, 10 000. Claim: test loss falls
  * sharply once d > p = 59; at 10 000 steps small d (≤ 20) beats medium d (20..59).
  *

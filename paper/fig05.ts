@@ -1,5 +1,5 @@
 /**
- * Figure 5 — more circles for larger p and d. SPEC.md: #circles vs p (d = 128; the code's primes
+ * Figure 5 — more circles for larger p, d. docs/SPEC.md: #circles vs p (d = 128; the code's primes
  * 13 … 127, 17, 41, 71 missing; 100 trials) and vs d (p = 59; d = 16..128, 50 trials); default
  * mode, 30 000 steps. Claim: #circles grows with p and with d.
  *

@@ -1,5 +1,5 @@
 /**
- * Figure 6 (left) — what decides survival: the initial signal (SPEC.md). 10 init embeddings × 50
+ * Figure 6 (left) — what decides survival: the initial signal (docs/SPEC.md). 10 init embeddings × 50
  * trials (fixed embedding; MLP and split vary), d = 128. Claim: survival rate of k rises with its
  * initial signal: Pearson r = 0.85, p < 1e-3 over the 290 (signal, rate) points.
  *
@@ -185,7 +185,7 @@ export const fig06l: Figure<LParams> = {
         }),
       ].map((c) => onlyAt(decided, c, why)),
       notes: [
-        "Survival by SPEC.md's code rule on the final signals; a survival rate counts the trials that did not diverge and whose circles are those of the end of training (full length, or settled by the early verdict).",
+        "Survival by docs/SPEC.md's code rule on the final signals; a survival rate counts the trials that did not diverge and whose circles are those of the end of training (full length, or settled by the early verdict).",
       ],
     };
   },

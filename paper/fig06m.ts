@@ -1,5 +1,5 @@
 /**
- * Figure 6 (middle) — what decides survival: the initial signal (SPEC.md). Scale F_25 and F_34 of
+ * Figure 6 (middle) — what decides survival: the initial signal (docs/SPEC.md). Scale F_25 and F_34 of
  * 8 init embeddings by linspace(0.85, 1.15, 50) (FFT → scale → IFFT, real part); 50 trials each.
  * Claim: survival of k = 25 → ~1 far above the mean initial signal, → ~0 far below.
  *

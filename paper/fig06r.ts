@@ -1,5 +1,5 @@
 /**
- * Figure 6 (right) — what decides survival: the initial signal (SPEC.md). Constructed embeddings
+ * Figure 6 (right) — what decides survival: the initial signal (docs/SPEC.md). Constructed embeddings
  * (random unit directions, F_k real; signal 80 for k = 1, 80·r for k = 2, 1e-6 for the rest, DC
  * 0; r = exp(linspace(−4, 0, 16))); 100 seeds; MLP and split fixed from seed 0. Claim: the
  * largest always survives; the second's survival rises with r; near-zero frequencies are
@@ -176,7 +176,7 @@ export const fig06r: Figure<RParams> = {
         }),
       ].map((c) => onlyAt(decided, c, why)),
       notes: [
-        "Survival by SPEC.md's code rule on the final signals; rates count the trials that did not diverge and whose circles are those of the end of training (full length, or settled by the early verdict).",
+        "Survival by docs/SPEC.md's code rule on the final signals; rates count the trials that did not diverge and whose circles are those of the end of training (full length, or settled by the early verdict).",
       ],
     };
   },

@@ -1,5 +1,5 @@
 /**
- * Figure 7 — the early gradient predicts survival. SPEC.md: one init embedding, many trials;
+ * Figure 7 — the early gradient predicts survival. docs/SPEC.md: one init embedding, many trials;
  * gradient of k at step t = s_k(t) − s_k(t−1) divided by the initial signal, t = 1..4; survived =
  * final signal > 10. Claim: higher initial gradient → higher survival; a linear SVM (C = 1,
  * features rounded to 5 decimals, unscaled, 80/20 split, random_state 42) on (gradient at step 4,

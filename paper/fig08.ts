@@ -1,5 +1,5 @@
 /**
- * Figure 8 — how many circles the model needs. SPEC.md: the Fig. 2 run, parameters every 100
+ * Figure 8 — how many circles the model needs. docs/SPEC.md: the Fig. 2 run, parameters every 100
  * steps; loss over all p² pairs with the embedding restricted (by FFT, DC kept) to {k}, {2, k},
  * {2, 22, k} for k = 1..29. Claim: one circle: high loss; two: still considerably high; three:
  * near zero.
@@ -39,12 +39,13 @@ export interface RestrictionTable {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { restrictionClaims } from "./fig08.ts";
  * const row = (v: number) => Array.from({ length: 5 }, () => v);
  * const claims = restrictionClaims({
  *   p: 11, base: [2, 3], loss: [row(2), row(1), row(0.001)], acc: [row(0.3), row(0.6), row(1)],
  * });
- * console.log(claims.map((c) => c.verdict).join(" ")); // PASS PASS PASS
+ * assertEquals(claims.map((c) => c.verdict), ["PASS", "PASS", "PASS"]);
  * ```
  */
 export function restrictionClaims({ p, base, loss, acc }: RestrictionTable): Claim[] {

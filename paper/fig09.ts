@@ -1,5 +1,5 @@
 /**
- * Figure 9 — the signals follow a sparse linear ODE. SPEC.md: the ODE fits of Section 4 on one
+ * Figure 9 — the signals follow a sparse linear ODE. docs/SPEC.md: the ODE fits of Section 4 on one
  * fix-MLP run (code: embedding seed 1), and R² over d = 4..95 (10 seeds each).
  *
  * What the text says and what the code drew differ, and both are shown. The text (Sec. 4.2):
@@ -9,7 +9,7 @@
  * nothing. No sentence puts a number on the Lasso's R²: reported. "Extremely sparse" and "not
  * naturally invertible" are read as bars on the Lasso matrix.
  *
- * The d-sweep's runs are default-mode runs of seeds 0..9 (SPEC.md names no mode for it).
+ * The d-sweep's runs are default-mode runs of seeds 0..9 (docs/SPEC.md names no mode for it).
  *
  * @module
  */
@@ -131,9 +131,10 @@ export const SPARSE_BELOW = 0.5;
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { lassoMatrixClaims } from "./fig09.ts";
  * const c = lassoMatrixClaims([{ nonzero: 153, m: 29, lassoRank: 16 }], "seed 1");
- * console.log(c.map((x) => x.verdict).join(" ")); // PASS PASS
+ * assertEquals(c.map((x) => x.verdict), ["PASS", "PASS"]);
  * ```
  */
 export function lassoMatrixClaims(

@@ -1,5 +1,5 @@
 /**
- * Figure 10 — weight decay controls how many circles survive. SPEC.md: #circles vs weight decay
+ * Figure 10 — weight decay decides how many circles survive. docs/SPEC.md: #circles vs weight decay
  * over linspace(0.1, 1.5, 16) rounded to 1 decimal (15 distinct values) and 10^linspace(−4, −2, 16)
  * keeping wd ≥ 0.002 (6 values); 50 trials; p = 59, d = 128, 30 000 steps. Claim: fewer circles
  * as weight decay grows; as wd → 0 nearly all survive and the model fails to grok. App. A's
@@ -37,7 +37,7 @@ const SAY = {
   },
 } satisfies Record<string, Quote>;
 
-/** SPEC.md's two weight-decay ranges. */
+/** docs/SPEC.md's two weight-decay ranges. */
 export function weightDecays(): { high: number[]; low: number[] } {
   const high = [...new Set(Array.from(linspace(0.1, 1.5, 16), (v) => Math.round(v * 10) / 10))];
   const low = Array.from(linspace(-4, -2, 16), (v) => 10 ** v).filter((v) => v >= 0.002);
@@ -98,7 +98,7 @@ export const fig10: Figure<Params> = {
     const smallest = lowPts[0];
     // "all the frequencies survive" needs a count that can say so: the code's counter (pairs
     // above twice the mean signal) cannot exceed ⌊(p−1)/4⌋ = 14 and reads 0 when all signals are
-    // alike, so survival here is Fig. 7's rule (final signal > 10; SPEC.md)
+    // alike, so survival here is Fig. 7's rule (final signal > 10; docs/SPEC.md)
     const zero = converged(results.slice(nl + nh, nl + nh + trials)).runs;
     const above = zero.map((r) => survivorsAbove(r.finalSignals()).length);
     const grokked = zero.filter((r) => r.testAcc[r.testAcc.length - 1] >= 1 - ALMOST).length;

@@ -1,5 +1,5 @@
 /**
- * Figure 11 — circularity at initialisation. SPEC.md: circularity at init vs d = 16..128 (50
+ * Figure 11 — circularity at initialisation. docs/SPEC.md: circularity at init vs d = 16..128 (50
  * embeddings each; mean and max over k); histogram at d = 128 by survival with Student's t-test.
  * Claim: circularity rises with d; the histogram is inconclusive: report the t-test, assert
  * nothing more.
@@ -45,10 +45,11 @@ export interface InitCircularity {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { circularityClaims } from "./fig11.ts";
  * const pts = [16, 32, 64, 128].flatMap((d) => [0, 1].map((i) => ({ d, mean: d / 200 + i / 100, max: d / 100 })));
  * const c = circularityClaims(pts, { t: 0.5, p: 0.6, alive: 40, dead: 300 });
- * console.log(c.map((x) => x.verdict).join(" ")); // PASS PASS REPORTED
+ * assertEquals(c.map((x) => x.verdict), ["PASS", "PASS", "REPORTED"]);
  * ```
  */
 export function circularityClaims(
@@ -88,7 +89,7 @@ export function circularityClaims(
       name: "d = 128: circularity at init, survived vs died: Student's t",
       quote: SAY.histogram,
       words: "inconclusive",
-      because: "SPEC.md: report the t-test, assert nothing more",
+      because: "docs/SPEC.md: report the t-test, assert nothing more",
       measured: `t = ${fmt(t.t)}, p = ${fmt(t.p)} (${t.alive} vs ${t.dead} frequencies)`,
       paper: "inconclusive",
     }),
@@ -219,7 +220,7 @@ export const fig11: Figure<Params> = {
       notes: [
         `Histogram: ${alive.length} vs ${dead.length} frequencies of ${trials} runs at d = 128${
           diverged ? ` (${diverged} diverged run(s) left out)` : ""
-        }; the t-test is reported, as SPEC.md asks.`,
+        }; the t-test is reported, as docs/SPEC.md asks.`,
       ],
     };
   },

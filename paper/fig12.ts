@@ -1,5 +1,5 @@
 /**
- * Figure 12 — ablating the initial embedding. SPEC.md: seed 0 for embedding, MLP and split; the
+ * Figure 12 — ablating the initial embedding. docs/SPEC.md: seed 0 for embedding, MLP, split; the
  * initial embedding restricted by FFT (DC zeroed too) to: A the final top k₁; B the top k₁, k₂;
  * C one "random" k; D two "random" k (code: k₁ = 11, k₂ = 8; C = 1, D = 1, 2); 30 001 steps;
  * test loss. Claim: A revives other frequencies (ends with ~4 circles, loss spikes); B reaches
@@ -348,7 +348,7 @@ export const fig12: Figure<Params> = {
         ] as const,
       ].map(([c, lost]): Claim => onlyAt(decided && !lost, c, lost ?? why)),
       notes: [
-        `Ablation keeps the named frequencies and their conjugates and zeroes everything else, DC included (SPEC.md; the code fed a complex ifft to the model — here its real part). Steps: ${steps}.`,
+        `Ablation keeps the named frequencies and their conjugates and zeroes everything else, DC included (docs/SPEC.md; the code fed a complex ifft to the model — here its real part). Steps: ${steps}.`,
         "A loss spike's size is the largest ratio of the test loss to its running minimum after step 1 000 (reported: the text gives no size).",
       ],
     };

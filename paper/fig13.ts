@@ -1,5 +1,5 @@
 /**
- * Figure 13 — the embedding gradient's Fourier norms. SPEC.md: Fourier norm of the raw embedding
+ * Figure 13 — the embedding gradient's Fourier norms. docs/SPEC.md: ‖F_k‖ of the raw embedding
  * gradient ∂L/∂E (weight decay excluded) over training (the Fig. 2 run). No published script.
  * Claim: spikes near step 100, ~0 after step 1 000.
  *

@@ -1,5 +1,5 @@
 /**
- * Figure 14 — every modulus. SPEC.md: #circles for every modulus 16..101 (plotted up to 97),
+ * Figure 14 — every modulus. docs/SPEC.md: #circles for every modulus 16..101 (plotted up to 97),
  * prime or not, 20 trials; d = 128, 30 000 steps. Claim: upward trend, noisier than Fig. 5.
  * (The code's table was not reset between figures, so p = 13 and others leaked into it; not
  * copied here.) "More variation" than Fig. 5(Left) compares the scatter of each trial's count

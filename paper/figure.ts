@@ -1,6 +1,6 @@
 /**
- * What a figure module is: its SPEC.md row, its protocol at three scales — `paper` (exactly
- * SPEC.md's), `quick` (a 2-core laptop in ≤ 10 minutes) and `tiny` (seconds, for the tests) — the
+ * What a figure module is: its docs/SPEC.md row, its protocol at three scales — `paper` (exactly
+ * docs/SPEC.md's), `quick` (a 2-core laptop in ≤ 10 minutes) and `tiny` (seconds, for tests) — the
  * trials it needs, and the analysis that turns their records into data, panels and claims.
  *
  * @module
@@ -22,7 +22,9 @@ export interface FigureOutput {
   data: Record<string, unknown>;
   /** CSV files by name (header line first). */
   csv?: Record<string, string>;
+  /** The PNG panels to render. */
   panels: Panel[];
+  /** The figure's claims and their verdicts. */
   claims: Claim[];
   /** Remarks for the report (protocol choices, findings). */
   notes?: string[];
@@ -32,11 +34,13 @@ export interface FigureOutput {
 export interface Figure<P = unknown> {
   /** "fig2", "fig9", ... */
   id: string;
+  /** A one-line title for reports. */
   title: string;
-  /** The protocol, as SPEC.md states it. */
+  /** The protocol, as docs/SPEC.md states it. */
   spec: string;
-  /** SPEC.md's claim to check. */
+  /** docs/SPEC.md's claim to check. */
   claim: string;
+  /** The figure's parameters at each scale (paper, quick, tiny). */
   params: Record<Scale, P>;
   /** A survival figure: many trials read for the circles they end with (and Fig. 7's early
    * gradients), so its trials log only that and `--until-decided` may stop them early. */

@@ -1,5 +1,5 @@
 /**
- * The figures of the paper, in order. Each module reads like its SPEC.md row.
+ * The figures of the paper, in order. Each module reads like its docs/SPEC.md row.
  *
  * @module
  */
@@ -24,6 +24,7 @@ import { fig14 } from "./fig14.ts";
 import { fig15 } from "./fig15.ts";
 import { fig16 } from "./fig16.ts";
 
+/** Every figure, in the paper's order, then the early-verdict study and its effect. */
 // deno-lint-ignore no-explicit-any
 export const FIGURES: Figure<any>[] = [
   fig02,

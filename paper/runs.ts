@@ -8,7 +8,7 @@ import { DEFAULT_CONFIG, makeConfig } from "../protocol/config.ts";
 import type { TrialRequest } from "../store/requests.ts";
 import type { Scale } from "./figure.ts";
 
-/** SPEC.md's Fig. 2 run: fix-MLP, MLP and split from init seed 0, embedding from seed 10. It
+/** docs/SPEC.md's Fig. 2 run: fix-MLP, MLP and split from init seed 0, embedding from seed 10. It
  * also serves Figs. 3, 8 (parameters every N steps) and 13 (gradient signals). */
 export function fig2Run(scale: Scale): TrialRequest {
   const steps = { paper: 30000, quick: 10000, tiny: 120 }[scale];
@@ -19,7 +19,7 @@ export function fig2Run(scale: Scale): TrialRequest {
   };
 }
 
-/** The paper's training length (SPEC.md: 30 000 steps; Fig. 12's ablations 30 001). */
+/** The paper's training length (docs/SPEC.md: 30 000 steps; Fig. 12's ablations 30 001). */
 export const PAPER_STEPS: number = DEFAULT_CONFIG.steps;
 
 /** A run for the linear ODE of Section 4: fix-MLP (init seed 0), embedding seed `seed`,
@@ -37,6 +37,6 @@ export function odeRun(scale: Scale, seed: number, d = 128): TrialRequest {
   };
 }
 
-/** The quick scale's step count of the survival figures (the `decided` study measures what it
+/** The quick scale's step count of the survival figures (the early-stop study measures what it
  * costs against 30 000). */
 export const QUICK_SURVIVAL_STEPS = 6000;

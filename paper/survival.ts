@@ -1,6 +1,6 @@
 /**
  * Survival of a frequency over trials, as Fig. 6's panels count it: whether k survived a trial
- * (SPEC.md's code rule on its final signals), and its rate over the trials whose circles are those
+ * (docs/SPEC.md's code rule on its final signals), and its rate over the trials whose circles are those
  * of the end of training (`./trial_views.ts`'s `settledRuns`).
  *
  * @module
@@ -9,7 +9,7 @@ import { survivingCircles } from "../analysis/fourier.ts";
 import type { TrialResult } from "../store/requests.ts";
 import { settledRuns } from "./trial_views.ts";
 
-/** Did k survive the trial (SPEC.md's code rule on its final signals)? */
+/** Did k survive the trial (docs/SPEC.md's code rule on its final signals)? */
 export const survived = (r: TrialResult, k: number): boolean =>
   survivingCircles(r.finalSignals()).includes(k);
 

@@ -16,9 +16,10 @@ import { PAPER_STEPS } from "./runs.ts";
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { converged } from "./trial_views.ts";
  * const { runs, diverged } = converged([{ divergedAt: null }, { divergedAt: 812 }]);
- * console.log(runs.length, diverged); // 1 1
+ * assertEquals([runs.length, diverged], [1, 1]);
  * ```
  */
 export function converged<T extends { divergedAt: number | null }>(
@@ -41,10 +42,11 @@ export type SettledInput = Pick<TrialResult, "signals" | "loggedAt" | "stepsDone
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { circlesSettled } from "./trial_views.ts";
  * const r = { config: { p: 5, steps: 10 }, stepsDone: 10, signals: new Float64Array(55), loggedAt: Int32Array.from({ length: 10 }, (_, i) => i + 1) };
- * if (circlesSettled(r, 10).settled !== true) throw new Error("a full-length run is settled");
- * if (circlesSettled(r, 30000).settled !== false) throw new Error("flat signals decide nothing");
+ * assertEquals(circlesSettled(r, 10).settled, true, "a full-length run is settled");
+ * assertEquals(circlesSettled(r, 30000).settled, false, "flat signals decide nothing");
  * ```
  */
 export function circlesSettled(
@@ -73,8 +75,14 @@ export function circlesSettled(
  * one. The final parameters stay those of the full run (no sweep figure reads them).
  *
  * @example
- * ```ts ignore
- * const early = results.map((r) => earlyStopView(r, DEFAULT_EARLY_STOP));
+ * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
+ * import { earlyStopView } from "./trial_views.ts";
+ * import { syntheticTrial } from "../tests/synthetic.ts";
+ * // circle 2 stands out from the first logged step on, 10 steps in all
+ * const r = syntheticTrial({ config: { p: 5, d: 2 }, signals: Array.from({ length: 11 }, () => [0, 1, 80, 80, 1]) });
+ * const early = earlyStopView(r, { every: 1, minSteps: 2, window: 2, separation: 4 });
+ * assertEquals([early.stepsDone, early.trainLoss.length, early.finalSignals()], [3, 3, [0, 1, 80, 80, 1]]);
  * ```
  */
 export function earlyStopView(r: TrialResult, rule: Partial<EarlyStopRule>): TrialResult {

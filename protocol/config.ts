@@ -1,5 +1,5 @@
 /**
- * The configuration of one training trial, its defaults (SPEC.md's standard run) and its
+ * The configuration of one training trial, its defaults (docs/SPEC.md's standard run) and its
  * validation. Every bad value is rejected with a one-line {@linkcode ConfigError} that names the
  * value and what is allowed; the CLIs turn it into exit code 2.
  *
@@ -8,7 +8,7 @@
 import { type OptimizerName, OPTIMIZERS, SGD_MOMENTUM } from "./optimizer.ts";
 import { trainCount } from "./task.ts";
 
-/** How the initial parameters are drawn from the seeds (SPEC.md "seeds"). */
+/** How the initial parameters are drawn from the seeds (docs/SPEC.md "seeds"). */
 export type InitMode = "default" | "fix-embedding" | "fix-mlp";
 
 /** The modes, in the order the CLI lists them. */
@@ -44,7 +44,7 @@ export interface TrialConfig {
   trainFraction: number;
 }
 
-/** SPEC.md's standard run. */
+/** docs/SPEC.md's standard run. */
 export const DEFAULT_CONFIG: Readonly<TrialConfig> = Object.freeze({
   p: 59,
   d: 128,
@@ -62,6 +62,7 @@ export const DEFAULT_CONFIG: Readonly<TrialConfig> = Object.freeze({
 
 /** A bad configuration value (one line, names the value and what is allowed). */
 export class ConfigError extends Error {
+  /** The error's name. */
   override name = "ConfigError";
 }
 
@@ -82,9 +83,10 @@ function integerIn(name: string, v: unknown, min: number, max: number): number {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { makeConfig } from "./config.ts";
  * const cfg = makeConfig({ p: 23, d: 32, steps: 400 });
- * console.log(cfg.wd); // 0.5
+ * assertEquals(cfg.wd, 0.5);
  * ```
  */
 export function makeConfig(partial: Partial<TrialConfig> = {}): TrialConfig {
@@ -145,9 +147,9 @@ export function makeConfig(partial: Partial<TrialConfig> = {}): TrialConfig {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { keyConfig, makeConfig } from "./config.ts";
- * console.log("optimizer" in keyConfig(makeConfig()), keyConfig(makeConfig({ optimizer: "sgd" })).optimizer);
- * // false sgd
+ * assertEquals(["optimizer" in keyConfig(makeConfig()), keyConfig(makeConfig({ optimizer: "sgd" })).optimizer], [false, "sgd"]);
  * ```
  */
 export function keyConfig(c: TrialConfig): Partial<TrialConfig> {

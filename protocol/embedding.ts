@@ -27,10 +27,11 @@ export type EmbeddingRecipe =
  *
  * @example
  * ```ts
+ * import { assertAlmostEquals } from "../tests/assert.ts";
  * import { constructEmbedding } from "./embedding.ts";
  * import { fourierNorms } from "../analysis/fourier.ts";
  * const E = constructEmbedding(7, 4, { seed: 0, ks: [2], signals: [80], floor: 1e-6 });
- * console.log(fourierNorms(E, 7, 4)[2].toFixed(6)); // 80.000000
+ * assertAlmostEquals(fourierNorms(E, 7, 4)[2], 80, 5e-7);
  * ```
  */
 export function constructEmbedding(
@@ -60,12 +61,17 @@ export function constructEmbedding(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { applyEmbedding } from "./embedding.ts";
+ * import { fourierNorms } from "../analysis/fourier.ts";
  * import { makeConfig } from "./config.ts";
  * import { initialTrial } from "./init.ts";
  * const config = makeConfig({ p: 7, d: 4, hidden: 8 });
  * const { params } = initialTrial(config);
  * applyEmbedding({ kind: "keep", ks: [1] }, config, params);
+ * // only F_1 and its conjugate F_6 are left in the embedding (the first p·d parameters)
+ * const s = fourierNorms(params.subarray(0, 7 * 4), 7, 4);
+ * assertEquals(Array.from(s, (v) => (v > 1e-9 ? 1 : 0)), [0, 1, 0, 0, 0, 0, 1]);
  * ```
  */
 export function applyEmbedding(

@@ -50,6 +50,7 @@ export type GridValue = number | string;
 
 /** One axis of a grid: options that vary together and their values (one tuple per level). */
 export interface GridAxis {
+  /** The options this axis sets (one, or several that vary together). */
   keys: GridKey[];
   /** levels[i][j] is the value of keys[j] at level i. */
   levels: GridValue[][];
@@ -113,9 +114,9 @@ function parseValue(key: GridKey, v: unknown, what: string): GridValue {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { gridAxis } from "./grid_spec.ts";
- * console.log(gridAxis("optimizer:lr", ["adamw:0.01", ["sgd", 0.5]]).levels);
- * // [["adamw", 0.01], ["sgd", 0.5]]
+ * assertEquals(gridAxis("optimizer:lr", ["adamw:0.01", ["sgd", 0.5]]).levels, [["adamw", 0.01], ["sgd", 0.5]]);
  * ```
  */
 export function gridAxis(name: string, values: unknown[]): GridAxis {
@@ -150,8 +151,9 @@ export function gridAxis(name: string, values: unknown[]): GridAxis {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { parseGridAxis } from "./grid_spec.ts";
- * console.log(parseGridAxis("lr=0.01,0.1").levels); // [[0.01], [0.1]]
+ * assertEquals(parseGridAxis("lr=0.01,0.1").levels, [[0.01], [0.1]]);
  * ```
  */
 export function parseGridAxis(text: string): GridAxis {
@@ -176,13 +178,14 @@ export function setOption(partial: Partial<TrialConfig>, key: GridKey, value: Gr
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { gridCells, parseGridAxis } from "./grid_spec.ts";
  * const cells = gridCells({
  *   axes: [parseGridAxis("optimizer:lr=adamw:0.01,sgd:0.5"), parseGridAxis("p=23,31")],
  *   seeds: [0, 1],
  *   base: { d: 32, steps: 100 },
  * });
- * console.log(cells.length, cells[3].values, cells[3].configs[1].momentum); // 4 {...} 0.9
+ * assertEquals([cells.length, cells[3].values, cells[3].configs[1].momentum], [4, { optimizer: "sgd", lr: 0.5, p: 31 }, 0.9]);
  * ```
  */
 export function gridCells(spec: {

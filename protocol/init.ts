@@ -2,7 +2,7 @@
  * The authors' initial parameters and split for a trial, draw for draw: `nn.Linear`'s default
  * init (`kaiming_uniform_(a=√5)` for weights, U(±1/√fan_in) for biases, layer by layer), then
  * `torch.normal(0, 1, (p, d))` for the embedding, after `torch.manual_seed(seed)`; the split from
- * `np.random.seed(seed)`. The three modes combine an init seed and a trial seed (SPEC.md).
+ * `np.random.seed(seed)`. The three modes combine an init seed and a trial seed (docs/SPEC.md).
  *
  * @module
  */
@@ -61,10 +61,11 @@ function fuse(p: number, d: number, hidden: number, emb: Float64Array, linears: 
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { makeConfig } from "./config.ts";
  * import { initialTrial } from "./init.ts";
  * const { params, trainIds } = initialTrial(makeConfig({ p: 23, d: 32, seed: 0 }));
- * console.log(params.length, trainIds.length); // 19659 423
+ * assertEquals([params.length, trainIds.length], [19659, 423]);
  * ```
  */
 export function initialTrial(

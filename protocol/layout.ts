@@ -8,16 +8,25 @@
 
 /** Offsets and sizes of each parameter in the fused vector. */
 export interface ParamLayout {
+  /** The modulus. */
   p: number;
+  /** The embedding dimension. */
   d: number;
+  /** The width of both hidden layers. */
   hidden: number;
   /** [offset, length] of each tensor. */
   embedding: [number, number];
+  /** [offset, length] of Linear(2d, h)'s weight (h, 2d). */
   w0: [number, number];
+  /** [offset, length] of its bias. */
   b0: [number, number];
+  /** [offset, length] of Linear(h, h)'s weight. */
   w1: [number, number];
+  /** [offset, length] of its bias. */
   b1: [number, number];
+  /** [offset, length] of Linear(h, p)'s weight (p, h). */
   w2: [number, number];
+  /** [offset, length] of its bias. */
   b2: [number, number];
   /** Total number of parameters. */
   total: number;
@@ -28,8 +37,9 @@ export interface ParamLayout {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { paramLayout } from "./layout.ts";
- * console.log(paramLayout(59, 128).total); // 49311
+ * assertEquals(paramLayout(59, 128).total, 49311);
  * ```
  */
 export function paramLayout(p: number, d: number, hidden = 100): ParamLayout {

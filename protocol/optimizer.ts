@@ -5,7 +5,7 @@
  * kernel restates a constant.
  *
  * Three optimisers with PyTorch's semantics (`_single_tensor_*`, PyTorch 1.13), g = ∂L/∂θ:
- * - `adamw` (the paper's, SPEC.md: betas (0.9, 0.999), eps 1e-8, amsgrad off): θ ← θ·(1 − lr·wd),
+ * - `adamw` (docs/SPEC.md's: betas (0.9, 0.999), eps 1e-8, amsgrad off): θ ← θ·(1 − lr·wd),
  *   then the bias-corrected Adam step on g;
  * - `adam` (`torch.optim.Adam`): g ← g + wd·θ (an L2 term), then the same Adam step;
  * - `sgd` (`torch.optim.SGD`, dampening 0, no Nesterov): g ← g + wd·θ, b ← μ·b + g (b = g at the
@@ -42,9 +42,11 @@ export const ADAM: Readonly<AdamConstants> = Object.freeze({ beta1: 0.9, beta2: 
 
 /** Everything a kernel needs to run one trial's optimiser: what it is and every constant. */
 export interface OptimizerSettings extends AdamConstants {
+  /** Which optimiser: adamw, adam or sgd. */
   name: OptimizerName;
   /** {@linkcode OPTIMIZER_CODE} of `name`. */
   code: number;
+  /** The learning rate. */
   lr: number;
   /** Weight decay: decoupled (adamw) or an L2 term added to the gradient (adam, sgd). */
   wd: number;
@@ -57,9 +59,10 @@ export interface OptimizerSettings extends AdamConstants {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { optimizerSettings } from "./optimizer.ts";
  * const o = optimizerSettings({ optimizer: "sgd", lr: 0.1, wd: 0, momentum: 0.9 });
- * console.log(o.code, o.momentum, o.beta2); // 2 0.9 0.999
+ * assertEquals([o.code, o.momentum, o.beta2], [2, 0.9, 0.999]);
  * ```
  */
 export function optimizerSettings(
@@ -90,9 +93,10 @@ export interface AdamStepScalars {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { adamStepScalars } from "./optimizer.ts";
  * const s = adamStepScalars(1, 0.01);
- * console.log(s.stepSize.toFixed(4), s.bc2Sqrt.toFixed(6)); // 0.1000 0.031623
+ * assertEquals([s.stepSize.toFixed(4), s.bc2Sqrt.toFixed(6)], ["0.1000", "0.031623"]);
  * ```
  */
 export function adamStepScalars(t: number, lr: number, c: AdamConstants = ADAM): AdamStepScalars {
@@ -105,9 +109,10 @@ export function adamStepScalars(t: number, lr: number, c: AdamConstants = ADAM):
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { optimizerSettings, stepScalars } from "./optimizer.ts";
  * const sgd = optimizerSettings({ optimizer: "sgd", lr: 0.1, wd: 0 });
- * console.log(stepScalars(sgd, 5)); // { stepSize: 0.1, bc2Sqrt: 1 }
+ * assertEquals(stepScalars(sgd, 5), { stepSize: 0.1, bc2Sqrt: 1 });
  * ```
  */
 export function stepScalars(o: OptimizerSettings, t: number): AdamStepScalars {

@@ -13,10 +13,15 @@
 
 /** Offsets of a step record's fields and its width. */
 export interface RecordLayout {
+  /** Train loss, before the update. */
   trainLoss: 0;
+  /** Test loss, before the update. */
   testLoss: 1;
+  /** Train accuracy, before the update. */
   trainAcc: 2;
+  /** Test accuracy, before the update. */
   testAcc: 3;
+  /** L2 norm of all parameters, after the update. */
   paramNorm: 4;
   /** ‖F_k(E)‖ for k = 0..p−1, after the update. */
   signals: 5;
@@ -31,9 +36,10 @@ export interface RecordLayout {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { recordLayout } from "./records.ts";
  * const L = recordLayout(59, true);
- * console.log(L.width, L.gradSignals); // 123 64
+ * assertEquals([L.width, L.gradSignals], [123, 64]);
  * ```
  */
 export function recordLayout(p: number, gradSignals: boolean): RecordLayout {
@@ -55,8 +61,9 @@ export function recordLayout(p: number, gradSignals: boolean): RecordLayout {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { isLogged } from "./records.ts";
- * console.log(isLogged(250, 250, 100), isLogged(150, 250, 100), isLogged(3, 250, 100, 4)); // true false true
+ * assertEquals([isLogged(250, 250, 100), isLogged(150, 250, 100), isLogged(3, 250, 100, 4)], [true, false, true]);
  * ```
  */
 export function isLogged(t: number, steps: number, every: number, first = 0): boolean {
@@ -69,8 +76,9 @@ export function isLogged(t: number, steps: number, every: number, first = 0): bo
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { loggedSteps } from "./records.ts";
- * console.log(loggedSteps(250, 100, 2)); // [1, 2, 100, 200, 250]
+ * assertEquals(loggedSteps(250, 100, 2), [1, 2, 100, 200, 250]);
  * ```
  */
 export function loggedSteps(steps: number, every: number, first = 0): number[] {

@@ -12,8 +12,9 @@ import { NumpyRandomState } from "../rng/numpy.ts";
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { pair } from "./task.ts";
- * console.log(pair(61, 59)); // { a: 2, b: 1, label: 3 }
+ * assertEquals(pair(61, 59), { a: 2, b: 1, label: 3 });
  * ```
  */
 export function pair(n: number, p: number): { a: number; b: number; label: number } {
@@ -31,8 +32,9 @@ export function trainCount(p: number, fraction = 0.8): number {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { splitTrainIds } from "./task.ts";
- * console.log(splitTrainIds(59, 0).length); // 2784
+ * assertEquals(splitTrainIds(59, 0).length, 2784);
  * ```
  */
 export function splitTrainIds(p: number, seed: number, fraction = 0.8): Int32Array {
@@ -44,8 +46,9 @@ export function splitTrainIds(p: number, seed: number, fraction = 0.8): Int32Arr
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { testIdsFor } from "./task.ts";
- * console.log(testIdsFor(3, Int32Array.from([0, 1, 2, 3, 4, 5, 6]))); // Int32Array [7, 8]
+ * assertEquals(testIdsFor(3, Int32Array.from([0, 1, 2, 3, 4, 5, 6])), [7, 8]);
  * ```
  */
 export function testIdsFor(p: number, trainIds: ArrayLike<number>): Int32Array {
@@ -78,9 +81,10 @@ export interface PairRows {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { pairRows } from "./task.ts";
  * const r = pairRows(3, Int32Array.from([4, 0, 1, 2, 3, 5, 6]));
- * console.log(Array.from(r.a), Array.from(r.label)); // [1, 0, 1, 2, 0, 2, 0, 1, 2] [2, 0, 1, 2, 1, 0, 2, 0, 1]
+ * assertEquals([r.a, r.label], [[1, 0, 1, 2, 0, 2, 0, 1, 2], [2, 0, 1, 2, 1, 0, 2, 0, 1]]);
  * ```
  */
 export function pairRows(p: number, trainIds: ArrayLike<number>): PairRows {

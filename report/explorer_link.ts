@@ -56,12 +56,13 @@ export const EXPLORER_PARAMS: Readonly<Record<string, string>> = Object.freeze({
 const BACKEND_NAME = /^[a-z][a-z0-9-]*$/;
 
 /**
- * The explorer's defaults: SPEC.md's standard run with 3 000 steps (a page, not a sweep).
+ * The explorer's defaults: docs/SPEC.md's standard run with 3 000 steps (a page, not a sweep).
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { defaultExplorerRun } from "./explorer_link.ts";
- * console.log(defaultExplorerRun().config.steps); // 3000
+ * assertEquals(defaultExplorerRun().config.steps, 3000);
  * ```
  */
 export function defaultExplorerRun(): ExplorerRun {
@@ -96,9 +97,10 @@ function integer(name: string, v: string, min = 0): number {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { parseExplorerQuery } from "./explorer_link.ts";
  * const run = parseExplorerQuery("?p=23&dim=32&wd=0.5&seed=1&steps=300&autostart=1");
- * console.log(run.config.p, run.config.d, run.config.steps, run.autostart); // 23 32 300 true
+ * assertEquals([run.config.p, run.config.d, run.config.steps, run.autostart], [23, 32, 300, true]);
  * ```
  */
 export function parseExplorerQuery(search: string): ExplorerRun {
@@ -192,10 +194,13 @@ export function parseExplorerQuery(search: string): ExplorerRun {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { explorerQuery } from "./explorer_link.ts";
  * import { makeConfig } from "../protocol/config.ts";
- * console.log(explorerQuery({ config: makeConfig({ p: 23, d: 32, seed: 1, steps: 300 }) }));
- * // ?p=23&dim=32&wd=0.5&lr=0.01&steps=300&seed=1&mode=default&init-seed=0
+ * assertEquals(
+ *   explorerQuery({ config: makeConfig({ p: 23, d: 32, seed: 1, steps: 300 }) }),
+ *   "?p=23&dim=32&wd=0.5&lr=0.01&steps=300&seed=1&mode=default&init-seed=0",
+ * );
  * ```
  */
 export function explorerQuery(run: Partial<ExplorerRun> & { config: TrialConfig }): string {
@@ -244,11 +249,11 @@ export const MAX_FIGURE_LINKS = 6;
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { figureExplorerLinks } from "./explorer_link.ts";
  * import { FIGURES } from "../paper/figures.ts";
  * const fig2 = FIGURES.find((f) => f.id === "fig2")!;
- * console.log(figureExplorerLinks(fig2, "quick")[0].label);
- * // p=59 d=128 wd=0.5 fix-mlp seed 10 init-seed 0, 10000 steps
+ * assertEquals(figureExplorerLinks(fig2, "quick")[0].label, "p=59 d=128 wd=0.5 fix-mlp seed 10 init-seed 0, 10000 steps");
  * ```
  */
 // deno-lint-ignore no-explicit-any

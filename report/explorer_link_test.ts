@@ -12,7 +12,7 @@ import { OPTIMIZERS, SGD_MOMENTUM } from "../protocol/optimizer.ts";
 import { FIGURES } from "../paper/figures.ts";
 import { fig2Run } from "../paper/runs.ts";
 
-Deno.test("explorer links: the issue's link sets its controls, the rest keep the defaults", () => {
+Deno.test("explorer links: a link's parameters set its controls, the rest keep the defaults", () => {
   const run = parseExplorerQuery("?p=23&dim=32&wd=0.5&seed=1&steps=300&autostart=1");
   deepEqual(run, {
     ...defaultExplorerRun(),

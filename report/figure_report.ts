@@ -15,19 +15,33 @@ import { type ExplorerLink, figureExplorerLinks } from "./explorer_link.ts";
 
 /** What one figure's reproduction produced. */
 export interface FigureReport {
+  /** The figure's id (fig2, fig9, ...). */
   id: string;
+  /** Its title. */
   title: string;
+  /** The protocol it follows (docs/SPEC.md). */
   spec: string;
+  /** What the paper claims of it. */
   claim: string;
+  /** The scale it ran at. */
   scale: Scale;
+  /** The backend that trained its trials. */
   backend: string;
+  /** Wall time of the reproduction. */
   wallSeconds: number;
+  /** Trials the figure needs. */
   trials: number;
+  /** Of those, trials trained by this run (the rest came from the store). */
   trialsRun: number;
+  /** Its claims with their verdicts and evidence. */
   claims: Claim[];
+  /** The PNG files written. */
   panels: string[];
+  /** Remarks: protocol choices, findings. */
   notes: string[];
+  /** The git commit of the code that ran (`+dirty` with uncommitted changes; "unknown" outside git). */
   commit: string;
+  /** The suite's version. */
   version: string;
   /** The figure's runs as explorer links (query strings), where one page can show them. */
   explorer?: ExplorerLink[];
@@ -39,8 +53,20 @@ export interface FigureReport {
  * `outDir/<id>/`; returns the report.
  *
  * @example
- * ```ts ignore
- * const report = await writeFigureReport(await reproduceFigure(fig09, { scale, store }), "results");
+ * ```ts
+ * import { assert, assertEquals } from "../tests/assert.ts";
+ * import { reproduceFigure } from "../experiments/reproduce_figure.ts";
+ * import { figureById } from "../paper/figures.ts";
+ * import { ResultsStore } from "../store/store.ts";
+ * import { writeFigureReport } from "./figure_report.ts";
+ * const store = await ResultsStore.open(":memory:"), outDir = await Deno.makeTempDir();
+ * // `deno task reproduce fig11 --scale tiny`: seconds, and no claim decided at that scale
+ * const run = await reproduceFigure(figureById("fig11")!, { scale: "tiny", store, workers: 1 });
+ * const report = await writeFigureReport(run, outDir);
+ * assertEquals(report.claims.map((c) => c.verdict), ["UNTESTED", "UNTESTED", "REPORTED"]);
+ * assert(Deno.statSync(`${outDir}/fig11/data.json`).isFile, "data.json written"); // with the panels and CSVs
+ * store.close();
+ * await Deno.remove(outDir, { recursive: true });
  * ```
  */
 export async function writeFigureReport(run: FigureRun, outDir: string): Promise<FigureReport> {
@@ -118,7 +144,7 @@ export function indexHtml(
 <p class="meta">scale <b>${r.scale}</b> · backend ${esc(r.backend)} · ${
     r.wallSeconds.toFixed(1)
   } s · ${r.trials} trials · commit ${esc(r.commit)}</p>
-<p><b>Protocol</b> (SPEC.md): ${esc(r.spec)}</p>
+<p><b>Protocol</b> (docs/SPEC.md): ${esc(r.spec)}</p>
 <p><b>Claim</b>: ${esc(r.claim)}</p>
 <table><tr><th>verdict</th><th>claim</th><th>measured</th><th>threshold (from the paper's words)</th><th>n</th><th>evidence: test and result</th><th>paper</th><th>note</th></tr>
 ${

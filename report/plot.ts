@@ -38,10 +38,12 @@ export function color(i: number, n = 10): string {
  * Render a panel to PNG bytes.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { renderPanel } from "./plot.ts";
  * const png = renderPanel({ kind: "line", file: "a.png", title: "t", xLabel: "x", yLabel: "y",
  *   series: [{ label: "s", x: [1, 2], y: [3, 4] }] });
+ * assertEquals(png.subarray(0, 8), [137, 80, 78, 71, 13, 10, 26, 10]); // the PNG signature
  * ```
  */
 export function renderPanel(panel: Panel): Uint8Array {

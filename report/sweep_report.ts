@@ -235,8 +235,18 @@ export function sweepCsv(s: SweepSummary): string {
  * The summary as text: a table of the cells and the differences in mean #circles.
  *
  * @example
- * ```ts ignore
- * console.log(sweepTable(summary));
+ * ```ts
+ * import { assert } from "../tests/assert.ts";
+ * import { sweepTable } from "./sweep_report.ts";
+ * import { runSweep } from "../experiments/grid_sweep.ts";
+ * import { ResultsStore } from "../store/store.ts";
+ * import { parseGridAxis } from "../protocol/grid_spec.ts";
+ * const store = await ResultsStore.open(":memory:");
+ * const axes = [parseGridAxis("lr=0.01,0.02")];
+ * const summary = await runSweep({ axes, seeds: [0, 1], base: { p: 5, d: 2, steps: 5 } }, { store, workers: 1 });
+ * const text = sweepTable(summary); // what `deno task sweep` prints
+ * assert(text.includes("0.02") && text.includes("#circles"), text);
+ * store.close();
  * ```
  */
 export function sweepTable(s: SweepSummary): string {

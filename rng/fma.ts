@@ -61,9 +61,11 @@ function compose(m: bigint, e: number): number {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { fma } from "./fma.ts";
  * const e = 2 ** -30;
- * console.log(fma(1 + e, 1 - e, -1)); // -(2 ** -60), which (1+e)*(1-e) - 1 rounds to 0
+ * assertEquals(fma(1 + e, 1 - e, -1), -(2 ** -60)); // which (1 + e) * (1 - e) - 1 rounds to 0
+ * assertEquals((1 + e) * (1 - e) - 1, 0);
  * ```
  */
 export function fma(a: number, b: number, c: number): number {

@@ -18,9 +18,10 @@ const LOWER = 0x7fffffff;
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { MT19937 } from "./mt19937.ts";
  * const mt = new MT19937(5489);
- * console.log(mt.nextU32()); // 3499211612, the reference first output for seed 5489
+ * assertEquals(mt.nextU32(), 3499211612); // the reference first output for seed 5489
  * ```
  */
 export class MT19937 {

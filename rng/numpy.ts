@@ -12,14 +12,16 @@ import { MT19937 } from "./mt19937.ts";
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { NumpyRandomState } from "./numpy.ts";
  * const rs = new NumpyRandomState(0);
- * console.log(rs.choice(10, 3)); // as np.random.seed(0); np.random.choice(10, 3, replace=False)
+ * assertEquals(rs.choice(10, 3), [2, 8, 4]); // np.random.seed(0); np.random.choice(10, 3, replace=False)
  * ```
  */
 export class NumpyRandomState {
   readonly #mt: MT19937;
 
+  /** A generator seeded as `np.random.seed(seed)`. */
   constructor(seed: number) {
     this.#mt = new MT19937(seed);
   }

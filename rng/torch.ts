@@ -17,16 +17,18 @@ const TWO_POW_MINUS_53 = 1 / 9007199254740992;
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { TorchGenerator } from "./torch.ts";
  * const g = new TorchGenerator(0);
  * const w = g.uniform(6, -0.5, 0.5); // as torch.empty(6, dtype=torch.float64).uniform_(-0.5, 0.5)
- * console.log(w.length); // 6
+ * assertEquals(w.length, 6);
  * ```
  */
 export class TorchGenerator {
   readonly #mt: MT19937;
   #nextNormal: number | null = null;
 
+  /** A generator seeded as `torch.manual_seed(seed)`. */
   constructor(seed: number) {
     this.#mt = new MT19937(seed);
   }

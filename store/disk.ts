@@ -112,12 +112,18 @@ export function formatBytes(b: number): string {
  *
  * @example
  * ```ts
- * import { checkFreeSpace, DiskFullError } from "./disk.ts";
+ * import { checkFreeSpace, DiskFullError, freeBytes } from "./disk.ts";
  * checkFreeSpace(Deno.cwd(), 1, "a byte");
+ * let refused = "";
  * try {
  *   checkFreeSpace(Deno.cwd(), 2 ** 62, "4 EiB of records");
  * } catch (e) {
  *   if (!(e instanceof DiskFullError)) throw e;
+ *   refused = e.message;
+ * }
+ * // where the free space can be read, 4 EiB is refused in one line that names it
+ * if (freeBytes(Deno.cwd()) !== undefined && !refused.includes("4 EiB of records")) {
+ *   throw new Error(`not refused: ${JSON.stringify(refused)}`);
  * }
  * ```
  */

@@ -11,6 +11,7 @@
 export interface NpyArray {
   /** `<f8`, `<f4`, `<i8`, `<i4` or `|u1`. */
   dtype: NpyDtype;
+  /** The array's dimensions, as NumPy's `shape`. */
   shape: number[];
   /** Elements in C order. int64 values are returned as float64 numbers (exact below 2^53). */
   data: Float64Array | Float32Array | Int32Array | Uint8Array;
@@ -21,6 +22,7 @@ export type NpyDtype = "<f8" | "<f4" | "<i8" | "<i4" | "|u1";
 
 /** A malformed, unsupported or wrongly shaped `.npy`. */
 export class NpyError extends Error {
+  /** The error's name. */
   override name = "NpyError";
 }
 
@@ -31,9 +33,10 @@ const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { encodeNpy, decodeNpy } from "./npy.ts";
  * const bytes = encodeNpy({ dtype: "<f8", shape: [2], data: new Float64Array([1, 2]) });
- * console.log(decodeNpy(bytes).shape); // [2]
+ * assertEquals(decodeNpy(bytes).shape, [2]);
  * ```
  */
 export function decodeNpy(bytes: Uint8Array, name = "array"): NpyArray {
@@ -159,9 +162,10 @@ function normaliseDescr(descr: string, name: string): NpyDtype {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { encodeNpy } from "./npy.ts";
  * const bytes = encodeNpy({ dtype: "<i8", shape: [3], data: new Float64Array([3, 1, 2]) });
- * console.log(bytes.length); // 128 header bytes + 24
+ * assertEquals(bytes.length, 128 + 24); // a 128-byte header, then 3 int64
  * ```
  */
 export function encodeNpy(array: NpyArray): Uint8Array {
@@ -212,9 +216,12 @@ export function encodeNpy(array: NpyArray): Uint8Array {
  * Read a `.npy` file. Errors (missing file, malformed content) are {@linkcode NpyError}s.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { readNpy } from "./npy.ts";
- * const ids = await readNpy("run/train_ids.npy");
+ * // a fixture of the authors' run: numpy's np.load(".../train_ids.npy")
+ * const ids = await readNpy(new URL("../tests/fixtures/p13_d16_seed7/train_ids.npy", import.meta.url).pathname);
+ * assertEquals([ids.dtype, ids.shape], ["<i8", [135]]); // int(0.8 · 13²) training pairs
  * ```
  */
 export async function readNpy(path: string): Promise<NpyArray> {
@@ -231,9 +238,14 @@ export async function readNpy(path: string): Promise<NpyArray> {
  * Write a float64 (or, with `dtype: "<i8"`, int64) `.npy` file.
  *
  * @example
- * ```ts ignore
- * import { writeNpy } from "./npy.ts";
- * await writeNpy("x.npy", { dtype: "<f8", shape: [2, 2], data: new Float64Array(4) });
+ * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
+ * import { readNpy, writeNpy } from "./npy.ts";
+ * const dir = await Deno.makeTempDir();
+ * await writeNpy(`${dir}/x.npy`, { dtype: "<f8", shape: [2, 2], data: Float64Array.from([1, 2, 3, 4]) });
+ * const x = await readNpy(`${dir}/x.npy`); // NumPy reads it as np.load(path)
+ * assertEquals([x.shape, x.data], [[2, 2], [1, 2, 3, 4]]);
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function writeNpy(path: string, array: NpyArray): Promise<void> {

@@ -19,7 +19,9 @@ import { isDiskFull } from "./disk.ts";
 
 /** What a figure (or a sweep) asks to be trained. */
 export interface TrialRequest {
+  /** The trial's configuration. */
   config: TrialConfig;
+  /** What to record beyond the standard log; part of the store key. */
   records?: {
     paramsEvery?: number;
     embeddingsUntil?: number;
@@ -41,22 +43,33 @@ export interface TrialRequest {
 
 /** A stored trial's records, read back. */
 export interface TrialResult {
+  /** The store key the trial is kept under. */
   key: string;
+  /** The trial's configuration. */
   config: TrialConfig;
+  /** Its summary (run.json's fields). */
   summary: Record<string, unknown>;
+  /** The backend that trained it. */
   backend: string;
   /** The updates of the logged rows (1-based): row i of the scalars, row i+1 of `signals`. */
   loggedAt: Int32Array;
+  /** Train loss per logged row. */
   trainLoss: Float64Array;
+  /** Test loss per logged row. */
   testLoss: Float64Array;
+  /** Train accuracy per logged row. */
   trainAcc: Float64Array;
+  /** Test accuracy per logged row. */
   testAcc: Float64Array;
   /** (rows+1, p): row 0 at init. */
   signals: Float64Array;
   /** The final parameters (empty for a trial stored lean). */
   finalParams: Float64Array;
+  /** ‖F_k(∂L/∂E)‖ per step, where requested (Fig. 13). */
   gradSignals?: Float64Array;
+  /** The embedding after each of the first steps, where requested (Figs. 7, 9). */
   embeddings?: Float64Array;
+  /** All parameters at every N-th step, where requested (Fig. 8). */
   paramSnapshots?: { steps: number[]; data: Float64Array };
   /** Steps actually trained (fewer than config.steps when stopped by the early stop or by
    * divergence). */
@@ -107,8 +120,16 @@ export function requestKey(
  * incomplete one is a one-line `StoreError` naming the store and the trial, before any training.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
+ * import { missingRequests } from "./requests.ts";
+ * import { ResultsStore } from "./store.ts";
+ * import { makeConfig } from "../protocol/config.ts";
+ * const store = await ResultsStore.open(":memory:");
+ * const reqs = [0, 1, 1].map((seed) => ({ config: makeConfig({ p: 5, d: 2, steps: 3, seed }) }));
  * const { keys, missing } = await missingRequests(reqs, store, "asm");
+ * assertEquals([keys.length, keys[1] === keys[2], missing.size], [3, true, 2]); // seed 1 runs once
+ * store.close();
  * ```
  */
 export async function missingRequests(
@@ -160,6 +181,7 @@ export function storeRecords(
   key: string,
   req: TrialRequest,
   rec: TrialRecords,
+  precision: "f32" | "f64",
 ): void {
   const s = summarize(req.config, rec);
   const arrays = runArrays(rec);
@@ -175,7 +197,7 @@ export function storeRecords(
     key,
     request: { config: req.config, records: req.records ?? {}, embedding: req.embedding },
     backend: rec.backend,
-    summary: { ...s, config: undefined },
+    summary: { ...s, config: undefined, precision },
   }, arrays);
 }
 

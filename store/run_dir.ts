@@ -15,26 +15,36 @@ import { VERSION } from "./provenance.ts";
 
 /** What run.json holds. */
 export interface RunSummary {
+  /** The suite's version that wrote it. */
   version: string;
+  /** The backend that trained it. */
   backend: string;
+  /** The run's configuration. */
   config: TrialConfig;
-  /** Surviving circles of the final embedding (SPEC.md's code rule); null for a diverged run,
+  /** Surviving circles of the final embedding (docs/SPEC.md's code rule); null for a diverged run,
    * which has no circles to count (never 0). */
   circles: number[] | null;
   /** The update at which the loss or the parameters became non-finite, or null. */
   divergedAt: number | null;
   /** Steps completed; less than config.steps when the run was interrupted. */
   stepsDone: number;
+  /** Whether Ctrl-C or SIGTERM stopped it. */
   interrupted: boolean;
   /** The step at which --until-decided stopped the run, or null. */
   decidedAt: number | null;
+  /** Train loss at the last step (null when diverged). */
   finalTrainLoss: number | null;
+  /** Test loss at the last step (null when diverged). */
   finalTestLoss: number | null;
+  /** Train accuracy at the last step. */
   finalTrainAcc: number | null;
+  /** Test accuracy at the last step. */
   finalTestAcc: number | null;
+  /** Wall time of the training loop per step. */
   msPerStep: number;
   /** Which optional records were written. */
   records: string[];
+  /** When it finished (ISO 8601). */
   finishedAt: string;
   /** Initial state that came from files rather than from the seeds (`train --init-params`,
    * `--train-ids`): each file's path and SHA-256, and the number of training pairs. */
@@ -119,8 +129,17 @@ export function runArrays(rec: TrialRecords): Record<string, NpyArray> {
  * missing or wrongly shaped array is an {@linkcode NpyError} naming it.
  *
  * @example
- * ```ts ignore
- * const rec = runRecords(summary, arrays); // arrays by file stem, as runArrays gives them
+ * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
+ * import { runArrays, runRecords, summarize } from "./run_dir.ts";
+ * import { train } from "../train/trainer.ts";
+ * import { referenceBackend } from "../backends/reference.ts";
+ * import { makeConfig } from "../protocol/config.ts";
+ * import { initialTrial } from "../protocol/init.ts";
+ * const config = makeConfig({ p: 5, d: 2, hidden: 4, steps: 2 });
+ * const rec = await train(referenceBackend, { config, ...initialTrial(config) });
+ * const back = runRecords(summarize(config, rec), runArrays(rec)); // arrays by file stem
+ * assertEquals([back.signals, back.finalParams], [rec.signals, rec.finalParams]);
  * ```
  */
 export function runRecords(summary: RunSummary, arrays: Record<string, NpyArray>): TrialRecords {
@@ -259,8 +278,22 @@ async function sha256Hex(bytes: Uint8Array): Promise<string> {
  * {@linkcode NpyError} naming the file and the fault (`trials --out` retrains such a seed).
  *
  * @example
- * ```ts ignore
- * const { summary, records } = await readRunDir("runs/seed-3");
+ * ```ts
+ * import { assert, assertEquals } from "../tests/assert.ts";
+ * import { readRunDir, summarize, writeRunDir } from "./run_dir.ts";
+ * import { train } from "../train/trainer.ts";
+ * import { referenceBackend } from "../backends/reference.ts";
+ * import { makeConfig } from "../protocol/config.ts";
+ * import { initialTrial } from "../protocol/init.ts";
+ * const dir = await Deno.makeTempDir(), config = makeConfig({ p: 5, d: 2, hidden: 4, steps: 2 });
+ * const rec = await train(referenceBackend, { config, ...initialTrial(config) });
+ * await writeRunDir(`${dir}/seed0`, rec, summarize(config, rec));
+ * const { summary, records } = await readRunDir(`${dir}/seed0`);
+ * assertEquals([summary.config.p, records.trainLoss], [5, rec.trainLoss]);
+ * await Deno.writeFile(`${dir}/seed0/train_loss.npy`, new Uint8Array(8)); // damage it
+ * const error = await readRunDir(`${dir}/seed0`).then(() => "", (e) => String(e));
+ * assert(error.includes("train_loss.npy"), `the damaged file is named: ${error}`);
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function readRunDir(
@@ -383,8 +416,14 @@ async function lastWrite(dir: string): Promise<number> {
  * names removed.
  *
  * @example
- * ```ts ignore
- * const removed = await removeStaleTemps("runs/sweep"); // [".seed-3.tmp-4242-1764…-host"]
+ * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
+ * import { removeStaleTemps, tempStamp } from "./run_dir.ts";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.mkdir(`${dir}/.seed-3.tmp-${tempStamp()}`); // this process's own, in use: kept
+ * assertEquals(await removeStaleTemps(dir), []);
+ * assertEquals(Array.from(Deno.readDirSync(dir)).length, 1);
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function removeStaleTemps(parent: string, name?: string): Promise<string[]> {
@@ -417,9 +456,21 @@ export async function removeStaleTemps(parent: string, name?: string): Promise<s
  * disk is a one-line `DiskFullError`, with nothing left half-written.
  *
  * @example
- * ```ts ignore
- * import { writeRunDir, summarize } from "./run_dir.ts";
- * await writeRunDir("runs/seed0", rec, summarize(config, rec));
+ * ```ts
+ * import { assert } from "../tests/assert.ts";
+ * import { summarize, writeRunDir } from "./run_dir.ts";
+ * import { train } from "../train/trainer.ts";
+ * import { referenceBackend } from "../backends/reference.ts";
+ * import { makeConfig } from "../protocol/config.ts";
+ * import { initialTrial } from "../protocol/init.ts";
+ * const config = makeConfig({ p: 5, d: 2, hidden: 4, steps: 2 }), dir = await Deno.makeTempDir();
+ * const rec = await train(referenceBackend, { config, ...initialTrial(config) });
+ * await writeRunDir(`${dir}/seed0`, rec, summarize(config, rec));
+ * const files = Array.from(Deno.readDirSync(`${dir}/seed0`), (e) => e.name);
+ * for (const f of ["run.json", "signals.npy", "train_loss.npy", "final_params.npy"]) {
+ *   assert(files.includes(f), `${f} in ${files}`); // as the authors' fixtures name them
+ * }
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function writeRunDir(

@@ -18,8 +18,9 @@ import { firstLine, isDiskFull } from "./disk.ts";
 export const TRAINING_VERSION = "5"; // 4: the asm core blocked (row blocks, 4×8 tiles: f32 summation order); 5: its exp (Estrin's scheme), softmax (four rows a lane each, f32 sums over a row's columns) and the loss's log1p (f32) round differently
 
 /** The store's schema version (SQLite's user_version): 2 adds a digest to every array; 3 is 2
- * whose arrays are written in the compact encoding of `codec.ts` (a store committed to git). Both
- * are read; an array's digest is of its `.npy` bytes however it is stored. */
+ * whose arrays are written in the compact encoding of `codec.ts` (a store committed to git), the
+ * float64 records of float32 trainers' trials as float32 values ({@linkcode compactForm}). Both are
+ * read; an array's digest is of its `.npy` bytes as stored (before the codec). */
 const SCHEMA = 2;
 const SCHEMA_COMPACT = 3;
 
@@ -42,12 +43,47 @@ export interface StoredTrial {
 }
 
 /**
+ * The arithmetic a stored trial was trained in: its summary's `precision` (written since compact
+ * stores exist), else — for trials stored before — float64 for the float64 reference backend
+ * (`ref`) and float32 for every other.
+ */
+export function trialPrecision(backend: string, summary: unknown): "f32" | "f64" {
+  const p = (summary as { precision?: unknown } | null)?.precision;
+  if (p === "f32" || p === "f64") return p;
+  return backend === "ref" ? "f64" : "f32";
+}
+
+/**
+ * An array's `.npy` bytes as a compact store keeps them: a float32 trainer's float64 records
+ * rounded to float32 values (the trainer's own precision: the digits past it are the host's
+ * float64 arithmetic on float32 parameters, ~6e-8 relative), every other array as it is. Such
+ * float64 arrays of float32 values compress ~10× (`codec.ts`).
+ *
+ * @example
+ * ```ts
+ * import { compactForm } from "./store.ts";
+ * import { decodeNpy, encodeNpy } from "./npy.ts";
+ * const npy = encodeNpy({ dtype: "<f8", shape: [2], data: Float64Array.from([0.1, 2]) });
+ * const kept = decodeNpy(compactForm(npy, "f32")).data;
+ * if (kept[0] !== Math.fround(0.1) || kept[1] !== 2) throw new Error(`kept ${kept}`);
+ * if (compactForm(npy, "f64") !== npy) throw new Error("a float64 trial's array changed");
+ * ```
+ */
+export function compactForm(npy: Uint8Array, precision: "f32" | "f64"): Uint8Array {
+  if (precision === "f64") return npy;
+  const a = decodeNpy(npy);
+  if (a.dtype !== "<f8") return npy;
+  return encodeNpy({ ...a, data: Float64Array.from(a.data, Math.fround) });
+}
+
+/**
  * A canonical JSON text: object keys sorted, so equal requests give equal keys.
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { canonicalJson } from "./store.ts";
- * console.log(canonicalJson({ b: 1, a: [2, { d: 3, c: 4 }] })); // {"a":[2,{"c":4,"d":3}],"b":1}
+ * assertEquals(canonicalJson({ b: 1, a: [2, { d: 3, c: 4 }] }), '{"a":[2,{"c":4,"d":3}],"b":1}');
  * ```
  */
 export function canonicalJson(v: unknown): string {
@@ -74,8 +110,9 @@ export async function sha256(text: string): Promise<string> {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { digestBytes } from "./store.ts";
- * console.log(digestBytes(new Uint8Array(0)).slice(0, 16)); // e3b0c44298fc1c14
+ * assertEquals(digestBytes(new Uint8Array(0)).slice(0, 16), "e3b0c44298fc1c14");
  * ```
  */
 export function digestBytes(bytes: Uint8Array): string {
@@ -88,10 +125,11 @@ export function digestBytes(bytes: Uint8Array): string {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { TRAINING_VERSION, trialKey } from "./store.ts";
- * console.log((await trialKey({ p: 59 }, "asm")).length); // 64
+ * assertEquals((await trialKey({ p: 59 }, "asm")).length, 64);
  * const same = await trialKey({ p: 59 }, "asm", TRAINING_VERSION);
- * if (same !== await trialKey({ p: 59 }, "asm")) throw new Error("default version");
+ * assertEquals(same, await trialKey({ p: 59 }, "asm"), "default version");
  * if (same === await trialKey({ p: 59 }, "asm", "4")) throw new Error("version in the key");
  * ```
  */
@@ -107,13 +145,23 @@ export function trialKey(
  * A results store in one SQLite file.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { ResultsStore } from "./store.ts";
- * const store = await ResultsStore.open("results/store.sqlite");
- * if (!store.has(key)) store.put({ ... }, arrays);
+ * import { requestKey } from "./requests.ts";
+ * import { resolveTrials } from "../experiments/resolve.ts";
+ * import { makeConfig } from "../protocol/config.ts";
+ * const store = await ResultsStore.open(":memory:"); // a path keeps it: "results/store.sqlite"
+ * const request = { config: makeConfig({ p: 5, d: 2, steps: 3 }) };
+ * await resolveTrials([request], { store, workers: 1 }); // trains and puts the trial
+ * const key = await requestKey(request, "asm");
+ * assertEquals([store.count(), store.has(key), store.get(key)?.backend], [1, true, "asm"]);
+ * assertEquals(store.array(key, "train_loss")?.shape, [3]);
+ * store.close();
  * ```
  */
 export class ResultsStore {
+  /** The SQLite file (or `:memory:`). */
   readonly path: string;
   readonly #db: DatabaseSync;
 
@@ -315,8 +363,10 @@ export class ResultsStore {
           new Date().toISOString(),
         );
         const ins = db.prepare("INSERT INTO arrays (key, name, npy, sha256) VALUES (?, ?, ?, ?)");
+        const precision = trialPrecision(trial.backend, trial.summary);
         for (const [name, arr] of Object.entries(arrays)) {
-          const bytes = encodeNpy(arr);
+          const plain = encodeNpy(arr);
+          const bytes = this.compact ? compactForm(plain, precision) : plain;
           ins.run(trial.key, name, this.compact ? encodeCompact(bytes) : bytes, digestBytes(bytes));
         }
       }));
@@ -363,7 +413,15 @@ export class ResultsStore {
   /** What a trial holds, as one digest: its request, backend, version and its arrays' stored
    * digests (not their bytes: `checkTrial` verifies those), not its summary, whose timings differ
    * between two runs of one trial. Equal for two copies of one trial. */
-  async contentDigest(key: string): Promise<string> {
+  async contentDigest(key: string, opts: { compactForm?: boolean } = {}): Promise<string> {
+    if (opts.compactForm && !this.compact) {
+      // as a compact store would hold it: digests of the arrays in their compact form
+      const [t, arrays] = this.#raw(key);
+      const precision = trialPrecision(t.backend, JSON.parse(t.summary));
+      const parts = [t.request, t.backend, t.version];
+      for (const a of arrays) parts.push(`${a.name}:${digestBytes(compactForm(a.npy, precision))}`);
+      return await sha256(parts.join("\n"));
+    }
     const parts = this.#q(`trial ${key} cannot be read`, () => {
       const t = this.#db.prepare("SELECT request, backend, version FROM trials WHERE key = ?")
         .get(key) as Record<string, string> | undefined;
@@ -421,8 +479,13 @@ export class ResultsStore {
       this.#q(`trial ${key} cannot be written`, () =>
         this.#transaction(() => {
           insTrial.run(t.key, t.request, t.backend, t.version, t.summary, t.created_at);
+          const precision = trialPrecision(t.backend, JSON.parse(t.summary));
           for (const a of arrays) {
-            insArray.run(key, a.name, this.compact ? encodeCompact(a.npy) : a.npy, a.sha256);
+            if (!this.compact) insArray.run(key, a.name, a.npy, a.sha256);
+            else {
+              const bytes = compactForm(a.npy, precision);
+              insArray.run(key, a.name, encodeCompact(bytes), digestBytes(bytes));
+            }
           }
         }));
     }
@@ -478,6 +541,7 @@ export class ResultsStore {
     this.#q("cannot be written", () => this.#db.exec(sql));
   }
 
+  /** Close the database (a closed store cannot be read or written). */
   close(): void {
     ResultsStore.#open.delete(this);
     this.#db.close();

@@ -19,8 +19,9 @@ let cached: string | undefined;
  *
  * @example
  * ```ts
+ * import { assert } from "./assert.ts";
  * import { paperText } from "./claim_checks.ts";
- * console.log(paperText().includes("only 3-5 circles survive")); // true
+ * assert(paperText().includes("only 3-5 circles survive"), "the quote is in the paper");
  * ```
  */
 export function paperText(): string {

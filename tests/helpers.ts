@@ -204,9 +204,10 @@ export async function runScript(
 
 /**
  * Trajectory parity of an f32 run with a reference fixture (the authors' float64 PyTorch run).
- * Measured for the asm core (f32 SIMD vs PyTorch f64): loss rel. err ≤ 5e-5, signal abs. err
- * ≤ 5.3e-4 (signals 10–90), parameter abs. err ≤ 2.3e-4; the shared reference README measured
- * 6e-3 over 3 000 steps. These tolerances give ~10× headroom for other CPUs and backends.
+ * Measured for the asm core (f32 SIMD vs PyTorch f64, `bench/parity_report.ts` prints the current
+ * figures): loss rel. err ≤ 1.9e-4, signal abs. err ≤ 5.1e-4 (signals 10–90), parameter abs. err
+ * ≤ 5.3e-4, over the training fixtures. The tolerances leave 2.5–10× of headroom for other CPUs
+ * and backends.
  */
 export async function assertFixtureParity(
   rec: Pick<

@@ -91,6 +91,7 @@ function tail(path: string, n = 5): string {
  *
  * @example
  * ```ts ignore
+ * // not run by `deno test --doc`: it needs root, slurm-wlm and munge
  * const slurm = await startSlurm();
  * try { ... sbatch with slurm.env ... } finally { await slurm.stop(); }
  * ```

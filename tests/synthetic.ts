@@ -32,10 +32,11 @@ export interface SyntheticTrial {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "./assert.ts";
  * import { syntheticTrial, symmetric } from "./synthetic.ts";
  * const p = 7;
  * const r = syntheticTrial({ config: { p, d: 2 }, signals: [symmetric(p, () => 5), symmetric(p, (k) => k)] });
- * console.log(r.config.steps, Array.from(r.finalSignals())); // 1 [0, 1, 2, 3, 3, 2, 1]
+ * assertEquals([r.config.steps, r.finalSignals()], [1, [0, 1, 2, 3, 3, 2, 1]]);
  * ```
  */
 export function syntheticTrial(t: SyntheticTrial): TrialResult {
@@ -87,8 +88,9 @@ export function syntheticTrial(t: SyntheticTrial): TrialResult {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "./assert.ts";
  * import { symmetric } from "./synthetic.ts";
- * console.log(Array.from(symmetric(5, (k) => 10 * k))); // [0, 10, 20, 20, 10]
+ * assertEquals(Array.from(symmetric(5, (k) => 10 * k)), [0, 10, 20, 20, 10]);
  * ```
  */
 export function symmetric(p: number, f: (k: number) => number): Float64Array {
@@ -103,9 +105,10 @@ export function symmetric(p: number, f: (k: number) => number): Float64Array {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "./assert.ts";
  * import { survivors } from "./synthetic.ts";
  * import { survivingCircles } from "../analysis/fourier.ts";
- * console.log(survivingCircles(survivors(59, [3, 8])).sort((a, b) => a - b)); // [3, 8]
+ * assertEquals(survivingCircles(survivors(59, [3, 8])).sort((a, b) => a - b), [3, 8]);
  * ```
  */
 export function survivors(p: number, ks: number[], rest = 1): Float64Array {
@@ -119,10 +122,11 @@ export function survivors(p: number, ks: number[], rest = 1): Float64Array {
  *
  * @example
  * ```ts
+ * import { assertAlmostEquals } from "./assert.ts";
  * import { circleEmbedding } from "./synthetic.ts";
  * import { fourierNorms } from "../analysis/fourier.ts";
  * const E = circleEmbedding(5, 4, (k) => (k === 2 ? 1 : 0));
- * console.log(fourierNorms(E, 5, 4).map((v) => Math.round(v * 100) / 100).join(" ")); // 0 0 3.54 3.54 0
+ * assertAlmostEquals(fourierNorms(E, 5, 4), [0, 0, 3.54, 3.54, 0], 0.005);
  * ```
  */
 export function circleEmbedding(
@@ -156,9 +160,10 @@ export function noise(i: number): number {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "./assert.ts";
  * import { exactOde, odeTrial } from "./synthetic.ts";
  * const r = odeTrial(exactOde(10));
- * console.log(r.config.steps, r.signals[1], r.signals[58]); // 10 90 90
+ * assertEquals([r.config.steps, r.signals[1], r.signals[58]], [10, 90, 90]);
  * ```
  */
 export function odeTrial(x: Float64Array[], d = 128): TrialResult {
@@ -181,9 +186,10 @@ export function odeTrial(x: Float64Array[], d = 128): TrialResult {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "./assert.ts";
  * import { exactOde } from "./synthetic.ts";
  * const x = exactOde(2);
- * console.log(x.length, (x[1][28] - x[0][28]).toFixed(2)); // 3 0.05
+ * assertEquals([x.length, (x[1][28] - x[0][28]).toFixed(2)], [3, "0.05"]);
  * ```
  */
 export function exactOde(n: number): Float64Array[] {
@@ -208,8 +214,9 @@ export function exactOde(n: number): Float64Array[] {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "./assert.ts";
  * import { noisyOde } from "./synthetic.ts";
- * console.log(noisyOde(5).length); // 6
+ * assertEquals(noisyOde(5).length, 6);
  * ```
  */
 export function noisyOde(n: number): Float64Array[] {

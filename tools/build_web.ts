@@ -19,6 +19,7 @@ const ENTRIES = ["web/app.ts", "web/explorer_worker.ts"];
  *
  * @example
  * ```ts ignore
+ * // not run by `deno test --doc`: it bundles the page (tens of seconds)
  * import { buildWeb } from "./build_web.ts";
  * const files = await buildWeb("web/dist"); // ["app.js", "explorer_worker.js", ...]
  * ```

@@ -21,12 +21,14 @@ export interface Evaluation {
  *
  * @example
  * ```ts
+ * import { assert } from "../tests/assert.ts";
  * import { allPairsEvaluator } from "./evaluate.ts";
  * import { makeConfig } from "../protocol/config.ts";
  * import { initialTrial } from "../protocol/init.ts";
  * const config = makeConfig({ p: 7, d: 4, hidden: 8 });
  * const ev = await allPairsEvaluator(config);
- * console.log(ev.evaluate(initialTrial(config).params).loss > 0); // true
+ * const r = ev.evaluate(initialTrial(config).params);
+ * assert(r.loss > 0, `loss over all p² pairs: ${JSON.stringify(r)}`);
  * ```
  */
 export async function allPairsEvaluator(

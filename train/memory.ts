@@ -125,10 +125,11 @@ export function fitsInMemory(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { batchFor } from "./memory.ts";
  * import { referenceBackend } from "../backends/reference.ts";
  * import { makeConfig } from "../protocol/config.ts";
- * if (await batchFor(referenceBackend, makeConfig({}), {}) !== 1) throw new Error("CPU: 1");
+ * assertEquals(await batchFor(referenceBackend, makeConfig({}), {}), 1, "CPU: 1");
  * ```
  */
 export async function batchFor(

@@ -24,11 +24,13 @@ export function setWorkerScript(url: string): void {
 
 /** One trial to run. */
 export interface TrialJob {
+  /** The trial's configuration. */
   config: TrialConfig;
   /** Start from these instead of the seeds' draws. */
   init?: TrialInit;
   /** Replace the seeds' initial embedding (applied where the trial runs). */
   embedding?: EmbeddingRecipe;
+  /** What to record beyond the standard log (snapshots, gradient signals, sparse logging). */
   records?: Omit<RecordOptions, "onProgress" | "signal">;
 }
 
@@ -85,11 +87,13 @@ export interface PoolOptions {
  * Run `jobs` on `opts.backend`; resolves with the records in job order.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { runTrials } from "./pool.ts";
  * import { makeConfig } from "../protocol/config.ts";
- * const jobs = [0, 1, 2, 3].map((seed) => ({ config: makeConfig({ p: 23, d: 32, steps: 500, seed }) }));
- * const recs = await runTrials(jobs, { workers: 2 });
+ * const jobs = [0, 1, 2].map((seed) => ({ config: makeConfig({ p: 5, d: 2, steps: 4, seed }) }));
+ * const recs = await runTrials(jobs, { workers: 2 }); // asm, one trial per Worker
+ * assertEquals(recs.map((r) => r.trainLoss.length), [4, 4, 4]); // in job order
  * ```
  */
 export function runTrials(jobs: TrialJob[], opts: PoolOptions = {}): Promise<TrialRecords[]> {

@@ -23,13 +23,14 @@ export interface ProbeResult {
  *
  * @example
  * ```ts
+ * import { assert } from "../tests/assert.ts";
  * import { probeStep } from "./probe.ts";
  * import { referenceBackend } from "../backends/reference.ts";
  * import { makeConfig } from "../protocol/config.ts";
  * import { initialTrial } from "../protocol/init.ts";
  * const config = makeConfig({ p: 5, d: 4, hidden: 8 });
  * const r = await probeStep(referenceBackend, [{ config, ...initialTrial(config) }], { steps: 2 });
- * console.log(r.logged > 0 && r.unlogged > 0); // true
+ * assert(r.logged > 0 && r.unlogged > 0, JSON.stringify(r));
  * ```
  */
 export async function probeStep(

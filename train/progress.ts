@@ -48,6 +48,7 @@ const eta = (elapsed: number, done: number, total: number) =>
  *
  * @example
  * ```ts ignore
+ * // not run by `deno test --doc`: it writes progress lines to stderr
  * await runTrials(jobs, { onProgress: sweepProgress("trials") });
  * ```
  */

@@ -52,7 +52,9 @@ export interface LiveRun {
 
 /** Everything a run records. Arrays are float64, step-major. */
 export interface TrialRecords {
+  /** The modulus. */
   p: number;
+  /** The embedding dimension. */
   d: number;
   /** Updates completed (fewer than configured when stopped early). */
   steps: number;
@@ -67,9 +69,13 @@ export interface TrialRecords {
   divergedAt: number | null;
   /** The backend that trained it. */
   backend: string;
+  /** Train loss per logged update. */
   trainLoss: Float64Array;
+  /** Test loss per logged update. */
   testLoss: Float64Array;
+  /** Train accuracy per logged update. */
   trainAcc: Float64Array;
+  /** Test accuracy per logged update. */
   testAcc: Float64Array;
   /** L2 norm of all parameters after each logged update. */
   paramNorm: Float64Array;
@@ -81,8 +87,11 @@ export interface TrialRecords {
   embeddings?: Float64Array;
   /** Parameter snapshots when asked: the step of each row and the rows (fused layout). */
   paramSnapshots?: { steps: number[]; data: Float64Array };
+  /** The fused parameters the run started from (the authors' layout). */
   initParams: Float64Array;
+  /** The training pair ids (the test set is the sorted rest). */
   trainIds: Int32Array;
+  /** The fused parameters after the last update. */
   finalParams: Float64Array;
   /** Wall time of the training loop per step. */
   msPerStep: number;
@@ -92,8 +101,14 @@ export interface TrialRecords {
  * The update of each logged row of `rec` (1-based).
  *
  * @example
- * ```ts ignore
- * const t = loggedUpdates(rec); // t[i] is the update of rec.trainLoss[i] and rec.signals row i+1
+ * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
+ * import { loggedUpdates } from "./trainer.ts";
+ * import { tinyRun } from "../tests/example_runs.ts";
+ * const { records } = await tinyRun({ steps: 3 });
+ * // t[i] is the update of records.trainLoss[i] and of records.signals' row i + 1
+ * assertEquals(loggedUpdates(records), [1, 2, 3]); // every step logged
+ * assertEquals(loggedUpdates({ loggedAt: Int32Array.of(1, 100), steps: 100 }), [1, 100]);
  * ```
  */
 export function loggedUpdates(rec: Pick<TrialRecords, "loggedAt" | "steps">): Int32Array {
@@ -105,13 +120,14 @@ export function loggedUpdates(rec: Pick<TrialRecords, "loggedAt" | "steps">): In
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { train } from "./trainer.ts";
  * import { referenceBackend } from "../backends/reference.ts";
  * import { makeConfig } from "../protocol/config.ts";
  * import { initialTrial } from "../protocol/init.ts";
  * const config = makeConfig({ p: 5, d: 4, hidden: 8, steps: 3 });
  * const rec = await train(referenceBackend, { config, ...initialTrial(config) });
- * console.log(rec.signals.length); // (3 + 1) * 5
+ * assertEquals(rec.signals.length, (3 + 1) * 5); // the initial row and one per step, p each
  * ```
  */
 export async function train(
@@ -138,6 +154,7 @@ interface Lane {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { trainBatch } from "./trainer.ts";
  * import { referenceBackend } from "../backends/reference.ts";
  * import { makeConfig } from "../protocol/config.ts";
@@ -146,7 +163,7 @@ interface Lane {
  * const [rec] = await trainBatch(referenceBackend, [{ config, ...initialTrial(config) }], {
  *   logEvery: 100,
  * });
- * console.log(Array.from(rec.loggedAt!)); // [100, 200, 250]
+ * assertEquals(Array.from(rec.loggedAt!), [100, 200, 250]);
  * ```
  */
 export async function trainBatch(

@@ -18,8 +18,11 @@ export const CHROMIUM_PATHS = [
  * The Chromium binary here, or undefined.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { assert } from "../tests/assert.ts";
+ * import { findChromium } from "./cdp.ts";
  * const chromium = findChromium(); // "/usr/bin/chromium" where Debian's package is installed
+ * assert(chromium === undefined || /chrom/i.test(chromium), `found ${chromium}`);
  * ```
  */
 export function findChromium(): string | undefined {
@@ -63,10 +66,12 @@ interface Pending {
  *
  * @example
  * ```ts ignore
+ * // not run by `deno test --doc`: it needs Chromium
  * const browser = await Browser.launch();
  * const page = await browser.newPage();
  * await page.goto("http://127.0.0.1:8000/?p=23&dim=32&steps=300&autostart=1");
- * console.log(await page.waitFor(`document.getElementById("result").textContent`, 60_000));
+ * const result = JSON.parse(await page.waitFor<string>(`document.getElementById("result").textContent`, 60_000));
+ * if (!Array.isArray(result.circles)) throw new Error(`the run's summary: ${JSON.stringify(result)}`);
  * await browser.close();
  * ```
  */
@@ -108,6 +113,7 @@ export class Browser {
    *
    * @example
    * ```ts ignore
+   * // not run by `deno test --doc`: it needs Chromium
    * const browser = await Browser.launch();
    * const page = await browser.newPage();
    * await page.goto("http://127.0.0.1:8000/");
@@ -228,10 +234,11 @@ export class Browser {
  *
  * @example
  * ```ts ignore
+ * // not run by `deno test --doc`: it needs Chromium
  * const page = await browser.newPage();
  * await page.goto(url);
  * const title = await page.evaluate<string>("document.title");
- * console.log(page.errors); // [] when the page logged no error
+ * if (page.errors.length > 0) throw new Error(`the page logged: ${page.errors.join("; ")} (${title})`);
  * ```
  */
 export class Page {

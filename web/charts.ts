@@ -14,8 +14,9 @@
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { freqColor } from "./charts.ts";
- * console.log(freqColor(0)); // hsla(0, 72%, 42%, 1)
+ * assertEquals(freqColor(0), "hsla(0, 72%, 42%, 1)");
  * ```
  */
 export function freqColor(k: number, alpha = 1): string {
@@ -27,6 +28,7 @@ export function freqColor(k: number, alpha = 1): string {
  *
  * @example
  * ```ts ignore
+ * // not run by `deno test --doc`: it needs a page's DOM (the explorer's canvases)
  * const { ctx, w, h } = prepare(document.querySelector("canvas")!);
  * ctx.fillRect(0, 0, w / 2, h);
  * ```
@@ -168,8 +170,9 @@ export interface Rows {
  *
  * @example
  * ```ts ignore
+ * // not run by `deno test --doc`: it needs a page's DOM (the explorer's canvases)
  * const pick = drawSignals(canvas, { steps, rows, total, p, signalsRow }, { survivors: [4, 8], hover: null });
- * canvas.onpointermove = (e) => console.log(pick(e.offsetX, e.offsetY)); // a frequency or null
+ * canvas.onpointermove = (e) => (canvas.title = String(pick(e.offsetX, e.offsetY) ?? "")); // k or null
  * ```
  */
 export function drawSignals(
@@ -234,6 +237,7 @@ export function drawSignals(
  *
  * @example
  * ```ts ignore
+ * // not run by `deno test --doc`: it needs a page's DOM (the explorer's canvases)
  * drawCurves(canvas, { steps, rows, total }, [{ name: "train", values: trainLoss, color: "#2356c7" }], {
  *   label: "cross-entropy (log)",
  *   log: true,
@@ -304,6 +308,7 @@ export function drawCurves(
  *
  * @example
  * ```ts ignore
+ * // not run by `deno test --doc`: it needs a page's DOM (the explorer's canvases)
  * const xy = projectOnto(E, p, d, circlePlane(dft(E, p, d), 4));
  * drawPlane(canvas, xy, { k: 4, p, title: "k = 4", highlight: false });
  * ```
@@ -353,11 +358,12 @@ export function drawPlane(
 
 /**
  * The current signal of each frequency k = 0..⌊p/2⌋ as a bar, survivors in their colours, the
- * survival threshold (2 × the mean signal, SPEC.md's rule) dashed. Returns a picker: the
+ * survival threshold (2 × the mean signal, docs/SPEC.md's rule) dashed. Returns a picker: the
  * frequency of the bar under the pointer, or null.
  *
  * @example
  * ```ts ignore
+ * // not run by `deno test --doc`: it needs a page's DOM (the explorer's canvases)
  * const pick = drawBars(canvas, signals, { survivors: survivingCircles(signals), hover: null });
  * ```
  */

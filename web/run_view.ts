@@ -38,9 +38,10 @@ export interface EmbeddingAt {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
  * import { RunView } from "./run_view.ts";
  * const view = new RunView(5, 2, 100, new Float64Array(10)); // p = 5, d = 2, 100 steps, E0 = 0
- * console.log(view.rows, view.signalsRow(0).length); // 0 5
+ * assertEquals([view.rows, view.signalsRow(0).length], [0, 5]);
  * ```
  */
 export class RunView {
@@ -147,8 +148,13 @@ export class RunView {
    * `embeddings` records, the parameter snapshots, the final one).
    *
    * @example
-   * ```ts ignore
-   * const view = RunView.fromRecords(rec, config.steps);
+   * ```ts
+   * import { assertEquals } from "../tests/assert.ts";
+   * import { RunView } from "./run_view.ts";
+   * import { tinyRun } from "../tests/example_runs.ts";
+   * const { config, records } = await tinyRun();
+   * const view = RunView.fromRecords(records, config.steps);
+   * assertEquals([view.rows, view.signalsRow(2)], [2, records.signals.subarray(2 * 5, 3 * 5)]);
    * ```
    */
   static fromRecords(rec: TrialRecords, total: number): RunView {

@@ -21,8 +21,12 @@ export interface RunFiles {
  * The folder name a run is exported under: `p23-d32-wd0.5-seed1`.
  *
  * @example
- * ```ts ignore
- * console.log(runFolderName(summary)); // p23-d32-wd0.5-seed1
+ * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
+ * import { runFolderName } from "./run_zip.ts";
+ * import { tinyRun } from "../tests/example_runs.ts";
+ * const { summary } = await tinyRun({ p: 7, d: 3, seed: 1 });
+ * assertEquals(runFolderName(summary), "p7-d3-wd0.5-seed1");
  * ```
  */
 export function runFolderName(summary: RunSummary): string {
@@ -35,8 +39,13 @@ export function runFolderName(summary: RunSummary): string {
  * The zip of a run directory: `folder/run.json` and `folder/<stem>.npy` for every record.
  *
  * @example
- * ```ts ignore
- * const bytes = runZip({ summary, records }); // unzip -l: p23-d32-wd0.5-seed1/run.json, ...
+ * ```ts
+ * import { assert } from "../tests/assert.ts";
+ * import { runZip } from "./run_zip.ts";
+ * import { tinyRun } from "../tests/example_runs.ts";
+ * const bytes = runZip(await tinyRun()); // unzip -l: p5-d2-wd0.5-seed0/run.json, ...
+ * const text = new TextDecoder().decode(bytes); // a zip's names are plain text in it
+ * assert(text.includes("p5-d2-wd0.5-seed0/run.json") && text.includes("signals.npy"), "names");
  * ```
  */
 export function runZip(run: RunFiles, folder = runFolderName(run.summary)): Uint8Array {
@@ -55,8 +64,16 @@ export function runZip(run: RunFiles, folder = runFolderName(run.summary)): Uint
  * and the `.npy` records. A missing or malformed file throws an {@linkcode NpyError} naming it.
  *
  * @example
- * ```ts ignore
- * const run = runFromFiles(new Map([["run.json", json], ["signals.npy", npy]]));
+ * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
+ * import { runFromFiles } from "./run_zip.ts";
+ * import { runArrays } from "../store/run_dir.ts";
+ * import { encodeNpy } from "../store/npy.ts";
+ * import { tinyRun } from "../tests/example_runs.ts";
+ * const { summary, records } = await tinyRun();
+ * const files = new Map<string, Uint8Array>([["run.json", new TextEncoder().encode(JSON.stringify(summary))]]);
+ * for (const [stem, a] of Object.entries(runArrays(records))) files.set(`run/${stem}.npy`, encodeNpy(a));
+ * assertEquals(runFromFiles(files).records.signals, records.signals);
  * ```
  */
 export function runFromFiles(files: Map<string, Uint8Array>): RunFiles {
@@ -78,8 +95,13 @@ export function runFromFiles(files: Map<string, Uint8Array>): RunFiles {
  * A run from a zip made by {@linkcode runZip} (or any zip of a run directory).
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
+ * import { runFromZip, runZip } from "./run_zip.ts";
+ * import { tinyRun } from "../tests/example_runs.ts";
+ * const run = await tinyRun();
  * const { summary, records } = runFromZip(runZip(run));
+ * assertEquals([summary.circles, records.finalParams], [run.summary.circles, run.records.finalParams]);
  * ```
  */
 export function runFromZip(bytes: Uint8Array): RunFiles {
@@ -107,8 +129,13 @@ function plain(v: unknown): unknown {
  * same content as the zip, for scripts that read JSON).
  *
  * @example
- * ```ts ignore
- * const text = runJson(run); // JSON.parse(text).summary.circles
+ * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
+ * import { runJson } from "./run_zip.ts";
+ * import { tinyRun } from "../tests/example_runs.ts";
+ * const run = await tinyRun();
+ * const json = JSON.parse(runJson(run)); // arrays as plain lists
+ * assertEquals([json.summary.circles, json.records.trainLoss], [run.summary.circles, run.records.trainLoss]);
  * ```
  */
 export function runJson(run: RunFiles): string {
@@ -119,8 +146,13 @@ export function runJson(run: RunFiles): string {
  * A run back from {@linkcode runJson}'s text.
  *
  * @example
- * ```ts ignore
- * const { summary, records } = runFromJson(await file.text());
+ * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
+ * import { runFromJson, runJson } from "./run_zip.ts";
+ * import { tinyRun } from "../tests/example_runs.ts";
+ * const run = await tinyRun();
+ * const { records } = runFromJson(runJson(run)); // the text of an exported .json file
+ * assertEquals(records.signals, run.records.signals);
  * ```
  */
 export function runFromJson(text: string): RunFiles {

@@ -53,8 +53,17 @@ const MIME: Record<string, string> = {
  * A file under `dir` for a URL path (index.html for folders), or a 404; never outside `dir`.
  *
  * @example
- * ```ts ignore
- * const res = await serveFile("web/dist", "/"); // web/dist/index.html, text/html
+ * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
+ * import { serveFile } from "./serve.ts";
+ * const dir = await Deno.makeTempDir(); // `deno task build:web` writes the page to web/dist
+ * await Deno.writeTextFile(`${dir}/index.html`, "<!doctype html><title>x</title>");
+ * const res = await serveFile(dir, "/"); // index.html for a folder
+ * assertEquals([res.status, res.headers.get("content-type")?.startsWith("text/html"), await res.text()], [200, true, "<!doctype html><title>x</title>"]);
+ * const outside = await serveFile(dir, "/../../etc/passwd");
+ * assertEquals(outside.status, 404);
+ * await outside.body?.cancel();
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function serveFile(dir: string, urlPath: string): Promise<Response> {
@@ -103,8 +112,17 @@ export const MAX_LISTED = 2000;
  * The store's trials for the page's list: key and a label.
  *
  * @example
- * ```ts ignore
- * const list = storedTrials(await ResultsStore.open("results/store.sqlite", { readOnly: true }));
+ * ```ts
+ * import { assert } from "../tests/assert.ts";
+ * import { storedTrials } from "./serve.ts";
+ * import { ResultsStore } from "../store/store.ts";
+ * import { resolveTrials } from "../experiments/resolve.ts";
+ * import { makeConfig } from "../protocol/config.ts";
+ * const store = await ResultsStore.open(":memory:"); // the page opens results/store.sqlite
+ * await resolveTrials([{ config: makeConfig({ p: 5, d: 2, steps: 2, seed: 4 }) }], { store, workers: 1 });
+ * const [t] = storedTrials(store);
+ * assert(t.label.startsWith("p=5 d=2 wd=0.5 seed 4"), t.label);
+ * store.close();
  * ```
  */
 export function storedTrials(store: ResultsStore): { key: string; label: string }[] {
@@ -128,8 +146,19 @@ export function storedTrials(store: ResultsStore): { key: string; label: string 
  * request (the store keeps them out: they are a function of it).
  *
  * @example
- * ```ts ignore
- * const zip = storedTrialZip(store, list[0].key); // runFromZip(zip) replays it
+ * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
+ * import { storedTrialZip } from "./serve.ts";
+ * import { runFromZip } from "./run_zip.ts";
+ * import { ResultsStore } from "../store/store.ts";
+ * import { resolveTrials } from "../experiments/resolve.ts";
+ * import { makeConfig } from "../protocol/config.ts";
+ * const store = await ResultsStore.open(":memory:");
+ * const [run] = await resolveTrials([{ config: makeConfig({ p: 5, d: 2, steps: 2 }) }], { store, workers: 1 });
+ * const zip = storedTrialZip(store, run.key)!; // the page replays it with runFromZip
+ * assertEquals(runFromZip(zip).records.trainLoss, run.trainLoss);
+ * assertEquals(storedTrialZip(store, "no such key"), undefined);
+ * store.close();
  * ```
  */
 export function storedTrialZip(store: ResultsStore, key: string): Uint8Array | undefined {
@@ -173,8 +202,15 @@ export interface ExploreOptions {
  * The request handler of `deno task explore`.
  *
  * @example
- * ```ts ignore
- * Deno.serve({ port: 8000 }, exploreHandler({ dist: "web/dist" }));
+ * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
+ * import { exploreHandler } from "./serve.ts";
+ * const dist = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dist}/index.html`, "<!doctype html>");
+ * const handler = exploreHandler({ dist }); // Deno.serve({ port: 8000 }, handler) serves it
+ * const res = await handler(new Request("http://127.0.0.1:8000/"));
+ * assertEquals([res.status, await res.text()], [200, "<!doctype html>"]);
+ * await Deno.remove(dist, { recursive: true });
  * ```
  */
 export function exploreHandler(o: ExploreOptions): (req: Request) => Promise<Response> {
@@ -214,6 +250,7 @@ export function exploreHandler(o: ExploreOptions): (req: Request) => Promise<Res
  *
  * @example
  * ```ts ignore
+ * // not run by `deno test --doc`: it serves until Ctrl-C
  * await exploreMain(["--port", "8080"]); // serves until Ctrl-C
  * ```
  */
