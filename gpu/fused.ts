@@ -14,6 +14,7 @@ import {
   type TrialStart,
 } from "../backends/contract.ts";
 import { paramLayout } from "../protocol/layout.ts";
+import { recordLayout } from "../protocol/records.ts";
 import { testIdsFor } from "../protocol/task.ts";
 import { adamStepScalars, optimizerSettings } from "../protocol/optimizer.ts";
 import { dftMatrix } from "../analysis/fourier.ts";
@@ -130,7 +131,7 @@ export async function buildFusedStep(
   const L = paramLayout(p, d, H);
   const TP = L.total;
   const gradSig = opts.gradSignals ? 1 : 0;
-  const width = 5 + p * (1 + gradSig);
+  const width = recordLayout(p, gradSig === 1).width;
   const chunk = Math.max(1, Math.min(opts.chunk ?? DEFAULT_CHUNK, steps || 1));
   // every buffer's size, from the table the batch size is chosen by; checked against the
   // device's limits before anything is allocated

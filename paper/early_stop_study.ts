@@ -33,7 +33,7 @@ import {
 } from "../analysis/early_stop.ts";
 import { rateInterval } from "../analysis/stats.ts";
 import { fmt, onlyAt, type Quote, reported } from "./claims.ts";
-import type { Figure } from "./figure.ts";
+import type { Figure, Scale } from "./figure.ts";
 import type { Series } from "./panel.ts";
 import { QUICK_SURVIVAL_STEPS } from "./runs.ts";
 import { converged } from "./trial_views.ts";
@@ -50,7 +50,7 @@ const STEPS: Quote = {
 export const GOAL = { agreement: 0.97, meanStop: 6000 } as const;
 
 interface Params {
-  scale: "paper" | "quick" | "tiny";
+  scale: Scale;
   size: StudySize;
   steps: number;
   /** Steps at which the circles are compared with the final ones. */

@@ -21,7 +21,7 @@ import {
   type Quote,
   reported,
 } from "./claims.ts";
-import type { Figure } from "./figure.ts";
+import type { Figure, Scale } from "./figure.ts";
 import { fig2Run, PAPER_STEPS } from "./runs.ts";
 import { circlesSettled } from "./trial_views.ts";
 import { csv } from "./csv.ts";
@@ -71,7 +71,7 @@ function spread(xy: Float64Array): number {
 /** The figure's parameters: the scale, and the paper's training length (the end of training the
  * sentences speak of). */
 interface Params {
-  scale: "paper" | "quick" | "tiny";
+  scale: Scale;
   paperSteps: number;
 }
 

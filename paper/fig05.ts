@@ -8,7 +8,7 @@
 import { QUICK_SURVIVAL_STEPS } from "./runs.ts";
 import { makeConfig } from "../protocol/config.ts";
 import { ALMOST, correlates, onlyAt, type Quote, rateClaim } from "./claims.ts";
-import type { Figure } from "./figure.ts";
+import type { Figure, Scale } from "./figure.ts";
 import {
   countCsv,
   countPanel,
@@ -76,7 +76,7 @@ const PRIMES = [
 ];
 
 interface Params {
-  scale: "paper" | "quick" | "tiny";
+  scale: Scale;
   ps: number[];
   pTrials: number;
   ds: number[];

@@ -17,7 +17,7 @@ import {
   type Quote,
   sometimes,
 } from "./claims.ts";
-import type { Figure } from "./figure.ts";
+import type { Figure, Scale } from "./figure.ts";
 import { leftOutNote, settledRuns } from "./trial_views.ts";
 import { survived, tally } from "./survival.ts";
 import { csv } from "./csv.ts";
@@ -42,7 +42,7 @@ const SAY = {
 const PAPER_R = 0.85, PAPER_POINTS = 290;
 
 interface LParams {
-  scale: "paper" | "quick" | "tiny";
+  scale: Scale;
   embeddings: number;
   trials: number;
   steps: number;

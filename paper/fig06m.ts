@@ -11,7 +11,7 @@ import { makeConfig } from "../protocol/config.ts";
 import { initialTrial } from "../protocol/init.ts";
 import { applyEmbedding } from "../protocol/embedding.ts";
 import { ALMOST, onlyAt, type Quote, rateClaim } from "./claims.ts";
-import type { Figure } from "./figure.ts";
+import type { Figure, Scale } from "./figure.ts";
 import { tally } from "./survival.ts";
 import { csv } from "./csv.ts";
 import { QUICK_SURVIVAL_STEPS } from "./runs.ts";
@@ -27,7 +27,7 @@ const SAY = {
 } satisfies Record<string, Quote>;
 
 interface MParams {
-  scale: "paper" | "quick" | "tiny";
+  scale: Scale;
   embeddings: number;
   factors: number[];
   trials: number;

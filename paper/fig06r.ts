@@ -13,7 +13,7 @@ import { linspace } from "../analysis/linalg.ts";
 import { pearson } from "../analysis/stats.ts";
 import { makeConfig } from "../protocol/config.ts";
 import { always, correlates, onlyAt, type Quote, sometimes } from "./claims.ts";
-import type { Figure } from "./figure.ts";
+import type { Figure, Scale } from "./figure.ts";
 import { leftOutNote, settledRuns } from "./trial_views.ts";
 import { rate, survived } from "./survival.ts";
 import { csv } from "./csv.ts";
@@ -35,7 +35,7 @@ const SAY = {
 } satisfies Record<string, Quote>;
 
 interface RParams {
-  scale: "paper" | "quick" | "tiny";
+  scale: Scale;
   ratios: number[];
   seeds: number;
   steps: number;

@@ -14,7 +14,7 @@ import { linearSvc, rateInterval, trainTestSplit, tTest } from "../analysis/stat
 import { makeConfig } from "../protocol/config.ts";
 import { fmt, leans, matches, onlyAt, paperTolerance, type Quote } from "./claims.ts";
 import { signTest } from "../analysis/decide.ts";
-import type { Figure } from "./figure.ts";
+import type { Figure, Scale } from "./figure.ts";
 import { circlesSettled, converged, leftOutNote } from "./trial_views.ts";
 import { csv } from "./csv.ts";
 
@@ -36,7 +36,7 @@ import { QUICK_SURVIVAL_STEPS } from "./runs.ts";
 const PAPER_TEST = Math.ceil(0.2 * 200 * 29);
 
 interface Params {
-  scale: "paper" | "quick" | "tiny";
+  scale: Scale;
   trials: number;
   steps: number;
 }

@@ -15,7 +15,7 @@
  */
 import { makeConfig } from "../protocol/config.ts";
 import { ALMOST, atLeast, type Claim, fmt, holds, onlyAt, type Quote, reported } from "./claims.ts";
-import type { Figure } from "./figure.ts";
+import type { Figure, Scale } from "./figure.ts";
 import { coefRows, type OdeAnalysis, odeAnalysis } from "../analysis/ode_fits.ts";
 import { odeData } from "../analysis/linear_ode.ts";
 import { lotkaVolterra, type LotkaVolterraAnalysis } from "../analysis/lotka_volterra.ts";
@@ -26,7 +26,7 @@ import { median } from "../analysis/stats.ts";
 import type { TrialRequest } from "../store/requests.ts";
 
 interface Params {
-  scale: "paper" | "quick" | "tiny";
+  scale: Scale;
   dims: number[];
   seeds: number[];
 }

@@ -12,7 +12,7 @@ import { survivorsAbove } from "../analysis/fourier.ts";
 import { makeConfig } from "../protocol/config.ts";
 import { linspace } from "../analysis/linalg.ts";
 import { ALMOST, always, correlates, cutShort, onlyAt, type Quote } from "./claims.ts";
-import type { Figure } from "./figure.ts";
+import type { Figure, Scale } from "./figure.ts";
 import {
   countCsv,
   countPanel,
@@ -45,7 +45,7 @@ export function weightDecays(): { high: number[]; low: number[] } {
 }
 
 interface Params {
-  scale: "paper" | "quick" | "tiny";
+  scale: Scale;
   high: number[];
   low: number[];
   trials: number;

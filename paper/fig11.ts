@@ -15,7 +15,7 @@ import { pearson, tTest } from "../analysis/stats.ts";
 import { makeConfig } from "../protocol/config.ts";
 import { initialTrial } from "../protocol/init.ts";
 import { type Claim, correlates, fmt, onlyAt, type Quote, reported } from "./claims.ts";
-import type { Figure } from "./figure.ts";
+import type { Figure, Scale } from "./figure.ts";
 import { converged } from "./trial_views.ts";
 import { csv } from "./csv.ts";
 
@@ -98,7 +98,7 @@ export function circularityClaims(
 import { QUICK_SURVIVAL_STEPS } from "./runs.ts";
 
 interface Params {
-  scale: "paper" | "quick" | "tiny";
+  scale: Scale;
   dims: number[];
   embeddings: number;
   trials: number;

@@ -6,7 +6,7 @@
  * @module
  */
 import { ALMOST, cutShort, fmt, holds, onlyAt, type Quote } from "./claims.ts";
-import type { Figure } from "./figure.ts";
+import type { Figure, Scale } from "./figure.ts";
 import { fig2Run, PAPER_STEPS } from "./runs.ts";
 import { csv } from "./csv.ts";
 import { logSteps } from "./panel.ts";
@@ -17,7 +17,7 @@ const SAY: Quote = {
     "The Fourier gradient spikes around 100 steps and quickly diminishes to near zero after 1000 steps.",
 };
 
-export const fig13: Figure<{ scale: "paper" | "quick" | "tiny"; paperSteps: number }> = {
+export const fig13: Figure<{ scale: Scale; paperSteps: number }> = {
   id: "fig13",
   title: "Figure 13: Fourier norms of the embedding gradient",
   spec:

@@ -11,7 +11,7 @@
 import { QUICK_SURVIVAL_STEPS } from "./runs.ts";
 import { makeConfig } from "../protocol/config.ts";
 import { correlates, fmt, leans, onlyAt, type Quote } from "./claims.ts";
-import type { Figure } from "./figure.ts";
+import type { Figure, Scale } from "./figure.ts";
 import {
   countCsv,
   countPanel,
@@ -31,7 +31,7 @@ const SAY: Quote = {
 };
 
 interface Params {
-  scale: "paper" | "quick" | "tiny";
+  scale: Scale;
   moduli: number[];
   trials: number;
   steps: number;
@@ -55,7 +55,7 @@ export function residuals(points: CountPoint[]): number[] {
   return y.map((v, i) => v - my - b * (x[i] - mx));
 }
 
-const fig5 = (scale: "paper" | "quick" | "tiny") => ({
+const fig5 = (scale: Scale) => ({
   primes: fig05.params[scale].ps,
   primeTrials: fig05.params[scale].pTrials,
 });
