@@ -13,7 +13,7 @@ import { trialsMain } from "./cli/trials.ts";
 import { analyzeMain } from "./cli/analyze.ts";
 import { reproduceMain } from "./cli/reproduce.ts";
 import { mergeMain } from "./cli/merge.ts";
-import { gridMain } from "./cli/grid.ts";
+import { sweepMain } from "./cli/sweep.ts";
 import { clusterMain } from "./cli/cluster.ts";
 
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
@@ -22,7 +22,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   trials: trialsMain,
   analyze: analyzeMain,
   merge: mergeMain,
-  sweep: gridMain,
+  sweep: sweepMain,
   cluster: clusterMain,
 };
 

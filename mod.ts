@@ -31,7 +31,7 @@
  * @example A sweep: does SGD keep more circles than AdamW? (each at its own learning rate)
  * ```ts
  * import { assert, assertEquals } from "./tests/assert.ts";
- * import { sweep } from "./mod.ts";
+ * import { sweep } from "./experiments/grid_sweep.ts";
  * const summary = await sweep({
  *   grid: { "optimizer:lr:wd": ["adamw:0.01:0.5", "sgd:1:0.0005"] },
  *   seeds: [0, 1, 2], // the question needs p = 59, thousands of steps and more seeds
@@ -67,10 +67,10 @@ export {
   type BackendCaps,
   BackendUnavailable,
   type BatchKernel,
-  type KernelSpec,
   singleTrialKernel,
   type StepStats,
   type TrainingKernel,
+  type TrialStart,
 } from "./backends/contract.ts";
 export { lossAndGrad, Optimizer, referenceBackend, ReferenceKernel } from "./backends/reference.ts";
 export { asmBackend, AsmKernel, coreModule, createAsmKernel } from "./core_asm/asm_backend.ts";
@@ -81,8 +81,8 @@ export {
   adamStepScalars,
   type OptimizerName,
   OPTIMIZERS,
-  type OptimizerSpec,
-  optimizerSpec,
+  type OptimizerSettings,
+  optimizerSettings,
   stepScalars,
 } from "./protocol/optimizer.ts";
 export { type PoolOptions, runTrials, type TrialJob } from "./train/pool.ts";
@@ -102,20 +102,16 @@ export {
 } from "./analysis/fourier.ts";
 export { circularities, circularity } from "./analysis/circularity.ts";
 export { type Pca, pca } from "./analysis/pca.ts";
+export { closedForm, integrate, odeData, rollout } from "./analysis/linear_ode.ts";
 export {
-  closedForm,
-  expm,
-  integrate,
   lasso,
   type LassoOptions,
   type LinearFit,
-  linspace,
-  odeData,
   ols,
   predict,
   r2Score,
-  rollout,
-} from "./analysis/linear_ode.ts";
+} from "./analysis/regression.ts";
+export { expm, linspace } from "./analysis/linalg.ts";
 export {
   linearSvc,
   meanInterval,
@@ -126,7 +122,7 @@ export {
   tTest,
   welchInterval,
 } from "./analysis/stats.ts";
-export { type AnalysisReport, analyzeEmbedding, analyzeRun } from "./report/run_analysis.ts";
+export { type AnalysisReport, analyzeEmbedding, analyzeRun } from "./experiments/run_analysis.ts";
 export { decodeNpy, encodeNpy, type NpyArray, NpyError, readNpy, writeNpy } from "./store/npy.ts";
 export { type RunSummary, summarize, writeRunDir } from "./store/run_dir.ts";
 export { gpuDevice, NoAdapterError, releaseGpu } from "./gpu/adapter.ts";
@@ -136,31 +132,27 @@ export { ResultsStore, trialKey } from "./store/store.ts";
 export { figureById, FIGURES } from "./paper/figures.ts";
 export type { Figure, FigureOutput, Scale } from "./paper/figure.ts";
 export type { Claim, Verdict } from "./paper/claims.ts";
+export type { TrialRequest, TrialResult } from "./store/requests.ts";
+export { resolveTrials, trainMissing } from "./experiments/resolve.ts";
+export { type CostPlan, costPlan, planLine, slurmTasks } from "./experiments/cost_plan.ts";
 export {
-  resolveTrials,
-  trainMissing,
-  type TrialRequest,
-  type TrialResult,
-} from "./store/requests.ts";
-export { type CostPlan, costPlan, planLine, slurmTasks } from "./store/cost_plan.ts";
-export { type FigureReport, reproduceFigure } from "./report/figure_report.ts";
+  type FigureRun,
+  type FigureTrials,
+  reproduceFigure,
+} from "./experiments/reproduce_figure.ts";
+export { type FigureReport, writeFigureReport } from "./report/figure_report.ts";
+export { sweepCsv, sweepPanels, sweepTable, writeSweepReport } from "./report/sweep_report.ts";
 export {
-  gridCsv,
-  gridPanels,
-  gridTable,
+  runSweep,
   sweep,
+  SWEEP_RECORDS,
+  type SweepContrast,
+  type SweepDesign,
   type SweepOptions,
-  writeGridReport,
-} from "./report/grid_report.ts";
-export {
-  GRID_RECORDS,
-  type GridContrast,
-  type GridRecords,
-  type GridRow,
-  type GridSpec,
-  type GridSummary,
-  runGrid,
-} from "./store/grid_trials.ts";
+  type SweepRecords,
+  type SweepRow,
+  type SweepSummary,
+} from "./experiments/grid_sweep.ts";
 export {
   GRID_KEYS,
   type GridAxis,
@@ -176,13 +168,13 @@ export {
   circlesDifference,
   GROK_ACCURACY,
   type TrialOutcome,
-} from "./analysis/grid_summary.ts";
+} from "./analysis/circle_stats.ts";
 export {
   chooseRule,
-  type DecidedRule,
-  decidedStep,
-  DecidedTracker,
-  DEFAULT_DECIDED,
+  DEFAULT_EARLY_STOP,
+  type EarlyStopRule,
+  earlyStopStep,
+  EarlyStopTracker,
   replay,
-} from "./analysis/verdict.ts";
-export { applyEmbedding, constructEmbedding, type EmbeddingSpec } from "./protocol/embedding.ts";
+} from "./analysis/early_stop.ts";
+export { applyEmbedding, constructEmbedding, type EmbeddingRecipe } from "./protocol/embedding.ts";

@@ -1,17 +1,7 @@
 import fc from "fast-check";
-import {
-  closedForm,
-  expm,
-  integrate,
-  lasso,
-  linspace,
-  matrixRank,
-  odeData,
-  ols,
-  predict,
-  r2Score,
-  rollout,
-} from "./linear_ode.ts";
+import { closedForm, integrate, odeData, rollout } from "./linear_ode.ts";
+import { linspace } from "./linalg.ts";
+import { lasso, ols, predict, r2Score } from "./regression.ts";
 import { assertClose, fixture } from "../tests/helpers.ts";
 
 const F = (a: string) => fixture("analysis_p59_d128_seed1", a);
@@ -29,59 +19,6 @@ Deno.test("ODE data of the seed-1 run equal the reference's x_t and Δx_t", asyn
   const d = odeData(sig, p);
   assertClose(d.x, x, { atol: 0 }, "x_t");
   assertClose(d.y, y, { atol: 1e-12 }, "Δx_t");
-});
-
-Deno.test("Lasso(α=0.01) equals scikit-learn's coefficients, intercepts and R²", async () => {
-  const x = await F("ode_x"), y = await F("ode_y");
-  const fit = lasso(x, y, n, m, m);
-  // same algorithm, same order of updates: measured max |Δcoef| 1e-14
-  assertClose(fit.coef, await F("lasso_coef"), { atol: 1e-9 }, "Lasso coef");
-  assertClose(fit.intercept, await F("lasso_intercept"), { atol: 1e-9 }, "Lasso intercept");
-  assertClose(
-    [r2Score(y, predict(fit, x, n), n, m)],
-    await F("lasso_score"),
-    { atol: 1e-12 },
-    "Lasso R²",
-  );
-});
-
-Deno.test("Lasso(α=0), the code's 'linear regression', equals scikit-learn's after 1 000 sweeps", async () => {
-  const x = await F("ode_x"), y = await F("ode_y");
-  const fit = lasso(x, y, n, m, m, { alpha: 0 });
-  // stops at max_iter like sklearn (measured max |Δcoef| 6e-14)
-  assertClose(fit.coef, await F("lasso0_coef"), { atol: 1e-9 }, "Lasso0 coef");
-  assertClose(fit.intercept, await F("lasso0_intercept"), { atol: 1e-8 }, "Lasso0 intercept");
-  assertClose(
-    [r2Score(y, predict(fit, x, n), n, m)],
-    await F("lasso0_score"),
-    { atol: 1e-12 },
-    "Lasso0 R²",
-  );
-});
-
-Deno.test("OLS equals scikit-learn's LinearRegression (QR here, LAPACK gelsd there)", async () => {
-  const x = await F("ode_x"), y = await F("ode_y");
-  const fit = ols(x, y, n, m, m);
-  // the columns are highly collinear (cond ~1e6): measured max |Δcoef| 4e-11
-  assertClose(fit.coef, await F("ols_coef"), { atol: 1e-8, rtol: 1e-8 }, "OLS coef");
-  assertClose(fit.intercept, await F("ols_intercept"), { atol: 1e-7 }, "OLS intercept");
-  assertClose(
-    [r2Score(y, predict(fit, x, n), n, m)],
-    await F("ols_score"),
-    { atol: 1e-10 },
-    "OLS R²",
-  );
-});
-
-Deno.test("matrixRank equals numpy's matrix_rank: the reference Lasso matrix is singular", async () => {
-  // numpy: matrix_rank(lasso_coef) = 16 (12 zero columns; inv raises "Singular matrix")
-  const rank = matrixRank(await F("lasso_coef"), m);
-  if (rank !== 16) throw new Error(`rank ${rank}, numpy 16`);
-  // a random Gaussian matrix has full rank; a copied row takes one away
-  const A = Float64Array.from({ length: 36 }, (_, i) => Math.sin(7.3 * i * i + 1));
-  if (matrixRank(A, 6) !== 6) throw new Error(`rank ${matrixRank(A, 6)} of a generic 6×6`);
-  A.set(A.subarray(0, 6), 30);
-  if (matrixRank(A, 6) !== 5) throw new Error(`rank ${matrixRank(A, 6)} with a copied row`);
 });
 
 Deno.test("rollout and closed form of the Lasso fit equal the reference's", async () => {
@@ -160,22 +97,4 @@ Deno.test("a fit recovers an exact linear system from its rollout; its R² is 1 
     }),
     { numRuns: 40 },
   );
-});
-
-Deno.test("expm: e^0 = I, e^{diag} = diag(e^λ), e^{A}e^{−A} = I", () => {
-  assertClose(expm(new Float64Array(9), 3), [1, 0, 0, 0, 1, 0, 0, 0, 1], { atol: 0 }, "e^0");
-  assertClose(
-    expm([2, 0, 0, -30], 2),
-    [Math.exp(2), 0, 0, Math.exp(-30)],
-    { rtol: 1e-14 },
-    "e^diag",
-  );
-  const A = [0.3, 12, -4, 0.1], B = expm(A, 2), Bi = expm(A.map((v) => -v), 2);
-  const P = [
-    B[0] * Bi[0] + B[1] * Bi[2],
-    B[0] * Bi[1] + B[1] * Bi[3],
-    B[2] * Bi[0] + B[3] * Bi[2],
-    B[2] * Bi[1] + B[3] * Bi[3],
-  ];
-  assertClose(P, [1, 0, 0, 1], { atol: 1e-12 }, "e^A e^-A");
 });

@@ -10,7 +10,7 @@
  * @module
  */
 import { Matrix, SVD } from "ml-matrix";
-import { r2Score } from "./linear_ode.ts";
+import { r2Score } from "./regression.ts";
 import { trainTestSplit } from "./stats.ts";
 import { AnalysisError } from "./fourier.ts";
 

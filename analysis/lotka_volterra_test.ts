@@ -1,5 +1,5 @@
 import { fitQuadratic, lotkaVolterra, predictQuadratic, quadraticTerms } from "./lotka_volterra.ts";
-import { r2Score } from "./linear_ode.ts";
+import { r2Score } from "./regression.ts";
 import { fixture } from "../tests/helpers.ts";
 
 Deno.test("quadratic terms: x_i, then x_i·x_j for i ≤ j", () => {

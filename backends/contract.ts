@@ -23,7 +23,7 @@ export interface StepStats {
 }
 
 /** One trial a backend is asked to train. */
-export interface KernelSpec {
+export interface TrialStart {
   /** The trial's configuration (shape, optimiser, steps, seeds). */
   config: TrialConfig;
   /** Fused float64 parameters to start from (the authors' layout, protocol/layout.ts). */
@@ -91,7 +91,7 @@ export interface Backend {
    * device's limits and memory); `caps.maxBatch` when absent. Called after `probe`. */
   batchSize?(config: TrialConfig, nTrain: number, opts?: KernelOptions): Promise<number>;
   /** A kernel for trials of one shape (equal p, d, width and training-set size). */
-  create(specs: KernelSpec[], opts?: KernelOptions): Promise<BatchKernel>;
+  create(specs: TrialStart[], opts?: KernelOptions): Promise<BatchKernel>;
 }
 
 /** A backend that cannot run on this machine (one line: what is missing). */
@@ -189,7 +189,7 @@ export function singleTrialKernel(
  * assertEquals(checkBatch(specs, "test").p, 5);
  * ```
  */
-export function checkBatch(specs: KernelSpec[], what: string): TrialConfig {
+export function checkBatch(specs: TrialStart[], what: string): TrialConfig {
   if (specs.length === 0) throw new Error(`a ${what} batch needs at least one trial`);
   const c0 = specs[0].config, nt = specs[0].trainIds.length;
   for (const s of specs) {

@@ -12,13 +12,13 @@ import { testIdsFor } from "../protocol/task.ts";
 import {
   type Backend,
   checkBatch,
-  type KernelSpec,
   singleTrialKernel,
   type StepStats,
   type TrainingKernel,
+  type TrialStart,
 } from "./contract.ts";
 import { fourierNorms } from "../analysis/fourier.ts";
-import { type OptimizerSpec, optimizerSpec, stepScalars } from "../protocol/optimizer.ts";
+import { type OptimizerSettings, optimizerSettings, stepScalars } from "../protocol/optimizer.ts";
 import { registerBackend } from "./registry.ts";
 
 /** Loss, accuracy and (optionally) the gradient of the mean cross-entropy over `ids`. */
@@ -139,8 +139,8 @@ export function lossAndGrad(
  * ```ts
  * import { assertAlmostEquals } from "../tests/assert.ts";
  * import { Optimizer } from "./reference.ts";
- * import { optimizerSpec } from "../protocol/optimizer.ts";
- * const opt = new Optimizer(1, optimizerSpec({ optimizer: "sgd", lr: 0.1, wd: 0, momentum: 0.5 }));
+ * import { optimizerSettings } from "../protocol/optimizer.ts";
+ * const opt = new Optimizer(1, optimizerSettings({ optimizer: "sgd", lr: 0.1, wd: 0, momentum: 0.5 }));
  * const theta = Float64Array.of(1);
  * opt.t++;
  * opt.update(theta, Float64Array.of(2)); // b = 2, θ = 1 − 0.1·2
@@ -157,7 +157,7 @@ export class Optimizer {
   /** Steps taken (the caller increments it before each update, as PyTorch's `state_steps`). */
   t = 0;
   /** An optimiser's state for `size` parameters; `spec` names the optimiser and its constants. */
-  constructor(size: number, readonly spec: OptimizerSpec) {
+  constructor(size: number, readonly spec: OptimizerSettings) {
     this.m = new Float64Array(size);
     this.v = new Float64Array(size);
   }
@@ -194,13 +194,13 @@ export class ReferenceKernel implements TrainingKernel {
   #lastGradE: Float64Array;
 
   /** A trial's float64 state from its configuration, initial parameters and split. */
-  constructor(spec: KernelSpec) {
+  constructor(spec: TrialStart) {
     const c = spec.config;
     this.#L = paramLayout(c.p, c.d, c.hidden);
     this.#params = Float64Array.from(spec.params);
     this.#train = Int32Array.from(spec.trainIds);
     this.#test = testIdsFor(c.p, spec.trainIds);
-    this.#opt = new Optimizer(this.#L.total, optimizerSpec(c));
+    this.#opt = new Optimizer(this.#L.total, optimizerSettings(c));
     this.#freeze = c.freezeEmbedding;
     this.#lastGradE = new Float64Array(c.p * c.d);
   }

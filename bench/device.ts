@@ -12,7 +12,7 @@
  *    limits and memory allow, until the throughput stops rising (< 5 % over the best so far) or
  *    the time budget runs short (each B: two warm-up steps, then steps timed for a few seconds);
  * 4. the paper-scale cost projected from the best B: the trial-steps of `reproduce all --scale
- *    paper --plan` (store/cost_plan.ts; with `--until-decided`, its assumed mean stop) over the
+ *    paper --plan` (experiments/cost_plan.ts; with `--until-decided`, its assumed mean stop) over the
  *    best trial-steps per second;
  * and, as its last line, one JSON object `{adapter, parity: {maxSignalDiff, maxLossRelDiff, …},
  * batches: [{B, trialStepsPerSecond, …}], paperScaleHours, paperScaleHoursUntilDecided, …}`.
@@ -25,7 +25,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import type { KernelSpec } from "../backends/contract.ts";
+import type { TrialStart } from "../backends/contract.ts";
 import { asmBackend } from "../core_asm/asm_backend.ts";
 import { makeConfig } from "../protocol/config.ts";
 import { initialTrial } from "../protocol/init.ts";
@@ -38,7 +38,7 @@ import { createFusedKernel, GpuOutOfMemory } from "../gpu/fused.ts";
 import { deviceBatchLimit, fusedBytes, type FusedShape, gpuMemoryBudget } from "../gpu/batch.ts";
 import { FIGURES } from "../paper/figures.ts";
 import { figureRequests } from "../paper/figure.ts";
-import { costPlan } from "../store/cost_plan.ts";
+import { costPlan } from "../experiments/cost_plan.ts";
 import { ResultsStore } from "../store/store.ts";
 
 /** What one run of the benchmark measures. */
@@ -152,7 +152,7 @@ export interface DeviceBenchOptions {
 
 /**
  * The trial-steps of every figure at paper scale, as `reproduce all --scale paper --plan` counts
- * them (store/cost_plan.ts on an empty store; repeated requests are one trial): all figures, and
+ * them (experiments/cost_plan.ts on an empty store; repeated requests are one trial): all figures, and
  * with `--until-decided` the figures that allow it, each stopped trial assumed to stop at the
  * plan's mean decided step.
  *
@@ -185,7 +185,7 @@ const fmt = (x: number, digits = 3) => Number(x.toPrecision(digits)).toLocaleStr
 
 /** webgpu against asm from the same seeds. */
 async function parity(s: DeviceBenchSizes["parity"]): Promise<ParityReport> {
-  const specs: KernelSpec[] = seedsOf(s.trials).map((seed) => {
+  const specs: TrialStart[] = seedsOf(s.trials).map((seed) => {
     const config = makeConfig({ p: s.p, d: s.d, steps: s.steps, seed });
     return { config, ...initialTrial(config) };
   });

@@ -5,7 +5,7 @@ import { train } from "../train/trainer.ts";
 import { asmBackend } from "../core_asm/asm_backend.ts";
 import { makeConfig } from "../protocol/config.ts";
 import { initialTrial } from "../protocol/init.ts";
-import { SWEEP_LOG } from "../paper/figure.ts";
+import { SURVIVAL_LOG } from "../paper/figure.ts";
 
 const config = makeConfig({ p: 59, d: 128, steps: 200, seed: 0 });
 const spec = { config, ...initialTrial(config) };
@@ -14,5 +14,5 @@ Deno.bench("asm, fully logged: 200 steps", { group: "logging", baseline: true, n
   await train(asmBackend, spec);
 });
 Deno.bench("asm, sweep log (every 100th): 200 steps", { group: "logging", n: 5 }, async () => {
-  await train(asmBackend, spec, SWEEP_LOG);
+  await train(asmBackend, spec, SURVIVAL_LOG);
 });

@@ -2,7 +2,7 @@
  * How far the asm core's f32 trajectories are from the authors' float64 runs: every training
  * fixture (tests/helpers.ts) trained on the asm core from the fixture's own initialisation, and
  * the largest error of each recorded series beside the tolerance `assertFixtureParity` holds it
- * to; with `--e2e`, also the 1 000-step run of core_asm/asm_e2e_test.ts. The parity tests decide;
+ * to; with `--e2e`, also the 1 000-step run of core_asm/asm_e2e_slow_test.ts. The parity tests decide;
  * this prints their margins (the numbers a change of the core's arithmetic moves).
  *
  *   deno run -A bench/parity_report.ts [--e2e]

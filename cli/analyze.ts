@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { type AnalysisReport, analyzeEmbedding, analyzeRun } from "../report/run_analysis.ts";
+import { type AnalysisReport, analyzeEmbedding, analyzeRun } from "../experiments/run_analysis.ts";
 import { AnalysisError } from "../analysis/fourier.ts";
 import { parse, runCli, UsageError } from "./options.ts";
 import { parseNumber } from "../protocol/config.ts";

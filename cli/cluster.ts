@@ -26,14 +26,30 @@
  */
 import { dirname, join, resolve } from "node:path";
 import { FIGURES } from "../paper/figures.ts";
-import { selectFigures } from "../paper/selection.ts";
-import { type Scale, SCALES } from "../paper/figure.ts";
-import { shardKeys } from "../paper/shards.ts";
+import { type Figure, type Scale, SCALES } from "../paper/figure.ts";
+import { selectFigures } from "../experiments/selection.ts";
+import { shardKeys } from "../experiments/shards.ts";
+import { mergeStores } from "../experiments/merge_stores.ts";
+import {
+  activeTasks,
+  checkShards,
+  type ClusterRun,
+  clusterShares,
+  describe,
+  lastLine,
+  oneLine,
+  onPath,
+  sbatchScript,
+  sh,
+  type ShardCheck,
+  slurm,
+  type TaskEnd,
+  taskEnds,
+} from "../experiments/slurm.ts";
 import { ResultsStore } from "../store/store.ts";
 import { backendNames } from "../train/backends.ts";
 import { progressInterval } from "../train/progress.ts";
 import { bundleInto, firstError, runningBundle } from "./bundle.ts";
-import { mergeStores } from "./merge.ts";
 import {
   checkOutDir,
   handleInterrupts,
@@ -41,45 +57,15 @@ import {
   parse,
   runCli,
   UsageError,
+  type Values,
   workersFrom,
 } from "./options.ts";
-
-/** What identifies a cluster run (its shards partition exactly these trials). */
-export interface ClusterRun {
-  /** A figure id, or "all". */
-  figure: string;
-  scale: Scale;
-  shards: number;
-  backend: string;
-  untilDecided: boolean;
-}
 
 /** `cluster.json` in the run folder: the run, and the Slurm job that last ran it. */
 interface RunRecord extends ClusterRun {
   jobId?: string;
   submitted?: string;
 }
-
-/** How an array task ended, by Slurm's account. */
-export interface TaskEnd {
-  /** Slurm's job state (COMPLETED, FAILED, CANCELLED, TIMEOUT, OUT_OF_MEMORY, ...). */
-  state: string;
-  /** Slurm's exit code "code:signal". */
-  exit: string;
-}
-
-const ENDED = new Set([
-  "COMPLETED",
-  "FAILED",
-  "CANCELLED",
-  "TIMEOUT",
-  "NODE_FAIL",
-  "OUT_OF_MEMORY",
-  "PREEMPTED",
-  "BOOT_FAIL",
-  "DEADLINE",
-  "REVOKED",
-]);
 
 export const CLUSTER_HELP = `deno task cluster FIGURE|all --shards N [options]
 
@@ -118,7 +104,7 @@ accounting) and every shard store, and merges the shards into OUT; then
 Other sbatch settings come from SBATCH_* environment variables (e.g. SBATCH_ACCOUNT).
 Exit code 1 when a task failed, 2 on bad input (nothing submitted).`;
 
-const SPEC = {
+const OPTIONS = {
   shards: { type: "string" },
   scale: { type: "string" },
   store: { type: "string" },
@@ -138,235 +124,6 @@ const SPEC = {
   poll: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
-
-/** A word for a shell: quoted unless it is plainly safe. */
-function sh(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
-}
-
-/**
- * The job script: a Slurm job array of N tasks, each running the bundle's `reproduce` into its
- * own shard store, its output (progress lines included) in `logs/shard-I.log`.
- *
- * @example
- * ```ts
- * import { assert } from "../tests/assert.ts";
- * import { sbatchScript } from "./cluster.ts";
- * const text = sbatchScript({
- *   run: { figure: "fig9", scale: "tiny", shards: 4, backend: "asm", untilDecided: false },
- *   dir: "/shared/run", deno: "/usr/bin/deno", program: "/shared/run/circle-survival.js",
- *   cpusPerTask: 2, workers: 2, sbatch: {},
- * });
- * assert(text.includes("#SBATCH --array=0-3"), text);
- * ```
- */
-export function sbatchScript(opts: {
-  run: ClusterRun;
-  dir: string;
-  deno: string;
-  program: string;
-  cpusPerTask: number;
-  workers: number;
-  sbatch: { partition?: string; time?: string; mem?: string };
-  setup?: string;
-}): string {
-  const { run, dir } = opts;
-  const extra = Object.entries(opts.sbatch).filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `#SBATCH --${k}=${v}\n`).join("");
-  const args = [
-    "reproduce",
-    run.figure,
-    "--scale",
-    run.scale,
-    "--backend",
-    run.backend,
-    "--workers",
-    String(opts.workers),
-    ...(run.untilDecided ? ["--until-decided"] : []),
-  ];
-  return `#!/bin/bash
-#SBATCH --job-name=cs-${run.figure}-${run.scale}
-#SBATCH --array=0-${run.shards - 1}
-#SBATCH --ntasks=1
-#SBATCH --cpus-per-task=${opts.cpusPerTask}
-#SBATCH --chdir=${dir}
-#SBATCH --output=${dir}/logs/shard-%a.log
-${extra}# Written by circle-survival's 'cluster' command: ${run.figure} at ${run.scale} scale in ${run.shards}
-# shards on the ${run.backend} backend. Slurm's array variables (SLURM_ARRAY_TASK_ID, _COUNT, _MIN)
-# pick each task's shard of the trials; its store is shard-ID.sqlite, its log logs/shard-ID.log.
-${
-    opts.setup
-      ? `${opts.setup}\n`
-      : ""
-  }export CIRCLE_SURVIVAL_PROGRESS_SECONDS="\${CIRCLE_SURVIVAL_PROGRESS_SECONDS:-30}"
-echo "circle-survival: task $SLURM_ARRAY_TASK_ID of $SLURM_ARRAY_TASK_COUNT (job $SLURM_ARRAY_JOB_ID) on $(hostname) at $(date -Is)"
-exec ${sh(opts.deno)} run -A ${sh(opts.program)} ${args.map(sh).join(" ")} \\
-  --store ${sh(dir)}/"shard-$SLURM_ARRAY_TASK_ID.sqlite"
-`;
-}
-
-/** Expand Slurm's array task list "3", "[0-3,7]", "[0-15%4]" into ids. */
-function taskIds(spec: string): number[] {
-  const inner = spec.replace(/^\[|\]$/g, "").split("%")[0];
-  return inner.split(",").flatMap((part) => {
-    const m = /^(\d+)(?:-(\d+))?(?::(\d+))?$/.exec(part);
-    if (!m) return [];
-    const [a, b, step] = [Number(m[1]), Number(m[2] ?? m[1]), Number(m[3] ?? 1)];
-    const out: number[] = [];
-    for (let i = a; i <= b; i += step) out.push(i);
-    return out;
-  });
-}
-
-/**
- * Task ends from `sacct -j JOB -X -n -P -o JobID,State,ExitCode` output.
- *
- * @example
- * ```ts
- * import { assertEquals } from "../tests/assert.ts";
- * import { parseSacct } from "./cluster.ts";
- * const ends = parseSacct("12_0|COMPLETED|0:0\n12_1|FAILED|1:0\n12_[2-3]|CANCELLED by 0|0:0\n", "12");
- * assertEquals([ends.get(1), ends.get(3)?.state], [{ state: "FAILED", exit: "1:0" }, "CANCELLED"]);
- * ```
- */
-export function parseSacct(text: string, jobId: string): Map<number, TaskEnd> {
-  const out = new Map<number, TaskEnd>();
-  for (const line of text.split("\n")) {
-    const [id, state, exit] = line.trim().split("|");
-    if (!id?.startsWith(`${jobId}_`) || state === undefined) continue;
-    for (const t of taskIds(id.slice(jobId.length + 1))) {
-      out.set(t, { state: state.split(" ")[0], exit: exit ?? "?" });
-    }
-  }
-  return out;
-}
-
-/**
- * Task ends from `scontrol -o show job JOB` output (one line per array task while Slurm keeps
- * the job, MinJobAge; there is no accounting to ask).
- *
- * @example
- * ```ts
- * import { assertEquals } from "../tests/assert.ts";
- * import { parseScontrol } from "./cluster.ts";
- * const line = "JobId=14 ArrayJobId=12 ArrayTaskId=1 JobState=FAILED Reason=NonZeroExitCode ExitCode=7:0";
- * assertEquals(parseScontrol(line).get(1), { state: "FAILED", exit: "7:0" });
- * ```
- */
-export function parseScontrol(text: string): Map<number, TaskEnd> {
-  const out = new Map<number, TaskEnd>();
-  for (const line of text.split("\n")) {
-    const field = (name: string) => new RegExp(`(?:^|\\s)${name}=(\\S+)`).exec(line)?.[1];
-    const ids = field("ArrayTaskId"), state = field("JobState");
-    if (ids === undefined || state === undefined) continue;
-    for (const t of taskIds(ids)) out.set(t, { state, exit: field("ExitCode") ?? "?" });
-  }
-  return out;
-}
-
-/** Run a Slurm command; a missing command is exit code 127. */
-async function slurm(
-  cmd: string,
-  args: string[],
-  stdin?: string,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const child = new Deno.Command(cmd, {
-      args,
-      stdin: stdin === undefined ? "null" : "piped",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    if (stdin !== undefined) {
-      const w = child.stdin.getWriter();
-      await w.write(new TextEncoder().encode(stdin));
-      await w.close();
-    }
-    const out = await child.output();
-    const dec = new TextDecoder();
-    return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) {
-      return { code: 127, stdout: "", stderr: `${cmd}: not found` };
-    }
-    throw e;
-  }
-}
-
-/** A command's output as one line. */
-const oneLine = (text: string) =>
-  text.split("\n").map((l) =>
-    l.replace(/^(sbatch|squeue|allocation failure): ((error|fatal): )?/, "").trim()
-  )
-    .filter(Boolean).join("; ");
-
-/** The executable `name` on PATH, or undefined. */
-function onPath(name: string): string | undefined {
-  for (const d of (Deno.env.get("PATH") ?? "").split(":").filter(Boolean)) {
-    try {
-      const info = Deno.statSync(join(d, name));
-      if (info.isFile && ((info.mode ?? 0o111) & 0o111) !== 0) return join(d, name);
-    } catch { /* not here */ }
-  }
-  return undefined;
-}
-
-/** The last non-empty line of a (log) file, or undefined. */
-async function lastLine(path: string): Promise<string | undefined> {
-  try {
-    using f = await Deno.open(path);
-    const size = (await f.stat()).size;
-    await f.seek(Math.max(0, size - 4096), Deno.SeekMode.Start);
-    const buf = new Uint8Array(Math.min(size, 4096));
-    let n = 0;
-    while (n < buf.length) {
-      const r = await f.read(buf.subarray(n));
-      if (r === null) break;
-      n += r;
-    }
-    return new TextDecoder().decode(buf.subarray(0, n)).split(/[\r\n]/).map((l) => l.trim())
-      .filter(Boolean).pop();
-  } catch {
-    return undefined;
-  }
-}
-
-/** The active (not ended) array tasks of a job by squeue, or undefined when squeue failed. */
-async function activeTasks(
-  jobId: string,
-): Promise<{ tasks: Map<number, string>; reasons: Set<string> } | { error: string }> {
-  const q = await slurm("squeue", ["-h", "-r", "-j", jobId, "-o", "%K|%T|%r"]);
-  if (q.code !== 0) {
-    // a job Slurm no longer keeps is no job at all to squeue
-    if (/invalid job id/i.test(q.stderr)) return { tasks: new Map(), reasons: new Set() };
-    return { error: oneLine(q.stderr) || `squeue exit code ${q.code}` };
-  }
-  const tasks = new Map<number, string>();
-  const reasons = new Set<string>(); // why tasks wait: Priority, Resources, JobHeldUser, ...
-  for (const line of q.stdout.split("\n")) {
-    const [id, state, reason] = line.trim().split("|");
-    if (state === undefined || ENDED.has(state)) continue;
-    for (const t of taskIds(id)) tasks.set(t, state);
-    if (state === "PENDING" && reason && reason !== "None") reasons.add(reason);
-  }
-  return { tasks, reasons };
-}
-
-/** How every task ended: sacct where it knows, else scontrol (no accounting). */
-async function taskEnds(jobId: string): Promise<Map<number, TaskEnd>> {
-  const ends = new Map<number, TaskEnd>();
-  const acct = await slurm("sacct", ["-j", jobId, "-X", "-n", "-P", "-o", "JobID,State,ExitCode"]);
-  if (acct.code === 0) {
-    for (const [t, e] of parseSacct(acct.stdout, jobId)) if (ENDED.has(e.state)) ends.set(t, e);
-  }
-  const ctl = await slurm("scontrol", ["-o", "show", "job", jobId]);
-  if (ctl.code === 0) {
-    for (const [t, e] of parseScontrol(ctl.stdout)) {
-      if (!ends.has(t) && ENDED.has(e.state)) ends.set(t, e);
-    }
-  }
-  return ends;
-}
 
 const sleep = (s: number) => new Promise((r) => setTimeout(r, s * 1000));
 
@@ -476,31 +233,6 @@ async function writeRecord(dir: string, record: RunRecord): Promise<void> {
   await Deno.rename(tmp, join(dir, "cluster.json"));
 }
 
-/**
- * Each array task's share of a cluster run: the trial keys that task i's
- * `reproduce FIGURE --shard i/N` trains (the figures selected as `reproduce` selects them, so a
- * full-runs-only figure is not counted under `--until-decided`), against which its shard store is
- * checked.
- *
- * @example
- * ```ts
- * import { clusterShares } from "./cluster.ts";
- * const shares = await clusterShares({
- *   figure: "fig9", scale: "tiny", shards: 2, backend: "asm", untilDecided: false,
- * });
- * if (shares.map((s) => s.length).join() !== "2,1") throw new Error(`${shares}`);
- * ```
- */
-export function clusterShares(run: ClusterRun): Promise<string[][]> {
-  const figs = selectFigures(run.figure, run);
-  return shardKeys(figs, { ...run, count: run.shards });
-}
-
-const describe = (r: ClusterRun) =>
-  `${r.figure} --scale ${r.scale} --shards ${r.shards} --backend ${r.backend}${
-    r.untilDecided ? " --until-decided" : ""
-  }`;
-
 /** Run `cluster` with these command-line arguments. */
 export function clusterMain(args: string[]): Promise<void> {
   return runCli("cluster", async () => {
@@ -517,12 +249,29 @@ export function clusterMain(args: string[]): Promise<void> {
   });
 }
 
-async function cluster(args: string[]): Promise<void> {
-  const { values, positionals } = parse(args, SPEC, true);
-  if (values.help) {
-    console.log(CLUSTER_HELP);
-    return;
-  }
+/** A cluster command line, validated. */
+interface ClusterArgs {
+  // deno-lint-ignore no-explicit-any
+  figs: Figure<any>[];
+  run: ClusterRun;
+  cpusPerTask: number;
+  workers: number;
+  sbatch: { partition?: string; time?: string; mem?: string };
+  setup?: string;
+  poll: number;
+  noWait: boolean;
+  mergeOnly: boolean;
+  mergePartial: boolean;
+  /** The Deno the compute nodes run. */
+  deno: string;
+  /** The merged store. */
+  out: string;
+  /** The run folder. */
+  dir: string;
+}
+
+/** The options and figure named, validated (one line each, before anything is looked up). */
+async function clusterArgs(values: Values, positionals: string[]): Promise<ClusterArgs> {
   const figList = `${FIGURES.map((f) => f.id).join(", ")}, all`;
   if (positionals.length !== 1) {
     throw new UsageError(`${positionals.length} figures named: allowed is one of ${figList}`);
@@ -606,7 +355,33 @@ async function cluster(args: string[]): Promise<void> {
       }: allowed is a path without spaces, quotes, \\, $ or \` (it goes into #SBATCH lines)`,
     );
   }
+  return {
+    figs,
+    run,
+    cpusPerTask,
+    workers,
+    sbatch,
+    setup,
+    poll,
+    noWait,
+    mergeOnly,
+    mergePartial,
+    deno,
+    out,
+    dir,
+  };
+}
 
+/**
+ * What must hold before anything is submitted: Slurm's commands are here, every shard gets
+ * trials, OUT is a store or new, the run folder is this run's (or new and empty), and its last
+ * job is not still running. Returns each shard's share and the folder's record.
+ */
+async function checkBeforeSubmit(
+  a: ClusterArgs,
+): Promise<{ shares: string[][]; record?: RunRecord }> {
+  const { figs, run, out, dir, mergeOnly } = a;
+  const { shards } = run;
   // Slurm's commands
   for (const cmd of ["sbatch", "squeue"]) {
     if (onPath(cmd) === undefined) {
@@ -669,90 +444,105 @@ async function cluster(args: string[]): Promise<void> {
       );
     }
   }
+  return { shares, record };
+}
+
+/**
+ * Check the job with `sbatch --test-only`, fill the run folder (bundle, job script, record) and
+ * submit the job array; returns its job id.
+ */
+async function submit(a: ClusterArgs, shares: string[][], record?: RunRecord): Promise<string> {
+  const { run, dir, deno, cpusPerTask, workers, sbatch, setup } = a;
+  const { shards } = run;
+  const program = join(dir, "circle-survival.js");
+  const script = sbatchScript({ run, dir, deno, program, cpusPerTask, workers, sbatch, setup });
+  const test = await slurm("sbatch", ["--test-only"], script);
+  if (test.code !== 0) {
+    const opts = [`--array=0-${shards - 1}`, `--cpus-per-task=${cpusPerTask}`]
+      .concat(Object.entries(sbatch).filter(([, v]) => v).map(([k, v]) => `--${k}=${v}`));
+    throw new UsageError(
+      `sbatch refused the job (${opts.join(" ")}): ${
+        oneLine(test.stderr) || `exit code ${test.code}`
+      }`,
+    );
+  }
+  const created = !(await Deno.stat(dir).then(() => true, () => false));
+  try {
+    await Deno.mkdir(join(dir, "logs"), { recursive: true });
+    await bundleInto(dir);
+    await cacheImports(program);
+    await Deno.writeTextFile(join(dir, "job.sbatch"), script);
+    await writeRecord(dir, { ...run, jobId: record?.jobId });
+  } catch (e) {
+    // a run folder this command made and could not fill is not left behind
+    if (created) await Deno.remove(dir, { recursive: true }).catch(() => {});
+    throw new ClusterFailure(
+      `${dir}: the run folder could not be prepared (${(e as Error).message.split("\n")[0]})`,
+    );
+  }
+  const sub = await slurm("sbatch", ["--parsable", join(dir, "job.sbatch")]);
+  const jobId = sub.stdout.trim().split(";")[0];
+  if (sub.code !== 0 || !/^\d+$/.test(jobId)) {
+    throw new ClusterFailure(`sbatch failed: ${oneLine(sub.stderr) || oneLine(sub.stdout)}`);
+  }
+  await writeRecord(dir, { ...run, jobId, submitted: new Date().toISOString() });
+  console.log(
+    `job ${jobId}: ${shards} array tasks of ${run.figure} (${run.scale}, ${run.backend}, ${
+      new Set(shares.flat()).size
+    } trials); run folder ${dir}, logs ${join(dir, "logs", "shard-<task>.log")}`,
+  );
+  return jobId;
+}
+
+/** Each failed task as one line: how Slurm says it ended, its trials missing, its log's last line. */
+async function failedTasks(dir: string, checks: ShardCheck[]): Promise<string[]> {
+  const failed: string[] = [];
+  for (const c of checks.filter((c) => !c.ok)) {
+    const log = join(dir, "logs", `shard-${c.index}.log`);
+    const tail = await lastLine(log);
+    failed.push(
+      `task ${c.index}: ${
+        c.end
+          ? `${c.end.state}, exit ${c.end.exit}`
+          : "no state from Slurm (no accounting record, no longer listed)"
+      }, ${c.missing} of ${c.share} trials missing; log ${log}${
+        tail ? `: ${tail.slice(0, 200)}` : ""
+      }`,
+    );
+  }
+  return failed;
+}
+
+async function cluster(args: string[]): Promise<void> {
+  const { values, positionals } = parse(args, OPTIONS, true);
+  if (values.help) {
+    console.log(CLUSTER_HELP);
+    return;
+  }
+  const a = await clusterArgs(values, positionals);
+  const { run, out, dir } = a;
+  const { shards } = run;
+  const { shares, record } = await checkBeforeSubmit(a);
 
   const self = runningBundle();
   const invoke = self ? `deno run -A ${sh(self)}` : "deno task";
   const again = `${invoke} cluster ${describe(run)} --store ${sh(out)} --dir ${sh(dir)}`;
   const later = `${again} --merge-only`;
   let jobId = record?.jobId;
-
-  if (!mergeOnly) {
-    const program = join(dir, "circle-survival.js");
-    const script = sbatchScript({ run, dir, deno, program, cpusPerTask, workers, sbatch, setup });
-    const test = await slurm("sbatch", ["--test-only"], script);
-    if (test.code !== 0) {
-      const opts = [`--array=0-${shards - 1}`, `--cpus-per-task=${cpusPerTask}`]
-        .concat(Object.entries(sbatch).filter(([, v]) => v).map(([k, v]) => `--${k}=${v}`));
-      throw new UsageError(
-        `sbatch refused the job (${opts.join(" ")}): ${
-          oneLine(test.stderr) || `exit code ${test.code}`
-        }`,
-      );
-    }
-    const created = !(await Deno.stat(dir).then(() => true, () => false));
-    try {
-      await Deno.mkdir(join(dir, "logs"), { recursive: true });
-      await bundleInto(dir);
-      await cacheImports(program);
-      await Deno.writeTextFile(join(dir, "job.sbatch"), script);
-      await writeRecord(dir, { ...run, jobId: record?.jobId });
-    } catch (e) {
-      // a run folder this command made and could not fill is not left behind
-      if (created) await Deno.remove(dir, { recursive: true }).catch(() => {});
-      throw new ClusterFailure(
-        `${dir}: the run folder could not be prepared (${(e as Error).message.split("\n")[0]})`,
-      );
-    }
-    const sub = await slurm("sbatch", ["--parsable", join(dir, "job.sbatch")]);
-    jobId = sub.stdout.trim().split(";")[0];
-    if (sub.code !== 0 || !/^\d+$/.test(jobId)) {
-      throw new ClusterFailure(`sbatch failed: ${oneLine(sub.stderr) || oneLine(sub.stdout)}`);
-    }
-    await writeRecord(dir, { ...run, jobId, submitted: new Date().toISOString() });
-    console.log(
-      `job ${jobId}: ${shards} array tasks of ${run.figure} (${run.scale}, ${run.backend}, ${
-        new Set(shares.flat()).size
-      } trials); run folder ${dir}, logs ${join(dir, "logs", "shard-<task>.log")}`,
-    );
-    if (noWait) {
+  if (!a.mergeOnly) {
+    jobId = await submit(a, shares, record);
+    if (a.noWait) {
       console.log(`when it has ended, merge its shards into ${out}:\n  ${later}`);
       return;
     }
   }
-  if (jobId) await follow(jobId, { shards, dir, poll, later });
+  if (jobId) await follow(jobId, { shards, dir, poll: a.poll, later });
 
   // how each task ended, and what each shard store holds
   const ends = jobId ? await taskEnds(jobId) : new Map<number, TaskEnd>();
-  const failed: string[] = [];
-  const present: string[] = [];
-  for (let i = 0; i < shards; i++) {
-    const path = join(dir, `shard-${i}.sqlite`);
-    let missing = shares[i].length;
-    try {
-      const s = await ResultsStore.open(path, { readOnly: true });
-      try {
-        missing = shares[i].filter((k) => !s.has(k)).length;
-      } finally {
-        s.close();
-      }
-      present.push(path);
-    } catch { /* no store: every trial missing */ }
-    const end = ends.get(i);
-    const ok = missing === 0 &&
-      (end === undefined || (end.state === "COMPLETED" && end.exit === "0:0"));
-    if (ok) continue;
-    const log = join(dir, "logs", `shard-${i}.log`);
-    const tail = await lastLine(log);
-    failed.push(
-      `task ${i}: ${
-        end
-          ? `${end.state}, exit ${end.exit}`
-          : "no state from Slurm (no accounting record, no longer listed)"
-      }, ${missing} of ${shares[i].length} trials missing; log ${log}${
-        tail ? `: ${tail.slice(0, 200)}` : ""
-      }`,
-    );
-  }
+  const checks = await checkShards(dir, shares, ends);
+  const failed = await failedTasks(dir, checks);
+  const present = checks.filter((c) => c.present).map((c) => c.store);
   const counts = new Map<string, number>();
   for (const e of ends.values()) counts.set(e.state, (counts.get(e.state) ?? 0) + 1);
   if (jobId) {
@@ -768,7 +558,7 @@ async function cluster(args: string[]): Promise<void> {
   if (failed.length > 0) {
     for (const f of failed.slice(0, 20)) console.error(f);
     if (failed.length > 20) console.error(`(and ${failed.length - 20} more)`);
-    if (!mergePartial) {
+    if (!a.mergePartial) {
       throw new ClusterFailure(
         `${failed.length} of ${shards} tasks failed; nothing merged into ${out}. The shard stores keep every finished trial: run the same command again to train the rest, or add --merge-partial`,
       );

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { DEFAULT_DECIDED } from "../analysis/verdict.ts";
+import { DEFAULT_EARLY_STOP } from "../analysis/early_stop.ts";
 import { parseArgs } from "node:util";
 import { dirname, resolve } from "node:path";
 import {
@@ -27,9 +27,9 @@ import { fitsInMemory } from "../train/memory.ts";
 import { expectShape, NpyError, readNpy } from "../store/npy.ts";
 import { digestBytes, ResultsStore, StoreError } from "../store/store.ts";
 import type { RunSummary } from "../store/run_dir.ts";
-import { SelectionError } from "../paper/selection.ts";
+import { SelectionError } from "../experiments/selection.ts";
 import { AnalysisError } from "../analysis/fourier.ts";
-import { DiskFullError, firstLine, isDiskFull } from "../store/disk.ts";
+import { checkWritable, DiskFullError, firstLine, isDiskFull, PathError } from "../store/disk.ts";
 
 /** A bad command line (exit code 2). */
 export class UsageError extends Error {
@@ -37,7 +37,7 @@ export class UsageError extends Error {
 }
 
 /** An option's declaration (node:util parseArgs's). */
-export type OptionSpec = Record<
+export type OptionTable = Record<
   string,
   { type: "string" | "boolean"; short?: string; multiple?: boolean }
 >;
@@ -119,7 +119,7 @@ export type Values = Record<string, string | boolean | string[] | undefined>;
  */
 export function parse(
   args: string[],
-  options: OptionSpec,
+  options: OptionTable,
   allowPositionals = false,
 ): { values: Values; positionals: string[] } {
   const joined: string[] = [];
@@ -371,7 +371,7 @@ export function recordOptionsFrom(values: Values): Omit<RecordOptions, "signal" 
     paramsEvery: every,
     embeddingsUntil: until,
     gradSignals: values["grad-signals"] === true,
-    ...(values["until-decided"] === true ? { untilDecided: { ...DEFAULT_DECIDED } } : {}),
+    ...(values["until-decided"] === true ? { untilDecided: { ...DEFAULT_EARLY_STOP } } : {}),
   };
 }
 
@@ -436,17 +436,6 @@ function nearestExisting(path: string): string {
       if (up === p) return p;
       p = up;
     }
-  }
-}
-
-/** Can a file be created in directory `dir`? (A probe file, removed at once.) */
-export async function checkWritable(dir: string, what: string): Promise<void> {
-  const probe = `${dir}/.circle-survival-probe-${Deno.pid}-${crypto.randomUUID()}`;
-  try {
-    await Deno.writeFile(probe, new Uint8Array(0), { createNew: true });
-    await Deno.remove(probe);
-  } catch (e) {
-    throw new UsageError(`${what}: cannot be written in ${dir} (${(e as Error).name})`);
   }
 }
 
@@ -538,7 +527,7 @@ export function expectedFailure(e: unknown): string | undefined {
   if (
     e instanceof UsageError || e instanceof ConfigError || e instanceof NpyError ||
     e instanceof BackendUnavailable || e instanceof StoreError || e instanceof SelectionError ||
-    e instanceof AnalysisError || e instanceof DiskFullError
+    e instanceof AnalysisError || e instanceof DiskFullError || e instanceof PathError
   ) return firstLine(e);
   if (!(e instanceof Error)) return undefined;
   const text = firstLine(e);

@@ -12,17 +12,20 @@ import type { Backend } from "../backends/contract.ts";
 import { backendNames } from "../train/backends.ts";
 import { sweepProgress } from "../train/progress.ts";
 import { ResultsStore } from "../store/store.ts";
-import { type Shard, shardRequests, trainMissing, type TrialRequest } from "../store/requests.ts";
-import { costPlan, MEAN_DECIDED_STEP, planLine, slurmLine } from "../store/cost_plan.ts";
+import { gitCommit } from "../store/provenance.ts";
 import { FIGURES } from "../paper/figures.ts";
-import { runsUnder, selectFigures } from "../paper/selection.ts";
 import { type Figure, figureRequests, type Scale, SCALES } from "../paper/figure.ts";
+import { claimsTable } from "../paper/claims.ts";
+import { type Shard, trainShard } from "../experiments/shards.ts";
+import { selectFigures } from "../experiments/selection.ts";
 import {
-  type FigureReport,
-  gitCommit,
-  indexHtml,
-  reproduceFigure,
-} from "../report/figure_report.ts";
+  MEAN_EARLY_STOP_STEP,
+  planFigures,
+  planLine,
+  slurmLine,
+} from "../experiments/cost_plan.ts";
+import { reproduceFigure } from "../experiments/reproduce_figure.ts";
+import { type FigureReport, indexHtml, writeFigureReport } from "../report/figure_report.ts";
 import {
   backendFrom,
   checkOutDir,
@@ -59,34 +62,7 @@ export function parseShard(text: string | undefined): Shard | undefined {
   return { index: i, count: n };
 }
 
-/** Run a figure's trials of one shard: those whose rank among the sorted keys ≡ i (mod n), on
- * the backend named (it is part of each key, so the merged shards serve `reproduce` with the
- * same backend). */
-async function runShard(
-  // deno-lint-ignore no-explicit-any
-  fig: Figure<any>,
-  opts: {
-    scale: Scale;
-    shard: Shard;
-    store: ResultsStore;
-    workers: number | undefined;
-    untilDecided: boolean;
-    backend: Backend;
-  },
-): Promise<number> {
-  const { shard } = opts;
-  const reqs = figureRequests(fig, opts.scale, opts.untilDecided);
-  const mine = await shardRequests(reqs, opts.backend.name, shard);
-  await trainMissing(mine, {
-    store: opts.store,
-    backend: opts.backend,
-    workers: opts.workers,
-    onProgress: sweepProgress(`${fig.id} shard ${shard.index}/${shard.count}`),
-  });
-  return mine.length;
-}
-
-/** Print the cost plan of figures, with and without the early verdict, and a Slurm array size. */
+/** Print the cost plan of figures, with and without the early stop, and a Slurm array size. */
 async function printPlan(
   // deno-lint-ignore no-explicit-any
   figs: Figure<any>[],
@@ -99,43 +75,38 @@ async function printPlan(
     hours?: number;
   },
 ): Promise<void> {
-  const total = { full: [] as TrialRequest[], decided: [] as TrialRequest[] };
-  const opts = { store: o.store, backend: o.backend, workers: o.workers, fresh: o.fresh };
   console.log(`plan: ${figs.length} figure(s) at ${o.scale} scale on ${o.backend.name}`);
-  for (const fig of figs) {
-    const full = figureRequests(fig, o.scale, false);
-    total.full.push(...full);
-    console.log(`${fig.id.padEnd(8)} ${planLine(await costPlan(full, opts))}`);
-    if (fig.sweep) {
-      const decided = figureRequests(fig, o.scale, true);
-      total.decided.push(...decided);
-      console.log(`${"".padEnd(8)} --until-decided: ${planLine(await costPlan(decided, opts))}`);
-    } else if (runsUnder(fig, true)) total.decided.push(...full);
+  const plans = await planFigures(figs, {
+    ...o,
+    total: figs.length > 1 || o.hours !== undefined,
+  });
+  for (const f of plans.figures) {
+    console.log(`${f.id.padEnd(8)} ${planLine(f.full)}`);
+    if (f.untilDecided) {
+      console.log(`${"".padEnd(8)} --until-decided: ${planLine(f.untilDecided)}`);
+    }
   }
+  const total = plans.total!;
   if (figs.length > 1) {
-    console.log(`${"all".padEnd(8)} ${planLine(await costPlan(total.full, opts))}`);
-    console.log(
-      `${"".padEnd(8)} --until-decided: ${planLine(await costPlan(total.decided, opts))}`,
-    );
+    console.log(`${"all".padEnd(8)} ${planLine(total.full)}`);
+    console.log(`${"".padEnd(8)} --until-decided: ${planLine(total.untilDecided)}`);
   }
   if (o.hours !== undefined) {
     const cores = o.workers ?? navigator.hardwareConcurrency ?? 1;
-    for (const [name, reqs] of [["", total.full], ["--until-decided: ", total.decided]] as const) {
-      console.log(`${name}${slurmLine(await costPlan(reqs, opts), o.hours, cores)}`);
+    for (
+      const [name, plan] of [["", total.full], ["--until-decided: ", total.untilDecided]] as const
+    ) {
+      console.log(`${name}${slurmLine(plan, o.hours, cores)}`);
     }
   }
   console.log(
     `(${
-      followUps(figs)
-    }; times projected from a probe of each shape on this machine; where the verdict stops a trial, ${MEAN_DECIDED_STEP} steps are assumed)`,
+      plans.followUps
+        ? "trials that depend on earlier results, e.g. Fig. 12's ablations, are not counted"
+        : "every trial counted"
+    }; times projected from a probe of each shape on this machine; where the verdict stops a trial, ${MEAN_EARLY_STOP_STEP} steps are assumed)`,
   );
 }
-
-// deno-lint-ignore no-explicit-any
-const followUps = (figs: Figure<any>[]) =>
-  figs.some((f) => f.followUp)
-    ? "trials that depend on earlier results, e.g. Fig. 12's ablations, are not counted"
-    : "every trial counted";
 
 export const REPRODUCE_HELP = `deno task reproduce FIGURE|all [options]
 
@@ -150,7 +121,7 @@ export const REPRODUCE_HELP = `deno task reproduce FIGURE|all [options]
   --shard i/n       run only the i-th of n deterministic parts of the trials into this store
                     (0 <= i < n; Slurm job arrays: SLURM_ARRAY_TASK_ID / _COUNT are used when set),
                     no analysis; then 'deno task merge' the shard stores and reproduce with --store
-  --until-decided   stop each sweep trial once its circles are decided (analysis/verdict.ts)
+  --until-decided   stop each sweep trial once its circles are decided (analysis/early_stop.ts)
   --plan            train nothing: print, per figure, the trials to run and already stored, the
                     trial-steps and the projected wall time on this machine (from a short probe
                     of each shape), with and without --until-decided
@@ -214,13 +185,11 @@ export function reproduceMain(args: string[]): Promise<void> {
     if (shard) {
       let n = 0;
       for (const fig of figs) {
-        n += await runShard(fig, {
-          scale: scale as Scale,
-          shard,
+        n += await trainShard(figureRequests(fig, scale as Scale, untilDecided), shard, {
           store,
-          workers,
-          untilDecided: values["until-decided"] === true,
           backend,
+          workers,
+          onProgress: sweepProgress(`${fig.id} shard ${shard.index}/${shard.count}`),
         });
       }
       console.log(
@@ -231,17 +200,26 @@ export function reproduceMain(args: string[]): Promise<void> {
     }
     const reports: FigureReport[] = [];
     for (const fig of figs) {
-      reports.push(
-        await reproduceFigure(fig, {
-          scale: scale as Scale,
-          store,
-          outDir,
-          backend,
-          workers,
-          fresh: values.fresh === true,
-          untilDecided: values["until-decided"] === true,
-        }),
+      const run = await reproduceFigure(fig, {
+        scale: scale as Scale,
+        store,
+        backend,
+        workers,
+        fresh: values.fresh === true,
+        untilDecided,
+        onPlan: (plan) => console.error(`${fig.id} (${scale}): ${planLine(plan)}`),
+        onProgress: sweepProgress(fig.id),
+      });
+      if (Deno.stderr.isTerminal()) Deno.stderr.writeSync(new TextEncoder().encode("\r\x1b[K"));
+      const report = await writeFigureReport(run, outDir);
+      console.log(
+        `\n${fig.title} — ${scale} scale, ${
+          report.wallSeconds.toFixed(1)
+        } s, ${report.trials} trials (${report.trialsRun} run now)`,
       );
+      console.log(claimsTable(report.claims));
+      console.log(`panels and data: ${join(outDir, fig.id)}/`);
+      reports.push(report);
     }
     store.close();
     if (which === "all") {

@@ -56,7 +56,7 @@ export const TRAIN_HELP = `deno task train [options]   train one run of the auth
   --embeddings-until N  also record the embedding after each of the first N steps (Figs. 7, 9)
   --grad-signals        also record the Fourier norms of dL/dE per step (Fig. 13)
   --until-decided       stop once the surviving circles are decided (the early verdict of
-                        analysis/verdict.ts; run.json says where: "decidedAt")
+                        analysis/early_stop.ts; run.json says where: "decidedAt")
   -h, --help            this text
 
 Bad values exit with code 2 and a one-line message, before anything is trained or written

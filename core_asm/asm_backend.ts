@@ -8,15 +8,15 @@
 import {
   type Backend,
   checkBatch,
-  type KernelSpec,
   singleTrialKernel,
   type StepStats,
   type TrainingKernel,
+  type TrialStart,
 } from "../backends/contract.ts";
 import { registerBackend } from "../backends/registry.ts";
 import { paramLayout } from "../protocol/layout.ts";
 import { pairRows } from "../protocol/task.ts";
-import { type OptimizerSpec, optimizerSpec, stepScalars } from "../protocol/optimizer.ts";
+import { type OptimizerSettings, optimizerSettings, stepScalars } from "../protocol/optimizer.ts";
 import { dftMatrix } from "../analysis/fourier.ts";
 import { CORE_WASM_BASE64 } from "./build/core_wasm.ts";
 import * as ids from "./assembly/ids.ts";
@@ -78,7 +78,7 @@ export class AsmKernel implements TrainingKernel {
   readonly #d: number;
   readonly #h: number;
   readonly #nt: number;
-  readonly #opt: OptimizerSpec;
+  readonly #opt: OptimizerSettings;
   readonly #freeze: boolean;
   #t = 0;
   readonly #dp: number;
@@ -87,12 +87,12 @@ export class AsmKernel implements TrainingKernel {
   #map: Uint32Array | undefined;
 
   /** One trial on its own instance of the core: its parameters and split copied in. */
-  constructor(instance: WebAssembly.Instance, spec: KernelSpec) {
+  constructor(instance: WebAssembly.Instance, spec: TrialStart) {
     const { p, d, hidden, freezeEmbedding } = spec.config;
     const x = instance.exports as unknown as CoreExports;
     this.#x = x;
     [this.#p, this.#d, this.#h, this.#freeze] = [p, d, hidden, freezeEmbedding];
-    this.#opt = optimizerSpec(spec.config);
+    this.#opt = optimizerSettings(spec.config);
     const rows = pairRows(p, spec.trainIds);
     this.#nt = rows.nTrain;
     x.setup(p, d, hidden, rows.nTrain);
@@ -278,7 +278,7 @@ export function asmCoreBytes(p: number, d: number, h: number, _nt: number): numb
  * assert(s.trainLoss > 0, JSON.stringify(s));
  * ```
  */
-export async function createAsmKernel(spec: KernelSpec): Promise<AsmKernel> {
+export async function createAsmKernel(spec: TrialStart): Promise<AsmKernel> {
   const mod = await coreModule();
   const instance = await WebAssembly.instantiate(mod, {
     env: {

@@ -11,11 +11,12 @@ import {
   type BatchKernel,
   checkBatch,
   type KernelOptions,
-  type KernelSpec,
+  type TrialStart,
 } from "../backends/contract.ts";
 import { paramLayout } from "../protocol/layout.ts";
+import { recordLayout } from "../protocol/records.ts";
 import { testIdsFor } from "../protocol/task.ts";
-import { adamStepScalars, optimizerSpec } from "../protocol/optimizer.ts";
+import { adamStepScalars, optimizerSettings } from "../protocol/optimizer.ts";
 import { dftMatrix } from "../analysis/fourier.ts";
 import { gpuDevice, isSoftwareAdapter } from "./adapter.ts";
 import { deviceBatchLimit, fusedBuffers, fusedBytes } from "./batch.ts";
@@ -117,7 +118,7 @@ export interface FusedStep {
  * ```
  */
 export async function buildFusedStep(
-  specs: KernelSpec[],
+  specs: TrialStart[],
   opts: Pick<GpuTrainOptions, "gradSignals" | "chunk" | "gemm"> = {},
 ): Promise<FusedStep> {
   const c0 = checkBatch(specs, "GPU");
@@ -130,7 +131,7 @@ export async function buildFusedStep(
   const L = paramLayout(p, d, H);
   const TP = L.total;
   const gradSig = opts.gradSignals ? 1 : 0;
-  const width = 5 + p * (1 + gradSig);
+  const width = recordLayout(p, gradSig === 1).width;
   const chunk = Math.max(1, Math.min(opts.chunk ?? DEFAULT_CHUNK, steps || 1));
   // every buffer's size, from the table the batch size is chosen by; checked against the
   // device's limits before anything is allocated
@@ -198,7 +199,7 @@ export async function buildFusedStep(
   // per trial: lr, wd, β₁, β₂, ε, freeze, kind, momentum (the ADAM kernel's Hyper struct)
   const hyper = new ArrayBuffer(B * 32);
   specs.forEach((s, b) => {
-    const o = optimizerSpec(s.config);
+    const o = optimizerSettings(s.config);
     new Float32Array(hyper, b * 32, 8).set([o.lr, o.wd, o.beta1, o.beta2, o.eps, 0, 0, o.momentum]);
     new Uint32Array(hyper, b * 32 + 20, 2).set([s.config.freezeEmbedding ? 1 : 0, o.code]);
   });
@@ -499,7 +500,7 @@ export async function buildFusedStep(
  * ```
  */
 export async function createFusedKernel(
-  specs: KernelSpec[],
+  specs: TrialStart[],
   opts: GpuTrainOptions = {},
 ): Promise<BatchKernel> {
   const step = await buildFusedStep(specs, opts);

@@ -4,7 +4,7 @@ import { createFusedKernel, type GpuTrainOptions } from "./fused.ts";
 import { gpuDevice, releaseGpu } from "./adapter.ts";
 import { tfjsBackend, webgpuBackend } from "./webgpu_backends.ts";
 import { resolveBackend } from "../backends/registry.ts";
-import type { Backend, KernelSpec } from "../backends/contract.ts";
+import type { Backend, TrialStart } from "../backends/contract.ts";
 import { asmBackend } from "../core_asm/asm_backend.ts";
 import { train, trainBatch } from "../train/trainer.ts";
 import { INIT_MODES, makeConfig } from "../protocol/config.ts";
@@ -27,7 +27,7 @@ const fused = (o: GpuTrainOptions): Backend => ({
   ...webgpuBackend,
   create: (specs, opts) => createFusedKernel(specs, { ...opts, ...o }),
 });
-const trainGpu = (specs: KernelSpec[], o: GpuTrainOptions = {}) =>
+const trainGpu = (specs: TrialStart[], o: GpuTrainOptions = {}) =>
   trainBatch(fused(o), specs, { gradSignals: o.gradSignals });
 
 Deno.test("webgpu: an adapter is there (Mesa's lavapipe/llvmpipe in CI)", async () => {

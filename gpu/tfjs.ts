@@ -19,11 +19,11 @@ import {
   type BatchKernel,
   checkBatch,
   type KernelOptions,
-  type KernelSpec,
+  type TrialStart,
 } from "../backends/contract.ts";
 import { paramLayout, part } from "../protocol/layout.ts";
 import { pairRows } from "../protocol/task.ts";
-import { ADAM, adamStepScalars, optimizerSpec } from "../protocol/optimizer.ts";
+import { ADAM, adamStepScalars, optimizerSettings } from "../protocol/optimizer.ts";
 import { recordLayout } from "../protocol/records.ts";
 import { dftMatrix } from "../analysis/fourier.ts";
 
@@ -57,7 +57,7 @@ export function releaseTfjs(): void {
  * ```
  */
 export async function createTfjsKernel(
-  specs: KernelSpec[],
+  specs: TrialStart[],
   opts: KernelOptions = {},
 ): Promise<BatchKernel> {
   await tfjsReady();
@@ -101,7 +101,7 @@ export async function createTfjsKernel(
   const testMask = tf.sub(1, trainMask);
   // per trial [B, 1, 1]: each trial's optimiser (protocol/optimizer.ts) as coefficients of
   // g' = g + l2·θ, m = a·m + c·g', θ ← decay·θ − lr·(adam·stepSize·m/(√v/bc2 + ε) + sgd·m)
-  const opt = specs.map((s) => optimizerSpec(s.config));
+  const opt = specs.map((s) => optimizerSettings(s.config));
   const perTrial = (f: (o: (typeof opt)[0]) => number) =>
     tf.tensor3d(opt.map((o) => [[f(o)]]), [B, 1, 1]);
   const lr = perTrial((o) => o.lr);

@@ -21,8 +21,11 @@ import {
   type Quote,
   reported,
 } from "./claims.ts";
-import type { Figure } from "./figure.ts";
-import { circlesSettled, csv, fig2Run, logSteps, PAPER_STEPS } from "./runs.ts";
+import type { Figure, Scale } from "./figure.ts";
+import { fig2Run, PAPER_STEPS } from "./runs.ts";
+import { circlesSettled } from "./trial_views.ts";
+import { csv } from "./csv.ts";
+import { logSteps } from "./panel.ts";
 import type { TrialResult } from "../store/requests.ts";
 
 const PAPER_SURVIVORS = [2, 3, 8, 22, 23];
@@ -68,7 +71,7 @@ function spread(xy: Float64Array): number {
 /** The figure's parameters: the scale, and the paper's training length (the end of training the
  * sentences speak of). */
 interface Params {
-  scale: "paper" | "quick" | "tiny";
+  scale: Scale;
   paperSteps: number;
 }
 

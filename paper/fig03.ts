@@ -8,8 +8,9 @@
 import { circlePlane, dft, projectOnto, survivingCircles } from "../analysis/fourier.ts";
 import { pca } from "../analysis/pca.ts";
 import { fmt, holds, onlyAt, type Quote, reported } from "./claims.ts";
-import type { Figure } from "./figure.ts";
-import { fig2Run, modInverse } from "./runs.ts";
+import type { Figure, Scale } from "./figure.ts";
+import { fig2Run } from "./runs.ts";
+import { modInverse } from "../protocol/task.ts";
 
 const CAPTION = {
   top: {
@@ -63,7 +64,7 @@ export function neighbourSteps(xy: Float64Array, p: number, delta: number): numb
   return ok / p;
 }
 
-export const fig03: Figure<{ scale: "paper" | "quick" | "tiny" }> = {
+export const fig03: Figure<{ scale: Scale }> = {
   id: "fig3",
   title: "Figure 3: principal components are the Fourier circles",
   spec:

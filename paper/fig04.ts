@@ -11,8 +11,9 @@
 import { makeConfig } from "../protocol/config.ts";
 import { fmt, leans, leansEvery, onlyAt, type Quote } from "./claims.ts";
 import { rankSum } from "../analysis/rank_sum.ts";
-import type { Figure } from "./figure.ts";
-import { converged, csv } from "./runs.ts";
+import type { Figure, Scale } from "./figure.ts";
+import { converged } from "./trial_views.ts";
+import { csv } from "./csv.ts";
 
 const SAY = {
   sharp: {
@@ -46,7 +47,7 @@ const GROUPS = {
 };
 
 interface Params {
-  scale: "paper" | "quick" | "tiny";
+  scale: Scale;
   dims: number[];
   seeds: number;
   steps: number;

@@ -5,13 +5,20 @@
  *
  * @module
  */
-import { QUICK_SWEEP_STEPS } from "./runs.ts";
+import { QUICK_SURVIVAL_STEPS } from "./runs.ts";
 import { makeConfig } from "../protocol/config.ts";
 import { ALMOST, correlates, onlyAt, type Quote, rateClaim } from "./claims.ts";
-import type { Figure } from "./figure.ts";
-import { sweepCsv, sweepPanel, sweepPoints, sweepRequests, trend, unsettledNote } from "./sweep.ts";
+import type { Figure, Scale } from "./figure.ts";
+import {
+  countCsv,
+  countPanel,
+  countPoints,
+  countRequests,
+  trend,
+  unsettledNote,
+} from "./circle_counts.ts";
 import { survivingCircles } from "../analysis/fourier.ts";
-import { circlesSettled, converged } from "./runs.ts";
+import { circlesSettled, converged } from "./trial_views.ts";
 import type { TrialResult } from "../store/requests.ts";
 
 const SAY = {
@@ -69,7 +76,7 @@ const PRIMES = [
 ];
 
 interface Params {
-  scale: "paper" | "quick" | "tiny";
+  scale: Scale;
   ps: number[];
   pTrials: number;
   ds: number[];
@@ -83,7 +90,7 @@ export const fig05: Figure<Params> = {
   spec:
     "#circles vs p (d=128; the code's 23 primes 13..127; 100 trials) and vs d (p=59; d=16..128; 50 trials); default mode, wd 0.5, 30 000 steps",
   claim: "#circles grows with p and with d",
-  sweep: true,
+  survivalFigure: true,
   params: {
     paper: {
       scale: "paper",
@@ -99,17 +106,17 @@ export const fig05: Figure<Params> = {
       pTrials: 6,
       ds: [16, 32, 64, 128],
       dTrials: 6,
-      steps: QUICK_SWEEP_STEPS,
+      steps: QUICK_SURVIVAL_STEPS,
     },
     tiny: { scale: "tiny", ps: [7, 11, 13], pTrials: 1, ds: [8, 16], dTrials: 1, steps: 40 },
   },
   requests: ({ ps, pTrials, ds, dTrials, steps }) => [
-    ...sweepRequests(ps, pTrials, (p, seed) => makeConfig({ p, d: 128, seed, steps })),
-    ...sweepRequests(ds, dTrials, (d, seed) => makeConfig({ p: 59, d, seed, steps })),
+    ...countRequests(ps, pTrials, (p, seed) => makeConfig({ p, d: 128, seed, steps })),
+    ...countRequests(ds, dTrials, (d, seed) => makeConfig({ p: 59, d, seed, steps })),
   ],
   compute({ scale, ps, pTrials, ds, dTrials, steps }, results) {
-    const byP = sweepPoints(ps, pTrials, results.slice(0, ps.length * pTrials));
-    const byD = sweepPoints(ds, dTrials, results.slice(ps.length * pTrials));
+    const byP = countPoints(ps, pTrials, results.slice(0, ps.length * pTrials));
+    const byD = countPoints(ds, dTrials, results.slice(ps.length * pTrials));
     const tp = trend(byP), td = trend(byD);
     // App. C's "three or more circles" on every (59, 128) trial, each once, settled
     const base = converged(at59x128(results)).runs;
@@ -134,10 +141,10 @@ export const fig05: Figure<Params> = {
           unsettled: base.length - baseSettled.length,
         },
       },
-      csv: { "circles_vs_p.csv": sweepCsv("p", byP), "circles_vs_d.csv": sweepCsv("d", byD) },
+      csv: { "circles_vs_p.csv": countCsv("p", byP), "circles_vs_d.csv": countCsv("d", byD) },
       panels: [
-        sweepPanel("circles_vs_p.png", `#circles vs p (d = 128, ${pTrials} trials each)`, "p", byP),
-        sweepPanel(
+        countPanel("circles_vs_p.png", `#circles vs p (d = 128, ${pTrials} trials each)`, "p", byP),
+        countPanel(
           "circles_vs_d.png",
           `#circles vs d (p = 59, ${dTrials} trials each)`,
           "d",

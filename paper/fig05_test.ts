@@ -1,6 +1,6 @@
 import { equal } from "node:assert/strict";
 import { fig05 } from "./fig05.ts";
-import type { SweepPoint } from "./sweep.ts";
+import type { CountPoint } from "./circle_counts.ts";
 import { survivors, symmetric, syntheticTrial } from "../tests/synthetic.ts";
 import { assertBothWays, assertVerdicts } from "../tests/claim_checks.ts";
 
@@ -37,7 +37,7 @@ Deno.test("Fig. 5: counts rising with p and d pass, falling ones fail; a diverge
   const pass = await fig05.compute(params, results((i, t) => 1 + i + (t % 2)), "quick");
   // (59, 128): 3 trials with 4–5 circles, too few for 'almost always' (≥ 99 %) to be shown
   assertVerdicts(pass.claims, ["PASS", "PASS", "INCONCLUSIVE"], "rising");
-  const last = (pass.data.byP as SweepPoint[]).at(-1)!;
+  const last = (pass.data.byP as CountPoint[]).at(-1)!;
   equal(last.diverged, 1, "the diverged trial is counted apart");
   equal(last.counts.length, trials - 1, "and not as a count");
   // falling: 2–3 circles at the first two values, 1 at the rest (p = 13 holds at most 3)

@@ -14,8 +14,9 @@ import { linearSvc, rateInterval, trainTestSplit, tTest } from "../analysis/stat
 import { makeConfig } from "../protocol/config.ts";
 import { fmt, leans, matches, onlyAt, paperTolerance, type Quote } from "./claims.ts";
 import { signTest } from "../analysis/decide.ts";
-import type { Figure } from "./figure.ts";
-import { circlesSettled, converged, csv } from "./runs.ts";
+import type { Figure, Scale } from "./figure.ts";
+import { circlesSettled, converged, leftOutNote } from "./trial_views.ts";
+import { csv } from "./csv.ts";
 
 const SAY = {
   gradient: {
@@ -29,13 +30,13 @@ const SAY = {
       "To further verify the above observation, we train a linear support vector machine (SVM) that separates the dead and survived frequencies, achieving an 83.8% accuracy.",
   },
 } satisfies Record<string, Quote>;
-import { QUICK_SWEEP_STEPS } from "./runs.ts";
+import { QUICK_SURVIVAL_STEPS } from "./runs.ts";
 
 /** The paper's held-out points: scikit-learn's ⌈0.2·n⌉ of 200 trials × 29 frequencies. */
 const PAPER_TEST = Math.ceil(0.2 * 200 * 29);
 
 interface Params {
-  scale: "paper" | "quick" | "tiny";
+  scale: Scale;
   trials: number;
   steps: number;
 }
@@ -47,10 +48,10 @@ export const fig07: Figure<Params> = {
     "one init embedding (seed 0), many trials (MLP, split from seeds); gradient of k at step t = (s_k(t) − s_k(t−1)) / s_k(0), t = 1..4; survived = final signal > 10; SVM on (gradient at step 4, initial signal)",
   claim:
     "higher initial gradient → higher survival; linear SVM accuracy 83.8 %; t-test dead vs alive",
-  sweep: true,
+  survivalFigure: true,
   params: {
     paper: { scale: "paper", trials: 200, steps: 30000 },
-    quick: { scale: "quick", trials: 16, steps: QUICK_SWEEP_STEPS },
+    quick: { scale: "quick", trials: 16, steps: QUICK_SURVIVAL_STEPS },
     tiny: { scale: "tiny", trials: 3, steps: 40 },
   },
   requests: ({ trials, steps }) =>
@@ -195,11 +196,7 @@ export const fig07: Figure<Params> = {
       notes: [
         `${trials} trials × 29 frequencies${
           diverged ? ` (${diverged} diverged trial(s) left out)` : ""
-        }${
-          unsettled
-            ? ` (${unsettled} trial(s) cut short with circles the early verdict had not settled left out)`
-            : ""
-        }.`,
+        }${unsettled ? ` (${leftOutNote(unsettled)})` : ""}.`,
       ],
     };
   },

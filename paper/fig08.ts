@@ -13,8 +13,9 @@ import { keepFrequencies, survivingCircles } from "../analysis/fourier.ts";
 import { allPairsEvaluator } from "../train/evaluate.ts";
 import { paramLayout } from "../protocol/layout.ts";
 import { ALMOST, type Claim, cutShort, fmt, holds, onlyAt, type Quote } from "./claims.ts";
-import type { Figure } from "./figure.ts";
-import { csv, fig2Run, PAPER_STEPS } from "./runs.ts";
+import type { Figure, Scale } from "./figure.ts";
+import { fig2Run, PAPER_STEPS } from "./runs.ts";
+import { csv } from "./csv.ts";
 
 const SAY: Quote = {
   section: "Sec. 4.1",
@@ -93,7 +94,7 @@ export function restrictionClaims({ p, base, loss, acc }: RestrictionTable): Cla
 /** The scale, how often the restricted losses are evaluated, and the paper's training length
  * (the sentence speaks of the trained model). */
 interface Params {
-  scale: "paper" | "quick" | "tiny";
+  scale: Scale;
   evalEvery: number;
   paperSteps: number;
 }

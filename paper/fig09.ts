@@ -15,15 +15,18 @@
  */
 import { makeConfig } from "../protocol/config.ts";
 import { ALMOST, atLeast, type Claim, fmt, holds, onlyAt, type Quote, reported } from "./claims.ts";
-import type { Figure } from "./figure.ts";
-import { coefRows, type OdeAnalysis, odeAnalysis } from "../analysis/ode.ts";
+import type { Figure, Scale } from "./figure.ts";
+import { coefRows, type OdeAnalysis, odeAnalysis } from "../analysis/ode_fits.ts";
 import { odeData } from "../analysis/linear_ode.ts";
 import { lotkaVolterra, type LotkaVolterraAnalysis } from "../analysis/lotka_volterra.ts";
-import { converged, csv, median, odeRun } from "./runs.ts";
+import { odeRun } from "./runs.ts";
+import { converged } from "./trial_views.ts";
+import { csv } from "./csv.ts";
+import { median } from "../analysis/stats.ts";
 import type { TrialRequest } from "../store/requests.ts";
 
 interface Params {
-  scale: "paper" | "quick" | "tiny";
+  scale: Scale;
   dims: number[];
   seeds: number[];
 }

@@ -10,11 +10,19 @@
  */
 import { survivorsAbove } from "../analysis/fourier.ts";
 import { makeConfig } from "../protocol/config.ts";
-import { linspace } from "../analysis/linear_ode.ts";
+import { linspace } from "../analysis/linalg.ts";
 import { ALMOST, always, correlates, cutShort, onlyAt, type Quote } from "./claims.ts";
-import type { Figure } from "./figure.ts";
-import { sweepCsv, sweepPanel, sweepPoints, sweepRequests, trend, unsettledNote } from "./sweep.ts";
-import { converged, PAPER_STEPS, QUICK_SWEEP_STEPS } from "./runs.ts";
+import type { Figure, Scale } from "./figure.ts";
+import {
+  countCsv,
+  countPanel,
+  countPoints,
+  countRequests,
+  trend,
+  unsettledNote,
+} from "./circle_counts.ts";
+import { PAPER_STEPS, QUICK_SURVIVAL_STEPS } from "./runs.ts";
+import { converged } from "./trial_views.ts";
 
 const SAY = {
   zero: {
@@ -37,7 +45,7 @@ export function weightDecays(): { high: number[]; low: number[] } {
 }
 
 interface Params {
-  scale: "paper" | "quick" | "tiny";
+  scale: Scale;
   high: number[];
   low: number[];
   trials: number;
@@ -55,7 +63,7 @@ export const fig10: Figure<Params> = {
     "#circles vs weight decay: linspace(0.1, 1.5, 16) rounded to 1 decimal (15 values) and 10^linspace(-4, -2, 16) with wd ≥ 0.002 (6 values); 50 trials; p=59, d=128, 30 000 steps",
   claim:
     "fewer circles as weight decay grows; as wd → 0 nearly all survive and the model fails to grok",
-  sweep: true,
+  survivalFigure: true,
   params: {
     paper: { scale: "paper", high, low, trials: 50, steps: 30000, paperSteps: PAPER_STEPS },
     quick: {
@@ -63,7 +71,7 @@ export const fig10: Figure<Params> = {
       high: [0.1, 0.3, 0.6, 1.0, 1.5],
       low: [low[0], low[low.length - 1]],
       trials: 4,
-      steps: QUICK_SWEEP_STEPS,
+      steps: QUICK_SURVIVAL_STEPS,
       paperSteps: PAPER_STEPS,
     },
     tiny: {
@@ -77,15 +85,15 @@ export const fig10: Figure<Params> = {
   },
   // the sweep, then the trials at wd = 0 (App. A's "weight decay is zero")
   requests: ({ high, low, trials, steps }) =>
-    sweepRequests(
+    countRequests(
       [...low, ...high, 0],
       trials,
       (wd, seed) => makeConfig({ p: 59, d: 128, wd, seed, steps }),
     ),
   compute({ scale, high, low, trials, steps, paperSteps }, results) {
     const nl = low.length * trials, nh = high.length * trials;
-    const lowPts = sweepPoints(low, trials, results.slice(0, nl), paperSteps);
-    const highPts = sweepPoints(high, trials, results.slice(nl, nl + nh), paperSteps);
+    const lowPts = countPoints(low, trials, results.slice(0, nl), paperSteps);
+    const highPts = countPoints(high, trials, results.slice(nl, nl + nh), paperSteps);
     const t = trend(highPts);
     const smallest = lowPts[0];
     // "all the frequencies survive" needs a count that can say so: the code's counter (pairs
@@ -109,15 +117,15 @@ export const fig10: Figure<Params> = {
         trendHigh: t,
         zero: { trials: zero.length, above10: above, grokked },
       },
-      csv: { "circles_vs_wd.csv": sweepCsv("wd", [...lowPts, ...highPts]) },
+      csv: { "circles_vs_wd.csv": countCsv("wd", [...lowPts, ...highPts]) },
       panels: [
-        sweepPanel(
+        countPanel(
           "circles_vs_wd.png",
           `#circles vs weight decay 0.1..1.5 (${trials} trials each)`,
           "weight decay",
           highPts,
         ),
-        sweepPanel(
+        countPanel(
           "circles_vs_small_wd.png",
           `#circles vs small weight decay (${trials} trials each)`,
           "weight decay",

@@ -15,8 +15,9 @@ import { pearson, tTest } from "../analysis/stats.ts";
 import { makeConfig } from "../protocol/config.ts";
 import { initialTrial } from "../protocol/init.ts";
 import { type Claim, correlates, fmt, onlyAt, type Quote, reported } from "./claims.ts";
-import type { Figure } from "./figure.ts";
-import { converged, csv } from "./runs.ts";
+import type { Figure, Scale } from "./figure.ts";
+import { converged } from "./trial_views.ts";
+import { csv } from "./csv.ts";
 
 const SAY = {
   rises: {
@@ -94,10 +95,10 @@ export function circularityClaims(
     }),
   ];
 }
-import { QUICK_SWEEP_STEPS } from "./runs.ts";
+import { QUICK_SURVIVAL_STEPS } from "./runs.ts";
 
 interface Params {
-  scale: "paper" | "quick" | "tiny";
+  scale: Scale;
   dims: number[];
   embeddings: number;
   trials: number;
@@ -110,7 +111,7 @@ export const fig11: Figure<Params> = {
   spec:
     "circularity at init vs d = 16..128 (50 embeddings each; mean and max over k); histogram at d = 128 by survival, Student's t-test",
   claim: "circularity rises with d; the histogram is inconclusive (t-test reported only)",
-  sweep: true,
+  survivalFigure: true,
   params: {
     paper: {
       scale: "paper",
@@ -124,7 +125,7 @@ export const fig11: Figure<Params> = {
       dims: [16, 24, 32, 48, 64, 96, 128],
       embeddings: 10,
       trials: 6,
-      steps: QUICK_SWEEP_STEPS,
+      steps: QUICK_SURVIVAL_STEPS,
     },
     tiny: { scale: "tiny", dims: [16, 32, 48], embeddings: 2, trials: 1, steps: 40 },
   },

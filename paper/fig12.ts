@@ -24,12 +24,14 @@ import {
   type Quote,
   reported,
 } from "./claims.ts";
-import type { Figure } from "./figure.ts";
-import { circlesSettled, csv, logSteps } from "./runs.ts";
+import type { Figure, Scale } from "./figure.ts";
+import { circlesSettled } from "./trial_views.ts";
+import { csv } from "./csv.ts";
+import { logSteps } from "./panel.ts";
 import type { TrialResult } from "../store/requests.ts";
 
 interface Params {
-  scale: "paper" | "quick" | "tiny";
+  scale: Scale;
   steps: number;
   /** The paper's ablation length (30 001 steps): "after training", "eventually". */
   paperSteps: number;

@@ -6,8 +6,10 @@
  * @module
  */
 import { ALMOST, cutShort, fmt, holds, onlyAt, type Quote } from "./claims.ts";
-import type { Figure } from "./figure.ts";
-import { csv, fig2Run, logSteps, PAPER_STEPS } from "./runs.ts";
+import type { Figure, Scale } from "./figure.ts";
+import { fig2Run, PAPER_STEPS } from "./runs.ts";
+import { csv } from "./csv.ts";
+import { logSteps } from "./panel.ts";
 
 const SAY: Quote = {
   section: "App. D",
@@ -15,7 +17,7 @@ const SAY: Quote = {
     "The Fourier gradient spikes around 100 steps and quickly diminishes to near zero after 1000 steps.",
 };
 
-export const fig13: Figure<{ scale: "paper" | "quick" | "tiny"; paperSteps: number }> = {
+export const fig13: Figure<{ scale: Scale; paperSteps: number }> = {
   id: "fig13",
   title: "Figure 13: Fourier norms of the embedding gradient",
   spec:

@@ -8,19 +8,19 @@
  *
  * @module
  */
-import { QUICK_SWEEP_STEPS } from "./runs.ts";
+import { QUICK_SURVIVAL_STEPS } from "./runs.ts";
 import { makeConfig } from "../protocol/config.ts";
 import { correlates, fmt, leans, onlyAt, type Quote } from "./claims.ts";
-import type { Figure } from "./figure.ts";
+import type { Figure, Scale } from "./figure.ts";
 import {
-  sweepCsv,
-  sweepPanel,
-  type SweepPoint,
-  sweepPoints,
-  sweepRequests,
+  countCsv,
+  countPanel,
+  type CountPoint,
+  countPoints,
+  countRequests,
   trend,
   unsettledNote,
-} from "./sweep.ts";
+} from "./circle_counts.ts";
 import { fig05 } from "./fig05.ts";
 import { varianceRatio } from "../analysis/variance_ratio.ts";
 
@@ -31,7 +31,7 @@ const SAY: Quote = {
 };
 
 interface Params {
-  scale: "paper" | "quick" | "tiny";
+  scale: Scale;
   moduli: number[];
   trials: number;
   steps: number;
@@ -41,7 +41,7 @@ interface Params {
 }
 
 /** Each settled trial's count less a least-squares line in p over all of them. */
-export function residuals(points: SweepPoint[]): number[] {
+export function residuals(points: CountPoint[]): number[] {
   const x = points.flatMap((pt) => pt.settled.map(() => pt.value));
   const y = points.flatMap((pt) => pt.settled);
   const n = x.length;
@@ -55,7 +55,7 @@ export function residuals(points: SweepPoint[]): number[] {
   return y.map((v, i) => v - my - b * (x[i] - mx));
 }
 
-const fig5 = (scale: "paper" | "quick" | "tiny") => ({
+const fig5 = (scale: Scale) => ({
   primes: fig05.params[scale].ps,
   primeTrials: fig05.params[scale].pTrials,
 });
@@ -65,7 +65,7 @@ export const fig14: Figure<Params> = {
   title: "Figure 14: number of circles for every modulus",
   spec: "#circles for every modulus 16..101, prime or not, 20 trials; d=128, wd 0.5, 30 000 steps",
   claim: "upward trend, noisier than Fig. 5",
-  sweep: true,
+  survivalFigure: true,
   params: {
     paper: {
       scale: "paper",
@@ -78,19 +78,19 @@ export const fig14: Figure<Params> = {
       scale: "quick",
       moduli: [16, 20, 25, 32, 40, 49, 60],
       trials: 3,
-      steps: QUICK_SWEEP_STEPS,
+      steps: QUICK_SURVIVAL_STEPS,
       ...fig5("quick"),
     },
     tiny: { scale: "tiny", moduli: [8, 9, 10], trials: 1, steps: 40, ...fig5("tiny") },
   },
   // this sweep, then Fig. 5's p sweep (the same configurations as Fig. 5's: one trial each)
   requests: ({ moduli, trials, steps, primes, primeTrials }) => [
-    ...sweepRequests(moduli, trials, (p, seed) => makeConfig({ p, d: 128, seed, steps })),
-    ...sweepRequests(primes, primeTrials, (p, seed) => makeConfig({ p, d: 128, seed, steps })),
+    ...countRequests(moduli, trials, (p, seed) => makeConfig({ p, d: 128, seed, steps })),
+    ...countRequests(primes, primeTrials, (p, seed) => makeConfig({ p, d: 128, seed, steps })),
   ],
   compute({ scale, moduli, trials, steps, primes, primeTrials }, results) {
-    const pts = sweepPoints(moduli, trials, results.slice(0, moduli.length * trials));
-    const fig5Pts = sweepPoints(primes, primeTrials, results.slice(moduli.length * trials));
+    const pts = countPoints(moduli, trials, results.slice(0, moduli.length * trials));
+    const fig5Pts = countPoints(primes, primeTrials, results.slice(moduli.length * trials));
     const t = trend(pts);
     const [r14, r5] = [residuals(pts), residuals(fig5Pts)];
     const vr = r14.length > 2 && r5.length > 2
@@ -99,9 +99,9 @@ export const fig14: Figure<Params> = {
     const paper = fig14.params.paper;
     return {
       data: { points: pts, trend: t, fig5Points: fig5Pts, varianceRatio: vr },
-      csv: { "circles_vs_modulus.csv": sweepCsv("modulus", pts) },
+      csv: { "circles_vs_modulus.csv": countCsv("modulus", pts) },
       panels: [
-        sweepPanel(
+        countPanel(
           "circles_vs_modulus.png",
           `#circles vs modulus (${trials} trials each)`,
           "modulus p",

@@ -5,12 +5,12 @@
  * @module
  */
 import { onlyAt } from "./claims.ts";
-import type { Figure } from "./figure.ts";
-import { coefRows, odeAnalysis } from "../analysis/ode.ts";
+import type { Figure, Scale } from "./figure.ts";
+import { coefRows, odeAnalysis } from "../analysis/ode_fits.ts";
 import { odeRun } from "./runs.ts";
 import { lassoMatrixClaims, SEC42 } from "./fig09.ts";
 
-export const fig15: Figure<{ scale: "paper" | "quick" | "tiny"; seeds: number[] }> = {
+export const fig15: Figure<{ scale: Scale; seeds: number[] }> = {
   id: "fig15",
   title: "Figure 15: three more Lasso coefficient matrices",
   spec:

@@ -6,11 +6,12 @@
  */
 import { fmt, onlyAt, reported } from "./claims.ts";
 import { SEC42 } from "./fig09.ts";
-import type { Figure } from "./figure.ts";
-import { odeAnalysis } from "../analysis/ode.ts";
-import { csv, odeRun } from "./runs.ts";
+import type { Figure, Scale } from "./figure.ts";
+import { odeAnalysis } from "../analysis/ode_fits.ts";
+import { odeRun } from "./runs.ts";
+import { csv } from "./csv.ts";
 
-export const fig16: Figure<{ scale: "paper" | "quick" | "tiny" }> = {
+export const fig16: Figure<{ scale: Scale }> = {
   id: "fig16",
   title: "Figure 16: all 29 trajectories against the ODE",
   spec: "original vs ODE (Lasso rollout) trajectories for all 29 frequencies of the Fig. 9 run",

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { DEFAULT_DECIDED } from "../analysis/verdict.ts";
+import { DEFAULT_EARLY_STOP } from "../analysis/early_stop.ts";
 import type { Claim } from "./claims.ts";
 import type { Panel } from "./panel.ts";
 import type { TrialRequest, TrialResult } from "../store/requests.ts";
@@ -42,10 +42,10 @@ export interface Figure<P = unknown> {
   claim: string;
   /** The figure's parameters at each scale (paper, quick, tiny). */
   params: Record<Scale, P>;
-  /** A sweep figure: its trials need only their final circles, so `--until-decided` may stop
-   * them early. */
-  sweep?: boolean;
-  /** A figure that compares full runs with early verdicts: it has no meaning under
+  /** A survival figure: many trials read for the circles they end with (and Fig. 7's early
+   * gradients), so its trials log only that and `--until-decided` may stop them early. */
+  survivalFigure?: boolean;
+  /** A figure that compares full runs with early stops: it has no meaning under
    * `--until-decided` (`reproduce all --until-decided` leaves it out). */
   fullRunsOnly?: boolean;
   /** The trials this figure needs at these parameters. */
@@ -57,13 +57,13 @@ export interface Figure<P = unknown> {
   compute(p: P, results: TrialResult[], scale: Scale): FigureOutput | Promise<FigureOutput>;
 }
 
-/** What a sweep figure's trial logs: its first 4 updates (Fig. 7's early gradients), every
- * 100th (the early verdict's checks) and the last — what the sweep figures read, no more. */
-export const SWEEP_LOG = { logEvery: 100, logFirst: 4 } as const;
+/** What a survival figure's trial logs: its first 4 updates (Fig. 7's early gradients), every
+ * 100th (the early stop's checks) and the last — what the survival figures read, no more. */
+export const SURVIVAL_LOG = { logEvery: 100, logFirst: 4 } as const;
 
 /**
- * The trials a figure needs at a scale: its requests; a sweep figure's trials log only what it
- * reads ({@linkcode SWEEP_LOG}) and, under `--until-decided`, stop at the early verdict (one
+ * The trials a figure needs at a scale: its requests; a survival figure's trials log only what it
+ * reads ({@linkcode SURVIVAL_LOG}) and, under `--until-decided`, stop at the early stop (one
  * rule for `reproduce`, shards and plans).
  */
 export function figureRequests(
@@ -73,13 +73,13 @@ export function figureRequests(
   untilDecided = false,
 ): TrialRequest[] {
   return fig.requests(fig.params[scale]).map((r) =>
-    fig.sweep
+    fig.survivalFigure
       ? {
         ...r,
         records: {
-          ...SWEEP_LOG,
+          ...SURVIVAL_LOG,
           ...r.records,
-          ...(untilDecided ? { untilDecided: { ...DEFAULT_DECIDED } } : {}),
+          ...(untilDecided ? { untilDecided: { ...DEFAULT_EARLY_STOP } } : {}),
         },
       }
       : r

@@ -4,13 +4,15 @@
  * @module
  */
 import type { Figure } from "./figure.ts";
-import { decided } from "./decided.ts";
-import { verdictEffect } from "./verdict_effect.ts";
+import { earlyStopStudy } from "./early_stop_study.ts";
+import { earlyStopEffect } from "./early_stop_effect.ts";
 import { fig02 } from "./fig02.ts";
 import { fig03 } from "./fig03.ts";
 import { fig04 } from "./fig04.ts";
 import { fig05 } from "./fig05.ts";
-import { fig06l, fig06m, fig06r } from "./fig06.ts";
+import { fig06l } from "./fig06l.ts";
+import { fig06m } from "./fig06m.ts";
+import { fig06r } from "./fig06r.ts";
 import { fig07 } from "./fig07.ts";
 import { fig08 } from "./fig08.ts";
 import { fig09 } from "./fig09.ts";
@@ -42,8 +44,8 @@ export const FIGURES: Figure<any>[] = [
   fig14,
   fig15,
   fig16,
-  decided,
-  verdictEffect,
+  earlyStopStudy,
+  earlyStopEffect,
 ];
 
 /** The figure with this id ("fig2", "fig02" and "2" all name Figure 2). */

@@ -63,3 +63,12 @@ export type Panel =
     width?: number;
     height?: number;
   };
+
+/** About `n` step indices in [1, last], log-spaced (for plots on a log step axis). */
+export function logSteps(last: number, n = 400): number[] {
+  const out = new Set<number>();
+  for (let i = 0; i < n; i++) {
+    out.add(Math.max(1, Math.round(Math.exp((Math.log(last) * i) / (n - 1)))));
+  }
+  return [...out].sort((a, b) => a - b);
+}

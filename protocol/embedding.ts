@@ -10,8 +10,8 @@ import { keepFrequencies, scaleFrequencies } from "../analysis/fourier.ts";
 import type { TrialConfig } from "./config.ts";
 import { TorchGenerator } from "../rng/torch.ts";
 
-/** How to replace the initial embedding of a trial. */
-export type EmbeddingSpec =
+/** How to replace the initial embedding of a trial (a recipe, stored in the request). */
+export type EmbeddingRecipe =
   /** Multiply F_k (and F_{p−k}) of the seed's embedding by `factor` (Fig. 6M). */
   | { kind: "scale"; ks: number[]; factor: number }
   /** Keep only `ks` (and conjugates) of the seed's embedding; DC zeroed unless `keepDC` (Fig. 12). */
@@ -75,7 +75,7 @@ export function constructEmbedding(
  * ```
  */
 export function applyEmbedding(
-  spec: EmbeddingSpec,
+  spec: EmbeddingRecipe,
   config: TrialConfig,
   params: Float64Array,
 ): Float64Array {

@@ -41,7 +41,7 @@ export interface AdamConstants {
 export const ADAM: Readonly<AdamConstants> = Object.freeze({ beta1: 0.9, beta2: 0.999, eps: 1e-8 });
 
 /** Everything a kernel needs to run one trial's optimiser: what it is and every constant. */
-export interface OptimizerSpec extends AdamConstants {
+export interface OptimizerSettings extends AdamConstants {
   /** Which optimiser: adamw, adam or sgd. */
   name: OptimizerName;
   /** {@linkcode OPTIMIZER_CODE} of `name`. */
@@ -60,14 +60,14 @@ export interface OptimizerSpec extends AdamConstants {
  * @example
  * ```ts
  * import { assertEquals } from "../tests/assert.ts";
- * import { optimizerSpec } from "./optimizer.ts";
- * const o = optimizerSpec({ optimizer: "sgd", lr: 0.1, wd: 0, momentum: 0.9 });
+ * import { optimizerSettings } from "./optimizer.ts";
+ * const o = optimizerSettings({ optimizer: "sgd", lr: 0.1, wd: 0, momentum: 0.9 });
  * assertEquals([o.code, o.momentum, o.beta2], [2, 0.9, 0.999]);
  * ```
  */
-export function optimizerSpec(
+export function optimizerSettings(
   c: { optimizer: OptimizerName; lr: number; wd: number; momentum?: number },
-): OptimizerSpec {
+): OptimizerSettings {
   return {
     name: c.optimizer,
     code: OPTIMIZER_CODE[c.optimizer],
@@ -110,11 +110,11 @@ export function adamStepScalars(t: number, lr: number, c: AdamConstants = ADAM):
  * @example
  * ```ts
  * import { assertEquals } from "../tests/assert.ts";
- * import { optimizerSpec, stepScalars } from "./optimizer.ts";
- * const sgd = optimizerSpec({ optimizer: "sgd", lr: 0.1, wd: 0 });
+ * import { optimizerSettings, stepScalars } from "./optimizer.ts";
+ * const sgd = optimizerSettings({ optimizer: "sgd", lr: 0.1, wd: 0 });
  * assertEquals(stepScalars(sgd, 5), { stepSize: 0.1, bc2Sqrt: 1 });
  * ```
  */
-export function stepScalars(o: OptimizerSpec, t: number): AdamStepScalars {
+export function stepScalars(o: OptimizerSettings, t: number): AdamStepScalars {
   return o.name === "sgd" ? { stepSize: o.lr, bc2Sqrt: 1 } : adamStepScalars(t, o.lr, o);
 }

@@ -101,3 +101,17 @@ export function pairRows(p: number, trainIds: ArrayLike<number>): PairRows {
   }
   return { a, b, label, nTrain: trainIds.length };
 }
+
+/**
+ * k⁻¹ mod p, or undefined when k has no inverse.
+ *
+ * @example
+ * ```ts
+ * import { modInverse } from "./task.ts";
+ * if (modInverse(3, 7) !== 5 || modInverse(2, 4) !== undefined) throw new Error("inverse");
+ * ```
+ */
+export function modInverse(k: number, p: number): number | undefined {
+  for (let x = 1; x < p; x++) if ((k * x) % p === 1) return x;
+  return undefined;
+}

@@ -258,7 +258,7 @@ export const MAX_FIGURE_LINKS = 6;
  */
 // deno-lint-ignore no-explicit-any
 export function figureExplorerLinks(fig: Figure<any>, scale: Scale): ExplorerLink[] {
-  if (fig.sweep) return [];
+  if (fig.survivalFigure) return [];
   const seen = new Map<string, ExplorerLink>();
   for (const r of figureRequests(fig, scale)) {
     if (r.embedding) continue;

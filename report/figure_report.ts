@@ -1,21 +1,16 @@
 /**
- * Reproduce a figure: resolve its trials through the store (running what is missing on every
- * core), run its analysis, write its panels (PNG), data (JSON, CSV) and claims, and print the
- * claims table. `reproduceAll` does every figure and writes `index.html`.
+ * A reproduced figure's report: its panels rendered (PNG) and written with its data (JSON, CSV)
+ * and claims into its folder; `indexHtml`, the one page of several figures.
  *
  * @module
  */
 import { join } from "node:path";
-import type { Backend } from "../backends/contract.ts";
-import { type Figure, figureRequests, type Scale } from "../paper/figure.ts";
-import { type Claim, claimsTable, evidenceLine } from "../paper/claims.ts";
-import { resolveTrials } from "../store/requests.ts";
-import { costPlan, planLine } from "../store/cost_plan.ts";
-import { asmBackend } from "../core_asm/asm_backend.ts";
-import type { ResultsStore } from "../store/store.ts";
+import type { Scale } from "../paper/figure.ts";
+import { type Claim, evidenceLine } from "../paper/claims.ts";
+import { writeAtomic } from "../store/disk.ts";
+import { gitCommit, VERSION } from "../store/provenance.ts";
+import type { FigureRun } from "../experiments/reproduce_figure.ts";
 import { renderPanel } from "./plot.ts";
-import { sweepProgress } from "../train/progress.ts";
-import { VERSION } from "../store/run_dir.ts";
 import { type ExplorerLink, figureExplorerLinks } from "./explorer_link.ts";
 
 /** What one figure's reproduction produced. */
@@ -52,116 +47,32 @@ export interface FigureReport {
   explorer?: ExplorerLink[];
 }
 
-/** Options of {@linkcode reproduceFigure}. */
-export interface ReproduceOptions {
-  scale: Scale;
-  store: ResultsStore;
-  outDir: string;
-  /** The backend that trains what the store lacks (default asm). */
-  backend?: Backend;
-  workers?: number;
-  fresh?: boolean;
-  /** Stop sweep trials once their circles are decided. */
-  untilDecided?: boolean;
-  /** Print progress and the claims table (default true). */
-  verbose?: boolean;
-}
-
-/** The project's git commit, or "unknown". */
-export async function gitCommit(): Promise<string> {
-  try {
-    const out = await new Deno.Command("git", {
-      args: ["rev-parse", "--short=12", "HEAD"],
-      cwd: new URL("..", import.meta.url).pathname,
-      stdout: "piped",
-      stderr: "null",
-    }).output();
-    const dirty = await new Deno.Command("git", {
-      args: ["status", "--porcelain", "--untracked-files=no"],
-      cwd: new URL("..", import.meta.url).pathname,
-      stdout: "piped",
-      stderr: "null",
-    }).output();
-    const c = new TextDecoder().decode(out.stdout).trim();
-    if (!out.success || !c) return "unknown";
-    return new TextDecoder().decode(dirty.stdout).trim() ? `${c}+dirty` : c;
-  } catch {
-    return "unknown";
-  }
-}
-
-/** Write a file whole or not at all: a temporary sibling, renamed into place. */
-export async function writeAtomic(path: string, data: Uint8Array | string): Promise<void> {
-  const tmp = `${path}.tmp-${Deno.pid}`;
-  if (typeof data === "string") await Deno.writeTextFile(tmp, data);
-  else await Deno.writeFile(tmp, data);
-  await Deno.rename(tmp, path);
-}
-
 /**
- * Reproduce one figure into `outDir/<id>/`.
+ * Stage 4 of a figure's reproduction (`../experiments/reproduce_figure.ts`): render its panels (PNG) and
+ * write them, its CSVs, `data.json` (everything plotted and asserted) and `report.json` into
+ * `outDir/<id>/`; returns the report.
  *
  * @example
  * ```ts
  * import { assert, assertEquals } from "../tests/assert.ts";
- * import { reproduceFigure } from "./figure_report.ts";
+ * import { reproduceFigure } from "../experiments/reproduce_figure.ts";
  * import { figureById } from "../paper/figures.ts";
  * import { ResultsStore } from "../store/store.ts";
+ * import { writeFigureReport } from "./figure_report.ts";
  * const store = await ResultsStore.open(":memory:"), outDir = await Deno.makeTempDir();
  * // `deno task reproduce fig11 --scale tiny`: seconds, and no claim decided at that scale
- * const report = await reproduceFigure(figureById("fig11")!, { scale: "tiny", store, outDir, workers: 1, verbose: false });
+ * const run = await reproduceFigure(figureById("fig11")!, { scale: "tiny", store, workers: 1 });
+ * const report = await writeFigureReport(run, outDir);
  * assertEquals(report.claims.map((c) => c.verdict), ["UNTESTED", "UNTESTED", "REPORTED"]);
  * assert(Deno.statSync(`${outDir}/fig11/data.json`).isFile, "data.json written"); // with the panels and CSVs
  * store.close();
  * await Deno.remove(outDir, { recursive: true });
  * ```
  */
-export async function reproduceFigure(
-  // deno-lint-ignore no-explicit-any
-  fig: Figure<any>,
-  opts: ReproduceOptions,
-): Promise<FigureReport> {
-  const verbose = opts.verbose ?? true;
+export async function writeFigureReport(run: FigureRun, outDir: string): Promise<FigureReport> {
   const t0 = performance.now();
-  const params = fig.params[opts.scale];
-  const reqs = figureRequests(fig, opts.scale, opts.untilDecided);
-  const before = opts.store.count();
-  const tty = verbose && Deno.stderr.isTerminal();
-  const enc = new TextEncoder();
-  if (verbose) {
-    const plan = await costPlan(reqs, {
-      store: opts.store,
-      backend: opts.backend ?? asmBackend,
-      workers: opts.workers,
-      fresh: opts.fresh,
-    });
-    console.error(`${fig.id} (${opts.scale}): ${planLine(plan)}`);
-  }
-  const resolve = (rs: typeof reqs) =>
-    resolveTrials(rs, {
-      store: opts.store,
-      backend: opts.backend,
-      workers: opts.workers,
-      fresh: opts.fresh,
-      onProgress: verbose ? sweepProgress(fig.id) : undefined,
-    });
-  const results = await resolve(reqs);
-  if (fig.followUp) {
-    const more = fig.followUp(params, results);
-    reqs.push(...more);
-    results.push(...await resolve(more));
-  }
-  if (tty) Deno.stderr.writeSync(enc.encode("\r\x1b[K"));
-  const out = await fig.compute(params, results, opts.scale);
-  const diverged = results.filter((r) => r.divergedAt !== null);
-  if (diverged.length) {
-    (out.notes ??= []).unshift(
-      `${diverged.length} of ${results.length} trials diverged (non-finite loss or parameters, at steps ${
-        diverged.slice(0, 5).map((r) => r.divergedAt).join(", ")
-      }${diverged.length > 5 ? ", …" : ""}): they are counted apart, never as 0 circles.`,
-    );
-  }
-  const dir = join(opts.outDir, fig.id);
+  const { fig, output: out } = run;
+  const dir = join(outDir, fig.id);
   await Deno.mkdir(dir, { recursive: true });
   const panels: string[] = [];
   for (const panel of out.panels) {
@@ -176,33 +87,23 @@ export async function reproduceFigure(
     title: fig.title,
     spec: fig.spec,
     claim: fig.claim,
-    scale: opts.scale,
-    backend: [...new Set(results.map((r) => r.backend))].join(", ") ||
-      (opts.backend?.name ?? "asm"),
-    wallSeconds: (performance.now() - t0) / 1000,
-    trials: reqs.length,
-    trialsRun: opts.store.count() - before,
+    scale: run.scale,
+    backend: run.backend,
+    wallSeconds: run.wallSeconds + (performance.now() - t0) / 1000,
+    trials: run.requests.length,
+    trialsRun: run.trialsRun,
     claims: out.claims,
     panels,
     notes: out.notes ?? [],
     commit: await gitCommit(),
     version: VERSION,
-    explorer: figureExplorerLinks(fig, opts.scale),
+    explorer: figureExplorerLinks(fig, run.scale),
   };
   await writeAtomic(
     join(dir, "data.json"),
     JSON.stringify({ report, data: out.data }, null, 1) + "\n",
   );
   await writeAtomic(join(dir, "report.json"), JSON.stringify(report, null, 2) + "\n");
-  if (verbose) {
-    console.log(
-      `\n${fig.title} — ${opts.scale} scale, ${
-        report.wallSeconds.toFixed(1)
-      } s, ${report.trials} trials (${report.trialsRun} run now)`,
-    );
-    console.log(claimsTable(out.claims));
-    console.log(`panels and data: ${dir}/`);
-  }
   return report;
 }
 

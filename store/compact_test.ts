@@ -2,9 +2,10 @@ import { deepEqual, equal } from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { ResultsStore, StoreError } from "./store.ts";
 import { isCompact } from "./codec.ts";
-import { loadResult, trainMissing } from "./requests.ts";
+import { loadResult } from "./requests.ts";
+import { trainMissing } from "../experiments/resolve.ts";
 import { makeConfig } from "../protocol/config.ts";
-import { mergeStores } from "../cli/merge.ts";
+import { mergeStores } from "../experiments/merge_stores.ts";
 import { referenceBackend } from "../backends/reference.ts";
 import { assertThrows } from "../tests/helpers.ts";
 

@@ -2,7 +2,8 @@
  * Disk space: how much a filesystem has free (`statfs`, through `node:fs`: Deno 2.9 has no
  * `Deno.statfs`; it needs `--allow-sys`), a check before work that records of a known size fit,
  * and the one-line "disk full" error for the writes that fail anyway (ENOSPC, a quota's EDQUOT,
- * SQLite's "database or disk is full").
+ * SQLite's "database or disk is full"); whether a folder can be written, and a file written whole
+ * or not at all.
  *
  * @module
  */
@@ -12,6 +13,30 @@ import { dirname, resolve } from "node:path";
 /** The disk (or the quota) is full, or too full for the records about to be written. */
 export class DiskFullError extends Error {
   override name = "DiskFullError";
+}
+
+/** A path that cannot be used as asked (one line naming it and what is allowed). */
+export class PathError extends Error {
+  override name = "PathError";
+}
+
+/** Can a file be created in directory `dir`? (A probe file, removed at once.) */
+export async function checkWritable(dir: string, what: string): Promise<void> {
+  const probe = `${dir}/.circle-survival-probe-${Deno.pid}-${crypto.randomUUID()}`;
+  try {
+    await Deno.writeFile(probe, new Uint8Array(0), { createNew: true });
+    await Deno.remove(probe);
+  } catch (e) {
+    throw new PathError(`${what}: cannot be written in ${dir} (${(e as Error).name})`);
+  }
+}
+
+/** Write a file whole or not at all: a temporary sibling, renamed into place. */
+export async function writeAtomic(path: string, data: Uint8Array | string): Promise<void> {
+  const tmp = `${path}.tmp-${Deno.pid}`;
+  if (typeof data === "string") await Deno.writeTextFile(tmp, data);
+  else await Deno.writeFile(tmp, data);
+  await Deno.rename(tmp, path);
 }
 
 /**

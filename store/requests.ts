@@ -1,24 +1,21 @@
 /**
- * Trial requests and their resolution through the results store: each request (configuration,
- * records asked for, initial-embedding spec) has a store key that names the backend too; the
- * requests missing from the store run on that backend (`train/pool.ts`) and are stored as each
- * finishes; then every request's records are read back from the store. Two figures asking for the
- * same run share it. Figures, sweeps and shards all resolve their trials here.
+ * Trial requests in the results store: what a request is (configuration, records asked for,
+ * initial-embedding spec), its store key (which names the backend too), which requests a store
+ * lacks, a trained trial's records stored under its key, and a stored trial read back. Two
+ * figures asking for the same run share it. Training what is missing is
+ * `../experiments/resolve.ts`'s.
  *
  * @module
  */
-import type { Backend } from "../backends/contract.ts";
-import type { DecidedRule } from "../analysis/verdict.ts";
+import type { EarlyStopRule } from "../analysis/early_stop.ts";
 import { keyConfig, type TrialConfig } from "../protocol/config.ts";
 import { paramLayout } from "../protocol/layout.ts";
-import type { EmbeddingSpec } from "../protocol/embedding.ts";
-import { type PoolProgress, runTrials, type TrialJob } from "../train/pool.ts";
+import type { EmbeddingRecipe } from "../protocol/embedding.ts";
 import type { TrialRecords } from "../train/trainer.ts";
-import { asmBackend } from "../core_asm/asm_backend.ts";
 import { initBytes, runArrays, runDirBytes, summarize } from "./run_dir.ts";
 import { type ResultsStore, StoreError, trialKey } from "./store.ts";
 import { checkTrial, type WholeTrial } from "./trial_check.ts";
-import { checkFreeSpace, isDiskFull } from "./disk.ts";
+import { isDiskFull } from "./disk.ts";
 
 /** What a figure (or a sweep) asks to be trained. */
 export interface TrialRequest {
@@ -29,19 +26,19 @@ export interface TrialRequest {
     paramsEvery?: number;
     embeddingsUntil?: number;
     gradSignals?: boolean;
-    /** Log every n-th update only (sweep trials: their final circles and the verdict's checks). */
+    /** Log every n-th update only (sweep trials: their final circles and the early stop's checks). */
     logEvery?: number;
     /** With logEvery: also log the first n updates. */
     logFirst?: number;
-    /** Stop when the circles are decided by this rule (analysis/verdict.ts): the rule itself is
+    /** Stop when the circles are decided by this rule (analysis/early_stop.ts): the rule itself is
      * part of the key, so a changed rule never serves trials stopped by another. */
-    untilDecided?: DecidedRule;
+    untilDecided?: EarlyStopRule;
     /** Store the log only — no final parameters, values as float32 (the trainers' precision):
      * a long study's trials, ~13× smaller (the store of a study is committed to git). */
     lean?: boolean;
   };
   /** Replace the seeds' initial embedding. */
-  embedding?: EmbeddingSpec;
+  embedding?: EmbeddingRecipe;
 }
 
 /** A stored trial's records, read back. */
@@ -74,12 +71,12 @@ export interface TrialResult {
   embeddings?: Float64Array;
   /** All parameters at every N-th step, where requested (Fig. 8). */
   paramSnapshots?: { steps: number[]; data: Float64Array };
-  /** Steps actually trained (fewer than config.steps when stopped by the early verdict or by
+  /** Steps actually trained (fewer than config.steps when stopped by the early stop or by
    * divergence). */
   stepsDone: number;
   /** The update at which the run diverged (non-finite loss or parameters), or null. */
   divergedAt: number | null;
-  /** The step at which the early verdict stopped the run, or null. */
+  /** The step at which the early stop stopped the run, or null. */
   decidedAt: number | null;
   /** The final embedding (p, d). */
   finalEmbedding(): Float64Array;
@@ -87,20 +84,6 @@ export interface TrialResult {
   signalsAt(step: number): Float64Array;
   /** The final signals row. */
   finalSignals(): Float64Array;
-}
-
-/** How to run what is missing. */
-export interface ResolveOptions {
-  store: ResultsStore;
-  /** The backend that trains what is missing (default asm); it is part of every key. */
-  backend?: Backend;
-  workers?: number;
-  /** Ignore stored trials (rerun and replace them). */
-  fresh?: boolean;
-  onProgress?: (s: PoolProgress) => void;
-  /** Stop the trials at their next step when aborted; the finished ones are stored, the ones
-   * cut short are not. */
-  signal?: AbortSignal;
 }
 
 /**
@@ -139,17 +122,17 @@ export function requestKey(
  * @example
  * ```ts
  * import { assertEquals } from "../tests/assert.ts";
- * import { plan } from "./requests.ts";
+ * import { missingRequests } from "./requests.ts";
  * import { ResultsStore } from "./store.ts";
  * import { makeConfig } from "../protocol/config.ts";
  * const store = await ResultsStore.open(":memory:");
  * const reqs = [0, 1, 1].map((seed) => ({ config: makeConfig({ p: 5, d: 2, steps: 3, seed }) }));
- * const { keys, missing } = await plan(reqs, store, "asm");
+ * const { keys, missing } = await missingRequests(reqs, store, "asm");
  * assertEquals([keys.length, keys[1] === keys[2], missing.size], [3, true, 2]); // seed 1 runs once
  * store.close();
  * ```
  */
-export async function plan(
+export async function missingRequests(
   reqs: TrialRequest[],
   store: ResultsStore,
   backend: string,
@@ -168,130 +151,6 @@ export async function plan(
     }
   });
   return { keys, missing };
-}
-
-/** One of n deterministic parts of a set of trials (`--shard i/n`). */
-export interface Shard {
-  index: number;
-  count: number;
-}
-
-/**
- * Requests in `count` shards — the one partition behind `reproduce --shard`, `sweep --shard`,
- * Slurm's job arrays and `cluster`'s checks: the distinct requests sorted by store key, the i-th,
- * (i + count)-th, … to shard i. The same on every machine, so the shards' stores merged hold each
- * trial once.
- *
- * @example
- * ```ts
- * import { assertEquals } from "../tests/assert.ts";
- * import { shardPartition } from "./requests.ts";
- * import { makeConfig } from "../protocol/config.ts";
- * const reqs = [0, 1, 2, 3, 4].map((seed) => ({ config: makeConfig({ p: 5, d: 2, seed }) }));
- * const shards = await shardPartition(reqs, "asm", 2); // shards[i]: { key, request }[]
- * assertEquals(shards.map((s) => s.length), [3, 2]);
- * assertEquals(new Set(shards.flat().map((x) => x.key)).size, 5); // each trial in one shard
- * ```
- */
-export async function shardPartition(
-  reqs: TrialRequest[],
-  backend: string,
-  count: number,
-): Promise<{ key: string; request: TrialRequest }[][]> {
-  const keys = await Promise.all(reqs.map((r) => requestKey(r, backend)));
-  const unique = [...new Map(keys.map((k, i) => [k, reqs[i]])).entries()]
-    .sort((a, b) => (a[0] < b[0] ? -1 : 1));
-  const shards: { key: string; request: TrialRequest }[][] = Array.from(
-    { length: count },
-    () => [],
-  );
-  unique.forEach(([key, request], i) => shards[i % count].push({ key, request }));
-  return shards;
-}
-
-/**
- * The requests of one shard of {@linkcode shardPartition}.
- *
- * @example
- * ```ts
- * import { assertEquals } from "../tests/assert.ts";
- * import { shardRequests } from "./requests.ts";
- * import { makeConfig } from "../protocol/config.ts";
- * const reqs = [0, 1, 2, 3, 4].map((seed) => ({ config: makeConfig({ p: 5, d: 2, seed }) }));
- * const mine = await shardRequests(reqs, "asm", { index: 1, count: 2 }); // `--shard 1/2`
- * assertEquals(mine.length, 2);
- * ```
- */
-export async function shardRequests(
-  reqs: TrialRequest[],
-  backend: string,
-  shard: Shard,
-): Promise<TrialRequest[]> {
-  return (await shardPartition(reqs, backend, shard.count))[shard.index].map((x) => x.request);
-}
-
-/**
- * Run the requests the store lacks (each once) and store them as each finishes; returns the keys
- * of all requests, in order.
- */
-export async function trainMissing(
-  reqs: TrialRequest[],
-  opts: ResolveOptions,
-): Promise<string[]> {
-  const backend = opts.backend ?? asmBackend;
-  const { keys, missing } = await plan(reqs, opts.store, backend.name, opts.fresh);
-  const entries = [...missing.entries()];
-  const jobs: TrialJob[] = entries.map(([, r]) => ({
-    config: r.config,
-    records: r.records,
-    embedding: r.embedding,
-  }));
-  if (opts.store.path !== ":memory:" && entries.length > 0) {
-    const bytes = entries.reduce((s, [, r]) => s + storedBytes(r), 0);
-    checkFreeSpace(
-      opts.store.path,
-      bytes + 16 * 2 ** 20,
-      `store ${opts.store.path}: ${entries.length} trials to train`,
-    );
-  }
-  await runTrials(jobs, {
-    backend,
-    workers: opts.workers,
-    keepResults: false,
-    signal: opts.signal,
-    onProgress: opts.onProgress,
-    onResult: (i, rec) => {
-      if (rec.interrupted) return; // a trial cut short is not the trial its key names
-      const [key, r] = entries[i];
-      storeRecords(opts.store, key, r, rec, backend.caps.precision ?? "f32");
-    },
-  });
-  return keys;
-}
-
-/**
- * Make sure every request is in the store (running the missing ones), then read them back.
- *
- * @example
- * ```ts
- * import { assertEquals } from "../tests/assert.ts";
- * import { resolveTrials } from "./requests.ts";
- * import { ResultsStore } from "./store.ts";
- * import { makeConfig } from "../protocol/config.ts";
- * const store = await ResultsStore.open(":memory:"); // or a file, kept between runs
- * const config = makeConfig({ p: 5, d: 2, steps: 3 });
- * const [run] = await resolveTrials([{ config }], { store, workers: 1 }); // trained on asm
- * const [again] = await resolveTrials([{ config }], { store }); // read back: nothing trains
- * assertEquals([run.stepsDone, store.count(), again.trainLoss], [3, 1, run.trainLoss]);
- * store.close();
- * ```
- */
-export async function resolveTrials(
-  reqs: TrialRequest[],
-  opts: ResolveOptions,
-): Promise<TrialResult[]> {
-  const keys = await trainMissing(reqs, opts);
-  return keys.map((k) => loadResult(opts.store, k));
 }
 
 /** {@linkcode checkTrial}, its message telling how to replace the trial. */
@@ -316,7 +175,8 @@ export function storedBytes(req: TrialRequest): number {
     : bytes;
 }
 
-function storeRecords(
+/** Store a trained trial's records under `key` (lean ones without parameters, as float32). */
+export function storeRecords(
   store: ResultsStore,
   key: string,
   req: TrialRequest,

@@ -1,16 +1,10 @@
 import { equal, throws } from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
-import {
-  keyRequest,
-  loadResult,
-  plan,
-  resolveTrials,
-  trainMissing,
-  type TrialRequest,
-} from "./requests.ts";
+import { keyRequest, loadResult, missingRequests, type TrialRequest } from "./requests.ts";
+import { resolveTrials, trainMissing } from "../experiments/resolve.ts";
 import { canonicalJson, ResultsStore, sha256, StoreError } from "./store.ts";
 import { checkTrial } from "./trial_check.ts";
-import { DEFAULT_DECIDED } from "../analysis/verdict.ts";
+import { DEFAULT_EARLY_STOP } from "../analysis/early_stop.ts";
 import { makeConfig } from "../protocol/config.ts";
 import { assertClose } from "../tests/helpers.ts";
 
@@ -52,7 +46,7 @@ const KEYS_AT_V4: [string, TrialRequest, string][] = [
     "sweep trial with the verdict",
     {
       config: makeConfig({ p: 31, d: 64, wd: 0.3, seed: 2000 }),
-      records: { logEvery: 100, logFirst: 4, untilDecided: { ...DEFAULT_DECIDED } },
+      records: { logEvery: 100, logFirst: 4, untilDecided: { ...DEFAULT_EARLY_STOP } },
     },
     "077b3e03930d1f5c78f148f8add5513d412bb1dfb0f9209f24b190b77773bfc8",
   ],
@@ -122,7 +116,10 @@ Deno.test("a stored trial that lost an array, or whose summary is not JSON, is o
     db.exec(sql);
     db.close();
     const s = await ResultsStore.open(`${tmp}/d.sqlite`);
-    const attempts: (() => unknown)[] = [() => loadResult(s, key), () => plan([req], s, "asm")];
+    const attempts: (() => unknown)[] = [
+      () => loadResult(s, key),
+      () => missingRequests([req], s, "asm"),
+    ];
     for (const f of attempts) {
       const e = await Promise.resolve().then(f).then(() => undefined, (e) => e);
       equal(e instanceof StoreError, true, `${sql}: ${e}`);

@@ -11,9 +11,7 @@ import { decodeNpy, encodeNpy, expectShape, type NpyArray, NpyError } from "./np
 import { paramLayout } from "../protocol/layout.ts";
 import { trainCount } from "../protocol/task.ts";
 import { survivingCircles } from "../analysis/fourier.ts";
-
-/** The version written into every run.json. */
-export const VERSION = "0.1.0";
+import { VERSION } from "./provenance.ts";
 
 /** What run.json holds. */
 export interface RunSummary {

@@ -148,7 +148,8 @@ export function trialKey(
  * ```ts
  * import { assertEquals } from "../tests/assert.ts";
  * import { ResultsStore } from "./store.ts";
- * import { requestKey, resolveTrials } from "./requests.ts";
+ * import { requestKey } from "./requests.ts";
+ * import { resolveTrials } from "../experiments/resolve.ts";
  * import { makeConfig } from "../protocol/config.ts";
  * const store = await ResultsStore.open(":memory:"); // a path keeps it: "results/store.sqlite"
  * const request = { config: makeConfig({ p: 5, d: 2, steps: 3 }) };

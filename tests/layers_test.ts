@@ -1,11 +1,12 @@
 // The pipeline's folders import one way, and no two source files share a name.
 //
 //   rng ← analysis (pure math) ← protocol ← backends (core_asm, gpu) ← train ← store ← paper
-//       ← report ← cli ← main.ts / mod.ts
+//       ← experiments ← report ← cli ← main.ts / mod.ts
 //
-// A module may import from its own layer and the layers before it; backends/ (the contract, the
-// registry, the float64 reference) never imports the backends that register with it (core_asm/,
-// gpu/). Tests, benchmarks, tools and the web explorer stand outside the pipeline.
+// A module may import from its own layer and the layers before it (and read deno.json, the
+// project's metadata); backends/ (the contract, the registry, the float64 reference) never
+// imports the backends that register with it (core_asm/, gpu/). Tests, benchmarks, tools and the
+// web explorer stand outside the pipeline.
 import { equal } from "node:assert/strict";
 import { basename, dirname, join, relative, resolve } from "node:path";
 
@@ -22,9 +23,10 @@ const RANK: Record<string, number> = {
   train: 4,
   store: 5,
   paper: 6,
-  report: 7,
-  cli: 8,
-  ".": 9,
+  experiments: 7,
+  report: 8,
+  cli: 9,
+  ".": 10,
 };
 const OUTSIDE = new Set(["tests", "bench", "tools", "web"]);
 const SKIP = new Set([".git", "node_modules", "build", "dist", "assembly"]);
@@ -60,6 +62,7 @@ Deno.test("layers: every pipeline module imports only from its own layer and the
     const from = folderOf(file);
     if (OUTSIDE.has(from) || file.endsWith("_test.ts")) continue;
     for (const spec of imports(Deno.readTextFileSync(file))) {
+      if (resolve(dirname(file), spec) === join(ROOT, "deno.json")) continue; // the project's metadata
       const to = folderOf(resolve(dirname(file), spec));
       if (to === from) continue;
       const ok = RANK[to] !== undefined && RANK[from] !== undefined && RANK[to] <= RANK[from] &&

@@ -1,7 +1,7 @@
 // A small sweep through the results store, for the kill-and-resume test:
 //   deno run -A tests/sweep_script.ts STORE N
 import { makeConfig } from "../protocol/config.ts";
-import { resolveTrials } from "../store/requests.ts";
+import { resolveTrials } from "../experiments/resolve.ts";
 import { ResultsStore } from "../store/store.ts";
 
 const [path, n] = [Deno.args[0], Number(Deno.args[1])];

@@ -233,3 +233,21 @@ export function noisyOde(n: number): Float64Array[] {
   }
   return x;
 }
+
+/** A Fig. 6 trial (p = 59, d = 128) of `steps` (default the paper's 30 000: the end of training)
+ * whose initial signals are `init` and whose final circles are `ks`; with `diverged`, diverged at
+ * step 30. */
+export function survivalTrial(
+  init: Float64Array,
+  ks: number[],
+  diverged = false,
+  steps = 30000,
+): TrialResult {
+  const p = 59;
+  return syntheticTrial({
+    config: { p, d: 128, steps },
+    signals: [init, diverged ? symmetric(p, () => NaN) : survivors(p, ks)],
+    loggedAt: [steps],
+    divergedAt: diverged ? 30 : null,
+  });
+}

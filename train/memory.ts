@@ -13,6 +13,7 @@
 import type { Backend } from "../backends/contract.ts";
 import type { TrialConfig } from "../protocol/config.ts";
 import { paramLayout } from "../protocol/layout.ts";
+import { recordLayout } from "../protocol/records.ts";
 import { trainCount } from "../protocol/task.ts";
 import { asmCoreBytes } from "../core_asm/asm_backend.ts";
 import type { RecordOptions } from "./trainer.ts";
@@ -31,7 +32,7 @@ import type { RecordOptions } from "./trainer.ts";
 export function recordBytes(c: TrialConfig, r: Omit<RecordOptions, "signal" | "onProgress">) {
   const every = Math.max(1, r.logEvery ?? 1);
   const rows = Math.ceil(c.steps / every) + (every > 1 ? r.logFirst ?? 0 : 0);
-  const perRow = 5 + c.p * (r.gradSignals ? 2 : 1);
+  const perRow = recordLayout(c.p, r.gradSignals ?? false).width;
   const total = paramLayout(c.p, c.d, c.hidden).total;
   const emb = Math.min(r.embeddingsUntil ?? 0, c.steps);
   const snaps = r.paramsEvery ? Math.floor(c.steps / r.paramsEvery) + 1 : 0;

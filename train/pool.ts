@@ -10,7 +10,7 @@
 import type { Backend } from "../backends/contract.ts";
 import type { TrialConfig } from "../protocol/config.ts";
 import { initialTrial, type TrialInit } from "../protocol/init.ts";
-import { applyEmbedding, type EmbeddingSpec } from "../protocol/embedding.ts";
+import { applyEmbedding, type EmbeddingRecipe } from "../protocol/embedding.ts";
 import { type RecordOptions, trainBatch, type TrialRecords } from "./trainer.ts";
 import { asmBackend, coreModule } from "../core_asm/asm_backend.ts";
 import { batchFor } from "./memory.ts";
@@ -29,7 +29,7 @@ export interface TrialJob {
   /** Start from these instead of the seeds' draws. */
   init?: TrialInit;
   /** Replace the seeds' initial embedding (applied where the trial runs). */
-  embedding?: EmbeddingSpec;
+  embedding?: EmbeddingRecipe;
   /** What to record beyond the standard log (snapshots, gradient signals, sparse logging). */
   records?: Omit<RecordOptions, "onProgress" | "signal">;
 }

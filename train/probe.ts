@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Backend, KernelSpec } from "../backends/contract.ts";
+import type { Backend, TrialStart } from "../backends/contract.ts";
 import { recordLayout } from "../protocol/records.ts";
 
 /** Milliseconds per step of one kernel call over `batch` trials (the whole batch). */
@@ -35,7 +35,7 @@ export interface ProbeResult {
  */
 export async function probeStep(
   backend: Backend,
-  specs: KernelSpec[],
+  specs: TrialStart[],
   opts: { steps?: number; warmup?: number; gradSignals?: boolean } = {},
 ): Promise<ProbeResult> {
   const steps = opts.steps ?? 8, warmup = opts.warmup ?? 3;

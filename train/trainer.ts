@@ -8,10 +8,10 @@
  *
  * @module
  */
-import { type Backend, checkBatch, type KernelSpec } from "../backends/contract.ts";
+import { type Backend, checkBatch, type TrialStart } from "../backends/contract.ts";
 import { isLogged, loggedSteps, recordLayout } from "../protocol/records.ts";
 import { fourierNorms } from "../analysis/fourier.ts";
-import { type DecidedRule, DecidedTracker } from "../analysis/verdict.ts";
+import { type EarlyStopRule, EarlyStopTracker } from "../analysis/early_stop.ts";
 
 /** What to record beyond the standard log, and how to run. */
 export interface RecordOptions {
@@ -22,13 +22,13 @@ export interface RecordOptions {
   /** Store ‖F_k(∂L/∂E)‖ of every logged step. */
   gradSignals?: boolean;
   /** Log every `logEvery`-th update (and the last); 1 (default) logs every update. Sweep trials,
-   * which read only their final circles and the verdict's checks, log every 100th. Unlogged
+   * which read only their final circles and the early stop's checks, log every 100th. Unlogged
    * steps skip the test forward and the signals. */
   logEvery?: number;
   /** With `logEvery` > 1: also log each of the first `logFirst` updates (Fig. 7 reads them). */
   logFirst?: number;
-  /** Stop once the surviving circles are decided (analysis/verdict.ts); `true` = default rule. */
-  untilDecided?: boolean | Partial<DecidedRule>;
+  /** Stop once the surviving circles are decided (analysis/early_stop.ts); `true` = default rule. */
+  untilDecided?: boolean | Partial<EarlyStopRule>;
   /** Called after each run of steps with the steps done, the steps to do and a view of the run so
    * far (the explorer page draws from it); a returned promise is awaited before the next steps
    * (the page pauses a run that way). */
@@ -132,7 +132,7 @@ export function loggedUpdates(rec: Pick<TrialRecords, "loggedAt" | "steps">): In
  */
 export async function train(
   backend: Backend,
-  spec: KernelSpec,
+  spec: TrialStart,
   opts: RecordOptions = {},
 ): Promise<TrialRecords> {
   return (await trainBatch(backend, [spec], opts))[0];
@@ -143,7 +143,7 @@ interface Lane {
   rec: TrialRecords;
   rows: number;
   live: boolean;
-  tracker?: DecidedTracker;
+  tracker?: EarlyStopTracker;
   snaps: Float64Array[];
   snapSteps: number[];
 }
@@ -168,7 +168,7 @@ interface Lane {
  */
 export async function trainBatch(
   backend: Backend,
-  specs: KernelSpec[],
+  specs: TrialStart[],
   opts: RecordOptions = {},
 ): Promise<TrialRecords[]> {
   const { p, d, steps } = checkBatch(specs, backend.name);
@@ -187,7 +187,7 @@ export async function trainBatch(
   const embUntil = Math.min(opts.embeddingsUntil ?? 0, steps);
   const paramsEvery = opts.paramsEvery ?? 0;
   const rule = opts.untilDecided === true ? {} : opts.untilDecided || undefined;
-  const checkEvery = rule ? new DecidedTracker(p, rule).rule.every : 0;
+  const checkEvery = rule ? new EarlyStopTracker(p, rule).rule.every : 0;
   if (rule && every > 1 && checkEvery % every !== 0) {
     throw new Error(`logEvery ${every} must divide the verdict's check interval ${checkEvery}`);
   }
@@ -225,7 +225,7 @@ export async function trainBatch(
       rec,
       rows: 0,
       live: true,
-      tracker: rule ? new DecidedTracker(p, rule) : undefined,
+      tracker: rule ? new EarlyStopTracker(p, rule) : undefined,
       snaps: paramsEvery > 0 ? [Float64Array.from(s.params)] : [],
       snapSteps: paramsEvery > 0 ? [0] : [],
     };

@@ -1,7 +1,7 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
 import { train, trainBatch } from "./trainer.ts";
 import { referenceBackend } from "../backends/reference.ts";
-import type { Backend, BatchKernel, KernelSpec } from "../backends/contract.ts";
+import type { Backend, BatchKernel, TrialStart } from "../backends/contract.ts";
 import { asmBackend } from "../core_asm/asm_backend.ts";
 import { makeConfig } from "../protocol/config.ts";
 import { initialTrial } from "../protocol/init.ts";
@@ -19,7 +19,7 @@ function scripted(chunk: number, nanAt: (number | undefined)[], calls: number[][
     summary: "test double",
     caps: { device: "gpu", maxBatch: 8, gradSignals: false },
     probe: () => Promise.resolve(),
-    create(specs: KernelSpec[]): Promise<BatchKernel> {
+    create(specs: TrialStart[]): Promise<BatchKernel> {
       const B = specs.length, W = recordLayout(specs[0].config.p, false).width;
       let t = 0;
       return Promise.resolve({

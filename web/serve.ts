@@ -116,7 +116,7 @@ export const MAX_LISTED = 2000;
  * import { assert } from "../tests/assert.ts";
  * import { storedTrials } from "./serve.ts";
  * import { ResultsStore } from "../store/store.ts";
- * import { resolveTrials } from "../store/requests.ts";
+ * import { resolveTrials } from "../experiments/resolve.ts";
  * import { makeConfig } from "../protocol/config.ts";
  * const store = await ResultsStore.open(":memory:"); // the page opens results/store.sqlite
  * await resolveTrials([{ config: makeConfig({ p: 5, d: 2, steps: 2, seed: 4 }) }], { store, workers: 1 });
@@ -151,7 +151,7 @@ export function storedTrials(store: ResultsStore): { key: string; label: string 
  * import { storedTrialZip } from "./serve.ts";
  * import { runFromZip } from "./run_zip.ts";
  * import { ResultsStore } from "../store/store.ts";
- * import { resolveTrials } from "../store/requests.ts";
+ * import { resolveTrials } from "../experiments/resolve.ts";
  * import { makeConfig } from "../protocol/config.ts";
  * const store = await ResultsStore.open(":memory:");
  * const [run] = await resolveTrials([{ config: makeConfig({ p: 5, d: 2, steps: 2 }) }], { store, workers: 1 });

@@ -1,0 +1,171 @@
+/**
+ * Reproduce a figure, in stages that can also run apart:
+ *
+ * 1. its requests at a scale (`figureRequests`, `../paper/figure.ts`);
+ * 2. {@linkcode resolveFigure}: those trials through the results store — what the store lacks is
+ *    trained (`./resolve.ts`), then the follow-up trials that depend on the first results;
+ * 3. {@linkcode analyseFigure}: the figure's analysis of its results — data, panels, claims;
+ * 4. rendering and writing the panels, data and claims (`../report/figure_report.ts`).
+ *
+ * {@linkcode reproduceFigure} runs stages 1–3. A scheduler over several figures can take stage 1
+ * of each, train the union of their trials in one pool, and run stages 2–4 per figure (stage 2
+ * then finds every first trial stored).
+ *
+ * @module
+ */
+import type { Backend } from "../backends/contract.ts";
+import type { PoolProgress } from "../train/pool.ts";
+import type { ResultsStore } from "../store/store.ts";
+import type { TrialRequest, TrialResult } from "../store/requests.ts";
+import { type Figure, type FigureOutput, figureRequests, type Scale } from "../paper/figure.ts";
+import { resolveTrials } from "./resolve.ts";
+import { type CostPlan, costPlan } from "./cost_plan.ts";
+import { asmBackend } from "../core_asm/asm_backend.ts";
+
+/** Options of {@linkcode reproduceFigure} and {@linkcode resolveFigure}. */
+export interface ReproduceOptions {
+  scale: Scale;
+  store: ResultsStore;
+  /** The backend that trains what the store lacks (default asm). */
+  backend?: Backend;
+  workers?: number;
+  fresh?: boolean;
+  /** Stop sweep figures' trials once their circles are decided. */
+  untilDecided?: boolean;
+  /** Called before anything trains with the plan of the figure's first trials (the projected
+   * time comes from a short probe of each shape, run only when this is given). */
+  onPlan?: (plan: CostPlan) => void;
+  onProgress?: (s: PoolProgress) => void;
+}
+
+/** A figure's trials, resolved through the store. */
+export interface FigureTrials {
+  /** The first requests, then the follow-ups: `results[i]` answers `requests[i]`. */
+  requests: TrialRequest[];
+  /** The trials' results, in the order of `requests`. */
+  results: TrialResult[];
+  /** Trials trained by this call (the rest came from the store). */
+  trialsRun: number;
+}
+
+/** A figure reproduced: its trials, its analysis's output, the backend and the time taken. */
+export interface FigureRun extends FigureTrials {
+  /** The figure. */
+  // deno-lint-ignore no-explicit-any
+  fig: Figure<any>;
+  /** The scale it ran at. */
+  scale: Scale;
+  /** The backends whose trials these are, joined by ", ". */
+  backend: string;
+  /** The analysis's panels, data, CSVs, claims and notes. */
+  output: FigureOutput;
+  /** Seconds from the first request to the analysis's end. */
+  wallSeconds: number;
+}
+
+/**
+ * Stage 2: a figure's trials at a scale, through the store — its requests (stage 1), what the
+ * store lacks trained, then its follow-up requests (which depend on the first results) likewise.
+ *
+ * @example
+ * ```ts ignore
+ * const { results, trialsRun } = await resolveFigure(fig09, { scale: "tiny", store });
+ * ```
+ */
+export async function resolveFigure(
+  // deno-lint-ignore no-explicit-any
+  fig: Figure<any>,
+  opts: ReproduceOptions,
+): Promise<FigureTrials> {
+  const requests = figureRequests(fig, opts.scale, opts.untilDecided);
+  const before = opts.store.count();
+  if (opts.onPlan) {
+    opts.onPlan(
+      await costPlan(requests, {
+        store: opts.store,
+        backend: opts.backend ?? asmBackend,
+        workers: opts.workers,
+        fresh: opts.fresh,
+      }),
+    );
+  }
+  const resolve = (rs: TrialRequest[]) =>
+    resolveTrials(rs, {
+      store: opts.store,
+      backend: opts.backend,
+      workers: opts.workers,
+      fresh: opts.fresh,
+      onProgress: opts.onProgress,
+    });
+  const results = await resolve(requests);
+  if (fig.followUp) {
+    const more = fig.followUp(fig.params[opts.scale], results);
+    requests.push(...more);
+    results.push(...await resolve(more));
+  }
+  return { requests, results, trialsRun: opts.store.count() - before };
+}
+
+/**
+ * Stage 3: a figure's analysis of its results (in the order of its requests), with a note
+ * counting the trials that diverged (they are counted apart, never as 0 circles).
+ *
+ * @example
+ * ```ts ignore
+ * const out = await analyseFigure(fig09, "tiny", results);
+ * ```
+ */
+export async function analyseFigure(
+  // deno-lint-ignore no-explicit-any
+  fig: Figure<any>,
+  scale: Scale,
+  results: TrialResult[],
+): Promise<FigureOutput> {
+  const out = await fig.compute(fig.params[scale], results, scale);
+  const diverged = results.filter((r) => r.divergedAt !== null);
+  if (diverged.length) {
+    (out.notes ??= []).unshift(
+      `${diverged.length} of ${results.length} trials diverged (non-finite loss or parameters, at steps ${
+        diverged.slice(0, 5).map((r) => r.divergedAt).join(", ")
+      }${diverged.length > 5 ? ", …" : ""}): they are counted apart, never as 0 circles.`,
+    );
+  }
+  return out;
+}
+
+/**
+ * Reproduce one figure at a scale: its trials through the store (training what is missing on
+ * every core), then its analysis. `../report/figure_report.ts`'s `writeFigureReport` renders and
+ * writes what it returns.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
+ * import { reproduceFigure } from "./reproduce_figure.ts";
+ * import { figureById } from "../paper/figures.ts";
+ * import { ResultsStore } from "../store/store.ts";
+ * const store = await ResultsStore.open(":memory:");
+ * // `deno task reproduce fig11 --scale tiny`: seconds, and no claim decided at that scale
+ * const run = await reproduceFigure(figureById("fig11")!, { scale: "tiny", store, workers: 1 });
+ * assertEquals(run.output.claims.map((c) => c.verdict), ["UNTESTED", "UNTESTED", "REPORTED"]);
+ * store.close();
+ * ```
+ */
+export async function reproduceFigure(
+  // deno-lint-ignore no-explicit-any
+  fig: Figure<any>,
+  opts: ReproduceOptions,
+): Promise<FigureRun> {
+  const t0 = performance.now();
+  const trials = await resolveFigure(fig, opts);
+  const output = await analyseFigure(fig, opts.scale, trials.results);
+  return {
+    fig,
+    scale: opts.scale,
+    ...trials,
+    backend: [...new Set(trials.results.map((r) => r.backend))].join(", ") ||
+      (opts.backend?.name ?? "asm"),
+    output,
+    wallSeconds: (performance.now() - t0) / 1000,
+  };
+}
