@@ -28,7 +28,7 @@
  * change it: the spending bounds the chance of a wrong first crossing). The default spending is
  * O'Brien–Fleming-type, α(t) = 4·Q(z_{1−α/4}/√t): it spends almost nothing at early looks (a
  * claim decided there is decided by a large margin) and leaves the last look's boundary close to
- * the fixed-n one (2.00 against 1.96 at α = 0.05 over the doubling schedule), so a claim the paper's
+ * the fixed-n one (1.969 against 1.960 at α = 0.05 over the doubling schedule), so a claim the paper's
  * N decides is still decided. Pocock-type spending, α·ln(1 + (e − 1)t), is there to compare.
  *
  * @module

@@ -5,7 +5,7 @@
  * test at every look (`stats.ts`'s Pearson, the rank-sum, the sign test, the F test, the t
  * interval) and the design's decision there (`sequential.ts`). What a run ends with — its first
  * PASS or FAIL, or INCONCLUSIVE at the last look — and the units it took are counted over many
- * runs: `sequential_test.ts` holds the error rates to the design's, `tools/sequential_validation.ts`
+ * runs: `../paper/rounds_test.ts` holds the error rates to the design's, `../bench/sequential_validation.ts`
  * prints them with more runs.
  *
  * @module
@@ -63,7 +63,9 @@ export interface Scenario {
   /** The rule's kind: a spending rule's false PASS and false FAIL are each bounded by α/2, a
    * monotone one's by α. */
   kind: DecisionInputs["kind"];
-  truth: "true" | "false" | "boundary";
+  /** "indifferent": false, but inside the rule's indifference zone (an exception rate below
+   * the 5 % an "all" rule is built to see): its error is measured, not held to a bound. */
+  truth: "true" | "false" | "boundary" | "indifferent";
   /** The units of each look (the design's fractions follow). */
   units: number[];
   alpha: number;
