@@ -200,6 +200,44 @@ Deno.test("simulation: on every sweep figure's paper-scale schedule, false PASS 
   if (bad.length) throw new Error(bad.join("\n"));
 });
 
+Deno.test("simulation through the library: SequentialRounds on each run's looks ends where the first crossing does", () => {
+  // the figure gives its fixed-n verdicts; the library must turn them into the design's
+  const picks = paperScenarios().flatMap((g) => g.scenarios)
+    .filter((sc) => sc.kind !== "equivalence" && sc.units.at(-1)! <= 3000);
+  const fixed = new SequentialDesign([1]), u = rng(3);
+  let runs = 0;
+  for (const sc of picks) {
+    const design = new SequentialDesign(sc.units.map((v) => v / sc.units.at(-1)!));
+    for (let r = 0; r < 40; r++, runs++) {
+      const look = sc.start(u);
+      const rr = new SequentialRounds({
+        trials: sc.units,
+        claims: [{ name: "c", cut: true, why: "simulated", units: sc.units }],
+      });
+      let first: string | undefined, lib = "";
+      for (let j = 1; j <= sc.units.length; j++) {
+        const d = look(j, design.at(j, sc.alpha).nominal);
+        const own = decideAtLook({ inputs: d.inputs, design, look: j, alpha: sc.alpha });
+        if (!first && own.outcome !== "INCONCLUSIVE") first = own.outcome;
+        const verdict = decideAtLook({ inputs: d.inputs, design: fixed, look: 1, alpha: sc.alpha });
+        const seen = rr.observe(j, [{
+          name: "c",
+          verdict: verdict.outcome,
+          evidence: { alpha: sc.alpha, inputs: d.inputs },
+        }]);
+        lib = seen.claims[0].verdict;
+        if (seen.stop) break;
+      }
+      if (lib !== (first ?? "INCONCLUSIVE")) {
+        throw new Error(`${sc.label} run ${r}: library ${lib}, first crossing ${first}`);
+      }
+    }
+  }
+  console.log(
+    `  ${runs} runs of ${picks.length} scenarios: the library's verdicts equal the first crossings`,
+  );
+});
+
 Deno.test("simulation control: the fixed-n rule at every look of the same schedule exceeds the bound (the check can fail)", () => {
   // Fig. 5's p sweep under no effect, every look at α = 0.05 with no spending
   const sc = paperScenarios()[0].scenarios.find((s) => s.truth === "boundary")!;
