@@ -56,6 +56,7 @@ import {
   zQuantile,
 } from "../analysis/decide.ts";
 import { rateInterval } from "../analysis/stats.ts";
+import type { DecisionInputs, SequentialEvidence } from "../analysis/sequential.ts";
 
 /**
  * PASS or FAIL where the evidence decides at its error rate; INCONCLUSIVE where it cannot;
@@ -94,6 +95,13 @@ export interface Evidence {
   paperN?: number;
   /** A trivial baseline's value beside a measured one (Fig. 7: always answering "dead"). */
   baseline?: number;
+  /** What the rule decided from (its kind, the measured inputs, the claimed side): the same
+   * claim can be decided again at another level, as a look of a sequential design does
+   * (`../analysis/sequential.ts`). */
+  inputs?: DecisionInputs;
+  /** Where the claim was decided when its trials ran in rounds (`rounds.ts`): the look, its
+   * information fraction, the level the rule was applied at there and the error spent. */
+  sequential?: SequentialEvidence;
 }
 
 /** A sentence of the paper, verbatim from `survival-of-the-fittest.txt`, and where it stands. */
@@ -384,6 +392,7 @@ export function matches(
     interval: { low: c.low, high: c.high },
     tolerance: c.tolerance,
     ...(c.baseline === undefined ? {} : { baseline: c.baseline }),
+    inputs: { kind: "equivalence", target: c.target, tolerance: c.tolerance, scale: c.scale },
   };
   if (outcome === "INCONCLUSIVE") {
     evidence.nToDecide = nForEquivalence({
@@ -450,6 +459,7 @@ export function leans(
     alpha,
     statistic: c.statistic ?? c.effect,
     pValue: c.p,
+    inputs: { kind: "direction", effect: c.effect, p: c.p, sign: c.sign },
   };
   if (outcome === "INCONCLUSIVE") {
     if (c.n > 0) {
@@ -518,6 +528,7 @@ export function leansEvery(
     alpha,
     statistic: worst.effect,
     pValue: worst.p,
+    inputs: { kind: "every", parts: c.parts.map(({ effect, p }) => ({ effect, p })), sign: c.sign },
   };
   if (outcome === "INCONCLUSIVE") {
     evidence.nToDecide = Number.isNaN(worst.p) ? Infinity : nForDirection(c.n, worst.p, alpha);
@@ -589,6 +600,7 @@ export function always(
     })`,
     alpha,
     statistic: c.exceptions,
+    inputs: { kind: "universal", exceptions: c.exceptions, n: c.n },
     ...(outcome === "INCONCLUSIVE"
       ? { nToDecide: need, nToDecideHow: "ln α / ln 0.95 cases without an exception" }
       : {}),
@@ -642,6 +654,7 @@ export function sometimes(
     } in ≥ ${need} fails (a 5 % rate would have shown at ${bar(alpha)})`,
     alpha,
     statistic: c.hits,
+    inputs: { kind: "existential", hits: c.hits, n: c.n, notAll: c.notAll ?? false },
     ...(outcome === "INCONCLUSIVE"
       ? { nToDecide: need, nToDecideHow: "ln α / ln 0.95 cases" }
       : {}),
@@ -693,6 +706,7 @@ export function rateClaim(
     alpha,
     statistic: c.n > 0 ? c.k / c.n : NaN,
     interval: { low: iv.low, high: iv.high },
+    inputs: { kind: "rate", k: c.k, n: c.n, bound: c.bound, side: c.side },
     ...(outcome === "INCONCLUSIVE"
       ? {
         nToDecide: nForRate({ ...c, alpha }),
