@@ -2,7 +2,7 @@
  * `deno task reproduce figN|all [--scale quick|paper|tiny] [--out DIR] [--store FILE] [--fresh]
  * [--workers N] [--backend auto|asm|webgpu|tfjs|ref] [--shard i/n] [--until-decided]`: rebuild a
  * figure of the paper, check its claims, write its panels and data; `all` also writes
- * DIR/index.html. Exit 1 when a claim fails (INCONCLUSIVE, UNTESTED and REPORTED do not), 2 on
+ * DIR/index.html, its figures trained as one pool (`../experiments/reproduce_all.ts`). Exit 1 when a claim fails (INCONCLUSIVE, UNTESTED and REPORTED do not), 2 on
  * bad input.
  *
  * @module
@@ -19,12 +19,14 @@ import { claimsTable } from "../paper/claims.ts";
 import { type Shard, trainShard } from "../experiments/shards.ts";
 import { selectFigures } from "../experiments/selection.ts";
 import {
+  costPlan,
   MEAN_EARLY_STOP_STEP,
   planFigures,
   planLine,
   slurmLine,
 } from "../experiments/cost_plan.ts";
-import { reproduceFigure } from "../experiments/reproduce_figure.ts";
+import { type FigureRun, reproduceFigure } from "../experiments/reproduce_figure.ts";
+import { reproduceFigures } from "../experiments/reproduce_all.ts";
 import { type FigureReport, indexHtml, writeFigureReport } from "../report/figure_report.ts";
 import {
   backendFrom,
@@ -122,6 +124,9 @@ export const REPRODUCE_HELP = `deno task reproduce FIGURE|all [options]
                     (0 <= i < n; Slurm job arrays: SLURM_ARRAY_TASK_ID / _COUNT are used when set),
                     no analysis; then 'deno task merge' the shard stores and reproduce with --store
   --until-decided   stop each sweep trial once its circles are decided (analysis/early_stop.ts)
+  --figure-by-figure  with several figures (all): train and analyse one figure after another
+                    instead of one pool (every figure's trials together, longest first, each
+                    figure analysed as soon as its trials are stored)
   --plan            train nothing: print, per figure, the trials to run and already stored, the
                     trial-steps and the projected wall time on this machine (from a short probe
                     of each shape), with and without --until-decided
@@ -138,7 +143,7 @@ export function reproduceMain(args: string[]): Promise<void> {
   return runCli("reproduce", async () => {
     const { values, positionals } = parse(
       args,
-      { scale: { type: "string" }, ...STORE_RUN_OPTIONS },
+      { scale: { type: "string" }, "figure-by-figure": { type: "boolean" }, ...STORE_RUN_OPTIONS },
       true,
     );
     if (values.help) {
@@ -199,27 +204,52 @@ export function reproduceMain(args: string[]): Promise<void> {
       return;
     }
     const reports: FigureReport[] = [];
-    for (const fig of figs) {
-      const run = await reproduceFigure(fig, {
-        scale: scale as Scale,
-        store,
-        backend,
-        workers,
-        fresh: values.fresh === true,
-        untilDecided,
-        onPlan: (plan) => console.error(`${fig.id} (${scale}): ${planLine(plan)}`),
-        onProgress: sweepProgress(fig.id),
-      });
+    const written = async (run: FigureRun) => {
       if (Deno.stderr.isTerminal()) Deno.stderr.writeSync(new TextEncoder().encode("\r\x1b[K"));
       const report = await writeFigureReport(run, outDir);
       console.log(
-        `\n${fig.title} — ${scale} scale, ${
+        `\n${run.fig.title} — ${scale} scale, ${
           report.wallSeconds.toFixed(1)
         } s, ${report.trials} trials (${report.trialsRun} run now)`,
       );
       console.log(claimsTable(report.claims));
-      console.log(`panels and data: ${join(outDir, fig.id)}/`);
+      console.log(`panels and data: ${join(outDir, run.fig.id)}/`);
       reports.push(report);
+    };
+    const common = {
+      scale: scale as Scale,
+      store,
+      backend,
+      workers,
+      fresh: values.fresh === true,
+      untilDecided,
+    };
+    if (figs.length > 1 && values["figure-by-figure"] !== true) {
+      // One pool: every figure's missing trials together, longest first; each figure analysed
+      // and written as soon as its trials are stored.
+      const all = figs.flatMap((f) => figureRequests(f, scale as Scale, untilDecided));
+      console.error(
+        `${which} (${scale}), one pool: ${
+          planLine(await costPlan(all, { store, backend, workers, fresh: common.fresh }))
+        }`,
+      );
+      await reproduceFigures(figs, {
+        ...common,
+        onProgress: sweepProgress(which),
+        onFigure: written,
+      });
+      const order = new Map(figs.map((f, i) => [f.id, i]));
+      reports.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+    } else {
+      for (const fig of figs) {
+        await written(
+          await reproduceFigure(fig, {
+            ...common,
+            onPlan: (plan) => console.error(`${fig.id} (${scale}): ${planLine(plan)}`),
+            onProgress: sweepProgress(fig.id),
+          }),
+        );
+      }
     }
     store.close();
     if (which === "all") {

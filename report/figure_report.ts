@@ -125,6 +125,33 @@ function explorerLinks(r: FigureReport, base: string): string {
 }
 
 /** The one-page report of several figures. */
+function pendingHtml(
+  pending: {
+    id: string;
+    title: string;
+    stored: number;
+    needed: number;
+    what: string;
+    command: string;
+  }[],
+): string {
+  if (pending.length === 0) return "";
+  return `<section id="pending"><h2>Not yet decided: trials only partly stored</h2>
+<p>A partial set of trials decides nothing: these figures get no verdict until all of their trials are stored.</p>
+<table><tr><th>figure</th><th>stored</th><th>the rest trains with</th></tr>
+${
+    pending.map((p) =>
+      `<tr><td>${esc(p.title)}</td><td>${p.stored} of ${p.needed} ${esc(p.what)}</td><td><code>${
+        esc(p.command)
+      }</code></td></tr>`
+    ).join("\n")
+  }
+</table></section>`;
+}
+
+/**
+ * The one page of several figures' reports (and, for a study, the figures still pending).
+ */
 export function indexHtml(
   reports: FigureReport[],
   meta: {
@@ -134,6 +161,15 @@ export function indexHtml(
     wallSeconds: number;
     /** Base URL of the explorer links (default {@linkcode EXPLORER_BASE}). */
     explorer?: string;
+    /** Figures whose trials are only partly stored: listed with their count, no verdict. */
+    pending?: {
+      id: string;
+      title: string;
+      stored: number;
+      needed: number;
+      what: string;
+      command: string;
+    }[];
   },
 ): string {
   const count = (v: string) =>
@@ -193,6 +229,7 @@ Claims: <b>${count("PASS")} PASS</b>, <b>${count("FAIL")} FAIL</b>, <b>${
       `<li><a href="#${r.id}">${esc(r.title)}</a>: ${r.claims.map((c) => c.verdict).join(" ")}</li>`
     ).join("")
   }</ul>
+${pendingHtml(meta.pending ?? [])}
 ${figs}
 </body></html>
 `;

@@ -81,6 +81,13 @@ export interface PoolOptions {
    * list and leaves each trial's records to `onResult` alone, so a long sweep's records are not
    * all held in memory at once. */
   keepResults?: boolean;
+  /**
+   * Jobs that join this pool when a trial finishes (trials that depend on earlier results, e.g.
+   * Fig. 12's ablations of the circles its first run kept): called after `onResult` with that
+   * trial's index and records; the jobs it returns run in this pool, their indices following the
+   * last job's, and the pool ends when no trial runs and none is queued.
+   */
+  more?: (index: number, rec: TrialRecords) => TrialJob[] | Promise<TrialJob[]>;
 }
 
 /**
@@ -113,6 +120,7 @@ async function runInBatches(
   jobs: TrialJob[],
   backend: Backend,
   opts: PoolOptions,
+  offset = 0,
 ): Promise<TrialRecords[]> {
   const results: TrialRecords[] = new Array(jobs.length);
   const groups = new Map<string, number[]>();
@@ -122,6 +130,7 @@ async function runInBatches(
     groups.set(key, [...(groups.get(key) ?? []), i]);
   });
   const total = jobs.reduce((s, j) => s + j.config.steps, 0);
+  const extra: TrialJob[] = [];
   let doneBefore = 0, finished = 0;
   for (const group of groups.values()) {
     const first = jobs[group[0]];
@@ -151,35 +160,47 @@ async function runInBatches(
       for (const [k, j] of part.entries()) {
         if (opts.keepResults !== false) results[j] = recs[k];
         finished++;
-        await opts.onResult?.(j, recs[k]);
+        await opts.onResult?.(offset + j, recs[k]);
+        if (opts.more && !recs[k].interrupted) extra.push(...await opts.more(offset + j, recs[k]));
       }
       opts.onProgress?.({ done: doneBefore, total, finished, trials: jobs.length });
     }
+  }
+  // The jobs that joined: batched by shape like the first ones, their indices after them.
+  if (extra.length > 0 && !opts.signal?.aborted) {
+    results.push(...await runInBatches(extra, backend, opts, offset + jobs.length));
   }
   return results;
 }
 
 async function runOnWorkers(
-  jobs: TrialJob[],
+  first: TrialJob[],
   backend: Backend,
   opts: PoolOptions,
 ): Promise<TrialRecords[]> {
-  const n = Math.max(1, Math.min(opts.workers ?? navigator.hardwareConcurrency ?? 1, jobs.length));
+  const cores = opts.workers ?? navigator.hardwareConcurrency ?? 1;
+  // With `more`, jobs may join later: as many Workers as cores; otherwise no more than jobs.
+  const n = Math.max(1, opts.more ? cores : Math.min(cores, first.length));
+  const jobs = [...first];
   const module = await coreModule();
   const results: TrialRecords[] = new Array(jobs.length);
-  const stepsDone = new Float64Array(jobs.length);
-  const totalSteps = jobs.reduce((s, j) => s + j.config.steps, 0);
-  let next = 0, finished = 0, sumDone = 0, running = 0;
+  const stepsDone: number[] = jobs.map(() => 0);
+  let totalSteps = jobs.reduce((s, j) => s + j.config.steps, 0);
+  // `callbacks`: finished trials whose onResult/more have not returned yet (jobs may still join).
+  let next = 0, finished = 0, sumDone = 0, running = 0, callbacks = 0;
   const workers: Worker[] = [];
+  const idle: Worker[] = [];
   const stopAll = () => {
     for (const w of workers) w.postMessage({ kind: "stop" } as WorkerRequest);
   };
+  const progress = () =>
+    opts.onProgress?.({ done: sumDone, total: totalSteps, finished, trials: jobs.length });
   try {
     await new Promise<void>((resolve, reject) => {
       if (jobs.length === 0) return resolve();
       opts.signal?.addEventListener("abort", () => {
         stopAll();
-        if (running === 0) resolve();
+        if (running === 0 && callbacks === 0) resolve();
       });
       const feed = (w: Worker) => {
         if (next < jobs.length && !opts.signal?.aborted) {
@@ -188,7 +209,7 @@ async function runOnWorkers(
           w.postMessage(
             { kind: "job", index, job: jobs[index], backend: backend.name } as WorkerRequest,
           );
-        }
+        } else idle.push(w);
       };
       for (let i = 0; i < n; i++) {
         const w = new Worker(workerScript, { type: "module" });
@@ -203,7 +224,7 @@ async function runOnWorkers(
           if (m.kind === "progress") {
             sumDone += m.done - stepsDone[m.index];
             stepsDone[m.index] = m.done;
-            opts.onProgress?.({ done: sumDone, total: totalSteps, finished, trials: jobs.length });
+            progress();
             return;
           }
           if (m.kind === "error") {
@@ -213,17 +234,30 @@ async function runOnWorkers(
           if (opts.keepResults !== false) results[m.index] = m.rec;
           running--;
           finished++;
+          callbacks++;
           sumDone += jobs[m.index].config.steps - stepsDone[m.index];
           stepsDone[m.index] = jobs[m.index].config.steps;
           feed(w);
           try {
             await opts.onResult?.(m.index, m.rec);
+            const extra = opts.more && !m.rec.interrupted ? await opts.more(m.index, m.rec) : [];
+            for (const job of extra) {
+              jobs.push(job);
+              stepsDone.push(0);
+              totalSteps += job.config.steps;
+            }
+            while (idle.length > 0 && next < jobs.length && !opts.signal?.aborted) {
+              feed(idle.pop()!);
+            }
           } catch (e) {
             reject(e);
             return;
+          } finally {
+            callbacks--;
           }
-          opts.onProgress?.({ done: sumDone, total: totalSteps, finished, trials: jobs.length });
-          if (finished === jobs.length || (opts.signal?.aborted && running === 0)) resolve();
+          progress();
+          const allDone = finished === jobs.length && callbacks === 0;
+          if (allDone || (opts.signal?.aborted && running === 0 && callbacks === 0)) resolve();
         };
         feed(w);
       }

@@ -1,0 +1,123 @@
+/**
+ * `deno task publish [--store FILE] [--out DIR] [--scale S] [--readme FILE]`: rebuild a study's
+ * published report from its results store without training (`../experiments/publish.ts`): each
+ * figure whose trials are all stored analysed and written as `reproduce` writes it, the others
+ * listed as "n of N stored" with no verdict; `DIR/index.html` and `DIR/claims.md`. `--readme`
+ * rewrites the claims table between the markers in FILE. Exit 2 on bad input.
+ *
+ * @module
+ */
+import { checkOutDir, parse, runCli, UsageError } from "./options.ts";
+import { type Scale, SCALES } from "../paper/figure.ts";
+import { ResultsStore } from "../store/store.ts";
+import { writeAtomic } from "../store/disk.ts";
+import { continueCommand, PAPER_STUDY, studyFigure } from "../experiments/publish.ts";
+import { studyTable, studyTally, writeStudyReport } from "../report/study_report.ts";
+
+/** The markers around the claims table in a README. */
+export const TABLE_START = "<!-- paper-claims:start (deno task publish --readme README.md) -->";
+export const TABLE_END = "<!-- paper-claims:end -->";
+
+export const PUBLISH_HELP = `deno task publish [options]
+
+Rebuilds the paper-scale study's report from its store, training nothing: every figure whose
+trials (and follow-ups) are all stored is analysed and written as 'reproduce' writes it (panels,
+data.json, report.json); a figure with only some of its trials stored is listed as "n of N
+stored" and gets no verdict. Then OUT/index.html and OUT/claims.md (figure, claim, verdict, n,
+evidence). OUT is replaced whole, only when everything is written.
+
+  --store FILE    the study's results store (studies/paper.sqlite); opened read-only
+  --out DIR       where the report goes (studies/paper)
+  --scale S       ${SCALES.join(" | ")} (paper)
+  --readme FILE   also rewrite the claims table between FILE's markers
+                  ${TABLE_START}
+                  ${TABLE_END}
+  -h, --help      this text`;
+
+/** FILE's text with the table between the markers replaced; a one-line error when they are not
+ * there once each, in order.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
+ * import { replaceTable, TABLE_END, TABLE_START } from "./publish.ts";
+ * const text = `a\n${TABLE_START}\nold\n${TABLE_END}\nb\n`;
+ * assertEquals(replaceTable(text, "new\n", "R"), `a\n${TABLE_START}\nnew\n${TABLE_END}\nb\n`);
+ * ```
+ */
+export function replaceTable(text: string, table: string, name: string): string {
+  const a = text.indexOf(TABLE_START), b = text.indexOf(TABLE_END);
+  if (a < 0 || b < a || text.indexOf(TABLE_START, a + 1) >= 0) {
+    throw new UsageError(
+      `readme ${name}: allowed is a file with the markers ${TABLE_START} … ${TABLE_END} once each`,
+    );
+  }
+  return text.slice(0, a + TABLE_START.length) + "\n" + table + text.slice(b);
+}
+
+/** Run `publish` with these command-line arguments. */
+export function publishMain(args: string[]): Promise<void> {
+  return runCli("publish", async () => {
+    const { values, positionals } = parse(args, {
+      help: { type: "boolean", short: "h" },
+      store: { type: "string" },
+      out: { type: "string" },
+      scale: { type: "string" },
+      readme: { type: "string" },
+    }, true);
+    if (values.help) {
+      console.log(PUBLISH_HELP);
+      return;
+    }
+    if (positionals.length > 0) {
+      throw new UsageError(`${JSON.stringify(positionals[0])}: allowed are only options (--help)`);
+    }
+    const scale = (values.scale as string | undefined) ?? "paper";
+    if (!(SCALES as readonly string[]).includes(scale)) {
+      throw new UsageError(`scale ${JSON.stringify(scale)}: allowed are ${SCALES.join(", ")}`);
+    }
+    const storePath = (values.store as string | undefined) ?? "studies/paper.sqlite";
+    const outDir = (values.out as string | undefined) ?? "studies/paper";
+    const readme = values.readme as string | undefined;
+    let readmeText: string | undefined;
+    if (readme !== undefined) {
+      try {
+        readmeText = await Deno.readTextFile(readme);
+      } catch (e) {
+        throw new UsageError(
+          `readme ${readme}: cannot be read (${(e as Error).message.split("\n")[0]})`,
+        );
+      }
+      replaceTable(readmeText, "", readme); // the markers checked before any work
+    }
+    await checkOutDir(outDir, "out", true);
+    const store = await ResultsStore.open(storePath, { readOnly: true });
+    const t0 = performance.now();
+    const statuses = [];
+    try {
+      for (const f of PAPER_STUDY) {
+        const s = await studyFigure(f, { store, scale: scale as Scale });
+        console.log(
+          s.kind === "complete"
+            ? `${f.id}: all ${s.run.requests.length} trials stored; analysed`
+            : `${f.id}: ${s.stored} of ${s.needed} ${s.what} stored: no verdict`,
+        );
+        statuses.push(s);
+      }
+    } finally {
+      store.close();
+    }
+    const study = await writeStudyReport(statuses, outDir, {
+      scale: scale as Scale,
+      storeName: storePath,
+      wallSeconds: (performance.now() - t0) / 1000,
+      continueCommand: (s) => continueCommand(s, scale as Scale, storePath),
+    });
+    if (readme !== undefined) {
+      await writeAtomic(readme, replaceTable(readmeText!, studyTable(study), readme));
+    }
+    console.log(`${outDir}: ${studyTally(study)}`);
+  }, { interrupted: "OUT is as it was (the report is renamed into place only whole)" });
+}
+
+if (import.meta.main) await publishMain(Deno.args);

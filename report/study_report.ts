@@ -1,0 +1,143 @@
+/**
+ * A study's published report: the figures whose trials are all stored, written as `reproduce`
+ * writes them (`./figure_report.ts`), the ones only partly stored listed with "n of N stored" and
+ * no verdict; `index.html` for both and `claims.md`, the table of every claim's verdict, n and
+ * evidence (the README quotes it). Written into a temporary folder and renamed into place whole.
+ *
+ * @module
+ */
+import { dirname, join } from "node:path";
+import type { Scale } from "../paper/figure.ts";
+import { evidenceLine } from "../paper/claims.ts";
+import { writeAtomic } from "../store/disk.ts";
+import { gitCommit } from "../store/provenance.ts";
+import type { FigureStatus } from "../experiments/publish.ts";
+import { type FigureReport, indexHtml, writeFigureReport } from "./figure_report.ts";
+
+/** A figure of the study not yet complete in the store. */
+export interface PendingFigure {
+  id: string;
+  title: string;
+  stored: number;
+  needed: number;
+  /** "trials" or "follow-up trials". */
+  what: string;
+  /** The command that trains the rest. */
+  command: string;
+}
+
+/** A study's report: the figures decided from complete trials and the ones pending. */
+export interface StudyReport {
+  scale: Scale;
+  reports: (FigureReport & { untilDecided: boolean })[];
+  pending: PendingFigure[];
+}
+
+const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+
+/**
+ * The claims table in Markdown: figure, claim, verdict, n and evidence for every claim of a
+ * complete figure (REPORTED ones say what was measured), then one row per pending figure.
+ *
+ * @example
+ * ```ts
+ * import { assert } from "../tests/assert.ts";
+ * import { studyTable } from "./study_report.ts";
+ * const t = studyTable({ scale: "paper", reports: [], pending: [
+ *   { id: "fig4", title: "Figure 4", stored: 3, needed: 565, what: "trials", command: "deno task reproduce fig4 --scale paper" },
+ * ] });
+ * assert(t.includes("| fig4 | Figure 4 | — | 3 of 565 trials stored: no verdict from a partial set |"), t);
+ * ```
+ */
+export function studyTable(s: StudyReport): string {
+  const head = "| figure | claim | verdict | n | evidence |\n| --- | --- | --- | --- | --- |";
+  const rows = s.reports.flatMap((r) =>
+    r.claims.map((c) => {
+      const e = c.evidence;
+      const evidence = c.verdict === "REPORTED"
+        ? `measured ${c.measured} (the sentence gives no number)`
+        : `${c.measured} against ${c.threshold}; ${evidenceLine(e)}`;
+      return `| ${r.id}${r.untilDecided ? " (--until-decided)" : ""} | ${cell(c.name)} | ${
+        c.verdict === "PASS" || c.verdict === "FAIL" ? `**${c.verdict}**` : c.verdict
+      } | ${e ? `${e.n} ${e.unit}` : ""} | ${cell(evidence)} |`;
+    })
+  );
+  const pending = s.pending.map((p) =>
+    `| ${p.id} | ${
+      cell(p.title)
+    } | — | ${p.stored} of ${p.needed} ${p.what} stored: no verdict from a partial set | \`${p.command}\` trains the rest |`
+  );
+  return [head, ...rows, ...pending].join("\n") + "\n";
+}
+
+/** The tally line of a study: verdict counts over the complete figures, the pending ones. */
+export function studyTally(s: StudyReport): string {
+  const count = (v: string) =>
+    s.reports.reduce((n, r) => n + r.claims.filter((c) => c.verdict === v).length, 0);
+  const verdicts = ["PASS", "FAIL", "INCONCLUSIVE", "UNTESTED", "REPORTED"].map((v) =>
+    `${count(v)} ${v}`
+  ).join(", ");
+  return `${s.reports.length} figures complete (${verdicts}); ${s.pending.length} pending${
+    s.pending.length
+      ? ` (${s.pending.map((p) => `${p.id} ${p.stored}/${p.needed}`).join(", ")})`
+      : ""
+  }`;
+}
+
+/** Options of {@linkcode writeStudyReport}. */
+export interface WriteStudyOptions {
+  scale: Scale;
+  /** The store's path as the report names it (in the commands that continue a figure). */
+  storeName: string;
+  /** Seconds the rebuild took (for the page). */
+  wallSeconds?: number;
+}
+
+/**
+ * Write a study's report into `outDir` (replaced whole): each complete figure's folder, the
+ * pending list, `index.html` and `claims.md`. Returns what was written.
+ */
+export async function writeStudyReport(
+  statuses: FigureStatus[],
+  outDir: string,
+  opts: WriteStudyOptions & { continueCommand: (s: FigureStatus) => string },
+): Promise<StudyReport> {
+  const tmp = join(dirname(outDir), `.${outDir.split("/").at(-1)}.tmp-${Deno.pid}`);
+  await Deno.remove(tmp, { recursive: true }).catch(() => {});
+  await Deno.mkdir(tmp, { recursive: true });
+  try {
+    const study: StudyReport = { scale: opts.scale, reports: [], pending: [] };
+    for (const s of statuses) {
+      if (s.kind === "complete") {
+        const r = await writeFigureReport(s.run, tmp);
+        study.reports.push({ ...r, untilDecided: s.untilDecided });
+      } else {
+        study.pending.push({
+          id: s.fig.id,
+          title: s.fig.title,
+          stored: s.stored,
+          needed: s.needed,
+          what: s.what,
+          command: opts.continueCommand(s),
+        });
+      }
+    }
+    const html = indexHtml(study.reports, {
+      scale: opts.scale,
+      backend: [...new Set(study.reports.map((r) => r.backend))].join(", ") || "asm",
+      commit: await gitCommit(),
+      wallSeconds: opts.wallSeconds ?? study.reports.reduce((s, r) => s + r.wallSeconds, 0),
+      pending: study.pending,
+    });
+    await writeAtomic(join(tmp, "index.html"), html);
+    await writeAtomic(join(tmp, "claims.md"), studyTable(study));
+    await Deno.remove(outDir, { recursive: true }).catch((e) => {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+    });
+    await Deno.rename(tmp, outDir);
+    return study;
+  } catch (e) {
+    await Deno.remove(tmp, { recursive: true }).catch(() => {});
+    throw e;
+  }
+}
