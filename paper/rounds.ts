@@ -287,7 +287,7 @@ export function rounds<P>(
  * @example
  * ```ts
  * import { roundsPlan } from "./rounds.ts";
- * import { fig06r } from "./fig06.ts";
+ * import { fig06r } from "./fig06r.ts";
  * const plan = roundsPlan(fig06r, "paper");
  * if (plan.trials.join(" ") !== "112 208 400 800 1600") throw new Error(plan.trials.join(" "));
  * ```

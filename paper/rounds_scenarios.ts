@@ -19,7 +19,9 @@ import {
 } from "../analysis/sequential_sim.ts";
 import { fig04 } from "./fig04.ts";
 import { fig05 } from "./fig05.ts";
-import { fig06l, fig06m, fig06r } from "./fig06.ts";
+import { fig06l } from "./fig06l.ts";
+import { fig06m } from "./fig06m.ts";
+import { fig06r } from "./fig06r.ts";
 import { fig07 } from "./fig07.ts";
 import { fig10 } from "./fig10.ts";
 import { fig14 } from "./fig14.ts";

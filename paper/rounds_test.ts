@@ -24,7 +24,7 @@ import { decideAtLook, SequentialDesign } from "../analysis/sequential.ts";
 import { rng } from "../analysis/sequential_sim.ts";
 import { pearson } from "../analysis/stats.ts";
 import { fig05 } from "./fig05.ts";
-import { fig06r } from "./fig06.ts";
+import { fig06r } from "./fig06r.ts";
 import { fig07 } from "./fig07.ts";
 
 /** A trial for any request: signals at init, steps 1..4 (Fig. 7's gradients) and the end, with
