@@ -175,8 +175,8 @@ export class SequentialRounds {
 
   /**
    * Round `look`'s claims (the figure computed on that round's trials, by its fixed-n rules):
-   * each decided at the round's level; `stop` when none is left INCONCLUSIVE or the round is the
-   * last. Every claim of the plan must be there, and no other.
+   * each decided at the round's level; `stop` when every claim is PASS or FAIL (REPORTED ones
+   * aside) or the round is the last. Every claim of the plan must be there, and no other.
    */
   observe<C extends LookClaim>(
     look: number,
@@ -204,11 +204,16 @@ export class SequentialRounds {
       }
       return s;
     });
+    // decided: PASS or FAIL; a REPORTED claim has no verdict to wait for; INCONCLUSIVE and
+    // UNTESTED wait for the next round
+    const decided = (v: string) => v === "PASS" || v === "FAIL";
     for (const c of out) {
       const prev = this.#decided.get(c.name);
-      this.#decided.set(c.name, c.verdict !== "INCONCLUSIVE" ? (prev ?? look) : null);
+      this.#decided.set(c.name, decided(c.verdict) ? (prev ?? look) : null);
     }
-    const undecided = out.filter((c) => c.verdict === "INCONCLUSIVE").map((c) => c.name);
+    const undecided = out.filter((c) => !decided(c.verdict) && c.verdict !== "REPORTED").map((c) =>
+      c.name
+    );
     return { claims: out, stop: look === this.rounds || undecided.length === 0, undecided };
   }
 

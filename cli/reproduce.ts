@@ -19,6 +19,7 @@ import { claimsTable } from "../paper/claims.ts";
 import { type Shard, trainShard } from "../experiments/shards.ts";
 import { selectFigures } from "../experiments/selection.ts";
 import {
+  type CostPlan,
   costPlan,
   MEAN_EARLY_STOP_STEP,
   planFigures,
@@ -27,6 +28,7 @@ import {
 } from "../experiments/cost_plan.ts";
 import { type FigureRun, reproduceFigure } from "../experiments/reproduce_figure.ts";
 import { reproduceFigures } from "../experiments/reproduce_all.ts";
+import { reproduceInRounds } from "../experiments/reproduce_rounds.ts";
 import { type FigureReport, indexHtml, writeFigureReport } from "../report/figure_report.ts";
 import {
   backendFrom,
@@ -124,6 +126,11 @@ export const REPRODUCE_HELP = `deno task reproduce FIGURE|all [options]
                     (0 <= i < n; Slurm job arrays: SLURM_ARRAY_TASK_ID / _COUNT are used when set),
                     no analysis; then 'deno task merge' the shard stores and reproduce with --store
   --until-decided   stop each sweep trial once its circles are decided (analysis/early_stop.ts)
+  --until-claims-decided  train each figure's trials in rounds (N/16, N/8, N/4, N/2, N of every
+                    configuration, in the paper's order) and stop at the first round where
+                    every claim is PASS or FAIL, α held over the rounds by O'Brien–Fleming-type
+                    spending (docs/sequential.md); figures whose claims may not be cut run to N.
+                    The report notes the round and n it stopped at
   --figure-by-figure  with several figures (all): train and analyse one figure after another
                     instead of one pool (every figure's trials together, longest first, each
                     figure analysed as soon as its trials are stored)
@@ -143,7 +150,12 @@ export function reproduceMain(args: string[]): Promise<void> {
   return runCli("reproduce", async () => {
     const { values, positionals } = parse(
       args,
-      { scale: { type: "string" }, "figure-by-figure": { type: "boolean" }, ...STORE_RUN_OPTIONS },
+      {
+        scale: { type: "string" },
+        "figure-by-figure": { type: "boolean" },
+        "until-claims-decided": { type: "boolean" },
+        ...STORE_RUN_OPTIONS,
+      },
       true,
     );
     if (values.help) {
@@ -224,7 +236,8 @@ export function reproduceMain(args: string[]): Promise<void> {
       fresh: values.fresh === true,
       untilDecided,
     };
-    if (figs.length > 1 && values["figure-by-figure"] !== true) {
+    const untilClaims = values["until-claims-decided"] === true;
+    if (figs.length > 1 && values["figure-by-figure"] !== true && !untilClaims) {
       // One pool: every figure's missing trials together, longest first; each figure analysed
       // and written as soon as its trials are stored.
       const all = figs.flatMap((f) => figureRequests(f, scale as Scale, untilDecided));
@@ -242,12 +255,19 @@ export function reproduceMain(args: string[]): Promise<void> {
       reports.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
     } else {
       for (const fig of figs) {
+        const o = {
+          ...common,
+          onPlan: (plan: CostPlan) => console.error(`${fig.id} (${scale}): ${planLine(plan)}`),
+          onProgress: sweepProgress(fig.id),
+        };
         await written(
-          await reproduceFigure(fig, {
-            ...common,
-            onPlan: (plan) => console.error(`${fig.id} (${scale}): ${planLine(plan)}`),
-            onProgress: sweepProgress(fig.id),
-          }),
+          untilClaims
+            ? await reproduceInRounds(fig, {
+              ...o,
+              onRound: (look, of, n) =>
+                console.error(`${fig.id}: round ${look} of ${of}, ${n} trials`),
+            })
+            : await reproduceFigure(fig, o),
         );
       }
     }

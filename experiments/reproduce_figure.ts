@@ -76,8 +76,9 @@ export async function resolveFigure(
   // deno-lint-ignore no-explicit-any
   fig: Figure<any>,
   opts: ReproduceOptions,
+  params: unknown = fig.params[opts.scale],
 ): Promise<FigureTrials> {
-  const requests = figureRequests(fig, opts.scale, opts.untilDecided);
+  const requests = figureRequests(fig, opts.scale, opts.untilDecided, params);
   const before = opts.store.count();
   if (opts.onPlan) {
     opts.onPlan(
@@ -99,7 +100,7 @@ export async function resolveFigure(
     });
   const results = await resolve(requests);
   if (fig.followUp) {
-    const more = fig.followUp(fig.params[opts.scale], results);
+    const more = fig.followUp(params, results);
     requests.push(...more);
     results.push(...await resolve(more));
   }
@@ -120,8 +121,9 @@ export async function analyseFigure(
   fig: Figure<any>,
   scale: Scale,
   results: TrialResult[],
+  params: unknown = fig.params[scale],
 ): Promise<FigureOutput> {
-  const out = await fig.compute(fig.params[scale], results, scale);
+  const out = await fig.compute(params, results, scale);
   const diverged = results.filter((r) => r.divergedAt !== null);
   if (diverged.length) {
     (out.notes ??= []).unshift(

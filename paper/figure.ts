@@ -64,15 +64,17 @@ export const SURVIVAL_LOG = { logEvery: 100, logFirst: 4 } as const;
 /**
  * The trials a figure needs at a scale: its requests; a survival figure's trials log only what it
  * reads ({@linkcode SURVIVAL_LOG}) and, under `--until-decided`, stop at the early stop (one
- * rule for `reproduce`, shards and plans).
+ * rule for `reproduce`, shards and plans). `params` replaces the scale's parameters (a round of
+ * `--until-claims-decided`: the scale's with fewer seeds).
  */
 export function figureRequests(
   // deno-lint-ignore no-explicit-any
   fig: Figure<any>,
   scale: Scale,
   untilDecided = false,
+  params: unknown = fig.params[scale],
 ): TrialRequest[] {
-  return fig.requests(fig.params[scale]).map((r) =>
+  return fig.requests(params).map((r) =>
     fig.survivalFigure
       ? {
         ...r,
