@@ -114,7 +114,10 @@ export function publishMain(args: string[]): Promise<void> {
       continueCommand: (s) => continueCommand(s, scale as Scale, storePath),
     });
     if (readme !== undefined) {
-      await writeAtomic(readme, replaceTable(readmeText!, studyTable(study), readme));
+      await writeAtomic(
+        readme,
+        replaceTable(readmeText!, studyTable(study, { compact: true }), readme),
+      );
     }
     console.log(`${outDir}: ${studyTally(study)}`);
   }, { interrupted: "OUT is as it was (the report is renamed into place only whole)" });

@@ -33,11 +33,20 @@ export interface StudyReport {
   pending: PendingFigure[];
 }
 
+/** A threshold's bar without the words it was read from: "'only 3-5 survive' → in [3, 5]" → "in [3, 5]". */
+const bar = (threshold: string) => {
+  const after = threshold.includes("→ ") ? threshold.slice(threshold.indexOf("→ ") + 2) : threshold;
+  const cut = after.indexOf(" (");
+  return cut > 0 ? after.slice(0, cut) : after;
+};
+
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
 /**
  * The claims table in Markdown: figure, claim, verdict, n and evidence for every claim of a
  * complete figure (REPORTED ones say what was measured), then one row per pending figure.
+ * `compact`: the evidence as the measured value, the bar and the p-value (the README's table;
+ * claims.md has the whole evidence).
  *
  * @example
  * ```ts
@@ -49,13 +58,17 @@ const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
  * assert(t.includes("| fig4 | Figure 4 | — | 3 of 565 trials stored: no verdict from a partial set |"), t);
  * ```
  */
-export function studyTable(s: StudyReport): string {
+export function studyTable(s: StudyReport, opts: { compact?: boolean } = {}): string {
   const head = "| figure | claim | verdict | n | evidence |\n| --- | --- | --- | --- | --- |";
   const rows = s.reports.flatMap((r) =>
     r.claims.map((c) => {
       const e = c.evidence;
       const evidence = c.verdict === "REPORTED"
         ? `measured ${c.measured} (the sentence gives no number)`
+        : opts.compact
+        ? `${c.measured}; bar ${bar(c.threshold)}${
+          e?.pValue !== undefined ? `; p = ${e.pValue.toPrecision(2)}` : ""
+        }`
         : `${c.measured} against ${c.threshold}; ${evidenceLine(e)}`;
       return `| ${r.id}${r.untilDecided ? " (--until-decided)" : ""} | ${cell(c.name)} | ${
         c.verdict === "PASS" || c.verdict === "FAIL" ? `**${c.verdict}**` : c.verdict
