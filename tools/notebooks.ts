@@ -354,7 +354,14 @@ async function main(args: string[]): Promise<number> {
       problems.push(...found);
       continue;
     }
-    const { notebook, seconds } = await executeNotebook(f, { timeoutS });
+    let executed: Awaited<ReturnType<typeof executeNotebook>>;
+    try {
+      executed = await executeNotebook(f, { timeoutS });
+    } catch (e) {
+      problems.push((e as Error).message); // nbconvert itself failed: the kernel died, a timeout
+      continue;
+    }
+    const { notebook, seconds } = executed;
     const bad = notebookProblems(notebook, name);
     const code = notebook.cells.filter((c) => c.cell_type === "code");
     const charts = code.filter((c) => c.metadata?.tags?.includes(CHART_TAG)).length;
