@@ -9,7 +9,7 @@ import type { TrialConfig } from "../protocol/config.ts";
 import { coreModule, createAsmKernel } from "../core_asm/asm_backend.ts";
 import { initialTrial } from "../protocol/init.ts";
 import { paramLayout } from "../protocol/layout.ts";
-import { dft, twiddles } from "../analysis/fourier.ts";
+import { AnalysisError, dft, twiddles } from "../analysis/fourier.ts";
 import { poolWorkerScript } from "./pool.ts";
 
 /** Loss and accuracy over every pair. */
@@ -66,17 +66,18 @@ export interface RestrictionJob {
  * The restricted embeddings of `E` (p×d) for each frequency set, DC kept: one DFT of E, then each
  * set's embedding as DC + Σ_{k∈S} component_k, where component_k is the inverse DFT of F_k and
  * F_{p−k} alone (the restriction is linear, so this equals `keepFrequencies(E, p, d, S)` up to
- * float64 rounding).
+ * float64 rounding). Sets that keep the same frequencies get the same array.
  *
  * @example
  * ```ts
- * import { assertAlmostEquals } from "../tests/assert.ts";
+ * import { assert, assertAlmostEquals } from "../tests/assert.ts";
  * import { restrictedEmbeddings } from "./evaluate.ts";
  * import { keepFrequencies } from "../analysis/fourier.ts";
  * const E = Float64Array.from({ length: 7 * 3 }, (_, i) => Math.sin(i * i));
- * const [got] = restrictedEmbeddings(E, 7, 3, [[1, 3]]);
+ * const [got, same] = restrictedEmbeddings(E, 7, 3, [[1, 3], [3, 6, 1]]); // 6 = 7 − 1
  * const want = keepFrequencies(E, 7, 3, [1, 3], { keepDC: true });
  * for (let i = 0; i < E.length; i++) assertAlmostEquals(got[i], want[i], 1e-12);
+ * assert(got === same, "the same frequencies kept: one array");
  * ```
  */
 export function restrictedEmbeddings(
@@ -104,19 +105,25 @@ export function restrictedEmbeddings(
     return out;
   };
   const dc = component(0);
+  // sets that keep the same frequencies (e.g. {2, k} at k = 2 and {k} at k = 2) share one array
+  const made = new Map<string, Float64Array>();
   return sets.map((set) => {
     const classes = new Set<number>();
     for (const k of set) {
       if (!Number.isInteger(k) || k < 0 || k >= p) {
-        throw new RangeError(`frequency ${k}: allowed are integers 0..${p - 1}`);
+        throw new AnalysisError(`frequency ${k}: allowed are integers 0..${p - 1}`);
       }
       if (k !== 0) classes.add(Math.min(k, p - k));
     }
+    const key = [...classes].sort((a, b) => a - b).join(",");
+    const known = made.get(key);
+    if (known) return known;
     const out = Float64Array.from(dc);
     for (const cls of classes) {
       const c = component(cls);
       for (let i = 0; i < out.length; i++) out[i] += c[i];
     }
+    made.set(key, out);
     return out;
   });
 }
@@ -150,9 +157,15 @@ export async function evaluateRestricted(
   const L = paramLayout(p, d, hidden);
   const [e0, e1] = L.embedding;
   const buf = Float64Array.from(job.params);
+  // a set keeping the same frequencies as an earlier one shares its embedding and its evaluation
+  const done = new Map<Float64Array, Evaluation>();
   return restrictedEmbeddings(job.params.subarray(e0, e1), p, d, job.sets).map((E) => {
+    const known = done.get(E);
+    if (known) return { ...known };
     buf.set(E, e0);
-    return evaluator.evaluate(buf);
+    const e = evaluator.evaluate(buf);
+    done.set(E, e);
+    return e;
   });
 }
 
