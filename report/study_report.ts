@@ -11,7 +11,7 @@ import type { Scale } from "../paper/figure.ts";
 import { evidenceLine } from "../paper/claims.ts";
 import { writeAtomic } from "../store/disk.ts";
 import { gitCommit } from "../store/provenance.ts";
-import type { FigureStatus } from "../experiments/publish.ts";
+import type { FigureStatus } from "../experiments/study.ts";
 import { type FigureReport, indexHtml, writeFigureReport } from "./figure_report.ts";
 
 /** A figure of the study not yet complete in the store. */

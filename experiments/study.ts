@@ -76,7 +76,7 @@ async function lacking(reqs: TrialRequest[], opts: StudyOptions) {
  * ```ts
  * import { assertEquals } from "../tests/assert.ts";
  * import { ResultsStore } from "../store/store.ts";
- * import { studyFigure } from "./publish.ts";
+ * import { studyFigure } from "./study.ts";
  * const store = await ResultsStore.open(":memory:");
  * const s = await studyFigure({ id: "fig2" }, { store, scale: "tiny" });
  * assertEquals([s.kind, s.kind === "partial" && `${s.stored} of ${s.needed}`], ["partial", "0 of 1"]);

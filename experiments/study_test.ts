@@ -2,7 +2,7 @@ import { equal } from "node:assert/strict";
 import { ResultsStore } from "../store/store.ts";
 import { figureById } from "../paper/figures.ts";
 import { reproduceFigure } from "./reproduce_figure.ts";
-import { continueCommand, studyFigure } from "./publish.ts";
+import { continueCommand, studyFigure } from "./study.ts";
 import { studyTable, writeStudyReport } from "../report/study_report.ts";
 
 Deno.test("a study's report from its store: complete figures analysed as reproduce does, partial ones 'n of N stored' with no verdict, nothing trained", async () => {
