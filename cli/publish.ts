@@ -14,10 +14,12 @@ import { writeAtomic } from "../store/disk.ts";
 import { continueCommand, PAPER_STUDY, studyFigure } from "../experiments/study.ts";
 import { studyTable, studyTally, writeStudyReport } from "../report/study_report.ts";
 
-/** The markers around the claims table in a README. */
+/** The line before the claims table in a README. */
 export const TABLE_START = "<!-- paper-claims:start (deno task publish --readme README.md) -->";
+/** The line after it. */
 export const TABLE_END = "<!-- paper-claims:end -->";
 
+/** `deno task publish --help`. */
 export const PUBLISH_HELP = `deno task publish [options]
 
 Rebuilds the paper-scale study's report from its store, training nothing: every figure whose

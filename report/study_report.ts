@@ -16,9 +16,13 @@ import { type FigureReport, indexHtml, writeFigureReport } from "./figure_report
 
 /** A figure of the study not yet complete in the store. */
 export interface PendingFigure {
+  /** The figure's id. */
   id: string;
+  /** Its title. */
   title: string;
+  /** Distinct trials stored. */
   stored: number;
+  /** Distinct trials it needs. */
   needed: number;
   /** "trials" or "follow-up trials". */
   what: string;
@@ -28,8 +32,11 @@ export interface PendingFigure {
 
 /** A study's report: the figures decided from complete trials and the ones pending. */
 export interface StudyReport {
+  /** The scale of its figures. */
   scale: Scale;
+  /** The complete figures' reports, each marked if its trials stopped at the early stop. */
   reports: (FigureReport & { untilDecided: boolean })[];
+  /** The figures only partly stored. */
   pending: PendingFigure[];
 }
 
@@ -119,6 +126,7 @@ export function studyTally(s: StudyReport): string {
 
 /** Options of {@linkcode writeStudyReport}. */
 export interface WriteStudyOptions {
+  /** The scale of its figures. */
   scale: Scale;
   /** The store's path as the report names it (in the commands that continue a figure). */
   storeName: string;
