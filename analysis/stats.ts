@@ -189,6 +189,7 @@ async function libsvm() {
 
 /** A fitted linear SVM. */
 export interface LinearSvm {
+  /** The predicted label of each row of `x`. */
   predict(x: number[][]): number[];
 }
 
