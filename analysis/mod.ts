@@ -57,6 +57,7 @@ export {
   type MeanCi,
   type TrialOutcome,
 } from "./circle_stats.ts";
+export type { DecisionInputs, SequentialEvidence } from "./sequential.ts";
 export {
   chooseRule,
   DEFAULT_EARLY_STOP,
