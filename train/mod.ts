@@ -23,6 +23,7 @@ export {
   type TrialRecords,
 } from "./trainer.ts";
 export { type PoolOptions, type PoolProgress, runTrials, type TrialJob } from "./pool.ts";
+export type { ProbeResult } from "./probe.ts";
 export type {
   Backend,
   BackendCaps,
