@@ -25,8 +25,4 @@ export type {
   TrialInit,
 } from "../protocol/mod.ts";
 export type { LiveRun, RecordOptions, TrialRecords } from "../train/mod.ts";
-export type {
-  DecisionInputs,
-  EarlyStopRule,
-  SequentialEvidence,
-} from "../analysis/mod.ts";
+export type { DecisionInputs, EarlyStopRule, SequentialEvidence } from "../analysis/mod.ts";

@@ -30,8 +30,8 @@ export { loggedSteps, type RecordLayout, recordLayout } from "./records.ts";
 export {
   ADAM,
   type AdamConstants,
-  adamStepScalars,
   type AdamStepScalars,
+  adamStepScalars,
   type OptimizerName,
   OPTIMIZERS,
   type OptimizerSettings,
