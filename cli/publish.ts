@@ -1,6 +1,6 @@
 /**
  * `deno task publish [--store FILE] [--out DIR] [--scale S] [--readme FILE]`: rebuild a study's
- * published report from its results store without training (`../experiments/publish.ts`): each
+ * published report from its results store without training (`../experiments/study.ts`): each
  * figure whose trials are all stored analysed and written as `reproduce` writes it, the others
  * listed as "n of N stored" with no verdict; `DIR/index.html` and `DIR/claims.md`. `--readme`
  * rewrites the claims table between the markers in FILE. Exit 2 on bad input.
@@ -11,13 +11,15 @@ import { checkOutDir, parse, runCli, UsageError } from "./options.ts";
 import { type Scale, SCALES } from "../paper/figure.ts";
 import { ResultsStore } from "../store/store.ts";
 import { writeAtomic } from "../store/disk.ts";
-import { continueCommand, PAPER_STUDY, studyFigure } from "../experiments/publish.ts";
+import { continueCommand, PAPER_STUDY, studyFigure } from "../experiments/study.ts";
 import { studyTable, studyTally, writeStudyReport } from "../report/study_report.ts";
 
-/** The markers around the claims table in a README. */
+/** The line before the claims table in a README. */
 export const TABLE_START = "<!-- paper-claims:start (deno task publish --readme README.md) -->";
+/** The line after it. */
 export const TABLE_END = "<!-- paper-claims:end -->";
 
+/** `deno task publish --help`. */
 export const PUBLISH_HELP = `deno task publish [options]
 
 Rebuilds the paper-scale study's report from its store, training nothing: every figure whose

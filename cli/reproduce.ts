@@ -29,6 +29,7 @@ import {
 import { type FigureRun, reproduceFigure } from "../experiments/reproduce_figure.ts";
 import { reproduceFigures } from "../experiments/reproduce_all.ts";
 import { reproduceInRounds } from "../experiments/reproduce_rounds.ts";
+import { type MeasuredClaim, projectRounds } from "../experiments/rounds_projection.ts";
 import { type FigureReport, indexHtml, writeFigureReport } from "../report/figure_report.ts";
 import {
   backendFrom,
@@ -77,6 +78,8 @@ async function printPlan(
     workers?: number;
     fresh: boolean;
     hours?: number;
+    /** With --until-claims-decided: the rounds projected from this earlier run's claims. */
+    untilClaims?: { from?: string; untilDecided: boolean };
   },
 ): Promise<void> {
   console.log(`plan: ${figs.length} figure(s) at ${o.scale} scale on ${o.backend.name}`);
@@ -84,11 +87,25 @@ async function printPlan(
     ...o,
     total: figs.length > 1 || o.hours !== undefined,
   });
-  for (const f of plans.figures) {
+  let claimsBusy = 0;
+  for (const [i, f] of plans.figures.entries()) {
     console.log(`${f.id.padEnd(8)} ${planLine(f.full)}`);
     if (f.untilDecided) {
       console.log(`${"".padEnd(8)} --until-decided: ${planLine(f.untilDecided)}`);
     }
+    if (o.untilClaims) {
+      const base = (o.untilClaims.untilDecided && f.untilDecided) || f.full;
+      const line = await roundsLine(figs[i], o.scale, o.untilClaims.from, base);
+      claimsBusy += line.busySeconds;
+      console.log(`${"".padEnd(8)} --until-claims-decided: ${line.text}`);
+    }
+  }
+  if (o.untilClaims && figs.length > 1) {
+    console.log(
+      `${"all".padEnd(8)} --until-claims-decided: ≈ ${
+        (claimsBusy / 3600).toFixed(1)
+      } core-hours of training (the figures' expected trials, each figure's trials counted apart)`,
+    );
   }
   const total = plans.total!;
   if (figs.length > 1) {
@@ -112,6 +129,40 @@ async function printPlan(
   );
 }
 
+/** A figure's rounds under --until-claims-decided, their expected trials projected from an
+ * earlier run's claims (`from`: its output folder), and the core time they scale `base` to. */
+async function roundsLine(
+  // deno-lint-ignore no-explicit-any
+  fig: Figure<any>,
+  scale: Scale,
+  from: string | undefined,
+  base: CostPlan,
+): Promise<{ text: string; busySeconds: number }> {
+  let claims: MeasuredClaim[] | undefined;
+  if (from !== undefined) {
+    try {
+      claims = JSON.parse(await Deno.readTextFile(join(from, fig.id, "report.json"))).claims;
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+    }
+  }
+  const p = projectRounds(fig, scale, claims), N = p.rounds.at(-1)!;
+  const share = base.requests > 0 ? p.expected / N : 1;
+  const busySeconds = base.busySeconds * share;
+  const rounds = p.rounds.length > 1 ? `rounds of ${p.rounds.join("/")} trials` : "one round";
+  const how = p.rounds.length === 1
+    ? "not cut"
+    : claims === undefined
+    ? `no claims to plan from${
+      from === undefined ? " (--plan-from DIR)" : ` in ${from}`
+    }: planned at N`
+    : `expected ${p.expected.toFixed(0)} of ${N} trials from ${from}'s claims`;
+  return {
+    text: `${rounds}, ${how}, ≈ ${(busySeconds / 3600).toFixed(1)} core-hours`,
+    busySeconds,
+  };
+}
+
 export const REPRODUCE_HELP = `deno task reproduce FIGURE|all [options]
 
   FIGURE            ${FIGURES.map((f) => f.id).join(", ")}
@@ -131,6 +182,8 @@ export const REPRODUCE_HELP = `deno task reproduce FIGURE|all [options]
                     every claim is PASS or FAIL, α held over the rounds by O'Brien–Fleming-type
                     spending (docs/sequential.md); figures whose claims may not be cut run to N.
                     The report notes the round and n it stopped at
+  --plan-from DIR   with --plan --until-claims-decided: project each figure's rounds from the
+                    claims of an earlier run's output folder (e.g. a quick-scale reproduce)
   --figure-by-figure  with several figures (all): train and analyse one figure after another
                     instead of one pool (every figure's trials together, longest first, each
                     figure analysed as soon as its trials are stored)
@@ -154,6 +207,7 @@ export function reproduceMain(args: string[]): Promise<void> {
         scale: { type: "string" },
         "figure-by-figure": { type: "boolean" },
         "until-claims-decided": { type: "boolean" },
+        "plan-from": { type: "string" },
         ...STORE_RUN_OPTIONS,
       },
       true,
@@ -171,6 +225,7 @@ export function reproduceMain(args: string[]): Promise<void> {
     }
     const which = positionals[0];
     const untilDecided = values["until-decided"] === true;
+    const untilClaims = values["until-claims-decided"] === true;
     const figs = selectFigures(which, { untilDecided });
     const scale = (values.scale as string | undefined) ?? "quick";
     if (!(SCALES as readonly string[]).includes(scale)) {
@@ -181,6 +236,22 @@ export function reproduceMain(args: string[]): Promise<void> {
     const shard = parseShard(values.shard as string | undefined);
     const outDir = (values.out as string | undefined) ?? "results";
     if (!shard) await checkOutDir(outDir, "out", true);
+    const planFrom = values["plan-from"] as string | undefined;
+    if (planFrom !== undefined) {
+      if (!values.plan || values["until-claims-decided"] !== true) {
+        throw new UsageError(
+          `plan-from ${JSON.stringify(planFrom)}: allowed only with --plan --until-claims-decided`,
+        );
+      }
+      const info = await Deno.stat(planFrom).catch(() => undefined);
+      if (!info?.isDirectory) {
+        throw new UsageError(
+          `plan-from ${
+            JSON.stringify(planFrom)
+          }: allowed is an output folder of reproduce (DIR/figN/report.json)`,
+        );
+      }
+    }
     const { backend, announce } = await backendFrom(values, "reproduce");
     const store = await ResultsStore.open(
       (values.store as string | undefined) ?? join(outDir, "store.sqlite"),
@@ -194,6 +265,9 @@ export function reproduceMain(args: string[]): Promise<void> {
         workers,
         fresh: values.fresh === true,
         hours,
+        untilClaims: values["until-claims-decided"] === true
+          ? { from: planFrom, untilDecided }
+          : undefined,
       });
       store.close();
       return;
@@ -236,7 +310,6 @@ export function reproduceMain(args: string[]): Promise<void> {
       fresh: values.fresh === true,
       untilDecided,
     };
-    const untilClaims = values["until-claims-decided"] === true;
     if (figs.length > 1 && values["figure-by-figure"] !== true && !untilClaims) {
       // One pool: every figure's missing trials together, longest first; each figure analysed
       // and written as soon as its trials are stored.

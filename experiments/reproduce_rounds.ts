@@ -28,6 +28,7 @@ import {
 
 /** A figure run in rounds: its run at the stop and what the rounds did (none: not cut). */
 export interface RoundsRun extends FigureRun {
+  /** What the rounds did (absent: the figure was not cut). */
   rounds?: RoundsSummary;
 }
 

@@ -9,9 +9,8 @@
  *
  * @module
  */
-import { keepFrequencies, survivingCircles } from "../analysis/fourier.ts";
-import { allPairsEvaluator } from "../train/evaluate.ts";
-import { paramLayout } from "../protocol/layout.ts";
+import { survivingCircles } from "../analysis/fourier.ts";
+import { evaluateRestrictedOnWorkers } from "../train/evaluate.ts";
 import { ALMOST, type Claim, cutShort, fmt, holds, onlyAt, type Quote } from "./claims.ts";
 import type { Figure, Scale } from "./figure.ts";
 import { fig2Run, PAPER_STEPS } from "./runs.ts";
@@ -112,7 +111,7 @@ export const fig08: Figure<Params> = {
   },
   requests: ({ scale }) => [fig2Run(scale)],
   async compute({ scale, evalEvery, paperSteps }, [run]) {
-    const { p, d, steps } = run.config;
+    const { p, steps } = run.config;
     const half = Math.floor((p - 1) / 2);
     const survivors = survivingCircles(run.signalsAt(steps));
     const finalSig = run.signalsAt(steps);
@@ -120,8 +119,6 @@ export const fig08: Figure<Params> = {
       ? [2, 22]
       : [...survivors].sort((a, b) => finalSig[b] - finalSig[a]).slice(0, 2);
     while (base.length < 2) base.push([2, 22][base.length]);
-    const evaluator = await allPairsEvaluator(run.config);
-    const L = paramLayout(p, d, run.config.hidden);
     const snaps = run.paramSnapshots!;
     const n = snaps.data.length / snaps.steps.length;
     const evalSteps = snaps.steps.filter((s) => s % evalEvery === 0 || s === steps);
@@ -131,26 +128,23 @@ export const fig08: Figure<Params> = {
       (k: number) => [base[0], base[1], k],
     ];
     const names = ["{k}", `{${base[0]}, k}`, `{${base[0]}, ${base[1]}, k}`];
-    // loss[set][k-1][step index]
-    const loss = sets.map(() =>
-      Array.from({ length: half }, () => new Array<number>(evalSteps.length))
+    // one job per snapshot: its sets in [set][k − 1] order, spread over the cores
+    const jobSets = sets.flatMap((set) => Array.from({ length: half }, (_, i) => set(i + 1)));
+    const results = await evaluateRestrictedOnWorkers(
+      run.config,
+      evalSteps.map((s) => {
+        const i = snaps.steps.indexOf(s);
+        // a copy: a view would send the whole snapshot buffer to the Worker
+        return { params: snaps.data.slice(i * n, (i + 1) * n), sets: jobSets };
+      }),
     );
-    const finalAcc = sets.map(() => new Array<number>(half));
-    for (const [si, s] of evalSteps.entries()) {
-      const i = snaps.steps.indexOf(s);
-      const params = snaps.data.slice(i * n, (i + 1) * n);
-      const E = params.subarray(0, L.embedding[1]);
-      for (const [j, set] of sets.entries()) {
-        for (let k = 1; k <= half; k++) {
-          const restricted = Float64Array.from(params);
-          restricted.set(keepFrequencies(E, p, d, set(k), { keepDC: true }), 0);
-          const e = evaluator.evaluate(restricted);
-          loss[j][k - 1][si] = e.loss;
-          if (s === evalSteps.at(-1)) finalAcc[j][k - 1] = e.acc;
-        }
-      }
-    }
-    evaluator.dispose();
+    // loss[set][k-1][step index]
+    const loss = sets.map((_, j) =>
+      Array.from({ length: half }, (_, i) => results.map((r) => r[j * half + i].loss))
+    );
+    const finalAcc = sets.map((_, j) =>
+      Array.from({ length: half }, (_, i) => results.at(-1)![j * half + i].acc)
+    );
     const last = evalSteps.length - 1;
     const finalLoss = loss.map((byK) => byK.map((l) => l[last]));
     const decided = scale !== "tiny";

@@ -11,14 +11,18 @@ import type { Scale } from "../paper/figure.ts";
 import { evidenceLine } from "../paper/claims.ts";
 import { writeAtomic } from "../store/disk.ts";
 import { gitCommit } from "../store/provenance.ts";
-import type { FigureStatus } from "../experiments/publish.ts";
+import type { FigureStatus } from "../experiments/study.ts";
 import { type FigureReport, indexHtml, writeFigureReport } from "./figure_report.ts";
 
 /** A figure of the study not yet complete in the store. */
 export interface PendingFigure {
+  /** The figure's id. */
   id: string;
+  /** Its title. */
   title: string;
+  /** Distinct trials stored. */
   stored: number;
+  /** Distinct trials it needs. */
   needed: number;
   /** "trials" or "follow-up trials". */
   what: string;
@@ -28,8 +32,11 @@ export interface PendingFigure {
 
 /** A study's report: the figures decided from complete trials and the ones pending. */
 export interface StudyReport {
+  /** The scale of its figures. */
   scale: Scale;
+  /** The complete figures' reports, each marked if its trials stopped at the early stop. */
   reports: (FigureReport & { untilDecided: boolean })[];
+  /** The figures only partly stored. */
   pending: PendingFigure[];
 }
 
@@ -39,6 +46,20 @@ const bar = (threshold: string) => {
   const cut = after.indexOf(" (");
   return cut > 0 ? after.slice(0, cut) : after;
 };
+
+/** A cell's width as a Markdown formatter aligns it: code points, combining marks taking none. */
+const width = (s: string) => [...s.replace(/[\u0300-\u036f\u20d0-\u20ff]/g, "")].length;
+
+/** A Markdown table with its columns padded to their widest cell, as `deno fmt` writes it (so a
+ * formatted README stays formatted when the table is rewritten). */
+export function markdownTable(head: string[], rows: string[][]): string {
+  const w = head.map((h, j) => Math.max(3, width(h), ...rows.map((r) => width(r[j] ?? ""))));
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, j) => c + " ".repeat(w[j] - width(c))).join(" | ")} |`;
+  return [line(head), `| ${w.map((n) => "-".repeat(n)).join(" | ")} |`, ...rows.map(line)].join(
+    "\n",
+  ) + "\n";
+}
 
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
@@ -55,13 +76,13 @@ const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
  * const t = studyTable({ scale: "paper", reports: [], pending: [
  *   { id: "fig4", title: "Figure 4", stored: 3, needed: 565, what: "trials", command: "deno task reproduce fig4 --scale paper" },
  * ] });
- * assert(t.includes("| fig4 | Figure 4 | — | 3 of 565 trials stored: no verdict from a partial set |"), t);
+ * assert(t.includes("| — ") && t.includes("| 3 of 565 trials stored: no verdict from a partial set |"), t);
  * ```
  */
 export function studyTable(s: StudyReport, opts: { compact?: boolean } = {}): string {
-  const head = "| figure | claim | verdict | n | evidence |\n| --- | --- | --- | --- | --- |";
+  const head = ["figure", "claim", "verdict", "n", "evidence"];
   const rows = s.reports.flatMap((r) =>
-    r.claims.map((c) => {
+    r.claims.map((c): string[] => {
       const e = c.evidence;
       const evidence = c.verdict === "REPORTED"
         ? `measured ${c.measured} (the sentence gives no number)`
@@ -70,17 +91,23 @@ export function studyTable(s: StudyReport, opts: { compact?: boolean } = {}): st
           e?.pValue !== undefined ? `; p = ${e.pValue.toPrecision(2)}` : ""
         }`
         : `${c.measured} against ${c.threshold}; ${evidenceLine(e)}`;
-      return `| ${r.id}${r.untilDecided ? " (--until-decided)" : ""} | ${cell(c.name)} | ${
-        c.verdict === "PASS" || c.verdict === "FAIL" ? `**${c.verdict}**` : c.verdict
-      } | ${e ? `${e.n} ${e.unit}` : ""} | ${cell(evidence)} |`;
+      return [
+        `${r.id}${r.untilDecided ? " (--until-decided)" : ""}`,
+        cell(c.name),
+        c.verdict === "PASS" || c.verdict === "FAIL" ? `**${c.verdict}**` : c.verdict,
+        e ? `${e.n} ${e.unit}` : "",
+        cell(evidence),
+      ];
     })
   );
-  const pending = s.pending.map((p) =>
-    `| ${p.id} | ${
-      cell(p.title)
-    } | — | ${p.stored} of ${p.needed} ${p.what} stored: no verdict from a partial set | \`${p.command}\` trains the rest |`
-  );
-  return [head, ...rows, ...pending].join("\n") + "\n";
+  const pending = s.pending.map((p) => [
+    p.id,
+    cell(p.title),
+    "—",
+    `${p.stored} of ${p.needed} ${p.what} stored: no verdict from a partial set`,
+    `\`${p.command}\` trains the rest`,
+  ]);
+  return markdownTable(head, [...rows, ...pending]);
 }
 
 /** The tally line of a study: verdict counts over the complete figures, the pending ones. */
@@ -99,6 +126,7 @@ export function studyTally(s: StudyReport): string {
 
 /** Options of {@linkcode writeStudyReport}. */
 export interface WriteStudyOptions {
+  /** The scale of its figures. */
   scale: Scale;
   /** The store's path as the report names it (in the commands that continue a figure). */
   storeName: string;

@@ -22,6 +22,12 @@ export function setWorkerScript(url: string): void {
   workerScript = url;
 }
 
+/** The Worker script of the pool (its Workers also answer `train/evaluate.ts`'s restriction
+ * jobs). */
+export function poolWorkerScript(): string {
+  return workerScript;
+}
+
 /** One trial to run. */
 export interface TrialJob {
   /** The trial's configuration. */

@@ -1,6 +1,7 @@
 /**
  * The trial worker's message handler: receives jobs from `runTrials`, trains them on the CPU
- * backend they name and posts the records back (their buffers transferred, not copied). Installed
+ * backend they name and posts the records back (their buffers transferred, not copied); it also
+ * answers `train/evaluate.ts`'s restriction jobs (Fig. 8's restricted embeddings). Installed
  * by `worker_entry.ts`, or by `main.ts` when the single-file bundle runs as its own Worker.
  *
  * @module
@@ -11,6 +12,7 @@ import "../backends/reference.ts";
 import { getBackend } from "../backends/registry.ts";
 import { train, type TrialRecords } from "./trainer.ts";
 import { jobInit, type WorkerReply, type WorkerRequest } from "./pool.ts";
+import { answerRestriction, type RestrictionRequest } from "./evaluate.ts";
 
 function buffersOf(rec: TrialRecords): ArrayBuffer[] {
   const out: ArrayBuffer[] = [];
@@ -29,10 +31,14 @@ export function installTrialWorker(): void {
 /** The running trial's stop (a "stop" message aborts it: the trainer ends after its step). */
 let stop: AbortController | undefined;
 
-async function onMessage(ev: MessageEvent<WorkerRequest>): Promise<void> {
+async function onMessage(ev: MessageEvent<WorkerRequest | RestrictionRequest>): Promise<void> {
   const msg = ev.data;
   if (msg.kind === "module") {
     await coreModule(msg.module);
+    return;
+  }
+  if (msg.kind === "restricted") {
+    self.postMessage(await answerRestriction(msg));
     return;
   }
   if (msg.kind === "stop") {

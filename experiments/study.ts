@@ -15,7 +15,9 @@ import { analyseFigure, type FigureRun } from "./reproduce_figure.ts";
 
 /** One figure of a study: its id and whether its survival trials stop at the early stop. */
 export interface StudyFigure {
+  /** The figure's id (fig2, fig9, ...). */
   id: string;
+  /** Its survival trials stop at the early stop (`--until-decided`). */
   untilDecided?: boolean;
 }
 
@@ -56,7 +58,9 @@ export type FigureStatus =
 
 /** Options of {@linkcode studyFigure}. */
 export interface StudyOptions {
+  /** The study's results store. */
   store: ResultsStore;
+  /** The scale its figures ran at. */
   scale: Scale;
   /** The backend named in the stored trials' keys (default asm). */
   backend?: string;
@@ -76,7 +80,7 @@ async function lacking(reqs: TrialRequest[], opts: StudyOptions) {
  * ```ts
  * import { assertEquals } from "../tests/assert.ts";
  * import { ResultsStore } from "../store/store.ts";
- * import { studyFigure } from "./publish.ts";
+ * import { studyFigure } from "./study.ts";
  * const store = await ResultsStore.open(":memory:");
  * const s = await studyFigure({ id: "fig2" }, { store, scale: "tiny" });
  * assertEquals([s.kind, s.kind === "partial" && `${s.stored} of ${s.needed}`], ["partial", "0 of 1"]);
