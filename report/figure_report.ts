@@ -125,16 +125,23 @@ function explorerLinks(r: FigureReport, base: string): string {
 }
 
 /** The one-page report of several figures. */
-function pendingHtml(
-  pending: {
-    id: string;
-    title: string;
-    stored: number;
-    needed: number;
-    what: string;
-    command: string;
-  }[],
-): string {
+/** A figure of a study not yet complete in its store. */
+export interface PendingFigure {
+  /** The figure's id. */
+  id: string;
+  /** Its title. */
+  title: string;
+  /** Distinct trials stored. */
+  stored: number;
+  /** Distinct trials it needs. */
+  needed: number;
+  /** "trials" or "follow-up trials". */
+  what: string;
+  /** The command that trains the rest. */
+  command: string;
+}
+
+function pendingHtml(pending: PendingFigure[]): string {
   if (pending.length === 0) return "";
   return `<section id="pending"><h2>Not yet decided: trials only partly stored</h2>
 <p>A partial set of trials decides nothing: these figures get no verdict until all of their trials are stored.</p>
@@ -162,14 +169,7 @@ export function indexHtml(
     /** Base URL of the explorer links (default {@linkcode EXPLORER_BASE}). */
     explorer?: string;
     /** Figures whose trials are only partly stored: listed with their count, no verdict. */
-    pending?: {
-      id: string;
-      title: string;
-      stored: number;
-      needed: number;
-      what: string;
-      command: string;
-    }[];
+    pending?: PendingFigure[];
   },
 ): string {
   const count = (v: string) =>

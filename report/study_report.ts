@@ -12,23 +12,14 @@ import { evidenceLine } from "../paper/claims.ts";
 import { writeAtomic } from "../store/disk.ts";
 import { gitCommit } from "../store/provenance.ts";
 import type { FigureStatus } from "../experiments/study.ts";
-import { type FigureReport, indexHtml, writeFigureReport } from "./figure_report.ts";
+import {
+  type FigureReport,
+  indexHtml,
+  type PendingFigure,
+  writeFigureReport,
+} from "./figure_report.ts";
 
-/** A figure of the study not yet complete in the store. */
-export interface PendingFigure {
-  /** The figure's id. */
-  id: string;
-  /** Its title. */
-  title: string;
-  /** Distinct trials stored. */
-  stored: number;
-  /** Distinct trials it needs. */
-  needed: number;
-  /** "trials" or "follow-up trials". */
-  what: string;
-  /** The command that trains the rest. */
-  command: string;
-}
+export type { PendingFigure };
 
 /** A study's report: the figures decided from complete trials and the ones pending. */
 export interface StudyReport {

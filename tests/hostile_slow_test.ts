@@ -761,6 +761,26 @@ const cases: Case[] = [
     multiline: true,
     writes: true,
   },
+  // --- publish --------------------------------------------------------------------------------
+  ...([
+    ["--scale huge", ['scale "huge"', "allowed are"]],
+    ["extra", ['"extra"', "allowed are only options"]],
+    ["--store", ["--store", "its value is missing"]],
+  ] as [string, string[]][]).map(([a, words]): Case => ({
+    name: `publish ${a}`,
+    cmd: "publish",
+    args: () => [...T(a), "--out", "pub"],
+    code: 2,
+    words,
+  })),
+  {
+    name: "publish --readme without the table's markers: refused before any work",
+    cmd: "publish",
+    setup: (c) => Deno.writeTextFile(`${c.work}/R.md`, "# no markers\n"),
+    args: () => T("--readme R.md --out pub --store none.sqlite"),
+    code: 2,
+    words: ["readme R.md", "markers"],
+  },
   // --- reproduce ------------------------------------------------------------------------------
   ...([
     ["fig99", ['figure "fig99"', "allowed are fig2"]],
@@ -772,6 +792,11 @@ const cases: Case[] = [
     ["fig9 --hours 2", ["only with --plan"]],
     ["fig9 --scale", ["--scale", "its value is missing"]],
     ["fig9 --fresh=no", ["--fresh", "takes no value"]],
+    ["fig9 --plan-from x", ['plan-from "x"', "only with --plan --until-claims-decided"]],
+    [
+      "fig9 --plan --until-claims-decided --plan-from nowhere",
+      ['plan-from "nowhere"', "an output folder of reproduce"],
+    ],
   ] as [string, string[]][]).map(([a, words]): Case => ({
     name: `reproduce ${a || "(no figure)"}`,
     cmd: "reproduce",
