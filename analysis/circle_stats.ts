@@ -33,8 +33,11 @@ export interface TrialOutcome {
 
 /** A mean with its 95 % interval (NaN bounds with fewer than two values). */
 export interface MeanCi {
+  /** The mean. */
   mean: number;
+  /** The interval's lower bound. */
   low: number;
+  /** The interval's upper bound. */
   high: number;
 }
 

@@ -179,8 +179,11 @@ export function earlyStopStep(
 /** A stored run as the verdict study reads it: `signals` has a row for init and one per logged
  * update; `loggedAt` gives the update of each logged row. */
 export interface Trajectory {
+  /** The modulus. */
   p: number;
+  /** ‖F_k‖ per logged row, row-major (rows × p). */
   signals: ArrayLike<number>;
+  /** The update of each logged row after init. */
   loggedAt: ArrayLike<number>;
 }
 
@@ -192,6 +195,7 @@ export interface ReplayOutcome {
   verdict: string;
   /** The circles at the run's last step, as a key. */
   final: string;
+  /** Whether the circles at the stop are the final ones. */
   agrees: boolean;
   /** The steps the run would have trained under the rule. */
   cost: number;
@@ -288,8 +292,11 @@ export function candidateRules(every = 100): EarlyStopRule[] {
 
 /** A rule's record on a set of runs. */
 export interface RuleScore {
+  /** The rule scored. */
   rule: EarlyStopRule;
+  /** Runs whose circles at the stop are their final ones. */
   agree: number;
+  /** Runs scored. */
   runs: number;
   /** Mean steps trained under the rule (a run it never stops costs all its steps). */
   meanCost: number;

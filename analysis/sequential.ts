@@ -434,8 +434,9 @@ export class SequentialDesign {
 
 /** What a decision at a look rests on, beside the fixed-n evidence. */
 export interface SequentialEvidence {
-  /** The look (1-based) and how many the design has. */
+  /** The look (1-based). */
   look: number;
+  /** How many looks the design has. */
   looks: number;
   /** The look's information fraction. */
   fraction: number;

@@ -180,7 +180,7 @@ async function libsvm() {
   const desc = Object.getOwnPropertyDescriptor(g, "self");
   delete g.self;
   try {
-    SVMClass = (await import("npm:libsvm-js@0.2.1/asm.js")).default;
+    SVMClass = (await import("libsvm-js/asm.js")).default;
   } finally {
     if (desc) Object.defineProperty(g, "self", desc);
   }
@@ -189,6 +189,7 @@ async function libsvm() {
 
 /** A fitted linear SVM. */
 export interface LinearSvm {
+  /** The predicted label of each row of `x`. */
   predict(x: number[][]): number[];
 }
 

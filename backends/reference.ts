@@ -23,7 +23,9 @@ import { registerBackend } from "./registry.ts";
 
 /** Loss, accuracy and (optionally) the gradient of the mean cross-entropy over `ids`. */
 export interface LossAndGrad {
+  /** The mean cross-entropy. */
   loss: number;
+  /** The fraction predicted right. */
   acc: number;
   /** d loss / d params in the fused layout (only when asked). */
   grad?: Float64Array;

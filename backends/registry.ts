@@ -13,7 +13,9 @@ const registry = new Map<string, Backend>();
  * to undefined when the backend is the right choice on this machine, or to a one-line reason why
  * not. The last candidate is the fallback. */
 export interface AutoCandidate {
+  /** Its place among the candidates (lower first). */
   rank: number;
+  /** Undefined when this machine suits the backend, else a one-line reason. */
   prefer: () => Promise<string | undefined>;
 }
 
@@ -60,6 +62,7 @@ export function getBackend(name: string): Backend {
 
 /** What {@linkcode resolveBackend} chose. */
 export interface Resolved {
+  /** The backend chosen. */
   backend: Backend;
   /** Why `auto` chose it (a line for the user), when `auto` was asked. */
   note?: string;

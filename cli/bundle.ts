@@ -3,15 +3,18 @@
  * `main.ts` (the wasm core inlined; it is also its own trial Worker) that runs anywhere Deno
  * runs — `deno run -A circle-survival.js reproduce fig9`. `tools/compile.ts` (`deno task
  * compile`) builds it into dist/; `cluster` puts one beside its job's shards, so compute nodes
- * need only Deno. @napi-rs/canvas, a native addon, stays an external `npm:` import that Deno
- * fetches (or finds in its cache, `DENO_DIR`).
+ * need only Deno. @napi-rs/canvas, a native addon, stays an external import, written in the
+ * bundle as deno.json maps it (`npm:@napi-rs/canvas@VERSION`), which Deno fetches (or finds in
+ * its cache, `DENO_DIR`).
  *
  * @module
  */
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import project from "../deno.json" with { type: "json" };
 
-const EXTERNAL = ["npm:@napi-rs/canvas@1.1.1"];
+/** Packages the bundle leaves out (native addons), by the bare names deno.json's imports map. */
+const EXTERNAL = ["@napi-rs/canvas"];
 const SOURCE_URL = import.meta.url;
 const root = new URL("..", SOURCE_URL).pathname;
 
@@ -68,6 +71,42 @@ export async function runDeno(
 }
 
 /**
+ * Write each external package's bare import in bundled `code` as deno.json's `imports` map it
+ * (the bundle runs without deno.json): the static, side-effect and dynamic import forms the
+ * bundler writes. Throws naming a package deno.json does not map.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
+ * import { mapExternals } from "./bundle.ts";
+ * const code = 'const c = await import("@napi-rs/canvas");\nimport "@napi-rs/canvasx";';
+ * assertEquals(
+ *   mapExternals(code, { "@napi-rs/canvas": "npm:@napi-rs/canvas@1.1.1" }, ["@napi-rs/canvas"]),
+ *   'const c = await import("npm:@napi-rs/canvas@1.1.1");\nimport "@napi-rs/canvasx";',
+ * );
+ * ```
+ */
+export function mapExternals(
+  code: string,
+  imports: Record<string, string>,
+  externals: readonly string[] = EXTERNAL,
+): string {
+  for (const name of externals) {
+    const target = imports[name];
+    if (target === undefined) throw new Error(`deno.json's imports do not map ${name}`);
+    const quoted = JSON.stringify(name);
+    const re = new RegExp(
+      `(\\bfrom\\s*|\\bimport\\s*\\(\\s*|\\bimport\\s+)${
+        quoted.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")
+      }`,
+      "g",
+    );
+    code = code.replace(re, (_, lead: string) => lead + JSON.stringify(target));
+  }
+  return code;
+}
+
+/**
  * Build the bundle from the source tree into `dir`; returns its path. `entry` and `name` make
  * another program's bundle (default: main.ts as circle-survival.js; tools/device_carry.ts bundles
  * bench/device.ts as bench-device.js).
@@ -94,6 +133,8 @@ export async function buildBundle(
     entry,
   ]);
   if (!r.ok) throw new Error(`deno bundle failed: ${firstError(r.text)}`);
+  const imports: Record<string, string> = project.imports;
+  await Deno.writeTextFile(path, mapExternals(await Deno.readTextFile(path), imports));
   return path;
 }
 

@@ -18,7 +18,6 @@ import { paramLayout } from "../protocol/layout.ts";
 import { pairRows } from "../protocol/task.ts";
 import { type OptimizerSettings, optimizerSettings, stepScalars } from "../protocol/optimizer.ts";
 import { dftMatrix } from "../analysis/fourier.ts";
-import { CORE_WASM_BASE64 } from "./build/core_wasm.ts";
 import * as ids from "./assembly/ids.ts";
 
 /** The core's exports. */
@@ -51,7 +50,8 @@ let modulePromise: Promise<WebAssembly.Module> | undefined;
 /**
  * Compile the core once per process (or take a module compiled elsewhere, e.g. sent to a Worker).
  * The bytes come inlined (build/core_wasm.ts, generated with build/core.wasm by the build), so
- * the core works the same from the source tree, a bundle or a compiled binary.
+ * the core works the same from the source tree, a bundle or a compiled binary; they load on the
+ * first call, not with this module.
  *
  * @example
  * ```ts
@@ -65,8 +65,8 @@ let modulePromise: Promise<WebAssembly.Module> | undefined;
  */
 export function coreModule(module?: WebAssembly.Module): Promise<WebAssembly.Module> {
   if (module) modulePromise = Promise.resolve(module);
-  modulePromise ??= WebAssembly.compile(
-    Uint8Array.from(atob(CORE_WASM_BASE64), (c) => c.charCodeAt(0)),
+  modulePromise ??= import("./build/core_wasm.ts").then(({ CORE_WASM_BASE64 }) =>
+    WebAssembly.compile(Uint8Array.from(atob(CORE_WASM_BASE64), (c) => c.charCodeAt(0)))
   );
   return modulePromise;
 }

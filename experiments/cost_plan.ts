@@ -25,8 +25,11 @@ export const MEAN_EARLY_STOP_STEP = 5300;
 
 /** One shape of trial in a plan (trials of one shape cost the same per step). */
 export interface PlanShape {
+  /** The modulus. */
   p: number;
+  /** The embedding's dimension. */
   d: number;
+  /** The MLP's width. */
   hidden: number;
   /** Trials of this shape to run. */
   trials: number;
@@ -64,10 +67,13 @@ export interface CostPlan {
 
 /** Options of {@linkcode costPlan}. */
 export interface PlanOptions {
+  /** The store whose trials need no training. */
   store: ResultsStore;
+  /** The backend the plan trains on. */
   backend: Backend;
   /** Workers of a CPU backend (default: every core). */
   workers?: number;
+  /** Plan every trial, stored or not. */
   fresh?: boolean;
   /** Probe steps per shape (default 8). */
   probeSteps?: number;

@@ -24,17 +24,22 @@ import { asmBackend } from "../core_asm/asm_backend.ts";
 
 /** Options of {@linkcode reproduceFigure} and {@linkcode resolveFigure}. */
 export interface ReproduceOptions {
+  /** The figure's scale. */
   scale: Scale;
+  /** The store that keeps the trials (and serves those already stored). */
   store: ResultsStore;
   /** The backend that trains what the store lacks (default asm). */
   backend?: Backend;
+  /** Workers of a CPU backend (default: every core). */
   workers?: number;
+  /** Ignore stored trials (rerun and replace them). */
   fresh?: boolean;
   /** Stop sweep figures' trials once their circles are decided. */
   untilDecided?: boolean;
   /** Called before anything trains with the plan of the figure's first trials (the projected
    * time comes from a short probe of each shape, run only when this is given). */
   onPlan?: (plan: CostPlan) => void;
+  /** Called as the trials' steps progress. */
   onProgress?: (s: PoolProgress) => void;
 }
 

@@ -22,12 +22,15 @@ import {
 
 /** How to run what is missing. */
 export interface ResolveOptions {
+  /** The store to read the trials from and to keep the new ones in. */
   store: ResultsStore;
   /** The backend that trains what is missing (default asm); it is part of every key. */
   backend?: Backend;
+  /** Workers of a CPU backend (default: every core). */
   workers?: number;
   /** Ignore stored trials (rerun and replace them). */
   fresh?: boolean;
+  /** Called as the trials' steps progress. */
   onProgress?: (s: PoolProgress) => void;
   /** Stop the trials at their next step when aborted; the finished ones are stored, the ones
    * cut short are not. */

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { createCanvas } from "npm:@napi-rs/canvas@1.1.1";
+import { createCanvas } from "@napi-rs/canvas";
 import { Chart, type ChartConfiguration, registerables } from "chart.js";
 
 Chart.register(...registerables);

@@ -1,6 +1,5 @@
 import { assert, assertEquals } from "../tests/assert.ts";
-import { loadImage } from "npm:@napi-rs/canvas@1.1.1";
-import { createCanvas } from "npm:@napi-rs/canvas@1.1.1";
+import { createCanvas, loadImage } from "@napi-rs/canvas";
 import { intervalChart, line, render, ringCharts } from "./jupyter_charts.ts";
 
 /** The RGBA pixels of a PNG. */

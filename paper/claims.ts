@@ -82,8 +82,11 @@ export interface Evidence {
   test: string;
   /** The error rate fixed before the run. */
   alpha: number;
+  /** The test's statistic, where it has one. */
   statistic?: number;
+  /** The test's p-value, where it has one. */
   pValue?: number;
+  /** The measured value's interval, where the rule reads one. */
   interval?: { low: number; high: number };
   /** The half-width of a value claim's equivalence band. */
   tolerance?: number;

@@ -6,10 +6,15 @@
  */
 /** One series of a line or scatter panel. */
 export interface Series {
+  /** The legend's label. */
   label: string;
+  /** The x values. */
   x: ArrayLike<number>;
+  /** The y values, one per x. */
   y: ArrayLike<number>;
+  /** A CSS colour (default: the palette's next). */
   color?: string;
+  /** Draw the line dashed. */
   dashed?: boolean;
   /** Draw points (scatter) rather than a line. */
   points?: boolean;

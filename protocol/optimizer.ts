@@ -32,8 +32,11 @@ export const SGD_MOMENTUM = 0.9;
 
 /** Adam's constants (PyTorch's defaults, the paper's). */
 export interface AdamConstants {
+  /** The first moment's decay. */
   beta1: number;
+  /** The second moment's decay. */
   beta2: number;
+  /** Added to the second moment's square root. */
   eps: number;
 }
 

@@ -76,7 +76,7 @@ export async function writeFigureReport(run: FigureRun, outDir: string): Promise
   await Deno.mkdir(dir, { recursive: true });
   const panels: string[] = [];
   for (const panel of out.panels) {
-    await writeAtomic(join(dir, panel.file), renderPanel(panel));
+    await writeAtomic(join(dir, panel.file), await renderPanel(panel));
     panels.push(panel.file);
   }
   for (const [name, text] of Object.entries(out.csv ?? {})) {

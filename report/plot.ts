@@ -4,15 +4,28 @@
  *
  * @module
  */
-// A native addon: imported by full specifier so the single-file bundle can keep it external.
-import { createCanvas } from "npm:@napi-rs/canvas@1.1.1";
-import { Chart, registerables } from "chart.js";
-
-Chart.register(...registerables);
-
 import type { Panel, Series } from "../paper/panel.ts";
 
 export type { Panel, Series };
+
+/** The drawing libraries: @napi-rs/canvas (a native addon) and chart.js. */
+interface Drawing {
+  createCanvas: typeof import("@napi-rs/canvas").createCanvas;
+  Chart: typeof import("chart.js").Chart;
+}
+
+let drawing: Promise<Drawing> | undefined;
+
+/** Load the drawing libraries on the first panel: importing this module loads neither. */
+function loadDrawing(): Promise<Drawing> {
+  drawing ??= Promise.all([import("@napi-rs/canvas"), import("chart.js")]).then(
+    ([canvas, chart]) => {
+      chart.Chart.register(...chart.registerables);
+      return { createCanvas: canvas.createCanvas, Chart: chart.Chart };
+    },
+  );
+  return drawing;
+}
 
 const PALETTE = [
   "#1f77b4",
@@ -35,22 +48,26 @@ export function color(i: number, n = 10): string {
 }
 
 /**
- * Render a panel to PNG bytes.
+ * Render a panel to PNG bytes (the drawing libraries load on the first call).
  *
  * @example
  * ```ts
  * import { assertEquals } from "../tests/assert.ts";
  * import { renderPanel } from "./plot.ts";
- * const png = renderPanel({ kind: "line", file: "a.png", title: "t", xLabel: "x", yLabel: "y",
+ * const png = await renderPanel({ kind: "line", file: "a.png", title: "t", xLabel: "x", yLabel: "y",
  *   series: [{ label: "s", x: [1, 2], y: [3, 4] }] });
  * assertEquals(png.subarray(0, 8), [137, 80, 78, 71, 13, 10, 26, 10]); // the PNG signature
  * ```
  */
-export function renderPanel(panel: Panel): Uint8Array {
-  return panel.kind === "heatmap" ? renderHeatmap(panel) : renderLine(panel);
+export async function renderPanel(panel: Panel): Promise<Uint8Array> {
+  const lib = await loadDrawing();
+  return panel.kind === "heatmap" ? renderHeatmap(panel, lib) : renderLine(panel, lib);
 }
 
-function renderLine(panel: Extract<Panel, { kind: "line" }>): Uint8Array {
+function renderLine(
+  panel: Extract<Panel, { kind: "line" }>,
+  { createCanvas, Chart }: Drawing,
+): Uint8Array {
   const width = panel.width ?? (panel.equalAxes ? 640 : 900),
     height = panel.height ?? (panel.equalAxes ? 640 : 560);
   let lim = 0;
@@ -183,7 +200,10 @@ function renderLine(panel: Extract<Panel, { kind: "line" }>): Uint8Array {
   return new Uint8Array(png);
 }
 
-function renderHeatmap(panel: Extract<Panel, { kind: "heatmap" }>): Uint8Array {
+function renderHeatmap(
+  panel: Extract<Panel, { kind: "heatmap" }>,
+  { createCanvas }: Drawing,
+): Uint8Array {
   const rows = panel.matrix.length, cols = panel.matrix[0]?.length ?? 0;
   const width = panel.width ?? 760, height = panel.height ?? 720;
   const canvas = createCanvas(width, height);

@@ -342,7 +342,7 @@ export async function writeSweepReport(
 ): Promise<string[]> {
   await Deno.mkdir(dir, { recursive: true });
   const panels = sweepPanels(s);
-  for (const p of panels) await writeAtomic(join(dir, p.file), renderPanel(p));
+  for (const p of panels) await writeAtomic(join(dir, p.file), await renderPanel(p));
   const commit = await gitCommit();
   await writeAtomic(join(dir, "summary.csv"), sweepCsv(s));
   await writeAtomic(

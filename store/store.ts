@@ -32,13 +32,17 @@ export class StoreError extends Error {
 
 /** One stored trial. */
 export interface StoredTrial {
+  /** The trial's key (its request's digest). */
   key: string;
   /** The canonical JSON of the request the key was made from. */
   request: unknown;
+  /** The backend that trained it. */
   backend: string;
+  /** The training semantics' version it was trained under (`TRAINING_VERSION`). */
   version: string;
   /** Summary values (circles, final losses, ms/step, ...). */
   summary: Record<string, unknown>;
+  /** When it was stored (ISO 8601). */
   createdAt: string;
 }
 

@@ -1,8 +1,9 @@
 /**
  * `deno task build:web [--out DIR]`: the explorer as static files (default `web/dist/`) that any
  * static host serves: index.html, explorer.css, app.js (the page) and explorer_worker.js (the
- * training Worker, the wasm core inlined in it), bundled for the browser by `deno bundle` with
- * code splitting, so the tfjs backend's 2.4 MB is fetched only when that backend is chosen.
+ * training Worker), bundled for the browser by `deno bundle` with code splitting: the wasm core
+ * (inlined in a chunk of its own) is fetched when the first run starts, the tfjs backend's 2.4 MB
+ * only when that backend is chosen.
  * Written to a temporary sibling and renamed into place: the folder is whole or absent.
  *
  * @module

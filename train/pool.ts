@@ -64,9 +64,13 @@ export type WorkerReply =
 
 /** Progress of a pool: steps done over all trials, trials finished. */
 export interface PoolProgress {
+  /** Steps done over all trials. */
   done: number;
+  /** Steps to do over all trials. */
   total: number;
+  /** Trials finished. */
   finished: number;
+  /** Trials in the pool. */
   trials: number;
 }
 

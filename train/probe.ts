@@ -14,6 +14,7 @@ export interface ProbeResult {
   logged: number;
   /** A step that logs nothing (test forward and signals skipped). */
   unlogged: number;
+  /** The trials in the batch probed. */
   batch: number;
 }
 
