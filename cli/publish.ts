@@ -44,7 +44,7 @@ evidence). OUT is replaced whole, only when everything is written.
  * import { assertEquals } from "../tests/assert.ts";
  * import { replaceTable, TABLE_END, TABLE_START } from "./publish.ts";
  * const text = `a\n${TABLE_START}\nold\n${TABLE_END}\nb\n`;
- * assertEquals(replaceTable(text, "new\n", "R"), `a\n${TABLE_START}\nnew\n${TABLE_END}\nb\n`);
+ * assertEquals(replaceTable(text, "new\n", "R"), `a\n${TABLE_START}\n\nnew\n\n${TABLE_END}\nb\n`);
  * ```
  */
 export function replaceTable(text: string, table: string, name: string): string {
@@ -54,7 +54,8 @@ export function replaceTable(text: string, table: string, name: string): string 
       `readme ${name}: allowed is a file with the markers ${TABLE_START} … ${TABLE_END} once each`,
     );
   }
-  return text.slice(0, a + TABLE_START.length) + "\n" + table + text.slice(b);
+  // blank lines around the table, as deno fmt writes it
+  return text.slice(0, a + TABLE_START.length) + "\n\n" + table + "\n" + text.slice(b);
 }
 
 /** Run `publish` with these command-line arguments. */
