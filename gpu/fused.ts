@@ -104,52 +104,74 @@ export interface FusedStep {
   destroy(): void;
 }
 
-/**
- * Upload a batch of trials of equal shape and build its step: the kernels of gpu/shaders.ts with
- * their bindings, in order. {@linkcode trainBatchGpu} runs it; `bench/gpu_profile.ts` times its
- * passes one by one.
- *
- * @example
- * ```ts ignore
- * // not run by `deno test --doc`: it needs a WebGPU adapter
- * const step = await buildFusedStep(specs, { chunk: 10 });
- * if (step.passes.length === 0) throw new Error("a step is a sequence of named passes");
- * step.destroy();
- * ```
- */
-export async function buildFusedStep(
+/** A batch's sizes: the model's, the layout's, the records' and every buffer's per trial. */
+interface BatchShape {
+  /** Trials in the batch. */
+  B: number;
+  p: number;
+  d: number;
+  H: number;
+  /** Pairs per trial (p²), train pairs first. */
+  R: number;
+  /** Train pairs per trial. */
+  NT: number;
+  L: ReturnType<typeof paramLayout>;
+  /** Parameters per trial. */
+  TP: number;
+  /** 1 when the gradient's signals are recorded too. */
+  gradSig: number;
+  /** Floats per trial and step in the records ring. */
+  width: number;
+  chunk: number;
+  /** The shape the buffer table (gpu/batch.ts) is read with. */
+  table: Parameters<typeof fusedBuffers>[0];
+  /** Floats per trial of every buffer. */
+  per: ReturnType<typeof fusedBuffers>["perTrial"];
+}
+
+/** The batch's sizes (its trials checked to share a shape), every buffer's from the table the
+ * batch size is chosen by. */
+function batchShape(
   specs: TrialStart[],
-  opts: Pick<GpuTrainOptions, "gradSignals" | "chunk" | "gemm"> = {},
-): Promise<FusedStep> {
+  opts: Pick<GpuTrainOptions, "gradSignals" | "chunk">,
+): BatchShape {
   const c0 = checkBatch(specs, "GPU");
   const { p, d, hidden: H } = c0;
   const steps = c0.steps;
   const NT = specs[0].trainIds.length;
-  const { device, adapter } = await gpuDevice();
-  const kernel = opts.gemm ?? (isSoftwareAdapter(adapter) ? "lanes" : "tiled");
   const B = specs.length, R = p * p;
   const L = paramLayout(p, d, H);
-  const TP = L.total;
   const gradSig = opts.gradSignals ? 1 : 0;
   const width = recordLayout(p, gradSig === 1).width;
   const chunk = Math.max(1, Math.min(opts.chunk ?? DEFAULT_CHUNK, steps || 1));
-  // every buffer's size, from the table the batch size is chosen by; checked against the
-  // device's limits before anything is allocated
-  const shape = { p, d, hidden: H, nTrain: NT, gradSignals: !!gradSig, chunk };
-  const per = fusedBuffers(shape).perTrial;
-  const most = deviceBatchLimit(shape, device.limits);
+  const table = { p, d, hidden: H, nTrain: NT, gradSignals: !!gradSig, chunk };
+  const per = fusedBuffers(table).perTrial;
+  return { B, p, d, H, R, NT, L, TP: L.total, gradSig, width, chunk, table, per };
+}
+
+/** Throw, before anything is allocated, if the batch's buffers exceed the device's limits. */
+function checkFits({ B, p, d, H, table }: BatchShape, device: GPUDevice): void {
+  const most = deviceBatchLimit(table, device.limits);
   if (B > most.batch) {
     throw new Error(
       `webgpu: ${B} trials of p ${p}, dim ${d}, hidden ${H} exceed the device's ${most.bound}: ` +
         `at most ${most.batch} per batch`,
     );
   }
-  // a WebGPU validation error does not throw: it would leave every record zero. Catch the
-  // building's errors here and say what the implementation refused.
-  device.pushErrorScope("validation");
-  device.pushErrorScope("out-of-memory");
+}
 
-  // every buffer of the step, freed by destroy()
+/** The buffers of a device that a step owns (freed by its destroy()), and how it makes them. */
+interface Allocator {
+  owned: GPUBuffer[];
+  make(desc: GPUBufferDescriptor): GPUBuffer;
+  /** A zeroed buffer of `size` floats (at least 16 bytes). */
+  buf(size: number, usage?: number): GPUBuffer;
+  /** A buffer holding `data`. */
+  upload(data: Float32Array | Uint32Array, usage?: number): GPUBuffer;
+}
+
+/** An allocator on `device` that remembers every buffer it made. */
+function allocator(device: GPUDevice): Allocator {
   const owned: GPUBuffer[] = [];
   const make = (desc: GPUBufferDescriptor) => {
     const b = device.createBuffer(desc);
@@ -163,17 +185,16 @@ export async function buildFusedStep(
     b.unmap();
     return b;
   };
+  return { owned, make, buf, upload };
+}
 
-  // inputs
-  const params0 = new Float32Array(B * TP);
-  specs.forEach((s, b) => params0.set(s.params, b * TP));
-  const rowPair = new Uint32Array(B * R);
+/** Per trial, the train rows of each token of the pair's first (a) or second (b) operand, as
+ * offsets (p + 1 per trial) into a list of rows (NT per trial): the SCATTER kernel's index. */
+function tokenRows(specs: TrialStart[], { p, NT }: BatchShape) {
+  const B = specs.length;
   const offA = new Uint32Array(B * (p + 1)), offB = new Uint32Array(B * (p + 1));
   const rowsA = new Uint32Array(B * NT), rowsB = new Uint32Array(B * NT);
   specs.forEach((s, b) => {
-    const test = testIdsFor(p, s.trainIds);
-    rowPair.set(s.trainIds, b * R);
-    rowPair.set(test, b * R + NT);
     for (
       const [off, rows, token] of [[offA, rowsA, (n: number) => n % p], [
         offB,
@@ -196,19 +217,32 @@ export async function buildFusedStep(
       }
     }
   });
+  return { offA, offB, rowsA, rowsB };
+}
+
+/** The host-side inputs of a batch: parameters, pairs (train then test), the token index,
+ * optimizer settings, the DFT matrix and the kernels' shapes uniform. */
+function hostInputs(specs: TrialStart[], s: BatchShape) {
+  const { B, p, d, H, R, NT, L, TP, width, gradSig } = s;
+  const params0 = new Float32Array(B * TP);
+  specs.forEach((t, b) => params0.set(t.params, b * TP));
+  const rowPair = new Uint32Array(B * R);
+  specs.forEach((t, b) => {
+    rowPair.set(t.trainIds, b * R);
+    rowPair.set(testIdsFor(p, t.trainIds), b * R + NT);
+  });
   // per trial: lr, wd, β₁, β₂, ε, freeze, kind, momentum (the ADAM kernel's Hyper struct)
   const hyper = new ArrayBuffer(B * 32);
-  specs.forEach((s, b) => {
-    const o = optimizerSettings(s.config);
+  specs.forEach((t, b) => {
+    const o = optimizerSettings(t.config);
     new Float32Array(hyper, b * 32, 8).set([o.lr, o.wd, o.beta1, o.beta2, o.eps, 0, 0, o.momentum]);
-    new Uint32Array(hyper, b * 32 + 20, 2).set([s.config.freezeEmbedding ? 1 : 0, o.code]);
+    new Uint32Array(hyper, b * 32 + 20, 2).set([t.config.freezeEmbedding ? 1 : 0, o.code]);
   });
   // the DFT matrix: row k = cos(2πkn/p), row p + k = −sin(2πkn/p), n = 0..p−1
   const table = dftMatrix(p);
   const dft = new Float32Array(2 * p * p);
   dft.set(table.cos);
   dft.set(table.sin.map((v) => -v), p * p);
-
   const shapes = new Uint32Array([
     B,
     p,
@@ -221,13 +255,22 @@ export async function buildFusedStep(
     ...[L.embedding, L.w0, L.b0, L.w1, L.b1, L.w2, L.b2].map((x) => x[0]),
     gradSig,
   ]);
-  const uShapes = upload(shapes, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
-  const bParams = upload(params0), bGrad = buf(B * per.grad), bM = buf(B * per.m);
+  return { params0, rowPair, ...tokenRows(specs, s), hyper, dft, shapes };
+}
+
+/** The step's device buffers: the inputs uploaded, the activations, gradients, optimizer
+ * moments, signals, records ring and its host-readable copy allocated. */
+function deviceBuffers(alloc: Allocator, x: ReturnType<typeof hostInputs>, s: BatchShape) {
+  const { buf, upload, make } = alloc;
+  const { B, per, gradSig, chunk } = s;
+  const uShapes = upload(x.shapes, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+  const bParams = upload(x.params0), bGrad = buf(B * per.grad), bM = buf(B * per.m);
   const bV = buf(B * per.v);
-  const bRowPair = upload(rowPair);
-  const bOffA = upload(offA), bOffB = upload(offB), bRowsA = upload(rowsA), bRowsB = upload(rowsB);
-  const bHyper = upload(new Float32Array(hyper));
-  const bDft = upload(dft);
+  const bRowPair = upload(x.rowPair);
+  const bOffA = upload(x.offA), bOffB = upload(x.offB);
+  const bRowsA = upload(x.rowsA), bRowsB = upload(x.rowsB);
+  const bHyper = upload(new Float32Array(x.hyper));
+  const bDft = upload(x.dft);
   const bF = buf(B * per.F), bFG = gradSig ? buf(B * per.FG) : bF;
   const bPA = buf(B * per.PA), bPB = buf(B * per.PB), bDPA = buf(B * per.DPA);
   const bDPB = buf(B * per.DPB);
@@ -242,48 +285,77 @@ export async function buildFusedStep(
     size: B * per.read * 4,
     usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
   });
+  return {
+    uShapes,
+    bParams,
+    bGrad,
+    bM,
+    bV,
+    bRowPair,
+    bOffA,
+    bOffB,
+    bRowsA,
+    bRowsB,
+    bHyper,
+    bDft,
+    bF,
+    bFG,
+    bPA,
+    bPB,
+    bDPA,
+    bDPB,
+    bH1,
+    bG1,
+    bH2,
+    bG2,
+    bLG,
+    bDZ2,
+    bDZ1,
+    bLoss,
+    bOk,
+    bCounter,
+    bStep,
+    bRing,
+    bRead,
+  };
+}
 
-  const pipe = (code: string) => pipelineFor(device, code);
-  const [pL1, pSm, pSc, pAd, pRec, pAdv] = [
-    LAYER1,
-    SOFTMAX,
-    SCATTER,
-    ADAM,
-    RECORD,
-    ADVANCE,
-  ].map(pipe);
-  const group = (pipeline: GPUComputePipeline, buffers: GPUBuffer[]) =>
-    device.createBindGroup({
-      layout: pipeline.getBindGroupLayout(0),
-      entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
-    });
+/** An operand: buffer, offset, per-trial stride, then the strides of its two indices. */
+type Operand = [GPUBuffer, number, number, number, number];
+/** A per-trial vector (bias, row sums): buffer, offset, per-trial stride. */
+type Vector = [GPUBuffer, number, number];
+/** A GEMM of a step: its name, sizes and mode, and its operands. */
+type GemmPass = (
+  g: { name: string; M: number; N: number; K: number; mode: GemmMode },
+  x: { a: Operand; b: Operand; c: Operand; bias?: Vector; g?: Vector; rowSums?: Vector },
+) => void;
 
-  const passes: FusedPass[] = [];
-  const uniform = (data: Uint32Array) =>
-    upload(data, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
-  const wg = (n: number, s: number) => Math.ceil(n / s);
+/** The GEMM dispatch maker of a step: each call compiles (or reuses) the GEMM kernel of its
+ * block, uploads its uniform and pushes its pass, bound to the bindings its mode uses. */
+function gemmPasses(
+  device: GPUDevice,
+  alloc: Allocator,
+  kernel: "lanes" | "tiled",
+  B: number,
+  passes: FusedPass[],
+): GemmPass {
+  const { buf, upload } = alloc;
   // unused bias (read), G and S (read_write) bindings of the tiled kernel
   const dummy = buf(4), dummyW = buf(4), dummyS = buf(4);
-  /** An operand: buffer, offset, per-trial stride, then the strides of its two indices. */
-  type Operand = [GPUBuffer, number, number, number, number];
-  /** A per-trial vector (bias, row sums): buffer, offset, per-trial stride. */
-  type Vector = [GPUBuffer, number, number];
-  const gemm = (
-    g: { name: string; M: number; N: number; K: number; mode: GemmMode },
-    x: { a: Operand; b: Operand; c: Operand; bias?: Vector; g?: Vector; rowSums?: Vector },
-  ) => {
+  return (g, x) => {
     const bias: Vector = x.bias ?? [dummy, 0, 0], gb: Vector = x.g ?? [dummyW, 0, 0];
     const rs = x.rowSums;
     // a writable binding may alias no other: row sums into C's buffer are written through C
     const sumsInC = !!rs && rs[0] === x.c[0];
     const sums: Vector = rs ? (sumsInC ? [dummyS, rs[1], rs[2]] : rs) : [dummyS, 0, 0];
     const block = kernel === "lanes" ? gemmBlock(g.M, g.N) : { rows: 64, cols: 64 / GEMM_LANES };
-    const pGemm = pipe(
+    const pGemm = pipelineFor(
+      device,
       kernel === "lanes"
         ? gemmShader({ ...block, mode: g.mode, rowSums: !!rs, sumsInC })
         : GEMM_TILED,
     );
-    const u = uniform(
+    const u = upload(
       new Uint32Array([
         ...[g.M, g.N, g.K, g.mode],
         ...x.a.slice(1) as number[],
@@ -292,6 +364,7 @@ export async function buildFusedStep(
         ...[bias[1], bias[2], gb[1], gb[2]],
         ...[sums[1], sums[2], rs ? (sumsInC ? 2 : 1) : 0, 0],
       ]),
+      GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
     );
     const used = (binding: number) =>
       kernel === "tiled" || binding < 4 ||
@@ -310,131 +383,224 @@ export async function buildFusedStep(
       groups: [wg(g.N, GEMM_LANES * block.cols), wg(g.M, block.rows), B],
     });
   };
-  const twoD = 2 * d;
-  const grad = (off: number, s1: number, s2: number): Operand => [bGrad, off, TP, s1, s2];
-  const param = (off: number, s1: number, s2: number): Operand => [bParams, off, TP, s1, s2];
-  const E = param(L.embedding[0], d, 1);
+}
+
+/** Workgroups of size `s` that cover `n`. */
+const wg = (n: number, s: number) => Math.ceil(n / s);
+
+/** What the makers of a step's passes share: the sizes, the buffers, the fixed kernels'
+ * pipelines, the pass list with its makers, and the parameter and gradient operands. */
+interface StepParts {
+  s: BatchShape;
+  b: ReturnType<typeof deviceBuffers>;
+  kernels: Record<"pL1" | "pSm" | "pSc" | "pAd" | "pRec" | "pAdv", GPUComputePipeline>;
+  passes: FusedPass[];
+  group(pipeline: GPUComputePipeline, buffers: GPUBuffer[]): GPUBindGroup;
+  gemm: GemmPass;
+  /** A slice of the gradients: offset, then the strides of its two indices. */
+  grad(off: number, s1: number, s2: number): Operand;
+  /** A slice of the parameters: offset, then the strides of its two indices. */
+  param(off: number, s1: number, s2: number): Operand;
+  /** The embedding, p × d per trial. */
+  E: Operand;
+  /** The first layer's row stride (2d). */
+  twoD: number;
+}
+
+/** The dispatches of one step, in order: forward, backward, then the optimizer, the signals,
+ * the records and the counter's advance. */
+function stepPasses(
+  device: GPUDevice,
+  alloc: Allocator,
+  kernel: "lanes" | "tiled",
+  s: BatchShape,
+  b: ReturnType<typeof deviceBuffers>,
+): FusedPass[] {
+  const { B, d, L, TP } = s;
+  const [pL1, pSm, pSc, pAd, pRec, pAdv] = [
+    LAYER1,
+    SOFTMAX,
+    SCATTER,
+    ADAM,
+    RECORD,
+    ADVANCE,
+  ].map((code) => pipelineFor(device, code));
+  const group = (pipeline: GPUComputePipeline, buffers: GPUBuffer[]) =>
+    device.createBindGroup({
+      layout: pipeline.getBindGroupLayout(0),
+      entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
+    });
+  const passes: FusedPass[] = [];
+  const gemm = gemmPasses(device, alloc, kernel, B, passes);
+  const param = (off: number, s1: number, s2: number): Operand => [b.bParams, off, TP, s1, s2];
+  const x: StepParts = {
+    s,
+    b,
+    kernels: { pL1, pSm, pSc, pAd, pRec, pAdv },
+    passes,
+    group,
+    gemm,
+    grad: (off, s1, s2) => [b.bGrad, off, TP, s1, s2],
+    param,
+    E: param(L.embedding[0], d, 1),
+    twoD: 2 * d,
+  };
+  forwardPasses(x);
+  backwardPasses(x);
+  updatePasses(x);
+  return passes;
+}
+
+/** The forward passes: the first layer factorised (PA, PB, gathered per pair), the second layer, the logits and the softmax cross-entropy. */
+function forwardPasses(x: StepParts): void {
+  const { passes, group, gemm, param, E, twoD, b } = x;
+  const { B, p, d, H, R, L, TP } = x.s;
+  const { pL1, pSm } = x.kernels;
   // forward: PA = E·W0[:, :d]ᵀ, PB = E·W0[:, d:]ᵀ
   gemm({ name: "gemm PA = E·W0aᵀ", M: p, N: H, K: d, mode: 0 }, {
     a: E,
     b: param(L.w0[0], 1, twoD),
-    c: [bPA, 0, p * H, H, 1],
+    c: [b.bPA, 0, p * H, H, 1],
   });
   gemm({ name: "gemm PB = E·W0bᵀ", M: p, N: H, K: d, mode: 0 }, {
     a: E,
     b: param(L.w0[0] + d, 1, twoD),
-    c: [bPB, 0, p * H, H, 1],
+    c: [b.bPB, 0, p * H, H, 1],
   });
   passes.push({
     name: "layer 1 (gather, silu)",
     pipeline: pL1,
-    bind: group(pL1, [uShapes, bParams, bPA, bPB, bRowPair, bH1, bG1]),
+    bind: group(pL1, [b.uShapes, b.bParams, b.bPA, b.bPB, b.bRowPair, b.bH1, b.bG1]),
     groups: [wg(H, 64), R, B],
   });
   gemm({ name: "gemm layer 2 (silu)", M: R, N: H, K: H, mode: 2 }, {
-    a: [bH1, 0, R * H, H, 1],
+    a: [b.bH1, 0, R * H, H, 1],
     b: param(L.w1[0], 1, H),
-    c: [bH2, 0, R * H, H, 1],
-    bias: [bParams, L.b1[0], TP],
-    g: [bG2, 0, R * H],
+    c: [b.bH2, 0, R * H, H, 1],
+    bias: [b.bParams, L.b1[0], TP],
+    g: [b.bG2, 0, R * H],
   });
   gemm({ name: "gemm logits", M: R, N: p, K: H, mode: 3 }, {
-    a: [bH2, 0, R * H, H, 1],
+    a: [b.bH2, 0, R * H, H, 1],
     b: param(L.w2[0], 1, H),
-    c: [bLG, 0, R * p, p, 1],
-    bias: [bParams, L.b2[0], TP],
+    c: [b.bLG, 0, R * p, p, 1],
+    bias: [b.bParams, L.b2[0], TP],
   });
   passes.push({
     name: "softmax-CE",
     pipeline: pSm,
-    bind: group(pSm, [uShapes, bRowPair, bLG, bLoss, bOk]),
+    bind: group(pSm, [b.uShapes, b.bRowPair, b.bLG, b.bLoss, b.bOk]),
     groups: [wg(R, 64), B, 1],
   });
+}
+
+/** The backward passes: every weight's gradient (the biases' as row sums) down to the embedding's. */
+function backwardPasses(x: StepParts): void {
+  const { passes, group, gemm, grad, param, E, twoD, b } = x;
+  const { B, p, d, H, R, NT, L, TP } = x.s;
+  const { pSc } = x.kernels;
   // backward; the bias gradients are the row sums of the weight gradients' first operands
   gemm({ name: "gemm ∂W2 (+ ∂b2)", M: p, N: H, K: NT, mode: 0 }, {
-    a: [bLG, 0, R * p, 1, p],
-    b: [bH2, 0, R * H, H, 1],
+    a: [b.bLG, 0, R * p, 1, p],
+    b: [b.bH2, 0, R * H, H, 1],
     c: grad(L.w2[0], H, 1),
-    rowSums: [bGrad, L.b2[0], TP],
+    rowSums: [b.bGrad, L.b2[0], TP],
   });
   gemm({ name: "gemm ∂z2", M: NT, N: H, K: p, mode: 4 }, {
-    a: [bLG, 0, R * p, p, 1],
+    a: [b.bLG, 0, R * p, p, 1],
     b: param(L.w2[0], H, 1),
-    c: [bDZ2, 0, R * H, H, 1],
-    g: [bG2, 0, R * H],
+    c: [b.bDZ2, 0, R * H, H, 1],
+    g: [b.bG2, 0, R * H],
   });
   gemm({ name: "gemm ∂W1 (+ ∂b1)", M: H, N: H, K: NT, mode: 0 }, {
-    a: [bDZ2, 0, R * H, 1, H],
-    b: [bH1, 0, R * H, H, 1],
+    a: [b.bDZ2, 0, R * H, 1, H],
+    b: [b.bH1, 0, R * H, H, 1],
     c: grad(L.w1[0], H, 1),
-    rowSums: [bGrad, L.b1[0], TP],
+    rowSums: [b.bGrad, L.b1[0], TP],
   });
   gemm({ name: "gemm ∂z1", M: NT, N: H, K: H, mode: 4 }, {
-    a: [bDZ2, 0, R * H, H, 1],
+    a: [b.bDZ2, 0, R * H, H, 1],
     b: param(L.w1[0], H, 1),
-    c: [bDZ1, 0, R * H, H, 1],
-    g: [bG1, 0, R * H],
+    c: [b.bDZ1, 0, R * H, H, 1],
+    g: [b.bG1, 0, R * H],
   });
   passes.push({
     name: "scatter ∂PA, ∂PB",
     pipeline: pSc,
-    bind: group(pSc, [uShapes, bDZ1, bOffA, bRowsA, bOffB, bRowsB, bDPA, bDPB]),
+    bind: group(pSc, [b.uShapes, b.bDZ1, b.bOffA, b.bRowsA, b.bOffB, b.bRowsB, b.bDPA, b.bDPB]),
     groups: [wg(H, 64), p, B],
   });
   // ∂b0 = Σ over the p token rows of ∂PA (every train pair once)
   gemm({ name: "gemm ∂W0a (+ ∂b0)", M: H, N: d, K: p, mode: 0 }, {
-    a: [bDPA, 0, p * H, 1, H],
+    a: [b.bDPA, 0, p * H, 1, H],
     b: E,
     c: grad(L.w0[0], twoD, 1),
-    rowSums: [bGrad, L.b0[0], TP],
+    rowSums: [b.bGrad, L.b0[0], TP],
   });
   gemm({ name: "gemm ∂W0b", M: H, N: d, K: p, mode: 0 }, {
-    a: [bDPB, 0, p * H, 1, H],
+    a: [b.bDPB, 0, p * H, 1, H],
     b: E,
     c: grad(L.w0[0] + d, twoD, 1),
   });
   gemm({ name: "gemm ∂E (a)", M: p, N: d, K: H, mode: 0 }, {
-    a: [bDPA, 0, p * H, H, 1],
+    a: [b.bDPA, 0, p * H, H, 1],
     b: param(L.w0[0], twoD, 1),
     c: grad(L.embedding[0], d, 1),
   });
   gemm({ name: "gemm ∂E (b)", M: p, N: d, K: H, mode: 1 }, {
-    a: [bDPB, 0, p * H, H, 1],
+    a: [b.bDPB, 0, p * H, H, 1],
     b: param(L.w0[0] + d, twoD, 1),
     c: grad(L.embedding[0], d, 1),
   });
+}
+
+/** The passes after the gradient: the optimizer, the signals of the updated embedding (and of its gradient), the records and the counter's advance. */
+function updatePasses(x: StepParts): void {
+  const { passes, group, gemm, grad, E, b } = x;
+  const { B, p, d, L, TP, gradSig } = x.s;
+  const { pAd, pRec, pAdv } = x.kernels;
   passes.push({
     name: "optimizer",
     pipeline: pAd,
-    bind: group(pAd, [uShapes, bHyper, bStep, bCounter, bGrad, bParams, bM, bV]),
+    bind: group(pAd, [b.uShapes, b.bHyper, b.bStep, b.bCounter, b.bGrad, b.bParams, b.bM, b.bV]),
     groups: [wg(TP, 256), B, 1],
   });
   // the DFT of the updated embedding (and of the step's gradient): F = T·E, 2p × d per trial
   gemm({ name: "gemm signals F = T·E", M: 2 * p, N: d, K: p, mode: 0 }, {
-    a: [bDft, 0, 0, p, 1],
+    a: [b.bDft, 0, 0, p, 1],
     b: E,
-    c: [bF, 0, 2 * p * d, d, 1],
+    c: [b.bF, 0, 2 * p * d, d, 1],
   });
   if (gradSig) {
     gemm({ name: "gemm signals of ∂E", M: 2 * p, N: d, K: p, mode: 0 }, {
-      a: [bDft, 0, 0, p, 1],
+      a: [b.bDft, 0, 0, p, 1],
       b: grad(L.embedding[0], d, 1),
-      c: [bFG, 0, 2 * p * d, d, 1],
+      c: [b.bFG, 0, 2 * p * d, d, 1],
     });
   }
   passes.push({
     name: "records",
     pipeline: pRec,
-    bind: group(pRec, [uShapes, bLoss, bOk, bParams, bF, bFG, bCounter, bRing]),
+    bind: group(pRec, [b.uShapes, b.bLoss, b.bOk, b.bParams, b.bF, b.bFG, b.bCounter, b.bRing]),
     groups: [B, 1, 1],
   });
   passes.push({
     name: "advance counter",
     pipeline: pAdv,
-    bind: group(pAdv, [bCounter]),
+    bind: group(pAdv, [b.bCounter]),
     groups: [1, 1, 1],
   });
+}
 
+/** Pop the building's error scopes; on an error free every buffer and throw what the
+ * implementation refused ({@linkcode GpuOutOfMemory} when it had no memory). */
+async function checkBuilt(
+  device: GPUDevice,
+  adapter: GPUAdapter,
+  owned: GPUBuffer[],
+  s: BatchShape,
+): Promise<void> {
+  const { B, p, d } = s;
   const oom = await device.popErrorScope();
   const invalid = await device.popErrorScope();
   const refused = invalid ?? oom;
@@ -442,7 +608,7 @@ export async function buildFusedStep(
     for (const b of owned) b.destroy();
     const why = refused.message.split("\n")[0];
     if (oom) {
-      const gib = (fusedBytes(shape, B) / 2 ** 30).toFixed(2);
+      const gib = (fusedBytes(s.table, B) / 2 ** 30).toFixed(2);
       throw new GpuOutOfMemory(
         `webgpu: ${adapter.info.description || "the adapter"} has no memory for ${B} trials ` +
           `of p ${p}, dim ${d} (${gib} GiB estimated; CIRCLE_SURVIVAL_GPU_MEMORY_GIB below it ` +
@@ -453,13 +619,25 @@ export async function buildFusedStep(
       `webgpu: ${adapter.info.description || "the adapter"} refused the step's kernels: ${why}`,
     );
   }
+}
+
+/** The step's run on the device: Adam's per-step scalars written by begin(), the passes
+ * encoded by encode(), the owned buffers freed by destroy(). */
+function fusedStepOf(
+  device: GPUDevice,
+  s: BatchShape,
+  passes: FusedPass[],
+  owned: GPUBuffer[],
+  bufs: ReturnType<typeof deviceBuffers>,
+): FusedStep {
+  const { bStep, bCounter } = bufs;
   return {
     device,
     passes,
-    chunk,
-    width,
-    paramsPerTrial: TP,
-    buffers: { params: bParams, ring: bRing, read: bRead },
+    chunk: s.chunk,
+    width: s.width,
+    paramsPerTrial: s.TP,
+    buffers: { params: bufs.bParams, ring: bufs.bRing, read: bufs.bRead },
     begin(start, n) {
       const info = new Float32Array(2 * n);
       for (let c = 0; c < n; c++) {
@@ -485,6 +663,38 @@ export async function buildFusedStep(
       for (const b of owned) b.destroy();
     },
   };
+}
+
+/**
+ * Upload a batch of trials of equal shape and build its step: the kernels of gpu/shaders.ts with
+ * their bindings, in order. {@linkcode trainBatchGpu} runs it; `bench/gpu_profile.ts` times its
+ * passes one by one.
+ *
+ * @example
+ * ```ts ignore
+ * // not run by `deno test --doc`: it needs a WebGPU adapter
+ * const step = await buildFusedStep(specs, { chunk: 10 });
+ * if (step.passes.length === 0) throw new Error("a step is a sequence of named passes");
+ * step.destroy();
+ * ```
+ */
+export async function buildFusedStep(
+  specs: TrialStart[],
+  opts: Pick<GpuTrainOptions, "gradSignals" | "chunk" | "gemm"> = {},
+): Promise<FusedStep> {
+  const s = batchShape(specs, opts);
+  const { device, adapter } = await gpuDevice();
+  const kernel = opts.gemm ?? (isSoftwareAdapter(adapter) ? "lanes" : "tiled");
+  checkFits(s, device);
+  // a WebGPU validation error does not throw: it would leave every record zero. Catch the
+  // building's errors here and say what the implementation refused.
+  device.pushErrorScope("validation");
+  device.pushErrorScope("out-of-memory");
+  const alloc = allocator(device);
+  const bufs = deviceBuffers(alloc, hostInputs(specs, s), s);
+  const passes = stepPasses(device, alloc, kernel, s, bufs);
+  await checkBuilt(device, adapter, alloc.owned, s);
+  return fusedStepOf(device, s, passes, alloc.owned, bufs);
 }
 
 /**

@@ -32,9 +32,9 @@ import {
   type Trajectory,
 } from "../analysis/early_stop.ts";
 import { rateInterval } from "../analysis/stats.ts";
-import { fmt, onlyAt, type Quote, reported } from "./claims.ts";
+import { type Claim, fmt, onlyAt, type Quote, reported } from "./claims.ts";
 import type { Figure, Scale } from "./figure.ts";
-import type { Series } from "./panel.ts";
+import type { Panel, Series } from "./panel.ts";
 import { QUICK_SURVIVAL_STEPS } from "./runs.ts";
 import { converged } from "./trial_views.ts";
 import { csv } from "./csv.ts";
@@ -134,6 +134,317 @@ function signalPanel(r: TrialResult, stop: number | null, who: string, file: str
 const sameRule = (a: EarlyStopRule, b: EarlyStopRule) =>
   (Object.keys(a) as (keyof EarlyStopRule)[]).every((k) => a[k] === b[k]);
 
+/** The rate of `k` in `n` with its 95 % Clopper–Pearson interval (NaN for no runs). */
+const ci = (k: number, n: number) =>
+  n > 0 ? rateInterval(k, n) : { rate: NaN, low: NaN, high: NaN };
+
+/** `k/n` with its 95 % interval, as the claims and notes print it. */
+const interval = (k: number, n: number) =>
+  `${k}/${n} (95 % CI ${fmt(ci(k, n).low)}–${fmt(ci(k, n).high)})`;
+
+/** The runs of each rule the study judges, by tag. */
+const WHO = { current: "--until-decided's rule", earlier: "the rule before the study" };
+
+/** How often the circles at each checkpoint before the end are already the final ones. */
+function checkpointAgreement(runs: TrialResult[], checkpoints: number[], steps: number) {
+  const finals = runs.map((r) => keyAt(r, r.stepsDone));
+  return checkpoints.filter((c) => c < steps).map((c) => {
+    const k = runs.filter((r, i) => keyAt(r, c) === finals[i]).length;
+    return { step: c, agree: k, of: runs.length, ...ci(k, runs.length) };
+  });
+}
+
+/** The disagreements of --until-decided's rule and of the rule before the study (when it
+ * differs), each classified, and the current rule's count of each kind. */
+function ruleDisagreements(runs: TrialResult[]) {
+  const studied = [
+    { tag: "current" as const, rule: DEFAULT_EARLY_STOP },
+    ...(sameRule(EARLIER_RULE, DEFAULT_EARLY_STOP)
+      ? []
+      : [{ tag: "earlier" as const, rule: EARLIER_RULE }]),
+  ];
+  const disagreeing = studied.flatMap(({ tag, rule }) =>
+    runs.flatMap((r) => {
+      const o = replay(trajectory(r), rule);
+      return o.agrees || o.stop === null
+        ? []
+        : [{ r, stop: o.stop, tag, kind: classify(trajectory(r), o.stop) }];
+    })
+  );
+  const disagreements = disagreeing.map(({ r, stop, tag, kind }) => ({
+    seed: r.config.seed,
+    p: r.config.p,
+    d: r.config.d,
+    wd: r.config.wd,
+    stop,
+    kind,
+    rule: tag,
+  }));
+  const kinds: Record<Disagreement, number> = {
+    "late death": 0,
+    "late revival": 0,
+    swap: 0,
+    flicker: 0,
+  };
+  for (const x of disagreeing) if (x.tag === "current") kinds[x.kind]++;
+  return { studied, disagreeing, disagreements, kinds };
+}
+
+/** A rule's agreement and mean stop on the validation runs. */
+function validationOf(validate: TrialResult[], rule: EarlyStopRule) {
+  const v = scoreRule(validate.map(trajectory), rule);
+  return { agree: v.agree, of: v.runs, meanStop: v.meanCost };
+}
+
+/** The rule chosen on the tuning runs alone, and its outcome on each validation run. */
+function chooseAndValidate(tune: TrialResult[], validate: TrialResult[]) {
+  const chosen = tune.length
+    ? chooseRule(tune.map(trajectory), candidateRules(), GOAL.meanStop)
+    : scoreRule([], DEFAULT_EARLY_STOP);
+  const onValidation = scoreRule(validate.map(trajectory), chosen.rule);
+  const currentOnValidation = validationOf(validate, DEFAULT_EARLY_STOP);
+  const outcomes = validate.map((r) => replay(trajectory(r), chosen.rule));
+  const stops = outcomes.map((o) => o.cost);
+  const chosenMisses = validate.flatMap((r, i) => {
+    const o = outcomes[i];
+    return o.agrees || o.stop === null ? [] : [{ r, stop: o.stop }];
+  });
+  return { chosen, onValidation, currentOnValidation, outcomes, stops, chosenMisses };
+}
+
+/** Everything the study measures on its runs, before it is drawn and written. */
+function measure(
+  { size, steps, checkpoints, settle }: Params,
+  results: TrialResult[],
+) {
+  const sets = studyRuns(size, steps).map((r) => r.set);
+  const { runs, diverged } = converged(results);
+  const setOf = new Map(results.map((r, i) => [r, sets[i]]));
+  const tune = runs.filter((r) => setOf.get(r) === "tune");
+  const validate = runs.filter((r) => setOf.get(r) === "validate");
+  // is the final set itself settled?
+  const unsettled = runs.filter((r) => !finalSettled(trajectory(r), settle));
+  return {
+    runs,
+    diverged,
+    tune,
+    validate,
+    agree: checkpointAgreement(runs, checkpoints, steps),
+    unsettled,
+    settled: runs.length - unsettled.length,
+    ...ruleDisagreements(runs),
+    ...chooseAndValidate(tune, validate),
+  };
+}
+
+/** The study's measurements. */
+type Study = ReturnType<typeof measure>;
+
+/** The signals panels of the first disagreeing runs: the studied rules', the chosen rule's on
+ * validation, then the runs whose final set is not settled. */
+function signalPanels(m: Study, settle: number) {
+  return [
+    ...m.disagreeing.map((x) => ({ ...x, who: WHO[x.tag] })),
+    ...m.chosenMisses.map((x) => ({ ...x, who: "chosen rule (validation)", tag: "chosen" })),
+    ...m.unsettled.map((r) => ({
+      r,
+      stop: null,
+      who: `final set not settled over the last ${settle} steps`,
+      tag: "unsettled",
+    })),
+  ].slice(0, SIGNAL_PANELS).map((x) =>
+    signalPanel(
+      x.r,
+      x.stop,
+      x.who,
+      `signals_${x.tag}_p${x.r.config.p}_d${x.r.config.d}_wd${x.r.config.wd}_seed${x.r.config.seed}.png`,
+    )
+  );
+}
+
+/** The agreement-by-step panel and the chosen rule's stops on the validation runs. */
+function studyPanels(m: Study, steps: number): Panel[] {
+  const { agree, stops, outcomes } = m;
+  const x = agree.map((a) => a.step);
+  const band = (y: number[], label: string): Series => ({
+    label,
+    x,
+    y,
+    dashed: true,
+    color: "#9ecae1",
+  });
+  return [
+    {
+      kind: "line",
+      file: "agreement.png",
+      title: `Circles at step t equal those at step ${steps} (${m.runs.length} runs, 95 % CI)`,
+      xLabel: "step t",
+      yLabel: "fraction of runs",
+      series: [
+        { label: "agreement", x, y: agree.map((a) => a.rate), radius: 4 },
+        band(agree.map((a) => a.low), "95 % CI"),
+        band(agree.map((a) => a.high), ""),
+      ],
+    },
+    {
+      kind: "line",
+      file: "validation_stops.png",
+      title: `Chosen rule on ${m.validate.length} validation runs: where it stops (red: disagrees)`,
+      xLabel: "validation run",
+      yLabel: "stop step",
+      series: [
+        {
+          label: "agrees",
+          x: stops.map((_, i) => i),
+          y: stops.map((s, i) => outcomes[i].agrees ? s : NaN),
+          points: true,
+        },
+        {
+          label: "disagrees",
+          x: stops.map((_, i) => i),
+          y: stops.map((s, i) => outcomes[i].agrees ? NaN : s),
+          points: true,
+          color: "#d62728",
+        },
+      ],
+    },
+  ];
+}
+
+/** The study's claims, reported (the paper says nothing of fewer steps), decided only at the
+ * paper's scale. */
+function studyClaims(m: Study, { scale, steps, settle }: Params): Claim[] {
+  const quick = m.agree.find((a) => a.step === QUICK_SURVIVAL_STEPS);
+  const { onValidation } = m;
+  return [
+    reported({
+      name: `circles at step ${QUICK_SURVIVAL_STEPS} (quick sweeps) = at ${steps}: runs`,
+      quote: STEPS,
+      words: "trained for 3×10^4 steps",
+      because:
+        "the text trains every run 30 000 steps and says nothing of fewer: how often fewer give the same circles is measured",
+      measured: quick ? interval(quick.agree, quick.of) : "-",
+      paper: "30 000 steps",
+    }),
+    reported({
+      name: `final circles settled over the last ${settle} steps: runs`,
+      quote: STEPS,
+      words: "trained for 3×10^4 steps",
+      because: "whether 30 000 steps is itself a settled target",
+      measured: interval(m.settled, m.runs.length),
+      paper: "30 000 steps",
+    }),
+    reported({
+      name: "chosen rule's verdict = circles at the end: validation runs",
+      quote: STEPS,
+      words: "trained for 3×10^4 steps",
+      because: `the study's target is ≥ ${
+        GOAL.agreement * 100
+      } % at a mean stop ≤ ${GOAL.meanStop}; the paper has no bar`,
+      measured: `${interval(onValidation.agree, onValidation.runs)}, mean stop ${
+        onValidation.meanCost.toFixed(0)
+      }`,
+      paper: "30 000 steps",
+    }),
+  ].map((c) =>
+    onlyAt(scale === "paper", c, "needs the study's 60 runs of 30 000 steps (paper scale)")
+  );
+}
+
+/** The study's notes: the run sets, the chosen rule, each rule's disagreements, the unsettled
+ * runs and the agreement at each checkpoint. */
+function studyNotes(m: Study, settle: number): string[] {
+  const { chosen, onValidation, currentOnValidation, unsettled } = m;
+  return [
+    ...(m.diverged ? [`${m.diverged} run(s) diverged and are left out.`] : []),
+    `Tuning runs: ${m.tune.length}; validation runs: ${m.validate.length} (disjoint seeds).`,
+    `Chosen on the tuning runs (${chosen.agree}/${chosen.runs} agree, mean stop ${
+      chosen.meanCost.toFixed(0)
+    }): ${ruleText(chosen.rule)}. ${
+      sameRule(chosen.rule, DEFAULT_EARLY_STOP)
+        ? "It is --until-decided's rule."
+        : `--until-decided's rule is ${ruleText(DEFAULT_EARLY_STOP)}.`
+    }`,
+    `On the validation runs the chosen rule agrees in ${
+      interval(onValidation.agree, onValidation.runs)
+    } at a mean stop of ${onValidation.meanCost.toFixed(0)} steps; --until-decided's rule in ${
+      interval(currentOnValidation.agree, currentOnValidation.of)
+    } at ${currentOnValidation.meanStop.toFixed(0)}. Goal: ≥ ${
+      GOAL.agreement * 100
+    } % at ≤ ${GOAL.meanStop}.`,
+    ...m.studied.map(({ tag }) => {
+      const mine = m.disagreements.filter((x) => x.rule === tag);
+      return `${WHO[tag]}'s disagreements: ${
+        mine.length
+          ? mine.map((x) =>
+            `seed ${x.seed} (p ${x.p}, d ${x.d}, wd ${x.wd}) stopped at ${x.stop}: ${x.kind}`
+          ).join("; ")
+          : "none"
+      }.`;
+    }),
+    ...(unsettled.length
+      ? [
+        `Final set not settled over the last ${settle} steps: ${
+          unsettled.map((r) =>
+            `seed ${r.config.seed} (p ${r.config.p}, d ${r.config.d}, wd ${r.config.wd})`
+          ).join("; ")
+        } — see its signals panel.`,
+      ]
+      : []),
+    ...m.agree.map((a) =>
+      `step ${a.step}: ${a.agree}/${a.of} runs already have their final circles (95 % CI ${
+        fmt(a.low)
+      }–${fmt(a.high)}).`
+    ),
+  ];
+}
+
+/** The study's data.json: the agreement, the settled count, the rules, their disagreements, and
+ * the chosen rule on the tuning and validation runs. */
+function studyData(m: Study, settle: number) {
+  const { chosen, onValidation } = m;
+  return {
+    checkpoints: m.agree,
+    settled: { settled: m.settled, of: m.runs.length, window: settle },
+    currentRule: DEFAULT_EARLY_STOP,
+    earlierRule: EARLIER_RULE,
+    earlierOnValidation: validationOf(m.validate, EARLIER_RULE),
+    disagreements: m.disagreements,
+    kinds: m.kinds,
+    chosen: { rule: chosen.rule, tune: { agree: chosen.agree, of: chosen.runs } },
+    validation: {
+      agree: onValidation.agree,
+      of: onValidation.runs,
+      ...ci(onValidation.agree, onValidation.runs),
+      meanStop: onValidation.meanCost,
+      stops: m.stops,
+    },
+    currentOnValidation: m.currentOnValidation,
+    goal: GOAL,
+  };
+}
+
+/** The study's tables: agreement by step, and the chosen rule on each validation run. */
+function studyCsv(m: Study): Record<string, string> {
+  return {
+    "agreement.csv": csv(
+      ["step", "agree", "of", "ci_low", "ci_high"],
+      m.agree.map((a) => [a.step, a.agree, a.of, a.low, a.high]),
+    ),
+    "validation.csv": csv(
+      ["seed", "p", "d", "wd", "stop", "agrees"],
+      m.validate.map((r, i) => [
+        r.config.seed,
+        r.config.p,
+        r.config.d,
+        r.config.wd,
+        m.outcomes[i].cost,
+        m.outcomes[i].agrees ? 1 : 0,
+      ]),
+    ),
+  };
+}
+
 export const earlyStopStudy: Figure<Params> = {
   id: "decided",
   title: "Early verdict: are the circles decided before 30 000 steps?",
@@ -165,251 +476,14 @@ export const earlyStopStudy: Figure<Params> = {
     },
   },
   requests: ({ size, steps }) => studyRuns(size, steps).map((r) => r.request),
-  compute({ scale, size, steps, checkpoints, settle }, results) {
-    const sets = studyRuns(size, steps).map((r) => r.set);
-    const { runs, diverged } = converged(results);
-    const setOf = new Map(results.map((r, i) => [r, sets[i]]));
-    const tune = runs.filter((r) => setOf.get(r) === "tune");
-    const validate = runs.filter((r) => setOf.get(r) === "validate");
-    const ci = (k: number, n: number) =>
-      n > 0 ? rateInterval(k, n) : { rate: NaN, low: NaN, high: NaN };
-    const interval = (k: number, n: number) =>
-      `${k}/${n} (95 % CI ${fmt(ci(k, n).low)}–${fmt(ci(k, n).high)})`;
-
-    // 1. how often the circles at step t are already the final ones
-    const finals = runs.map((r) => keyAt(r, r.stepsDone));
-    const agree = checkpoints.filter((c) => c < steps).map((c) => {
-      const k = runs.filter((r, i) => keyAt(r, c) === finals[i]).length;
-      return { step: c, agree: k, of: runs.length, ...ci(k, runs.length) };
-    });
-    // 2. is the final set itself settled?
-    const unsettled = runs.filter((r) => !finalSettled(trajectory(r), settle));
-    const settled = runs.length - unsettled.length;
-    // 3. the disagreements of --until-decided's rule and of the rule before the study, by kind
-    const studied = [
-      { tag: "current" as const, rule: DEFAULT_EARLY_STOP },
-      ...(sameRule(EARLIER_RULE, DEFAULT_EARLY_STOP)
-        ? []
-        : [{ tag: "earlier" as const, rule: EARLIER_RULE }]),
-    ];
-    const disagreeing = studied.flatMap(({ tag, rule }) =>
-      runs.flatMap((r) => {
-        const o = replay(trajectory(r), rule);
-        return o.agrees || o.stop === null
-          ? []
-          : [{ r, stop: o.stop, tag, kind: classify(trajectory(r), o.stop) }];
-      })
-    );
-    const disagreements = disagreeing.map(({ r, stop, tag, kind }) => ({
-      seed: r.config.seed,
-      p: r.config.p,
-      d: r.config.d,
-      wd: r.config.wd,
-      stop,
-      kind,
-      rule: tag,
-    }));
-    const kinds: Record<Disagreement, number> = {
-      "late death": 0,
-      "late revival": 0,
-      swap: 0,
-      flicker: 0,
-    };
-    for (const x of disagreeing) if (x.tag === "current") kinds[x.kind]++;
-    // 4. a rule chosen on the tuning runs, validated on the others
-    const candidates = candidateRules();
-    const chosen = tune.length
-      ? chooseRule(tune.map(trajectory), candidates, GOAL.meanStop)
-      : scoreRule([], DEFAULT_EARLY_STOP);
-    const onValidation = scoreRule(validate.map(trajectory), chosen.rule);
-    const validationOf = (rule: EarlyStopRule) => {
-      const v = scoreRule(validate.map(trajectory), rule);
-      return { agree: v.agree, of: v.runs, meanStop: v.meanCost };
-    };
-    const currentOnValidation = validationOf(DEFAULT_EARLY_STOP);
-    const outcomes = validate.map((r) => replay(trajectory(r), chosen.rule));
-    const stops = outcomes.map((o) => o.cost);
-    const chosenMisses = validate.flatMap((r, i) => {
-      const o = outcomes[i];
-      return o.agrees || o.stop === null ? [] : [{ r, stop: o.stop }];
-    });
-    const who = { current: "--until-decided's rule", earlier: "the rule before the study" };
-    const signalPanels = [
-      ...disagreeing.map((x) => ({ ...x, who: who[x.tag] })),
-      ...chosenMisses.map((x) => ({ ...x, who: "chosen rule (validation)", tag: "chosen" })),
-      ...unsettled.map((r) => ({
-        r,
-        stop: null,
-        who: `final set not settled over the last ${settle} steps`,
-        tag: "unsettled",
-      })),
-    ].slice(0, SIGNAL_PANELS).map((x) =>
-      signalPanel(
-        x.r,
-        x.stop,
-        x.who,
-        `signals_${x.tag}_p${x.r.config.p}_d${x.r.config.d}_wd${x.r.config.wd}_seed${x.r.config.seed}.png`,
-      )
-    );
-    const quick = agree.find((a) => a.step === QUICK_SURVIVAL_STEPS);
-    const enough = scale === "paper";
-    const why = "needs the study's 60 runs of 30 000 steps (paper scale)";
-    const x = agree.map((a) => a.step);
-    const band = (y: number[], label: string): Series => ({
-      label,
-      x,
-      y,
-      dashed: true,
-      color: "#9ecae1",
-    });
+  compute(params, results) {
+    const m = measure(params, results);
     return {
-      data: {
-        checkpoints: agree,
-        settled: { settled, of: runs.length, window: settle },
-        currentRule: DEFAULT_EARLY_STOP,
-        earlierRule: EARLIER_RULE,
-        earlierOnValidation: validationOf(EARLIER_RULE),
-        disagreements,
-        kinds,
-        chosen: { rule: chosen.rule, tune: { agree: chosen.agree, of: chosen.runs } },
-        validation: {
-          agree: onValidation.agree,
-          of: onValidation.runs,
-          ...ci(onValidation.agree, onValidation.runs),
-          meanStop: onValidation.meanCost,
-          stops,
-        },
-        currentOnValidation,
-        goal: GOAL,
-      },
-      csv: {
-        "agreement.csv": csv(
-          ["step", "agree", "of", "ci_low", "ci_high"],
-          agree.map((a) => [a.step, a.agree, a.of, a.low, a.high]),
-        ),
-        "validation.csv": csv(
-          ["seed", "p", "d", "wd", "stop", "agrees"],
-          validate.map((r, i) => [
-            r.config.seed,
-            r.config.p,
-            r.config.d,
-            r.config.wd,
-            outcomes[i].cost,
-            outcomes[i].agrees ? 1 : 0,
-          ]),
-        ),
-      },
-      panels: [
-        {
-          kind: "line",
-          file: "agreement.png",
-          title: `Circles at step t equal those at step ${steps} (${runs.length} runs, 95 % CI)`,
-          xLabel: "step t",
-          yLabel: "fraction of runs",
-          series: [
-            { label: "agreement", x, y: agree.map((a) => a.rate), radius: 4 },
-            band(agree.map((a) => a.low), "95 % CI"),
-            band(agree.map((a) => a.high), ""),
-          ],
-        },
-        {
-          kind: "line",
-          file: "validation_stops.png",
-          title:
-            `Chosen rule on ${validate.length} validation runs: where it stops (red: disagrees)`,
-          xLabel: "validation run",
-          yLabel: "stop step",
-          series: [
-            {
-              label: "agrees",
-              x: stops.map((_, i) => i),
-              y: stops.map((s, i) => outcomes[i].agrees ? s : NaN),
-              points: true,
-            },
-            {
-              label: "disagrees",
-              x: stops.map((_, i) => i),
-              y: stops.map((s, i) => outcomes[i].agrees ? NaN : s),
-              points: true,
-              color: "#d62728",
-            },
-          ],
-        },
-        ...signalPanels,
-      ],
-      claims: [
-        reported({
-          name: `circles at step ${QUICK_SURVIVAL_STEPS} (quick sweeps) = at ${steps}: runs`,
-          quote: STEPS,
-          words: "trained for 3×10^4 steps",
-          because:
-            "the text trains every run 30 000 steps and says nothing of fewer: how often fewer give the same circles is measured",
-          measured: quick ? interval(quick.agree, quick.of) : "-",
-          paper: "30 000 steps",
-        }),
-        reported({
-          name: `final circles settled over the last ${settle} steps: runs`,
-          quote: STEPS,
-          words: "trained for 3×10^4 steps",
-          because: "whether 30 000 steps is itself a settled target",
-          measured: interval(settled, runs.length),
-          paper: "30 000 steps",
-        }),
-        reported({
-          name: "chosen rule's verdict = circles at the end: validation runs",
-          quote: STEPS,
-          words: "trained for 3×10^4 steps",
-          because: `the study's target is ≥ ${
-            GOAL.agreement * 100
-          } % at a mean stop ≤ ${GOAL.meanStop}; the paper has no bar`,
-          measured: `${interval(onValidation.agree, onValidation.runs)}, mean stop ${
-            onValidation.meanCost.toFixed(0)
-          }`,
-          paper: "30 000 steps",
-        }),
-      ].map((c) => onlyAt(enough, c, why)),
-      notes: [
-        ...(diverged ? [`${diverged} run(s) diverged and are left out.`] : []),
-        `Tuning runs: ${tune.length}; validation runs: ${validate.length} (disjoint seeds).`,
-        `Chosen on the tuning runs (${chosen.agree}/${chosen.runs} agree, mean stop ${
-          chosen.meanCost.toFixed(0)
-        }): ${ruleText(chosen.rule)}. ${
-          sameRule(chosen.rule, DEFAULT_EARLY_STOP)
-            ? "It is --until-decided's rule."
-            : `--until-decided's rule is ${ruleText(DEFAULT_EARLY_STOP)}.`
-        }`,
-        `On the validation runs the chosen rule agrees in ${
-          interval(onValidation.agree, onValidation.runs)
-        } at a mean stop of ${onValidation.meanCost.toFixed(0)} steps; --until-decided's rule in ${
-          interval(currentOnValidation.agree, currentOnValidation.of)
-        } at ${currentOnValidation.meanStop.toFixed(0)}. Goal: ≥ ${
-          GOAL.agreement * 100
-        } % at ≤ ${GOAL.meanStop}.`,
-        ...studied.map(({ tag }) => {
-          const mine = disagreements.filter((x) => x.rule === tag);
-          return `${who[tag]}'s disagreements: ${
-            mine.length
-              ? mine.map((x) =>
-                `seed ${x.seed} (p ${x.p}, d ${x.d}, wd ${x.wd}) stopped at ${x.stop}: ${x.kind}`
-              ).join("; ")
-              : "none"
-          }.`;
-        }),
-        ...(unsettled.length
-          ? [
-            `Final set not settled over the last ${settle} steps: ${
-              unsettled.map((r) =>
-                `seed ${r.config.seed} (p ${r.config.p}, d ${r.config.d}, wd ${r.config.wd})`
-              ).join("; ")
-            } — see its signals panel.`,
-          ]
-          : []),
-        ...agree.map((a) =>
-          `step ${a.step}: ${a.agree}/${a.of} runs already have their final circles (95 % CI ${
-            fmt(a.low)
-          }–${fmt(a.high)}).`
-        ),
-      ],
+      data: studyData(m, params.settle),
+      csv: studyCsv(m),
+      panels: [...studyPanels(m, params.steps), ...signalPanels(m, params.settle)],
+      claims: studyClaims(m, params),
+      notes: studyNotes(m, params.settle),
     };
   },
 };
