@@ -10,18 +10,8 @@
 import fc from "fast-check";
 import { projectPearson } from "./attenuation.ts";
 import { pearson } from "./stats.ts";
+import { gauss, rng } from "./sequential_sim.ts";
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const gauss = (u: () => number) => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
 const binomial = (u: () => number, n: number, p: number) => {
   let k = 0;
   for (let i = 0; i < n; i++) if (u() < p) k++;

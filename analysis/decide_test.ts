@@ -24,25 +24,8 @@ import { varianceRatio } from "./variance_ratio.ts";
 import { leansEvery } from "../paper/claims.ts";
 import { rankSum } from "./rank_sum.ts";
 import { meanInterval, pearson } from "./stats.ts";
+import { gauss, poisson, rng } from "./sequential_sim.ts";
 
-/** A seeded uniform generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const gauss = (u: () => number) => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
-const poisson = (u: () => number, lambda: number) => {
-  let k = 0, p = Math.exp(-lambda), s = p;
-  const x = u();
-  while (x > s && k < 1000) [k, p] = [k + 1, (p * lambda) / (k + 1)], s += p;
-  return k;
-};
 const binomial = (u: () => number, n: number, p: number) => {
   let k = 0;
   for (let i = 0; i < n; i++) if (u() < p) k++;
