@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { ResultsStore } from "../store/store.ts";
 import { REPRODUCE_PERMS, runScript } from "../tests/helpers.ts";
 import type { SweepSummary } from "../experiments/grid_sweep.ts";
+import { exists } from "../store/disk.ts";
 
 const SWEEP = new URL("./sweep.ts", import.meta.url).pathname;
 const TRAIN = new URL("./train.ts", import.meta.url).pathname;
@@ -33,15 +34,6 @@ async function count(path: string): Promise<number> {
     return n;
   } catch {
     return 0;
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
   }
 }
 

@@ -31,6 +31,25 @@ export async function checkWritable(dir: string, what: string): Promise<void> {
   }
 }
 
+/**
+ * Whether `path` exists (any kind of entry; false where it cannot be stat'ed).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
+ * import { exists } from "./disk.ts";
+ * assertEquals([await exists(Deno.cwd()), await exists(`${Deno.cwd()}/no-such-entry-here`)], [true, false]);
+ * ```
+ */
+export async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Write a file whole or not at all: a temporary sibling, renamed into place. */
 export async function writeAtomic(path: string, data: Uint8Array | string): Promise<void> {
   const tmp = `${path}.tmp-${Deno.pid}`;

@@ -16,6 +16,7 @@
  */
 import { join } from "node:path";
 import { buildBundle, firstError } from "../cli/bundle.ts";
+import { exists } from "../store/disk.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 const carry = join(root, ".carry"), gl = join(root, ".gl");
@@ -121,13 +122,4 @@ if (import.meta.main) {
 
 function lastLine(text: string): string {
   return text.trim().split("\n").at(-1) ?? "";
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }

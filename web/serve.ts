@@ -15,6 +15,7 @@ import type { NpyArray } from "../store/npy.ts";
 import { jobInit } from "../train/pool.ts";
 import type { TrialRequest } from "../store/requests.ts";
 import { runZip } from "./run_zip.ts";
+import { exists } from "../store/disk.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 
@@ -179,16 +180,6 @@ export function storedTrialZip(store: ResultsStore, key: string): Uint8Array | u
   };
   const summary = { ...t.summary, config: req.config, backend: t.backend } as RunSummary;
   return runZip({ summary, records: runRecords(summary, arrays) });
-}
-
-/** Does `path` exist? */
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** What the server serves. */
