@@ -9,18 +9,17 @@
  */
 import type { Figure } from "../paper/figure.ts";
 import { figureRequests } from "../paper/figure.ts";
-import { checkFreeSpace } from "../store/disk.ts";
-import {
-  loadResult,
-  missingRequests,
-  storedBytes,
-  storeRecords,
-  type TrialRequest,
-} from "../store/requests.ts";
+import { loadResult, missingRequests, type TrialRequest } from "../store/requests.ts";
 import { runTrials, type TrialJob } from "../train/pool.ts";
 import { asmBackend } from "../core_asm/asm_backend.ts";
 import { MEAN_EARLY_STOP_STEP } from "./cost_plan.ts";
-import { analyseFigure, type FigureRun, type ReproduceOptions } from "./reproduce_figure.ts";
+import { checkRoomFor, storeFinished } from "./resolve.ts";
+import {
+  analyseFigure,
+  type FigureRun,
+  figureRun,
+  type ReproduceOptions,
+} from "./reproduce_figure.ts";
 
 /** Options of {@linkcode reproduceFigures}. */
 export interface PoolReproduceOptions extends ReproduceOptions {
@@ -111,13 +110,7 @@ export async function reproduceFigures(
   }
   const queue = (entries: [string, TrialRequest][]): TrialJob[] => {
     const fresh = entries.filter(([k]) => !inPool.has(k));
-    if (store.path !== ":memory:" && fresh.length > 0) {
-      checkFreeSpace(
-        store.path,
-        fresh.reduce((s, [, r]) => s + storedBytes(r), 0) + 16 * 2 ** 20,
-        `store ${store.path}: ${fresh.length} trials to train`,
-      );
-    }
+    checkRoomFor(store, fresh.map(([, r]) => r));
     return fresh.map(([k, r]) => {
       inPool.add(k);
       poolKeys.push(k);
@@ -136,16 +129,13 @@ export async function reproduceFigures(
       try {
         const results = s.keys.map((k) => loadResult(store, k));
         const output = await analyseFigure(s.fig, scale, results);
-        const run: FigureRun = {
-          fig: s.fig,
+        const run = figureRun(
+          s.fig,
           scale,
-          requests: s.requests,
-          results,
-          trialsRun: s.trained.size,
-          backend: [...new Set(results.map((r) => r.backend))].join(", ") || backend.name,
+          { requests: s.requests, results, trialsRun: s.trained.size },
           output,
-          wallSeconds: (performance.now() - t0) / 1000,
-        };
+          { t0, fallback: backend.name },
+        );
         runs.set(s, run);
         await opts.onFigure?.(run);
       } catch (e) {
@@ -186,10 +176,7 @@ export async function reproduceFigures(
     workers: opts.workers,
     keepResults: false,
     onProgress: opts.onProgress,
-    onResult: (i, rec) => {
-      if (rec.interrupted) return; // a trial cut short is not the trial its key names
-      storeRecords(store, poolKeys[i], poolReqs[i], rec, backend.caps.precision ?? "f32");
-    },
+    onResult: (i, rec) => storeFinished(store, poolKeys[i], poolReqs[i], rec, backend),
     more: async (i, rec) => {
       if (rec.interrupted) return [];
       const key = poolKeys[i];

@@ -141,6 +141,28 @@ export async function analyseFigure(
 }
 
 /**
+ * A figure's run from its trials and its analysis: the backends its trials were trained on
+ * (`fallback` when it has none), the seconds since `t0` (a `performance.now()`).
+ */
+export function figureRun(
+  // deno-lint-ignore no-explicit-any
+  fig: Figure<any>,
+  scale: Scale,
+  trials: FigureTrials,
+  output: FigureOutput,
+  o: { t0: number; fallback: string },
+): FigureRun {
+  return {
+    fig,
+    scale,
+    ...trials,
+    backend: [...new Set(trials.results.map((r) => r.backend))].join(", ") || o.fallback,
+    output,
+    wallSeconds: (performance.now() - o.t0) / 1000,
+  };
+}
+
+/**
  * Reproduce one figure at a scale: its trials through the store (training what is missing on
  * every core), then its analysis. `../report/figure_report.ts`'s `writeFigureReport` renders and
  * writes what it returns.
@@ -166,13 +188,8 @@ export async function reproduceFigure(
   const t0 = performance.now();
   const trials = await resolveFigure(fig, opts);
   const output = await analyseFigure(fig, opts.scale, trials.results);
-  return {
-    fig,
-    scale: opts.scale,
-    ...trials,
-    backend: [...new Set(trials.results.map((r) => r.backend))].join(", ") ||
-      (opts.backend?.name ?? "asm"),
-    output,
-    wallSeconds: (performance.now() - t0) / 1000,
-  };
+  return figureRun(fig, opts.scale, trials, output, {
+    t0,
+    fallback: opts.backend?.name ?? "asm",
+  });
 }

@@ -21,6 +21,7 @@ import { type RoundsSummary, SequentialRounds } from "../analysis/sequential_rou
 import {
   analyseFigure,
   type FigureRun,
+  figureRun,
   reproduceFigure,
   type ReproduceOptions,
   resolveFigure,
@@ -87,16 +88,10 @@ export async function reproduceInRounds(
     opts.onRound?.(r.look, schedule.length, trials.requests.length);
     const output = await analyseFigure(fig, opts.scale, trials.results, r.params);
     const seen = seq.observe(r.look, output.claims);
-    at = {
-      fig,
-      scale: opts.scale,
-      ...trials,
-      trialsRun,
-      backend: [...new Set(trials.results.map((x) => x.backend))].join(", ") ||
-        (opts.backend?.name ?? "asm"),
-      output: { ...output, claims: seen.claims },
-      wallSeconds: (performance.now() - t0) / 1000,
-    };
+    at = figureRun(fig, opts.scale, { ...trials, trialsRun }, { ...output, claims: seen.claims }, {
+      t0,
+      fallback: opts.backend?.name ?? "asm",
+    });
     if (seen.stop) break;
   }
   const summary = seq.summary();

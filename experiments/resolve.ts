@@ -8,6 +8,7 @@
  */
 import type { Backend } from "../backends/contract.ts";
 import { type PoolProgress, runTrials, type TrialJob } from "../train/pool.ts";
+import type { TrialRecords } from "../train/trainer.ts";
 import { asmBackend } from "../core_asm/asm_backend.ts";
 import { checkFreeSpace } from "../store/disk.ts";
 import type { ResultsStore } from "../store/store.ts";
@@ -37,6 +38,30 @@ export interface ResolveOptions {
   signal?: AbortSignal;
 }
 
+/** Refuse before any training when the store's disk cannot hold these requests' records (with
+ * 16 MiB to spare); an in-memory store is not checked. */
+export function checkRoomFor(store: ResultsStore, reqs: TrialRequest[]): void {
+  if (store.path === ":memory:" || reqs.length === 0) return;
+  checkFreeSpace(
+    store.path,
+    reqs.reduce((s, r) => s + storedBytes(r), 0) + 16 * 2 ** 20,
+    `store ${store.path}: ${reqs.length} trials to train`,
+  );
+}
+
+/** A trial's records into the store under its key — unless it was cut short (then it is not the
+ * trial its key names, and nothing is stored). */
+export function storeFinished(
+  store: ResultsStore,
+  key: string,
+  req: TrialRequest,
+  rec: TrialRecords,
+  backend: Backend,
+): void {
+  if (rec.interrupted) return;
+  storeRecords(store, key, req, rec, backend.caps.precision ?? "f32");
+}
+
 /**
  * Run the requests the store lacks (each once) and store them as each finishes; returns the keys
  * of all requests, in order.
@@ -53,25 +78,14 @@ export async function trainMissing(
     records: r.records,
     embedding: r.embedding,
   }));
-  if (opts.store.path !== ":memory:" && entries.length > 0) {
-    const bytes = entries.reduce((s, [, r]) => s + storedBytes(r), 0);
-    checkFreeSpace(
-      opts.store.path,
-      bytes + 16 * 2 ** 20,
-      `store ${opts.store.path}: ${entries.length} trials to train`,
-    );
-  }
+  checkRoomFor(opts.store, entries.map(([, r]) => r));
   await runTrials(jobs, {
     backend,
     workers: opts.workers,
     keepResults: false,
     signal: opts.signal,
     onProgress: opts.onProgress,
-    onResult: (i, rec) => {
-      if (rec.interrupted) return; // a trial cut short is not the trial its key names
-      const [key, r] = entries[i];
-      storeRecords(opts.store, key, r, rec, backend.caps.precision ?? "f32");
-    },
+    onResult: (i, rec) => storeFinished(opts.store, entries[i][0], entries[i][1], rec, backend),
   });
   return keys;
 }

@@ -11,7 +11,7 @@ import { figureById } from "../paper/figures.ts";
 import { type Figure, figureRequests, type Scale } from "../paper/figure.ts";
 import type { ResultsStore } from "../store/store.ts";
 import { loadResult, missingRequests, type TrialRequest } from "../store/requests.ts";
-import { analyseFigure, type FigureRun } from "./reproduce_figure.ts";
+import { analyseFigure, type FigureRun, figureRun } from "./reproduce_figure.ts";
 
 /** One figure of a study: its id and whether its survival trials stop at the early stop. */
 export interface StudyFigure {
@@ -112,21 +112,14 @@ export async function studyFigure(f: StudyFigure, opts: StudyOptions): Promise<F
     results.push(...next.keys.map((k) => loadResult(opts.store, k)));
   }
   const output = await analyseFigure(fig, opts.scale, results);
-  const backends = [...new Set(results.map((r) => r.backend))].join(", ");
   return {
     kind: "complete",
     fig,
     untilDecided,
-    run: {
-      fig,
-      scale: opts.scale,
-      requests,
-      results,
-      trialsRun: 0,
-      backend: backends || (opts.backend ?? "asm"),
-      output,
-      wallSeconds: (performance.now() - t0) / 1000,
-    },
+    run: figureRun(fig, opts.scale, { requests, results, trialsRun: 0 }, output, {
+      t0,
+      fallback: opts.backend ?? "asm",
+    }),
   };
 }
 
