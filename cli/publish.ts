@@ -112,7 +112,6 @@ export function publishMain(args: string[]): Promise<void> {
     }
     const study = await writeStudyReport(statuses, outDir, {
       scale: scale as Scale,
-      storeName: storePath,
       wallSeconds: (performance.now() - t0) / 1000,
       continueCommand: (s) => continueCommand(s, scale as Scale, storePath),
     });

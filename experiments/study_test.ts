@@ -26,7 +26,6 @@ Deno.test("a study's report from its store: complete figures analysed as reprodu
   const out = `${await Deno.makeTempDir()}/study`;
   const study = await writeStudyReport(statuses, out, {
     scale: "tiny",
-    storeName: "S.sqlite",
     continueCommand: (s) => continueCommand(s, "tiny", "S.sqlite"),
   });
   const html = await Deno.readTextFile(`${out}/index.html`);
@@ -60,7 +59,6 @@ Deno.test("a study's report from its store: complete figures analysed as reprodu
   // Written whole: a second report replaces the first, no temporary folder left.
   await writeStudyReport(statuses.slice(0, 1), out, {
     scale: "tiny",
-    storeName: "S.sqlite",
     continueCommand: (s) => continueCommand(s, "tiny", "S.sqlite"),
   });
   const left = [...Deno.readDirSync(`${out}/..`)].map((e) => e.name);

@@ -119,10 +119,10 @@ export function studyTally(s: StudyReport): string {
 export interface WriteStudyOptions {
   /** The scale of its figures. */
   scale: Scale;
-  /** The store's path as the report names it (in the commands that continue a figure). */
-  storeName: string;
   /** Seconds the rebuild took (for the page). */
   wallSeconds?: number;
+  /** The command that trains what a pending figure lacks. */
+  continueCommand: (s: FigureStatus) => string;
 }
 
 /**
@@ -132,7 +132,7 @@ export interface WriteStudyOptions {
 export async function writeStudyReport(
   statuses: FigureStatus[],
   outDir: string,
-  opts: WriteStudyOptions & { continueCommand: (s: FigureStatus) => string },
+  opts: WriteStudyOptions,
 ): Promise<StudyReport> {
   const tmp = join(dirname(outDir), `.${outDir.split("/").at(-1)}.tmp-${Deno.pid}`);
   await Deno.remove(tmp, { recursive: true }).catch(() => {});
