@@ -6,7 +6,6 @@
  *
  * @module
  */
-import { join } from "node:path";
 import { figureById } from "../paper/figures.ts";
 import { type Figure, figureRequests, type Scale } from "../paper/figure.ts";
 import type { ResultsStore } from "../store/store.ts";
@@ -129,6 +128,3 @@ export function continueCommand(s: FigureStatus, scale: Scale, store: string): s
     s.untilDecided ? " --until-decided" : ""
   } --store ${store}`;
 }
-
-/** Where a figure's folder goes in a published report. */
-export const figureDir = (outDir: string, id: string): string => join(outDir, id);
