@@ -57,7 +57,8 @@ export {
   type MeanCi,
   type TrialOutcome,
 } from "./circle_stats.ts";
-export type { DecisionInputs, SequentialEvidence } from "./sequential.ts";
+export type { DecisionInputs, SequentialEvidence, Spending } from "./sequential.ts";
+export type { LookClaim, RoundsSummary } from "./sequential_rounds.ts";
 export {
   chooseRule,
   DEFAULT_EARLY_STOP,

@@ -49,9 +49,13 @@ export interface RoundsPlan {
 /** What the rounds read of a claim computed on a round's trials (`paper/claims.ts`'s `Claim` is
  * one). */
 export interface LookClaim {
+  /** The claim's name, unique in its figure (or sweep). */
   name: string;
+  /** PASS, FAIL, INCONCLUSIVE, UNTESTED or REPORTED. */
   verdict: string;
+  /** What the verdict rests on, in words. */
   note?: string;
+  /** The rule's level and inputs (the rounds decide from these again at each look). */
   evidence?: {
     alpha: number;
     inputs?: DecisionInputs;
@@ -65,9 +69,11 @@ export interface RoundsSummary {
   cut: boolean;
   /** The round it stopped at (0 before the first), of how many. */
   stoppedAt: number;
+  /** The rounds of the plan as run. */
   rounds: number;
   /** The figure's trials at the stop, against the paper's N. */
   trials: { at: number; of: number };
+  /** The α-spending function of the design. */
   spending: Spending;
   /** The round at which each claim was decided (null: not decided). */
   decidedAt: Record<string, number | null>;

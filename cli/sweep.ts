@@ -25,6 +25,7 @@ import {
   type SweepRecords,
   sweepTrials,
 } from "../experiments/grid_sweep.ts";
+import { runSweepInRounds, sweepSchedule } from "../experiments/sweep_rounds.ts";
 import { sweepTable, writeSweepReport } from "../report/sweep_report.ts";
 import { MEAN_EARLY_STOP_STEP, planLine, slurmLine } from "../experiments/cost_plan.ts";
 import type { Backend } from "../backends/contract.ts";
@@ -66,6 +67,7 @@ const OPTIONS = {
   seeds: { type: "string" },
   spec: { type: "string" },
   "log-every": { type: "string" },
+  "until-claims-decided": { type: "boolean" },
   ...STORE_RUN_OPTIONS,
 } as const;
 
@@ -90,6 +92,12 @@ deno task sweep --spec FILE.json [options]
                          'deno task merge', then sweep again with --store to summarise
   --until-decided        stop each trial once its circles are decided (analysis/early_stop.ts);
                          a trial stopped before it grokked counts as "never" grokked
+  --until-claims-decided train the seeds in rounds (M/16, M/8, M/4, M/2, M of every cell) and
+                         stop at the first round where every contrast (each level against its
+                         axis's first) is decided higher or lower by a two-sided rank-sum test
+                         of #circles, α = 0.05 held over the rounds per contrast by O'Brien–
+                         Fleming-type spending (docs/sweep.md); a level that makes no difference
+                         runs the sweep to M. The summary records the round and n it stopped at
   --plan                 train nothing: print the trials to run and already stored, the
                          trial-steps and the projected wall time on this machine (a short probe
                          of each shape), with and without --until-decided
@@ -102,7 +110,8 @@ deno task sweep --spec FILE.json [options]
 
 Prints a row per cell (#circles mean with its 95 % t interval, grokking step median with its
 sign-test interval, final test loss) and the difference in mean #circles of each level against
-its axis's first level (95 % Welch interval). Bad input: one line, exit 2, nothing written.`;
+its axis's first level (95 % Welch interval); with --until-claims-decided also the rounds and
+each contrast's decision. Bad input: one line, exit 2, nothing written.`;
 
 /** The grid, seeds and base options of a `--spec` file, in the CLI's terms. */
 async function readSpec(path: string): Promise<{ axes: GridAxis[]; seeds: string; base: Values }> {
@@ -176,7 +185,14 @@ function recordsFrom(values: Values): SweepRecords {
 async function printSweepPlan(
   spec: SweepDesign,
   records: SweepRecords,
-  o: { store: ResultsStore; backend: Backend; workers?: number; hours?: number; fresh: boolean },
+  o: {
+    store: ResultsStore;
+    backend: Backend;
+    workers?: number;
+    hours?: number;
+    fresh: boolean;
+    untilClaims: boolean;
+  },
 ): Promise<void> {
   const { cells } = sweepTrials(spec, records);
   console.log(`plan: ${cells.length} cells × ${spec.seeds.length} seeds on ${o.backend.name}`);
@@ -185,6 +201,14 @@ async function printSweepPlan(
     const name = untilDecided && !records.untilDecided ? "--until-decided: " : "";
     console.log(`${name}${planLine(plan)}`);
     if (o.hours !== undefined) console.log(`${name}${slurmLine(plan, o.hours, cores)}`);
+  }
+  if (o.untilClaims) {
+    const at = sweepSchedule(spec.seeds.length);
+    console.log(
+      `--until-claims-decided: rounds of ${at.join("/")} seeds a cell (${
+        at.map((n) => n * cells.length).join("/")
+      } trials); at most the trials above, fewer where every contrast is decided at an earlier round`,
+    );
   }
   console.log(
     `(times projected from a probe of each shape on this machine; where the verdict stops a trial, ${MEAN_EARLY_STOP_STEP} steps are assumed)`,
@@ -230,6 +254,12 @@ export function sweepMain(args: string[]): Promise<void> {
     }
     const records = recordsFrom(values);
     const { cells, requests } = sweepTrials(spec, records); // every cell validated here
+    const untilClaims = values["until-claims-decided"] === true;
+    if (untilClaims && values.shard !== undefined) {
+      throw new UsageError(
+        `until-claims-decided: allowed without --shard (a shard trains its part of every seed; merge the shards, then sweep --store with --until-claims-decided to decide from them)`,
+      );
+    }
     const workers = workersFrom(values);
     const shard = parseShard(values.shard as string | undefined);
     const out = (values.out as string | undefined) ?? join("results", "sweep");
@@ -254,6 +284,7 @@ export function sweepMain(args: string[]): Promise<void> {
           workers,
           hours,
           fresh: values.fresh === true,
+          untilClaims,
         });
         return;
       }
@@ -276,7 +307,16 @@ export function sweepMain(args: string[]): Promise<void> {
         return;
       }
       const t0 = performance.now();
-      const summary = await runSweep(spec, { ...opts, records });
+      const summary = untilClaims
+        ? await runSweepInRounds(spec, {
+          ...opts,
+          records,
+          onRound: (j, of, n) =>
+            console.error(
+              `sweep: round ${j} of ${of}, ${n} seeds a cell (${n * cells.length} trials)`,
+            ),
+        })
+        : await runSweep(spec, { ...opts, records });
       if (Deno.stderr.isTerminal()) Deno.stderr.writeSync(new TextEncoder().encode("\r\x1b[K"));
       const panels = await writeSweepReport(summary, out, spec.base);
       console.log(sweepTable(summary));

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { ResultsStore } from "../store/store.ts";
 import { REPRODUCE_PERMS, runScript } from "../tests/helpers.ts";
 import type { SweepSummary } from "../experiments/grid_sweep.ts";
+import type { SweepRoundsSummary } from "../experiments/sweep_rounds.ts";
 import { exists } from "../store/disk.ts";
 
 const SWEEP = new URL("./sweep.ts", import.meta.url).pathname;
@@ -199,6 +200,31 @@ Deno.test("sweep: a 2×2 grid end to end; killed with SIGKILL it resumes to the 
   await Deno.remove(tmp, { recursive: true });
 });
 
+Deno.test("sweep --until-claims-decided: rounds recorded in summary.json; the full sweep reuses their trials", async () => {
+  const tmp = await Deno.makeTempDir();
+  const store = join(tmp, "s.sqlite"), cut = join(tmp, "cut"), full = join(tmp, "full");
+  const r = await sweep([...ARGS, "--until-claims-decided", "--store", store, "--out", cut]);
+  equal(r.code, 0, r.stderr);
+  const s = await summary(cut) as unknown as SweepRoundsSummary;
+  // 3 seeds a cell: rounds of 1, 2, 3 seeds; 4 cells, two axes of two levels: 4 contrasts
+  deepEqual(s.seedsAt, [1, 2, 3]);
+  equal(s.rounds.rounds, 3);
+  equal(s.rounds.trials.of, N);
+  equal(s.rounds.trials.at, 4 * s.seedsAt[s.rounds.stoppedAt - 1]);
+  equal(s.trials, s.rounds.trials.at);
+  equal(await count(store), s.rounds.trials.at);
+  equal(s.decisions.length, 4);
+  for (const d of s.decisions) {
+    equal(["higher", "lower", "undecided"].includes(d.decision), true, JSON.stringify(d));
+    equal(d.decision === "undecided", d.round === null, JSON.stringify(d));
+  }
+  equal(r.stdout.includes(`at round ${s.rounds.stoppedAt} of 3`), true, r.stdout);
+  const f = await sweep([...ARGS, "--store", store, "--out", full]);
+  equal(f.code, 0, f.stderr);
+  equal((await summary(full)).trialsRun, N - s.rounds.trials.at);
+  await Deno.remove(tmp, { recursive: true });
+});
+
 Deno.test("sweep: bad grids and options are one line, exit 2, nothing written", async () => {
   const tmp = await Deno.makeTempDir();
   const badSpec = join(tmp, "bad.json");
@@ -230,6 +256,10 @@ Deno.test("sweep: bad grids and options are one line, exit 2, nothing written", 
     [["--grid", "lr=0.1", "--until-decided", "--log-every", "30", ...base], "log-every 30"],
     [["--grid", "lr=0.1", "--shard", "2/2", ...base], 'shard "2/2"'],
     [["--grid", "lr=0.1", "--hours", "2", ...base], "hours: allowed only with --plan"],
+    [
+      ["--grid", "lr=0.1,0.2", "--until-claims-decided", "--shard", "0/2", ...base],
+      "until-claims-decided: allowed without --shard",
+    ],
     [["--grid", "lr=0.1", "--backend", "cuda", ...base.slice(0, -2)], 'backend "cuda"'],
   ];
   for (const [args, mention] of cases) {

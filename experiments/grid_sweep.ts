@@ -27,6 +27,7 @@ import {
   grokStep,
   type TrialOutcome,
 } from "../analysis/circle_stats.ts";
+import { rankSum } from "../analysis/rank_sum.ts";
 import { loadResult, type TrialRequest, type TrialResult } from "../store/requests.ts";
 import { ResultsStore } from "../store/store.ts";
 import type { Backend } from "../backends/contract.ts";
@@ -90,6 +91,10 @@ export interface SweepContrast {
   high: number;
   /** The Welch degrees of freedom (NaN when both cells are constant). */
   df: number;
+  /** The two-sided rank-sum test of the cell's #circles against the reference's (the test
+   * `--until-claims-decided` decides by; `../analysis/rank_sum.ts`): effect U/(n·m) − ½, > 0
+   * where the cell tends to have more circles; null when either cell has no non-diverged trial. */
+  rankSum: { effect: number; p: number } | null;
 }
 
 /** A grid sweep's summary: what ran and a row per cell. */
@@ -233,22 +238,55 @@ export function rowLevels(axes: GridAxis[], row: Pick<SweepRow, "values">): stri
  * ```
  */
 export function sweepContrasts(axes: GridAxis[], rows: SweepRow[]): SweepContrast[] {
-  const byLevels = new Map(rows.map((r) => [rowLevels(axes, r).join("\u0000"), r]));
-  const out: SweepContrast[] = [];
+  return sweepPairs(axes, rows).map(({ row, ref, ...names }) => {
+    const a = rows[row].stats.circles.counts, b = rows[ref].stats.circles.counts;
+    const r = a.length && b.length ? rankSum(a, b) : null;
+    return { ...names, ...circlesDifference(a, b), rankSum: r && { effect: r.effect, p: r.p } };
+  });
+}
+
+/** One contrast of a grid named: the cell (`row`, an index) against the cell at its axis's first
+ * level (`ref`). */
+export interface SweepPair {
+  axis: string;
+  level: string;
+  reference: string;
+  at: Record<string, string>;
+  row: number;
+  ref: number;
+}
+
+/**
+ * The contrasts of a grid without their statistics: for each axis with two or more levels, each
+ * cell at a level other than the first paired with the cell equal to it but at the first level
+ * (`rows` are the grid's cells in order: {@linkcode SweepRow}s or `gridCells`).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
+ * import { sweepPairs } from "./grid_sweep.ts";
+ * import { gridCells, parseGridAxis } from "../protocol/grid_spec.ts";
+ * const axes = [parseGridAxis("wd=0.5,1"), parseGridAxis("dim=64,128")];
+ * const cells = gridCells({ axes, seeds: [0], base: {} });
+ * assertEquals(sweepPairs(axes, cells).map((c) => `${c.axis}=${c.level} vs ${c.reference}`).length, 4);
+ * ```
+ */
+export function sweepPairs(axes: GridAxis[], rows: Pick<SweepRow, "values">[]): SweepPair[] {
+  const byLevels = new Map(rows.map((r, i) => [rowLevels(axes, r).join("\u0000"), i]));
+  const out: SweepPair[] = [];
   axes.forEach((axis, a) => {
     if (axis.levels.length < 2) return;
     const first = levelLabel(axis.levels[0]);
-    for (const row of rows) {
-      const levels = rowLevels(axes, row);
-      if (levels[a] === first) continue;
+    rows.forEach((r, row) => {
+      const levels = rowLevels(axes, r);
+      if (levels[a] === first) return;
       const ref = byLevels.get(levels.map((l, i) => (i === a ? first : l)).join("\u0000"))!;
       const at: Record<string, string> = {};
       axes.forEach((o, i) => {
         if (i !== a) at[axisName(o)] = levels[i];
       });
-      const d = circlesDifference(row.stats.circles.counts, ref.stats.circles.counts);
-      out.push({ axis: axisName(axis), level: levels[a], reference: first, at, ...d });
-    }
+      out.push({ axis: axisName(axis), level: levels[a], reference: first, at, row, ref });
+    });
   });
   return out;
 }

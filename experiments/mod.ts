@@ -35,6 +35,12 @@ export {
   type SweepRow,
   type SweepSummary,
 } from "./grid_sweep.ts";
+export {
+  contrastClaim,
+  type ContrastDecision,
+  runSweepInRounds,
+  type SweepRoundsSummary,
+} from "./sweep_rounds.ts";
 export { type ResolveOptions, resolveTrials, trainMissing } from "./resolve.ts";
 export {
   type CostPlan,

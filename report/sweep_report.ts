@@ -10,6 +10,7 @@ import { join } from "node:path";
 import type { TrialConfig } from "../protocol/config.ts";
 import { type GridAxis, gridAxis } from "../protocol/grid_spec.ts";
 import { rowLevels, type SweepRow, type SweepSummary } from "../experiments/grid_sweep.ts";
+import { CONTRAST_ALPHA, type SweepRoundsSummary } from "../experiments/sweep_rounds.ts";
 import { csv } from "../paper/csv.ts";
 import type { Panel, Series } from "../paper/panel.ts";
 import { color, renderPanel } from "./plot.ts";
@@ -232,6 +233,50 @@ export function sweepCsv(s: SweepSummary): string {
 }
 
 /**
+ * What `--until-claims-decided` did, as text: the round it stopped at, the seeds a cell and the
+ * trials against the full grid, then each contrast's decision with its rank-sum test and the level
+ * of the look that decided it.
+ *
+ * @example
+ * ```ts
+ * import { assert } from "../tests/assert.ts";
+ * import { roundsText } from "./sweep_report.ts";
+ * import { runSweepInRounds } from "../experiments/sweep_rounds.ts";
+ * import { ResultsStore } from "../store/store.ts";
+ * import { parseGridAxis } from "../protocol/grid_spec.ts";
+ * const store = await ResultsStore.open(":memory:");
+ * const spec = { axes: [parseGridAxis("wd=0.5,1")], seeds: [0, 1], base: { p: 5, d: 2, steps: 5 } };
+ * const text = roundsText(await runSweepInRounds(spec, { store, workers: 1 }));
+ * assert(text.includes("round 2 of 2") && text.includes("undecided"), text);
+ * store.close();
+ * ```
+ */
+export function roundsText(s: SweepRoundsSummary): string {
+  const r = s.rounds;
+  const head = !r.cut
+    ? `--until-claims-decided: not cut (${
+      s.decisions.length ? "one seed a cell: one round" : "no contrast to decide"
+    }); ${r.trials.at} trials`
+    : `--until-claims-decided: ${
+      r.stoppedAt < r.rounds ? "cut" : "ran to the last round"
+    } at round ${r.stoppedAt} of ${r.rounds} (seeds a cell ${
+      s.seedsAt.join("/")
+    }), ${r.trials.at} of ${r.trials.of} trials; each contrast a two-sided rank-sum test of #circles, ${r.spending}-type α spending of ${CONTRAST_ALPHA} over the rounds (per contrast; docs/sweep.md)`;
+  const lines = s.decisions.map((d) => {
+    const q = d.sequential;
+    const at = d.round === null
+      ? `not decided by round ${r.stoppedAt}${
+        r.stoppedAt < r.rounds ? "" : " (no difference shown)"
+      }`
+      : `round ${d.round}`;
+    return `  ${d.name}: ${d.decision} — ${at}; rank-sum effect ${fmt(d.effect)}, p ${
+      Number.isFinite(d.p) ? d.p.toPrecision(3) : "–"
+    }${q ? ` against the look's level ${q.nominalAlpha.toPrecision(3)}` : ""}`;
+  });
+  return [head, ...lines].join("\n");
+}
+
+/**
  * The summary as text: a table of the cells and the differences in mean #circles.
  *
  * @example
@@ -274,6 +319,8 @@ export function sweepTable(s: SweepSummary): string {
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (r: string[]) => r.map((c, i) => c.padEnd(w[i])).join("  ").trimEnd();
   const out = [line(head), line(w.map((n) => "-".repeat(n))), ...rows.map(line)];
+  const rounds = (s as Partial<SweepRoundsSummary>).rounds;
+  if (rounds) out.push("", roundsText(s as SweepRoundsSummary));
   if (s.contrasts.length) {
     out.push("", "difference in mean #circles (95 % Welch interval):");
     for (const c of s.contrasts) {
