@@ -90,6 +90,7 @@ export const fig04: Figure<Params> = {
           initSeed: 0,
           freezeEmbedding: true,
         }),
+        records: { lean: true }, // the losses are read, not the final parameters
       }))
     ),
   compute({ scale, dims, seeds, steps, checkpoints }, results) {

@@ -190,7 +190,11 @@ export const fig09: Figure<Params> = {
   requests({ scale, dims, seeds }) {
     const steps = scale === "tiny" ? 60 : 1000;
     const sweep: TrialRequest[] = dims.flatMap((d) =>
-      seeds.map((seed) => ({ config: makeConfig({ p: 59, d, seed, steps }) }))
+      // lean: the fits read the signals only (no final parameters; ~12 KB a trial, not ~140)
+      seeds.map((seed) => ({
+        config: makeConfig({ p: 59, d, seed, steps }),
+        records: { lean: true },
+      }))
     );
     return [odeRun(scale, 1), ...sweep];
   },

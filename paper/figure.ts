@@ -58,8 +58,9 @@ export interface Figure<P = unknown> {
 }
 
 /** What a survival figure's trial logs: its first 4 updates (Fig. 7's early gradients), every
- * 100th (the early stop's checks) and the last — what the survival figures read, no more. */
-export const SURVIVAL_LOG = { logEvery: 100, logFirst: 4 } as const;
+ * 100th (the early stop's checks) and the last — what the survival figures read, no more — and
+ * stored lean (no final parameters: no survival figure reads them). */
+export const SURVIVAL_LOG = { logEvery: 100, logFirst: 4, lean: true } as const;
 
 /**
  * The trials a figure needs at a scale: its requests; a survival figure's trials log only what it
