@@ -1,9 +1,10 @@
 /**
- * `deno task publish [--store FILE] [--out DIR] [--scale S] [--readme FILE]`: rebuild a study's
+ * `deno task publish [--store FILE] [--out DIR] [--scale S] [--readme FILE] [--prune]`: rebuild a study's
  * published report from its results store without training (`../experiments/study.ts`): each
  * figure whose trials are all stored analysed and written as `reproduce` writes it, the others
  * listed as "n of N stored" with no verdict; `DIR/index.html` and `DIR/claims.md`. `--readme`
- * rewrites the claims table between the markers in FILE. Exit 2 on bad input.
+ * rewrites the claims table between the markers in FILE; `--prune` then leaves out of the store
+ * every trial no figure of the study reads or needs. Exit 2 on bad input.
  *
  * @module
  */
@@ -12,6 +13,7 @@ import { type Scale, SCALES } from "../paper/figure.ts";
 import { ResultsStore } from "../store/store.ts";
 import { writeAtomic } from "../store/disk.ts";
 import { continueCommand, PAPER_STUDY, studyFigure } from "../experiments/study.ts";
+import { mergeStores } from "../experiments/merge_stores.ts";
 import { studyTable, studyTally, writeStudyReport } from "../report/study_report.ts";
 
 /** The line before the claims table in a README. */
@@ -34,6 +36,9 @@ evidence). OUT is replaced whole, only when everything is written.
   --readme FILE   also rewrite the claims table between FILE's markers
                   ${TABLE_START}
                   ${TABLE_END}
+  --prune         then rewrite the store (compactly) with only the trials the study's figures
+                  read or still need, leaving out any other (e.g. trials of an earlier request
+                  form); the store is replaced whole, only when the new one is written
   -h, --help      this text`;
 
 /** FILE's text with the table between the markers replaced; a one-line error when they are not
@@ -58,6 +63,30 @@ export function replaceTable(text: string, table: string, name: string): string 
   return text.slice(0, a + TABLE_START.length) + "\n\n" + table + "\n" + text.slice(b);
 }
 
+/** Rewrite the store at `path` with only the trials whose keys are in `keep` (compact; the
+ * store replaced whole), saying how many were left out. */
+async function pruneStore(path: string, keep: Set<string>): Promise<void> {
+  const store = await ResultsStore.open(path, { readOnly: true });
+  const extra = store.keys().filter((k) => !keep.has(k)).length;
+  const total = store.count();
+  store.close();
+  if (extra === 0) {
+    console.log(`${path}: every one of its ${total} trials is read by the study; nothing pruned`);
+    return;
+  }
+  const before = (await Deno.stat(path)).size;
+  const tmp = `${path}.pruned`;
+  await Deno.remove(tmp).catch(() => {});
+  await mergeStores(tmp, [path], { compact: true, keep: (k) => keep.has(k) });
+  await Deno.rename(tmp, path);
+  const after = (await Deno.stat(path)).size;
+  console.log(
+    `${path}: ${extra} of ${total} trials no figure of the study reads left out; ${
+      (before / 1e6).toFixed(1)
+    } MB → ${(after / 1e6).toFixed(1)} MB`,
+  );
+}
+
 /** Run `publish` with these command-line arguments. */
 export function publishMain(args: string[]): Promise<void> {
   return runCli("publish", async () => {
@@ -67,6 +96,7 @@ export function publishMain(args: string[]): Promise<void> {
       out: { type: "string" },
       scale: { type: "string" },
       readme: { type: "string" },
+      prune: { type: "boolean" },
     }, true);
     if (values.help) {
       console.log(PUBLISH_HELP);
@@ -122,6 +152,7 @@ export function publishMain(args: string[]): Promise<void> {
       );
     }
     console.log(`${outDir}: ${studyTally(study)}`);
+    if (values.prune) await pruneStore(storePath, new Set(statuses.flatMap((s) => s.keys)));
   }, { interrupted: "OUT is as it was (the report is renamed into place only whole)" });
 }
 

@@ -25,6 +25,8 @@ export interface MergeOptions {
   log?: (line: string) => void;
   /** Write OUT compactly (store/codec.ts); a compact OUT stays compact without it. */
   compact?: boolean;
+  /** Merge only the inputs' trials whose keys it accepts (OUT's own are all kept). */
+  keep?: (key: string) => boolean;
 }
 
 /**
@@ -126,7 +128,7 @@ export async function mergeStores(
           }
         }
         for (const [i, src] of sources.entries()) {
-          added.push(store.mergeFrom(src));
+          added.push(store.mergeFrom(src, opts.keep));
           log(`${inputs[i]}: ${added[i]} trials added`);
         }
         total = store.count();

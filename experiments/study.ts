@@ -41,13 +41,22 @@ export const PAPER_STUDY: readonly StudyFigure[] = Object.freeze([
 
 /** A figure's trials as the store holds them: all of them (with follow-ups), or some. */
 export type FigureStatus =
-  // deno-lint-ignore no-explicit-any
-  | { kind: "complete"; fig: Figure<any>; untilDecided: boolean; run: FigureRun }
+  | {
+    kind: "complete";
+    // deno-lint-ignore no-explicit-any
+    fig: Figure<any>;
+    untilDecided: boolean;
+    run: FigureRun;
+    /** The store keys of every trial it read (follow-ups included). */
+    keys: string[];
+  }
   | {
     kind: "partial";
     // deno-lint-ignore no-explicit-any
     fig: Figure<any>;
     untilDecided: boolean;
+    /** The store keys of the trials it needs so far, stored or not (follow-ups once known). */
+    keys: string[];
     /** Distinct trials stored and needed (follow-ups counted once the first trials are all in). */
     stored: number;
     needed: number;
@@ -93,28 +102,35 @@ export async function studyFigure(f: StudyFigure, opts: StudyOptions): Promise<F
   const t0 = performance.now();
   const requests = figureRequests(fig, opts.scale, untilDecided);
   const first = await lacking(requests, opts);
-  const partial = (l: { needed: number; missing: number }, what: string): FigureStatus => ({
+  const partial = (
+    l: { needed: number; missing: number },
+    what: string,
+    keys: string[],
+  ): FigureStatus => ({
     kind: "partial",
     fig,
     untilDecided,
+    keys,
     stored: l.needed - l.missing,
     needed: l.needed,
     what,
   });
-  if (first.missing > 0) return partial(first, "trials");
+  if (first.missing > 0) return partial(first, "trials", first.keys);
   const results = first.keys.map((k) => loadResult(opts.store, k));
   if (fig.followUp) {
     const more = fig.followUp(fig.params[opts.scale], results);
     const next = await lacking(more, opts);
-    if (next.missing > 0) return partial(next, "follow-up trials");
+    if (next.missing > 0) return partial(next, "follow-up trials", [...first.keys, ...next.keys]);
     requests.push(...more);
     results.push(...next.keys.map((k) => loadResult(opts.store, k)));
+    first.keys.push(...next.keys);
   }
   const output = await analyseFigure(fig, opts.scale, results);
   return {
     kind: "complete",
     fig,
     untilDecided,
+    keys: first.keys,
     run: figureRun(fig, opts.scale, { requests, results, trialsRun: 0 }, output, {
       t0,
       fallback: opts.backend ?? "asm",

@@ -469,8 +469,9 @@ export class ResultsStore {
   }
 
   /** Copy every trial of another store that this one lacks (same key = same trial: the training
-   * is deterministic), checking each array's digest on the way. Returns how many were added. */
-  mergeFrom(src: ResultsStore): number {
+   * is deterministic), checking each array's digest on the way; with `keep`, only the keys it
+   * accepts. Returns how many were added. */
+  mergeFrom(src: ResultsStore, keep: (key: string) => boolean = () => true): number {
     const db = this.#db;
     const before = this.count();
     const insTrial = db.prepare(
@@ -478,7 +479,7 @@ export class ResultsStore {
     );
     const insArray = db.prepare("INSERT INTO arrays (key, name, npy, sha256) VALUES (?, ?, ?, ?)");
     for (const key of src.keys()) {
-      if (this.has(key)) continue;
+      if (this.has(key) || !keep(key)) continue;
       const [t, arrays] = src.#raw(key);
       this.#q(`trial ${key} cannot be written`, () =>
         this.#transaction(() => {
