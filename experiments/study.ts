@@ -22,19 +22,27 @@ export interface StudyFigure {
 
 /**
  * The paper-scale study (`studies/paper.sqlite`): the one-run figures and Fig. 9, 12, 15, 16 with
- * the full protocol, Figs. 11, 7 and 6 (left) with `--until-decided`, then Fig. 4.
+ * the full protocol, Figs. 11, 7 and 6 (left) with `--until-decided`, then Fig. 4; and, listed with
+ * their paper-scale n so that the report covers every figure of the paper, the sweeps too large for
+ * one machine (Figs. 5, 6 middle and right, 10, 14: 1 100 to 20 000 trials each, with
+ * `--until-decided`), which a cluster fills (docs/cluster.md).
  */
 export const PAPER_STUDY: readonly StudyFigure[] = Object.freeze([
   { id: "fig2" },
   { id: "fig3" },
   { id: "fig4" },
+  { id: "fig5", untilDecided: true },
   { id: "fig6l", untilDecided: true },
+  { id: "fig6m", untilDecided: true },
+  { id: "fig6r", untilDecided: true },
   { id: "fig7", untilDecided: true },
   { id: "fig8" },
   { id: "fig9" },
+  { id: "fig10", untilDecided: true },
   { id: "fig11", untilDecided: true },
   { id: "fig12" },
   { id: "fig13" },
+  { id: "fig14", untilDecided: true },
   { id: "fig15" },
   { id: "fig16" },
 ]);
@@ -115,7 +123,14 @@ export async function studyFigure(f: StudyFigure, opts: StudyOptions): Promise<F
     needed: l.needed,
     what,
   });
-  if (first.missing > 0) return partial(first, "trials", first.keys);
+  if (first.missing > 0) {
+    // a figure with follow-ups (Fig. 12's ablations) needs more once these are in
+    return partial(
+      first,
+      fig.followUp ? "trials (then its follow-up trials)" : "trials",
+      first.keys,
+    );
+  }
   const results = first.keys.map((k) => loadResult(opts.store, k));
   if (fig.followUp) {
     const more = fig.followUp(fig.params[opts.scale], results);

@@ -76,6 +76,11 @@ Deno.test("sweep rounds: with no difference, false 'higher' and false 'lower' ea
     for (const [label, probs] of [["spread", SPREAD], ["narrow", NARROW]] as const) {
       const s = simulateSweeps({ M, probs, shift: 0, runs: RUNS, seed: 20261202 + M });
       const hi = s.higher / RUNS, lo = s.lower / RUNS;
+      console.log(
+        `M ${M}, ${label}: false higher ${hi}, false lower ${lo}, mean seeds ${
+          s.meanSeeds.toFixed(1)
+        }`,
+      );
       assert(
         hi <= BOUND && lo <= BOUND,
         `M ${M}, ${label}: false higher ${hi}, false lower ${lo} against ≤ ${BOUND.toFixed(4)}`,

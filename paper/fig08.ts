@@ -51,11 +51,16 @@ export function restrictionClaims({ p, base, loss, acc }: RestrictionTable): Cla
   const half = loss[0].length;
   const nearZero = ALMOST * Math.log(p);
   const best1 = Math.max(...acc[0]), k1 = acc[0].indexOf(best1) + 1;
-  const others = Array.from({ length: half }, (_, i) => i + 1).filter((k) => !base.includes(k));
-  const min2 = Math.min(...others.map((k) => loss[1][k - 1]));
-  const k2 = others.find((k) => loss[1][k - 1] === min2);
-  const min3 = Math.min(...loss[2]), k3 = loss[2].indexOf(min3) + 1;
+  const ks = Array.from({ length: half }, (_, i) => i + 1);
+  // {base[0], k} for every k ≠ base[0] (base[1] included: {2, 22} is a two-circle set);
+  // {base, k} for every k outside the base (k in it would be a two-circle set)
+  const two = ks.filter((k) => k !== base[0]), three = ks.filter((k) => !base.includes(k));
+  const min2 = Math.min(...two.map((k) => loss[1][k - 1]));
+  const k2 = two.find((k) => loss[1][k - 1] === min2);
+  const min3 = Math.min(...three.map((k) => loss[2][k - 1]));
+  const k3 = three.find((k) => loss[2][k - 1] === min3);
   const near = `≤ ${fmt(nearZero)}`;
+  const nearCount = three.filter((k) => loss[2][k - 1] <= nearZero).length;
   return [
     holds({
       name: `one circle {k}: best accuracy over all p² pairs (k=${k1})`,
@@ -68,7 +73,7 @@ export function restrictionClaims({ p, base, loss, acc }: RestrictionTable): Cla
       paper: "not able",
     }),
     holds({
-      name: `two circles {${base[0]}, k}, k ∉ {${base.join(", ")}}: lowest final loss (k=${k2})`,
+      name: `two circles {${base[0]}, k}, k ≠ ${base[0]}: lowest final loss (k=${k2})`,
       quote: SAY,
       words: "still has considerably high loss using two circles",
       because: `no number; 'considerably high' is certainly not 'near zero' (${near}, below)`,
@@ -78,12 +83,14 @@ export function restrictionClaims({ p, base, loss, acc }: RestrictionTable): Cla
       paper: "considerably high",
     }),
     holds({
-      name: `three circles {${base.join(", ")}, k}: lowest final loss (k=${k3})`,
+      name: `three circles {${base.join(", ")}, k}, k ∉ {${
+        base.join(", ")
+      }}: lowest final loss (k=${k3})`,
       quote: SAY,
       words: "reaches near zero loss with 3 circles",
       because: `'near' = within ${100 * ALMOST} % of the chance loss ln ${p}`,
       ok: min3 <= nearZero,
-      measured: fmt(min3),
+      measured: `${fmt(min3)} (${nearCount} of ${three.length} sets near zero)`,
       rule: near,
       paper: "near zero",
     }),
