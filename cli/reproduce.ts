@@ -29,7 +29,12 @@ import {
 import { type FigureRun, reproduceFigure } from "../experiments/reproduce_figure.ts";
 import { reproduceFigures } from "../experiments/reproduce_all.ts";
 import { reproduceInRounds } from "../experiments/reproduce_rounds.ts";
-import { type MeasuredClaim, projectRounds } from "../experiments/rounds_projection.ts";
+import {
+  type MeasuredClaim,
+  projectRounds,
+  type RoundsProjection,
+  unionRounds,
+} from "../experiments/rounds_projection.ts";
 import { type FigureReport, indexHtml, writeFigureReport } from "../report/figure_report.ts";
 import {
   backendFrom,
@@ -87,7 +92,7 @@ async function printPlan(
     ...o,
     total: figs.length > 1 || o.hours !== undefined,
   });
-  let claimsBusy = 0;
+  const projections = new Map<string, RoundsProjection>();
   for (const [i, f] of plans.figures.entries()) {
     console.log(`${f.id.padEnd(8)} ${planLine(f.full)}`);
     if (f.untilDecided) {
@@ -96,15 +101,25 @@ async function printPlan(
     if (o.untilClaims) {
       const base = (o.untilClaims.untilDecided && f.untilDecided) || f.full;
       const line = await roundsLine(figs[i], o.scale, o.untilClaims.from, base);
-      claimsBusy += line.busySeconds;
+      projections.set(f.id, line.projection);
       console.log(`${"".padEnd(8)} --until-claims-decided: ${line.text}`);
     }
   }
   if (o.untilClaims && figs.length > 1) {
+    const ud = o.untilClaims.untilDecided;
+    const u = await unionRounds(figs, o.scale, {
+      projections,
+      untilDecided: (fig) => ud && fig.survivalFigure === true,
+      plan: { store: o.store, backend: o.backend, workers: o.workers, fresh: o.fresh },
+    });
     console.log(
       `${"all".padEnd(8)} --until-claims-decided: ≈ ${
-        (claimsBusy / 3600).toFixed(1)
-      } core-hours of training (the figures' expected trials, each figure's trials counted apart)`,
+        (u.busySeconds / 3600).toFixed(1)
+      } core-hours, ${
+        u.trials.toFixed(0)
+      } trials expected (each trial once, trained while some figure that reads it reaches its round; figures taken as independent; counted figure by figure ≈ ${
+        (u.apartSeconds / 3600).toFixed(1)
+      })`,
     );
   }
   const total = plans.total!;
@@ -137,7 +152,7 @@ async function roundsLine(
   scale: Scale,
   from: string | undefined,
   base: CostPlan,
-): Promise<{ text: string; busySeconds: number }> {
+): Promise<{ text: string; busySeconds: number; projection: RoundsProjection }> {
   let claims: MeasuredClaim[] | undefined;
   if (from !== undefined) {
     try {
@@ -160,6 +175,7 @@ async function roundsLine(
   return {
     text: `${rounds}, ${how}, ≈ ${(busySeconds / 3600).toFixed(1)} core-hours`,
     busySeconds,
+    projection: p,
   };
 }
 

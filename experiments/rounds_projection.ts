@@ -10,8 +10,11 @@
  *
  * @module
  */
-import type { Figure, Scale } from "../paper/figure.ts";
-import { mayCut, roundsPlan } from "../paper/rounds.ts";
+import { type Figure, figureRequests, type Scale } from "../paper/figure.ts";
+import { mayCut, rounds, roundsPlan } from "../paper/rounds.ts";
+import { keyRequest, type TrialRequest } from "../store/requests.ts";
+import { canonicalJson } from "../store/store.ts";
+import { costPlan, type PlanOptions } from "./cost_plan.ts";
 import { decidedBy, planLooks } from "../analysis/sequential_plan.ts";
 import { type DecisionInputs, SequentialDesign } from "../analysis/sequential.ts";
 
@@ -126,4 +129,108 @@ export function projectRounds(
     before = last ? 1 : all[j];
   }
   return { figure: fig.id, rounds: plan.trials, decidedByRound: all, expected, claims };
+}
+
+/** What {@linkcode unionRounds} projects for several figures together. */
+export interface UnionProjection {
+  /** Expected distinct trials trained. */
+  trials: number;
+  /** Expected core seconds (CPU backends; device seconds on a GPU) of training them. */
+  busySeconds: number;
+  /** The same counted figure by figure, a trial shared by two figures counted twice. */
+  apartSeconds: number;
+}
+
+/**
+ * The expected cost of several figures under `--until-claims-decided` counting each trial once:
+ * a trial is trained when some figure that reads it reaches the first round that holds it, each
+ * figure reaching round r with the chance its projection gives (1 − P(all its claims decided by
+ * round r − 1)), figures taken as independent. A trial two figures share (Fig. 14 reads Fig. 5's
+ * p sweep) is trained when either needs it, so a figure's early stop saves only the trials no
+ * other figure still needs. `base(fig)` says whether its survival trials stop at the early stop
+ * (`--until-decided`). Costs are `costPlan`'s per trial (its probes, its store: a stored trial
+ * costs nothing).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "../tests/assert.ts";
+ * import { projectRounds, unionRounds } from "./rounds_projection.ts";
+ * import { figureById } from "../paper/figures.ts";
+ * import { ResultsStore } from "../store/store.ts";
+ * import { asmBackend } from "../core_asm/asm_backend.ts";
+ * const store = await ResultsStore.open(":memory:");
+ * const probe = () => Promise.resolve({ logged: 10, unlogged: 6, batch: 1 });
+ * const figs = ["fig5", "fig14"].map((id) => figureById(id)!);
+ * const u = await unionRounds(figs, "quick", {
+ *   projections: new Map(figs.map((f) => [f.id, projectRounds(f, "quick", undefined)])),
+ *   untilDecided: () => false,
+ *   plan: { store, backend: asmBackend, workers: 2, probe },
+ * });
+ * // planned at N (no claims to plan from): every trial once, the shared ones not twice
+ * assertEquals(u.busySeconds < u.apartSeconds, true);
+ * store.close();
+ * ```
+ */
+export async function unionRounds(
+  // deno-lint-ignore no-explicit-any
+  figs: Figure<any>[],
+  scale: Scale,
+  o: {
+    projections: Map<string, RoundsProjection>;
+    untilDecided: (fig: Figure<unknown>) => boolean;
+    plan: PlanOptions;
+  },
+): Promise<UnionProjection> {
+  // each distinct trial: its request and the chance that no figure needing it reaches its round
+  const trials = new Map<string, { req: TrialRequest; untrained: number }>();
+  let apartSeconds = 0;
+  for (const fig of figs) {
+    const ud = o.untilDecided(fig);
+    const proj = o.projections.get(fig.id) ?? projectRounds(fig, scale, undefined);
+    const looks = proj.rounds.length > 1 ? rounds(fig, scale) : [{ look: 1, params: undefined }];
+    if (looks.length !== proj.rounds.length) {
+      throw new Error(
+        `${fig.id}: ${looks.length} rounds against its projection's ${proj.rounds.length}`,
+      );
+    }
+    const firstRound = new Map<string, { req: TrialRequest; round: number }>();
+    looks.forEach((l, r) => {
+      const reqs = figureRequests(fig, scale, ud, l.params ?? fig.params[scale]);
+      for (const req of reqs) {
+        const id = canonicalJson(keyRequest(req));
+        if (!firstRound.has(id)) firstRound.set(id, { req, round: r });
+      }
+    });
+    const reach = (r: number) => (r === 0 ? 1 : 1 - proj.decidedByRound[r - 1]);
+    const own: { req: TrialRequest; p: number }[] = [];
+    for (const [id, { req, round }] of firstRound) {
+      const p = reach(round);
+      own.push({ req, p });
+      const t = trials.get(id) ?? { req, untrained: 1 };
+      t.untrained *= 1 - p;
+      trials.set(id, t);
+    }
+    apartSeconds += await weighted(own, o.plan);
+  }
+  const all = [...trials.values()].map((t) => ({ req: t.req, p: 1 - t.untrained }));
+  return {
+    trials: all.reduce((s, t) => s + t.p, 0),
+    busySeconds: await weighted(all, o.plan),
+    apartSeconds,
+  };
+}
+
+/** Σ p × the trial's cost, the trials grouped by their p (costPlan shares its probes). */
+async function weighted(trials: { req: TrialRequest; p: number }[], plan: PlanOptions) {
+  const byP = new Map<number, TrialRequest[]>();
+  for (const t of trials) {
+    if (t.p <= 0) continue;
+    const p = Math.round(t.p * 1e9) / 1e9;
+    const list = byP.get(p);
+    if (list) list.push(t.req);
+    else byP.set(p, [t.req]);
+  }
+  let s = 0;
+  for (const [p, reqs] of byP) s += p * (await costPlan(reqs, plan)).busySeconds;
+  return s;
 }
