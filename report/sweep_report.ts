@@ -261,7 +261,7 @@ export function roundsText(s: SweepRoundsSummary): string {
       r.stoppedAt < r.rounds ? "cut" : "ran to the last round"
     } at round ${r.stoppedAt} of ${r.rounds} (seeds a cell ${
       s.seedsAt.join("/")
-    }), ${r.trials.at} of ${r.trials.of} trials; each contrast a two-sided rank-sum test of #circles, ${r.spending}-type α spending of ${CONTRAST_ALPHA} over the rounds (per contrast; docs/sweep.md)`;
+    }), ${r.trials.at} of ${r.trials.of} trials;\n  each contrast a two-sided rank-sum test of #circles, ${r.spending}-type α spending of ${CONTRAST_ALPHA}\n  over the rounds (per contrast; docs/sweep.md):`;
   const lines = s.decisions.map((d) => {
     const q = d.sequential;
     const at = d.round === null
