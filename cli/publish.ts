@@ -140,10 +140,16 @@ export function publishMain(args: string[]): Promise<void> {
     } finally {
       store.close();
     }
+    // --prune before the report is written, so that the report names the store as it is left
+    if (values.prune) await pruneStore(storePath, new Set(statuses.flatMap((s) => s.keys)));
+    const src = await ResultsStore.open(storePath, { readOnly: true });
+    const source = { path: storePath, trials: src.count(), digest: await src.digest() };
+    src.close();
     const study = await writeStudyReport(statuses, outDir, {
       scale: scale as Scale,
       wallSeconds: (performance.now() - t0) / 1000,
       continueCommand: (s) => continueCommand(s, scale as Scale, storePath),
+      source,
     });
     if (readme !== undefined) {
       await writeAtomic(
@@ -152,7 +158,6 @@ export function publishMain(args: string[]): Promise<void> {
       );
     }
     console.log(`${outDir}: ${studyTally(study)}`);
-    if (values.prune) await pruneStore(storePath, new Set(statuses.flatMap((s) => s.keys)));
   }, { interrupted: "OUT is as it was (the report is renamed into place only whole)" });
 }
 

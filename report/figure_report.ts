@@ -170,6 +170,8 @@ export function indexHtml(
     explorer?: string;
     /** Figures whose trials are only partly stored: listed with their count, no verdict. */
     pending?: PendingFigure[];
+    /** Where the trials came from (a study's store, said as a sentence). */
+    source?: string;
   },
 ): string {
   const count = (v: string) =>
@@ -223,7 +225,9 @@ Claims: <b>${count("PASS")} PASS</b>, <b>${count("FAIL")} FAIL</b>, <b>${
     count("UNTESTED")
   } UNTESTED (this scale does not run it), ${
     count("REPORTED")
-  } REPORTED (the sentence gives no number: measured, no verdict). Each threshold is read from the paper's sentence beside it; PASS and FAIL are decided at the error rate α shown with each claim's test, over the independent units n counts.</p>
+  } REPORTED (the sentence gives no number: measured, no verdict). Each threshold is read from the paper's sentence beside it; PASS and FAIL are decided at the error rate α shown with each claim's test, over the independent units n counts; a claim about one named run (n = 1 run, α = 0: the authors' own run, seed for seed) compares that run's measured value with the bar — exact for that run, silent about other seeds.${
+    meta.source ? ` ${esc(meta.source)}` : ""
+  }</p>
 <ul>${
     reports.map((r) =>
       `<li><a href="#${r.id}">${esc(r.title)}</a>: ${r.claims.map((c) => c.verdict).join(" ")}</li>`

@@ -29,6 +29,23 @@ export interface StudyReport {
   reports: (FigureReport & { untilDecided: boolean })[];
   /** The figures only partly stored. */
   pending: PendingFigure[];
+  /** The store it was built from: its path, trials and digest (`ResultsStore.digest`). */
+  source?: StudySource;
+}
+
+/** The store a study's report was built from. */
+export interface StudySource {
+  /** The store's path as given. */
+  path: string;
+  /** Its trials. */
+  trials: number;
+  /** `ResultsStore.digest()`: equal for stores that hold the same trials. */
+  digest: string;
+}
+
+/** The line a study's claims table opens with: the store it was built from. */
+export function sourceLine(src: StudySource): string {
+  return `Built by \`deno task publish\` from \`${src.path}\`: ${src.trials} trials, digest \`${src.digest}\`.`;
 }
 
 /** A threshold's bar without the words it was read from: "'only 3-5 survive' → in [3, 5]" → "in [3, 5]". */
@@ -98,7 +115,8 @@ export function studyTable(s: StudyReport, opts: { compact?: boolean } = {}): st
     `${p.stored} of ${p.needed} ${p.what} stored: no verdict from a partial set`,
     `\`${p.command}\` trains the rest`,
   ]);
-  return markdownTable(head, [...rows, ...pending]);
+  const table = markdownTable(head, [...rows, ...pending]);
+  return s.source ? `${sourceLine(s.source)}\n\n${table}` : table;
 }
 
 /** The tally line of a study: verdict counts over the complete figures, the pending ones. */
@@ -123,6 +141,8 @@ export interface WriteStudyOptions {
   wallSeconds?: number;
   /** The command that trains what a pending figure lacks. */
   continueCommand: (s: FigureStatus) => string;
+  /** The store it is built from (said in claims.md and index.html). */
+  source?: StudySource;
 }
 
 /**
@@ -138,7 +158,12 @@ export async function writeStudyReport(
   await Deno.remove(tmp, { recursive: true }).catch(() => {});
   await Deno.mkdir(tmp, { recursive: true });
   try {
-    const study: StudyReport = { scale: opts.scale, reports: [], pending: [] };
+    const study: StudyReport = {
+      scale: opts.scale,
+      reports: [],
+      pending: [],
+      ...(opts.source ? { source: opts.source } : {}),
+    };
     for (const s of statuses) {
       if (s.kind === "complete") {
         const r = await writeFigureReport(s.run, tmp);
@@ -160,6 +185,7 @@ export async function writeStudyReport(
       commit: await gitCommit(),
       wallSeconds: opts.wallSeconds ?? study.reports.reduce((s, r) => s + r.wallSeconds, 0),
       pending: study.pending,
+      ...(opts.source ? { source: sourceLine(opts.source).replaceAll("`", "") } : {}),
     });
     await writeAtomic(join(tmp, "index.html"), html);
     await writeAtomic(join(tmp, "claims.md"), studyTable(study));
