@@ -41,7 +41,7 @@ import {
   type SweepSummary,
   sweepTrials,
 } from "./grid_sweep.ts";
-import type { ResolveOptions } from "./resolve.ts";
+import { type ResolveOptions, trainMissing } from "./resolve.ts";
 
 /** The error rate each contrast is held at over the rounds (two-sided: α/2 a side). */
 export const CONTRAST_ALPHA = 0.05;
@@ -169,10 +169,16 @@ export async function runSweepInRounds(
   let trialsRun = 0;
   for (let j = 1; j <= schedule.length; j++) {
     opts.onRound?.(j, schedule.length, schedule[j - 1]);
-    const summary = await runSweep(
-      { ...design, seeds: design.seeds.slice(0, schedule[j - 1]) },
-      opts,
-    );
+    const seeds = design.seeds.slice(0, schedule[j - 1]);
+    let fresh = 0;
+    if (opts.fresh && j > 1) {
+      // --fresh reruns each trial once: this round's new seeds; the earlier rounds' were rerun
+      const added = design.seeds.slice(schedule[j - 2], schedule[j - 1]);
+      const reqs = sweepTrials({ ...design, seeds: added }, opts.records).requests;
+      fresh = new Set(await trainMissing(reqs, opts)).size; // every one of them trained again
+    }
+    const summary = await runSweep({ ...design, seeds }, { ...opts, fresh: opts.fresh && j === 1 });
+    summary.trialsRun += fresh;
     trialsRun += summary.trialsRun;
     const claims = summary.contrasts.map((c) => contrastClaim(c));
     const seen = seq?.observe(j, claims);

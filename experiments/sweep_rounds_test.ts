@@ -160,3 +160,30 @@ Deno.test("sweep rounds: a grid without contrasts runs once at every seed", asyn
     store.close();
   }
 });
+
+Deno.test("sweep rounds with fresh: each trial trained once, not again at every round", async () => {
+  const store = await ResultsStore.open(":memory:");
+  try {
+    const spec = {
+      axes: [parseGridAxis("wd=0.5,1")],
+      seeds: [0, 1, 2, 3],
+      base: { p: 5, d: 2, steps: 5 },
+    };
+    await runSweepInRounds(spec, { store, workers: 1 });
+    // trials finished over every pool the rounds start (a pool's count restarts from 0)
+    let last = 0, trained = 0;
+    await runSweepInRounds(spec, {
+      store,
+      workers: 1,
+      fresh: true,
+      onProgress: (p) => {
+        if (p.finished < last) last = 0;
+        trained += p.finished - last;
+        last = p.finished;
+      },
+    });
+    assertEquals(trained, 8, `trials trained with fresh over rounds of 1, 2, 4 seeds: ${trained}`);
+  } finally {
+    store.close();
+  }
+});
