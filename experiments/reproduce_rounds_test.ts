@@ -69,3 +69,30 @@ Deno.test("--until-claims-decided: a figure's rounds train first seeds of the fu
   );
   store.close();
 });
+
+Deno.test("--until-claims-decided --fresh: each trial of the rounds trained again once, not at every round", async () => {
+  const fig = figureById("fig5")!;
+  const tiny = { ...fig.params.tiny, ps: [7, 59], ds: [8, 128], pTrials: 8, dTrials: 8 };
+  const fig8seeds = { ...fig, params: { ...fig.params, tiny } };
+  const store = await ResultsStore.open(":memory:");
+  try {
+    await reproduceInRounds(fig8seeds, { scale: "tiny", store, workers: 2 });
+    // trials finished over every pool the rounds start (a pool's count restarts from 0)
+    let last = 0, trained = 0;
+    await reproduceInRounds(fig8seeds, {
+      scale: "tiny",
+      store,
+      workers: 2,
+      fresh: true,
+      onProgress: (p) => {
+        if (p.finished < last) last = 0;
+        trained += p.finished - last;
+        last = p.finished;
+      },
+    });
+    // 32 requests at the last round, (59, 128) in both sweeps: 24 distinct trials
+    equal(trained, 24, `trials trained again with fresh over rounds of 4, 8, 16, 32: ${trained}`);
+  } finally {
+    store.close();
+  }
+});
