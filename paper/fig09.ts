@@ -209,7 +209,7 @@ export const fig09: Figure<Params> = {
       const { runs: rs, diverged } = converged(
         sweep.slice(di * seeds.length, (di + 1) * seeds.length),
       );
-      const fits = rs.map((r) => odeAnalysis(r, { trajectories: false }));
+      const fits = rs.map((r) => odeAnalysis(r, { trajectories: false, holdout: false }));
       const mean = (f: (r: OdeAnalysis) => number) =>
         fits.reduce((s, r) => s + f(r), 0) / fits.length;
       return {
