@@ -12,13 +12,15 @@ function runs(loss: (d: number, step: number, seed: number) => number, ds = dims
   return ds.flatMap((d) =>
     Array.from({ length: n }, (_, s) => {
       const diverged = d === 96 && s === 1;
+      // logged as the figure asks: every 500th update (its checkpoints' common step)
+      const logged = Array.from({ length: steps / 500 }, (_, i) => 500 * (i + 1));
       return syntheticTrial({
         config: { p: 59, d, seed: s, steps },
-        signals: [symmetric(59, () => 87), symmetric(59, () => 87)],
-        loggedAt: [steps],
+        signals: [0, ...logged].map(() => symmetric(59, () => 87)),
+        loggedAt: logged,
         testLoss: Float64Array.from(
-          { length: steps },
-          (_, t) => (diverged ? NaN : loss(d, t + 1, s) * (1 + 1e-3 * (d + 7 * s))),
+          logged,
+          (t) => (diverged ? NaN : loss(d, t, s) * (1 + 1e-3 * (d + 7 * s))),
         ),
         divergedAt: diverged ? 4000 : null,
       });
