@@ -45,7 +45,8 @@ export interface StudySource {
 
 /** The line a study's claims table opens with: the store it was built from. */
 export function sourceLine(src: StudySource): string {
-  return `Built by \`deno task publish\` from \`${src.path}\`: ${src.trials} trials, digest \`${src.digest}\`.`;
+  // the digest on a line of its own, where \`deno fmt\` would put it (the README holds this line)
+  return `Built by \`deno task publish\` from \`${src.path}\`: ${src.trials} trials, digest\n\`${src.digest}\`.`;
 }
 
 /** A threshold's bar without the words it was read from: "'only 3-5 survive' → in [3, 5]" → "in [3, 5]". */

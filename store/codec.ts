@@ -8,7 +8,8 @@
  *
  * 1. keeps float64 elements whose value is a float32 exactly as 4 bytes (the rest — row 0's
  *    float64 signals of the initial embedding, say — as exceptions: index and 8 bytes);
- * 2. stores a 2-D array column by column, so each series is contiguous;
+ * 2. stores a 2-D array column by column, so each series is contiguous, and a column equal to an
+ *    earlier one (frequency p − k of a signal repeats k) only as a reference to it;
  * 3. replaces each element by its difference from the previous one of its series (integer
  *    subtraction of the bit patterns mod 2³² for 4-byte elements, XOR of the two 32-bit halves
  *    for 8-byte ones — both exactly invertible);
@@ -40,6 +41,9 @@ export interface CodecHeader {
   f32: boolean;
   /** Elements kept as 8 bytes because they are not float32 values (only with `f32`). */
   exceptions: number;
+  /** Columns stored once: [column, the earlier column it equals] (a real signal's frequencies k
+   * and p − k have equal norms; absent where none repeats). */
+  same?: [number, number][];
 }
 
 /** Bytes that are not a compact encoding this module wrote, or are damaged. */
@@ -139,7 +143,8 @@ export function encodeCompact(npy: Uint8Array): Uint8Array {
       exVal.length = 0;
     }
   }
-  const payload = shuffle(delta(transpose(elems, width, rows, cols), width, rows, cols), width);
+  const { kept, same } = dedupeColumns(transpose(elems, width, rows, cols), width * rows, cols);
+  const payload = shuffle(delta(kept, width, rows, cols - same.length), width);
   const extra = new Uint8Array(exIdx.length * 12);
   const ev = new DataView(extra.buffer);
   exIdx.forEach((idx, j) => {
@@ -155,6 +160,7 @@ export function encodeCompact(npy: Uint8Array): Uint8Array {
     cols,
     f32,
     exceptions: exIdx.length,
+    ...(same.length ? { same } : {}),
   };
   const json = new TextEncoder().encode(JSON.stringify(head));
   const lenBytes = new Uint8Array(4);
@@ -188,12 +194,15 @@ export function decodeCompact(bytes: Uint8Array): Uint8Array {
     const npyHeader = bytes.subarray(8 + n, 8 + n + h.npyHeader);
     const raw = inflateSync(bytes.subarray(8 + n + h.npyHeader));
     const width = h.f32 ? 4 : h.width;
-    const size = h.count * width;
-    if (raw.length !== size + h.exceptions * 12) {
+    const same = h.same ?? [];
+    const keptCols = h.cols - same.length;
+    const size = h.rows * keptCols * width;
+    if (raw.length !== size + h.exceptions * 12 || h.rows * h.cols !== h.count) {
       throw new CodecError(`payload of ${raw.length} bytes, expected ${size + h.exceptions * 12}`);
     }
+    const kept = undelta(unshuffle(raw.slice(0, size), width), width, h.rows, keptCols);
     const elems = untranspose(
-      undelta(unshuffle(raw.slice(0, size), width), width, h.rows, h.cols),
+      restoreColumns(kept, width * h.rows, h.cols, same),
       width,
       h.rows,
       h.cols,
@@ -215,6 +224,61 @@ export function decodeCompact(bytes: Uint8Array): Uint8Array {
     if (e instanceof CodecError) throw e;
     throw new CodecError(`damaged compact array: ${(e as Error).message}`);
   }
+}
+
+/** Column-major columns of `colBytes` bytes each: those not equal to an earlier column, and for
+ * each repeat [its index, the earlier column's]. */
+function dedupeColumns(
+  b: Uint8Array,
+  colBytes: number,
+  cols: number,
+): { kept: Uint8Array; same: [number, number][] } {
+  const same: [number, number][] = [];
+  if (cols < 2 || colBytes === 0) return { kept: b, same };
+  const col = (c: number) => b.subarray(c * colBytes, (c + 1) * colBytes);
+  const seen = new Map<string, number[]>(); // a cheap fingerprint → columns with it
+  const keep: number[] = [];
+  for (let c = 0; c < cols; c++) {
+    const x = col(c);
+    let h = 2166136261;
+    for (let i = 0; i < x.length; i += 7) h = Math.imul(h ^ x[i], 16777619);
+    const key = `${h >>> 0}`;
+    const earlier = (seen.get(key) ?? []).find((e) => col(e).every((v, i) => v === x[i]));
+    if (earlier !== undefined) same.push([c, earlier]);
+    else {
+      keep.push(c);
+      seen.set(key, [...(seen.get(key) ?? []), c]);
+    }
+  }
+  if (same.length === 0) return { kept: b, same };
+  const kept = new Uint8Array(keep.length * colBytes);
+  keep.forEach((c, i) => kept.set(col(c), i * colBytes));
+  return { kept, same };
+}
+
+/** The column-major columns back: the kept ones in order, each repeat copied from its column. */
+function restoreColumns(
+  kept: Uint8Array,
+  colBytes: number,
+  cols: number,
+  same: [number, number][],
+): Uint8Array {
+  if (same.length === 0) return kept;
+  const out = new Uint8Array(cols * colBytes);
+  const of = new Map(same);
+  let k = 0;
+  for (let c = 0; c < cols; c++) {
+    const e = of.get(c);
+    if (e !== undefined) {
+      if (!(e < c)) throw new CodecError(`column ${c} refers to column ${e}, not an earlier one`);
+      out.copyWithin(c * colBytes, e * colBytes, (e + 1) * colBytes);
+    } else {
+      out.set(kept.subarray(k * colBytes, (k + 1) * colBytes), c * colBytes);
+      k++;
+    }
+  }
+  if (k * colBytes !== kept.length) throw new CodecError("kept columns do not fit the repeats");
+  return out;
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {

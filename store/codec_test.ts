@@ -23,7 +23,8 @@ const arrays = fc.record({
   twoD: fc.boolean(),
   seed: fc.integer(),
   mix: fc.double({ min: 0, max: 1, noNaN: true }),
-}).map(({ dtype, rows, cols, twoD, seed, mix }): NpyArray => {
+  repeats: fc.boolean(),
+}).map(({ dtype, rows, cols, twoD, seed, mix, repeats }): NpyArray => {
   const n = rows * cols;
   let s = seed >>> 0;
   const rnd = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
@@ -39,6 +40,7 @@ const arrays = fc.record({
         ? (rnd() - 0.5) * 10 ** (rnd() * 20 - 10) // a plain float64
         : Math.fround(80 * Math.exp(-i / 50) + rnd()); // a float32 series
     }
+    if (repeats && twoD) copyColumns(data, rows, cols, rnd);
     return { dtype, shape, data };
   }
   const max = dtype === "|u1" ? 256 : 2 ** 31;
@@ -50,7 +52,42 @@ const arrays = fc.record({
   for (let i = 0; i < n; i++) {
     data[i] = dtype === "|u1" ? Math.floor(rnd() * max) : Math.floor((rnd() - 0.5) * max);
   }
+  if (repeats && twoD) copyColumns(data, rows, cols, rnd);
   return { dtype, shape, data };
+});
+
+/** Half of the columns (row-major) made copies of earlier ones, as a signal's k and p − k are. */
+function copyColumns(
+  data: { [i: number]: number },
+  rows: number,
+  cols: number,
+  rnd: () => number,
+): void {
+  for (let c = 1; c < cols; c++) {
+    if (rnd() < 0.5) continue;
+    const e = Math.floor(rnd() * c);
+    for (let r = 0; r < rows; r++) data[r * cols + c] = data[r * cols + e];
+  }
+}
+
+Deno.test("compact encoding: a column equal to an earlier one is kept once (a signal's p − k repeats k)", () => {
+  const p = 59, rows = 1001;
+  const sig = new Float64Array(rows * p);
+  for (let r = 0; r < rows; r++) {
+    for (let k = 0; k < p; k++) {
+      const j = Math.min(k, p - k); // ‖F_k‖ = ‖F_{p−k}‖
+      sig[r * p + k] = Math.fround(80 * Math.exp(-r / (100 + 7 * j)) + 0.01 * Math.sin(r * j));
+    }
+  }
+  const npy = encodeNpy({ dtype: "<f8", shape: [rows, p], data: sig });
+  const packed = encodeCompact(npy);
+  if (!same(decodeCompact(packed), npy)) throw new Error("not exact");
+  const n = new DataView(packed.buffer, packed.byteOffset + 4, 4).getUint32(0, true);
+  const head = JSON.parse(new TextDecoder().decode(packed.subarray(8, 8 + n)));
+  if (head.same?.length !== 29) throw new Error(`repeated columns ${JSON.stringify(head.same)}`);
+  if (!head.same.every(([c, e]: [number, number]) => e === p - c)) {
+    throw new Error(`repeats not k ↔ p − k: ${JSON.stringify(head.same)}`);
+  }
 });
 
 Deno.test("compact encoding: decoding gives back the .npy bytes exactly, for every dtype, shape and value", () => {
