@@ -25,7 +25,8 @@ import {
   type SweepRecords,
   sweepTrials,
 } from "../experiments/grid_sweep.ts";
-import { runSweepInRounds, sweepSchedule } from "../experiments/sweep_rounds.ts";
+import { runSweepInRounds } from "../experiments/sweep_rounds.ts";
+import { doublingSchedule } from "../analysis/sequential.ts";
 import { sweepTable, writeSweepReport } from "../report/sweep_report.ts";
 import { MEAN_EARLY_STOP_STEP, planLine, slurmLine } from "../experiments/cost_plan.ts";
 import type { Backend } from "../backends/contract.ts";
@@ -203,7 +204,7 @@ async function printSweepPlan(
     if (o.hours !== undefined) console.log(`${name}${slurmLine(plan, o.hours, cores)}`);
   }
   if (o.untilClaims) {
-    const at = sweepSchedule(spec.seeds.length);
+    const at = doublingSchedule(spec.seeds.length);
     console.log(
       `--until-claims-decided: rounds of ${at.join("/")} seeds a cell (${
         at.map((n) => n * cells.length).join("/")

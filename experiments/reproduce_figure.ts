@@ -34,6 +34,8 @@ export interface ReproduceOptions {
   workers?: number;
   /** Ignore stored trials (rerun and replace them). */
   fresh?: boolean;
+  /** With `fresh`: keys already trained again by this run (`ResolveOptions.retrained`). */
+  retrained?: Set<string>;
   /** Stop sweep figures' trials once their circles are decided. */
   untilDecided?: boolean;
   /** Called before anything trains with the plan of the figure's first trials (the projected
@@ -101,6 +103,7 @@ export async function resolveFigure(
       backend: opts.backend,
       workers: opts.workers,
       fresh: opts.fresh,
+      retrained: opts.retrained,
       onProgress: opts.onProgress,
     });
   const results = await resolve(requests);

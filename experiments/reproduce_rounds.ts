@@ -15,10 +15,7 @@
  *
  * @module
  */
-import { type Figure, figureRequests } from "../paper/figure.ts";
-import { keyRequest } from "../store/requests.ts";
-import { canonicalJson } from "../store/store.ts";
-import { trainMissing } from "./resolve.ts";
+import type { Figure } from "../paper/figure.ts";
 import { cutsOf, mayCut, rounds, roundsPlan } from "../paper/rounds.ts";
 import { type RoundsSummary, SequentialRounds } from "../analysis/sequential_rounds.ts";
 import {
@@ -85,21 +82,10 @@ export async function reproduceInRounds(
   const schedule = rounds(fig, opts.scale);
   let trialsRun = 0;
   let at: RoundsRun | undefined;
-  const seen0 = new Set<string>(); // the requests of the rounds before, in their key form
+  // --fresh trains each trial again once, not again at every round that asks for it
+  const rerun = { ...opts, retrained: new Set<string>() };
   for (const r of schedule) {
-    const reqs = figureRequests(fig, opts.scale, opts.untilDecided, r.params);
-    const ids = reqs.map((q) => canonicalJson(keyRequest(q)));
-    if (opts.fresh && seen0.size > 0) {
-      // --fresh reruns each trial once: this round's new ones; the earlier rounds' were rerun
-      const added = reqs.filter((_, i) => !seen0.has(ids[i]));
-      trialsRun += new Set(await trainMissing(added, { ...opts, fresh: true })).size;
-    }
-    ids.forEach((id) => seen0.add(id));
-    const trials = await resolveFigure(
-      fig,
-      { ...opts, fresh: opts.fresh && r === schedule[0] },
-      r.params,
-    );
+    const trials = await resolveFigure(fig, rerun, r.params);
     trialsRun += trials.trialsRun;
     opts.onRound?.(r.look, schedule.length, trials.requests.length);
     const output = await analyseFigure(fig, opts.scale, trials.results, r.params);

@@ -5,6 +5,7 @@ import { rounds } from "../paper/rounds.ts";
 import { ResultsStore } from "../store/store.ts";
 import { requestKey } from "../store/requests.ts";
 import { reproduceInRounds } from "./reproduce_rounds.ts";
+import { finishedCounter } from "../tests/helpers.ts";
 import { reproduceFigure } from "./reproduce_figure.ts";
 
 Deno.test("--until-claims-decided: a figure's rounds train first seeds of the full figure (same keys); undecided to the last round, it ends as the full figure with the rounds recorded", async () => {
@@ -77,21 +78,20 @@ Deno.test("--until-claims-decided --fresh: each trial of the rounds trained agai
   const store = await ResultsStore.open(":memory:");
   try {
     await reproduceInRounds(fig8seeds, { scale: "tiny", store, workers: 2 });
-    // trials finished over every pool the rounds start (a pool's count restarts from 0)
-    let last = 0, trained = 0;
+    const finished = finishedCounter();
     await reproduceInRounds(fig8seeds, {
       scale: "tiny",
       store,
       workers: 2,
       fresh: true,
-      onProgress: (p) => {
-        if (p.finished < last) last = 0;
-        trained += p.finished - last;
-        last = p.finished;
-      },
+      onProgress: finished.onProgress,
     });
     // 32 requests at the last round, (59, 128) in both sweeps: 24 distinct trials
-    equal(trained, 24, `trials trained again with fresh over rounds of 4, 8, 16, 32: ${trained}`);
+    equal(
+      finished.trials,
+      24,
+      `trials trained again with fresh over rounds of 4, 8, 16, 32: ${finished.trials}`,
+    );
   } finally {
     store.close();
   }

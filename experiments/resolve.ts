@@ -31,6 +31,9 @@ export interface ResolveOptions {
   workers?: number;
   /** Ignore stored trials (rerun and replace them). */
   fresh?: boolean;
+  /** With `fresh`: the keys already trained again by this run (rounds that ask again for earlier
+   * rounds' trials): not trained a second time; each key trained is added. */
+  retrained?: Set<string>;
   /** Called as the trials' steps progress. */
   onProgress?: (s: PoolProgress) => void;
   /** Stop the trials at their next step when aborted; the finished ones are stored, the ones
@@ -72,7 +75,8 @@ export async function trainMissing(
 ): Promise<string[]> {
   const backend = opts.backend ?? asmBackend;
   const { keys, missing } = await missingRequests(reqs, opts.store, backend.name, opts.fresh);
-  const entries = [...missing.entries()];
+  const done = opts.fresh ? opts.retrained : undefined;
+  const entries = [...missing.entries()].filter(([k]) => !done?.has(k));
   const jobs: TrialJob[] = entries.map(([, r]) => ({
     config: r.config,
     records: r.records,
@@ -85,7 +89,10 @@ export async function trainMissing(
     keepResults: false,
     signal: opts.signal,
     onProgress: opts.onProgress,
-    onResult: (i, rec) => storeFinished(opts.store, entries[i][0], entries[i][1], rec, backend),
+    onResult: (i, rec) => {
+      storeFinished(opts.store, entries[i][0], entries[i][1], rec, backend);
+      if (!rec.interrupted) done?.add(entries[i][0]);
+    },
   });
   return keys;
 }

@@ -41,7 +41,7 @@ import {
   type SweepSummary,
   sweepTrials,
 } from "./grid_sweep.ts";
-import { type ResolveOptions, trainMissing } from "./resolve.ts";
+import type { ResolveOptions } from "./resolve.ts";
 
 /** The error rate each contrast is held at over the rounds (two-sided: α/2 a side). */
 export const CONTRAST_ALPHA = 0.05;
@@ -121,11 +121,6 @@ export function contrastClaim(c: SweepContrast, alpha = CONTRAST_ALPHA): LookCla
   };
 }
 
-/** The seeds per cell at each round of a sweep of `seeds` seeds per cell. */
-export function sweepSchedule(seeds: number): number[] {
-  return doublingSchedule(seeds);
-}
-
 /**
  * Run a sweep in rounds until its contrasts are decided (see the module's text).
  *
@@ -151,10 +146,10 @@ export async function runSweepInRounds(
   },
 ): Promise<SweepRoundsSummary> {
   const M = design.seeds.length;
-  const seedsAt = sweepSchedule(M);
-  const cells = sweepTrials(design).cells.length;
+  const seedsAt = doublingSchedule(M);
+  const { cells: grid } = sweepTrials(design), cells = grid.length;
   // the contrasts' names from the full design (the same at every round: the cells do not change)
-  const names = sweepPairs(design.axes, sweepTrials(design).cells).map(contrastName);
+  const names = sweepPairs(design.axes, grid).map(contrastName);
   const plan = {
     trials: seedsAt.map((n) => n * cells),
     claims: names.map((name) => ({
@@ -167,18 +162,12 @@ export async function runSweepInRounds(
   const seq = names.length > 0 ? new SequentialRounds(plan) : undefined;
   const schedule = seq ? seedsAt : [M];
   let trialsRun = 0;
+  // --fresh trains each trial again once, not again at every round that asks for it
+  const rerun = { ...opts, retrained: new Set<string>() };
   for (let j = 1; j <= schedule.length; j++) {
     opts.onRound?.(j, schedule.length, schedule[j - 1]);
     const seeds = design.seeds.slice(0, schedule[j - 1]);
-    let fresh = 0;
-    if (opts.fresh && j > 1) {
-      // --fresh reruns each trial once: this round's new seeds; the earlier rounds' were rerun
-      const added = design.seeds.slice(schedule[j - 2], schedule[j - 1]);
-      const reqs = sweepTrials({ ...design, seeds: added }, opts.records).requests;
-      fresh = new Set(await trainMissing(reqs, opts)).size; // every one of them trained again
-    }
-    const summary = await runSweep({ ...design, seeds }, { ...opts, fresh: opts.fresh && j === 1 });
-    summary.trialsRun += fresh;
+    const summary = await runSweep({ ...design, seeds }, rerun);
     trialsRun += summary.trialsRun;
     const claims = summary.contrasts.map((c) => contrastClaim(c));
     const seen = seq?.observe(j, claims);

@@ -5,8 +5,10 @@ import { rng } from "../analysis/sequential_sim.ts";
 import { makeConfig } from "../protocol/config.ts";
 import { parseGridAxis } from "../protocol/grid_spec.ts";
 import { ResultsStore } from "../store/store.ts";
+import { finishedCounter } from "../tests/helpers.ts";
 import { runSweep, sweepContrasts, type SweepRow } from "./grid_sweep.ts";
-import { contrastClaim, contrastName, runSweepInRounds, sweepSchedule } from "./sweep_rounds.ts";
+import { contrastClaim, contrastName, runSweepInRounds } from "./sweep_rounds.ts";
+import { doublingSchedule } from "../analysis/sequential.ts";
 
 /** A cell's simulated #circles: 2 + i with probability `probs[i]`, plus `shift` (an integer). */
 function draw(u: () => number, probs: number[], shift: number): number {
@@ -32,7 +34,7 @@ function simulateSweeps(
   o: { M: number; probs: number[]; shift: number; runs: number; seed: number },
 ): { higher: number; lower: number; undecided: number; meanSeeds: number; early: number } {
   const u = rng(o.seed), axes = [parseGridAxis("wd=0.5,1")];
-  const seedsAt = sweepSchedule(o.M);
+  const seedsAt = doublingSchedule(o.M);
   const config = makeConfig({ p: 59 });
   const name = contrastName({ axis: "wd", level: "1", reference: "0.5", at: {} });
   const out = { higher: 0, lower: 0, undecided: 0, meanSeeds: 0, early: 0 };
@@ -101,7 +103,7 @@ Deno.test("sweep rounds: a clear difference is decided in its direction before t
 
 Deno.test("sweep rounds: a control without spending (the fixed-n test at every look) is caught above the bound", () => {
   // the same null sweeps, each look tested at 0.05: the error is not held, and the check sees it
-  const u = rng(99), seedsAt = sweepSchedule(64);
+  const u = rng(99), seedsAt = doublingSchedule(64);
   let wrong = 0;
   const axes = [parseGridAxis("wd=0.5,1")], config = makeConfig({ p: 59 });
   for (let r = 0; r < RUNS; r++) {
@@ -170,19 +172,18 @@ Deno.test("sweep rounds with fresh: each trial trained once, not again at every 
       base: { p: 5, d: 2, steps: 5 },
     };
     await runSweepInRounds(spec, { store, workers: 1 });
-    // trials finished over every pool the rounds start (a pool's count restarts from 0)
-    let last = 0, trained = 0;
+    const finished = finishedCounter();
     await runSweepInRounds(spec, {
       store,
       workers: 1,
       fresh: true,
-      onProgress: (p) => {
-        if (p.finished < last) last = 0;
-        trained += p.finished - last;
-        last = p.finished;
-      },
+      onProgress: finished.onProgress,
     });
-    assertEquals(trained, 8, `trials trained with fresh over rounds of 1, 2, 4 seeds: ${trained}`);
+    assertEquals(
+      finished.trials,
+      8,
+      `trials trained with fresh over rounds of 1, 2, 4 seeds: ${finished.trials}`,
+    );
   } finally {
     store.close();
   }

@@ -9,6 +9,7 @@ import fc from "fast-check";
 import { makeConfig, type TrialConfig } from "../protocol/config.ts";
 import { OPTIMIZERS } from "../protocol/optimizer.ts";
 import type { TrialRecords } from "../train/trainer.ts";
+import type { PoolProgress } from "../train/pool.ts";
 
 const FIXTURES = new URL("./fixtures/", import.meta.url);
 
@@ -317,4 +318,19 @@ export function smallDiskCommand(mountPoint: string, kib: number, script: string
     "-c",
     `DISK=${quoted}\nmount -t tmpfs -o size=${kib}k tmpfs "$DISK" || { echo "cannot mount a tmpfs: the disk-full cases need root or user namespaces" >&2; exit 99; }\n${script}`,
   ];
+}
+
+/** Counts the trials finished over every pool a run starts (a pool's count restarts from 0):
+ * give `onProgress` as a run's option, read `trials` after it. */
+export function finishedCounter(): { onProgress: (p: PoolProgress) => void; trials: number } {
+  let last = 0;
+  const c = {
+    trials: 0,
+    onProgress: (p: PoolProgress) => {
+      if (p.finished < last) last = 0;
+      c.trials += p.finished - last;
+      last = p.finished;
+    },
+  };
+  return c;
 }
